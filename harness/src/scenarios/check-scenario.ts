@@ -1,0 +1,64 @@
+/**
+ * Rules across fields that the schema alone cannot say; each returns `field message` like the
+ * schema's messages so the loader reports them the same way.
+ */
+import type { Scenario, Step } from "./schema.js";
+
+export function checkScenario(s: Scenario): string[] {
+  const out: string[] = [];
+  if (!s.steps.some((st: Step) => st.request)) out.push("steps must include at least one request");
+  s.dns.modes.forEach((m, i) => {
+    if (m.mode === "moved" && !m.address) out.push(`dns.modes[${i}].address is required for mode moved`);
+  });
+  s.steps.forEach((st, i) => {
+    st.set?.dns?.modes.forEach((m, j) => {
+      if (m.mode === "moved" && !m.address) out.push(`steps[${i}].set.dns.modes[${j}].address is required for mode moved`);
+    });
+  });
+  if (s.backend.mode.startsWith("tls-") && s.gateway.backend.scheme !== "https")
+    out.push(`gateway.backend.scheme must be https when backend.mode is ${s.backend.mode}`);
+  const seen = new Set<string>();
+  s.capture.forEach((p, i) => {
+    const key = `${p.node}-${p.segment}`;
+    if (seen.has(key)) out.push(`capture[${i}] repeats ${key}`);
+    seen.add(key);
+    if (!NODE_SEGMENTS[p.node].includes(p.segment)) out.push(`capture[${i}].segment ${p.segment} is not one of ${p.node}'s segments (${NODE_SEGMENTS[p.node].join(", ")})`);
+  });
+  s.topology.forEach((t, i) => {
+    if (t.kind === "disconnect" && !NODE_SEGMENTS[t.node].includes(t.segment))
+      out.push(`topology[${i}].segment ${t.segment} is not one of ${t.node}'s segments (${NODE_SEGMENTS[t.node].join(", ")})`);
+  });
+  const budget = estimateSeconds(s);
+  if (budget > s.timeoutSeconds) out.push(`timeoutSeconds ${s.timeoutSeconds} is less than the steps need (about ${Math.ceil(budget)} s)`);
+  return out;
+}
+
+/** Which segments each node sits on (ARCHITECTURE.md "Topology"). */
+export const NODE_SEGMENTS: Record<Scenario["capture"][number]["node"], readonly string[]> = {
+  client: ["front"],
+  gateway: ["front", "mid"],
+  firewall: ["mid", "back", "dnsnet"],
+  backend: ["back"],
+  dns: ["dnsnet"],
+};
+
+/** Longest one client request may take: DNS tries, connect, response, plus a margin. */
+export function requestLimitSeconds(s: Scenario): number {
+  const g = s.gateway;
+  const dnsWorst = g.dns.timeoutSeconds * (g.dns.retries + 1) * Math.max(1, g.dns.servers.length);
+  return Math.ceil(dnsWorst + g.connectTimeoutSeconds + g.backTimeoutSeconds + 3);
+}
+
+/** A rough upper bound of the steps' time, to catch a timeoutSeconds too small to finish. */
+export function estimateSeconds(s: Scenario): number {
+  let t = 0;
+  for (const st of s.steps) {
+    if (st.wait) t += st.wait.seconds;
+    if (st.request) {
+      const per = st.request.maxTimeSeconds ?? requestLimitSeconds(s);
+      const rounds = Math.ceil(st.request.count / st.request.concurrency);
+      t += rounds * per + ((st.request.count - 1) * st.request.intervalMs) / 1000;
+    }
+  }
+  return t;
+}

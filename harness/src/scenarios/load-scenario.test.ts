@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseScenario } from "./load-scenario.js";
+import { loadCatalogue, selectScenarios } from "./load-catalogue.js";
+import { CAUSES } from "../taxonomy.js";
+import { isBacksideError } from "../errors.js";
+
+function errorOf(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (isBacksideError(e)) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error("expected a BacksideError");
+}
+
+const minimal = "description: x\nexpect: healthy\n";
+
+describe("scenario loader", () => {
+  it("fills defaults and takes the name from the file name", () => {
+    const s = parseScenario(minimal, "scenarios/my-case.yaml");
+    expect(s.name).toBe("my-case");
+    expect(s.gateway.backend.host).toBe("api.backside.test");
+    expect(s.gateway.dns.servers).toEqual(["dns"]);
+    expect(s.steps).toEqual([{ request: { count: 1, intervalMs: 0, concurrency: 1 } }]);
+    expect(s.capture.map((p) => `${p.node}-${p.segment}`)).toEqual(["gateway-mid", "firewall-mid", "firewall-back", "backend-back"]);
+  });
+
+  it("names file and field for a bad port in a fault", () => {
+    const text = minimal + "firewall:\n  faults:\n    - { action: drop }\n    - { action: drop, port: 70000 }\n";
+    const e = errorOf(() => parseScenario(text, "scenarios/dns-nxdomain.yaml"));
+    expect(e.code).toBe("INVALID_INPUT");
+    expect(e.message).toBe("scenarios/dns-nxdomain.yaml: firewall.faults[1].port must be 1-65535");
+  });
+
+  it("rejects an unknown label, listing the known ones", () => {
+    const e = errorOf(() => parseScenario("description: x\nexpect: dns.gone\n", "scenarios/a.yaml"));
+    expect(e.message).toMatch(/^scenarios\/a\.yaml: expect must be one of healthy, dns\.nxdomain/);
+  });
+
+  it("rejects an unknown field by its path", () => {
+    const e = errorOf(() => parseScenario(minimal + "backend:\n  mood: hang\n", "scenarios/a.yaml"));
+    expect(e.message).toBe("scenarios/a.yaml: backend.mood is not a known field");
+  });
+
+  it("refuses literal IP addresses (traffic stays inside the topology)", () => {
+    const e = errorOf(() => parseScenario(minimal + "dns:\n  zone:\n    api.backside.test: 8.8.8.8\n", "scenarios/a.yaml"));
+    expect(e.message).toMatch(/^scenarios\/a\.yaml: dns\.zone\.api\.backside\.test must be a node name/);
+  });
+
+  it("requires exactly one action per step", () => {
+    const e = errorOf(() => parseScenario(minimal + "steps:\n  - { request: {}, wait: { seconds: 1 } }\n", "scenarios/a.yaml"));
+    expect(e.message).toBe("scenarios/a.yaml: steps[0] must have exactly one of request, set, wait, topology, restart");
+  });
+
+  it("reports YAML syntax errors with the line", () => {
+    const e = errorOf(() => parseScenario("description: x\nexpect: [healthy\n", "scenarios/a.yaml"));
+    expect(e.message).toMatch(/^scenarios\/a\.yaml(:\d+)?: not valid YAML/);
+  });
+
+  it("checks cross-field rules: moved needs an address, tls needs https", () => {
+    expect(errorOf(() => parseScenario(minimal + "dns:\n  modes:\n    - { name: a.b, mode: moved }\n", "s/a.yaml")).message).toBe(
+      "s/a.yaml: dns.modes[0].address is required for mode moved",
+    );
+    expect(errorOf(() => parseScenario(minimal + "backend: { mode: tls-expired }\n", "s/a.yaml")).message).toBe(
+      "s/a.yaml: gateway.backend.scheme must be https when backend.mode is tls-expired",
+    );
+  });
+
+  it("refuses a timeout too small for the steps", () => {
+    const e = errorOf(() => parseScenario(minimal + "steps:\n  - wait: { seconds: 20 }\n  - request: {}\ntimeoutSeconds: 10\n", "s/a.yaml"));
+    expect(e.message).toMatch(/^s\/a\.yaml: timeoutSeconds 10 is less than the steps need/);
+  });
+
+  it("loads a folder and stops at the broken file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "scen-"));
+    writeFileSync(join(dir, "good.yaml"), minimal);
+    writeFileSync(join(dir, "bad.yaml"), "description: x\n");
+    const e = errorOf(() => loadCatalogue(dir));
+    expect(e.message).toMatch(/bad\.yaml: expect (is required|must be one of)/);
+  });
+});
+
+describe("the committed catalogue", () => {
+  const all = loadCatalogue("scenarios");
+
+  it("validates every file", () => {
+    expect(all.length).toBeGreaterThanOrEqual(CAUSES.length);
+  });
+
+  it("covers every taxonomy label with at least one scenario", () => {
+    const covered = new Set(all.map((s) => s.expect));
+    expect(CAUSES.filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  it("has healthy controls and keeps every scenario short", () => {
+    expect(all.filter((s) => s.expect === "healthy").length).toBeGreaterThanOrEqual(2);
+    for (const s of all) expect(s.timeoutSeconds, s.name).toBeLessThanOrEqual(90);
+  });
+
+  it("selects by name and names an unknown one", () => {
+    expect(selectScenarios(all, ["healthy"])[0].name).toBe("healthy");
+    expect(errorOf(() => selectScenarios(all, ["nope"])).code).toBe("USAGE");
+  });
+});

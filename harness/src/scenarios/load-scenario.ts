@@ -1,0 +1,56 @@
+/**
+ * Reads one scenario file: YAML → validated, defaulted `Scenario`. Every failure is one
+ * BacksideError INVALID_INPUT whose message names the file and the field
+ * (`scenarios/dns-nxdomain.yaml: faults[1].port must be 1-65535`).
+ */
+import { readFileSync } from "node:fs";
+import { basename, relative } from "node:path";
+import { parseDocument } from "yaml";
+import { BacksideError } from "../errors.js";
+import { formatIssue } from "./format-issue.js";
+import { scenarioFileSchema, type Scenario } from "./schema.js";
+import { checkScenario } from "./check-scenario.js";
+
+export const SCENARIO_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Shown in messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith("..") ? rel : file;
+}
+
+export function parseScenario(text: string, file: string): Scenario {
+  const shown = displayPath(file);
+  const name = basename(file).replace(/\.ya?ml$/, "");
+  if (!SCENARIO_NAME.test(name))
+    throw new BacksideError("INVALID_INPUT", `${shown}: file name must be kebab-case (a-z, 0-9, -) ending in .yaml`);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const line = e.linePos?.[0]?.line;
+    throw new BacksideError("INVALID_INPUT", `${shown}${line ? `:${line}` : ""}: not valid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw new BacksideError("INVALID_INPUT", `${shown}: must be a mapping with at least description and expect`);
+  const parsed = scenarioFileSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map(formatIssue);
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).join("; ")})` : "";
+    throw new BacksideError("INVALID_INPUT", `${shown}: ${issues[0]}${more}`, { details: { issues } });
+  }
+  const scenario: Scenario = { ...parsed.data, name, file };
+  const problems = checkScenario(scenario);
+  if (problems.length > 0) throw new BacksideError("INVALID_INPUT", `${shown}: ${problems[0]}`, { details: { issues: problems } });
+  return scenario;
+}
+
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new BacksideError("NOT_FOUND", `${displayPath(file)}: cannot read scenario file`, { cause: e });
+  }
+  return parseScenario(text, file);
+}
