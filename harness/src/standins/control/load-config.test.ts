@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { DnsConfigSchema } from "../dns/config.js";
+import { loadConfig } from "./load-config.js";
+
+describe("loadConfig", () => {
+  it("fills defaults when neither env nor file is there", () => {
+    const c = loadConfig("dns", DnsConfigSchema, {}, "/nonexistent/dns.json");
+    expect(c.listen).toEqual({ host: "0.0.0.0", port: 53 });
+    expect(c.control).toEqual({ host: "127.0.0.1", port: 9000 });
+  });
+
+  it("names the bad field in an INVALID_INPUT error", () => {
+    const env = { BACKSIDE_CONFIG: JSON.stringify({ names: { "api.test": { mode: "slow", delayMs: -1 } } }) };
+    expect(() => loadConfig("dns", DnsConfigSchema, env)).toThrowError(/names\["api.test"\]\.delayMs/);
+    try {
+      loadConfig("dns", DnsConfigSchema, env);
+    } catch (e) {
+      expect(e).toMatchObject({ code: "INVALID_INPUT" });
+    }
+  });
+
+  it("says when BACKSIDE_CONFIG is not JSON", () => {
+    expect(() => loadConfig("dns", DnsConfigSchema, { BACKSIDE_CONFIG: "{" })).toThrowError(/not JSON/);
+  });
+});
