@@ -1,0 +1,1 @@
+export { createTestPki, type TestPki, type TestPkiOptions, type CertPair } from "./test-pki.js";
