@@ -1,0 +1,35 @@
+/**
+ * The project's images. `base` is made from a debootstrap root file system (or from a public
+ * image, see base-pins.ts); every role image is built FROM it with images/<role>/Dockerfile.
+ */
+export const IMAGE_NAMES = ["base", "gateway", "dns", "firewall", "backend", "client"] as const;
+export type ImageName = (typeof IMAGE_NAMES)[number];
+export type RoleName = Exclude<ImageName, "base">;
+
+export interface RoleImage {
+  name: RoleName;
+  /** The stand-in program bundled from harness/src/standins/<name>/main.ts, if the role has one. */
+  program: boolean;
+}
+
+export const ROLE_IMAGES: readonly RoleImage[] = [
+  { name: "gateway", program: true },
+  { name: "dns", program: true },
+  { name: "firewall", program: false },
+  { name: "backend", program: true },
+  { name: "client", program: false },
+];
+
+/** The image reference every other part of the harness uses (`backside/<name>:latest`). */
+export function imageRef(name: ImageName): string {
+  return `backside/${name}:latest`;
+}
+
+export function isImageName(s: string): s is ImageName {
+  return (IMAGE_NAMES as readonly string[]).includes(s);
+}
+
+/** Labels on every image we make; `backside clean` must not treat images as run leftovers. */
+export const LABEL_PROJECT = "backside.project";
+export const LABEL_IMAGE = "backside.image";
+export const LABEL_INPUT_HASH = "backside.input-hash";

@@ -1,0 +1,27 @@
+import Docker from "dockerode";
+import { BacksideError } from "../errors.js";
+
+/** A dockerode client for the local engine, after checking that the engine answers. */
+export async function connectDocker(): Promise<Docker> {
+  const docker = new Docker();
+  try {
+    await docker.ping();
+  } catch (e) {
+    throw new BacksideError("ENVIRONMENT", "no Docker engine answers on this machine", {
+      hint: "run `npm run setup` (starts dockerd), or start Docker and check DOCKER_HOST",
+      cause: e,
+    });
+  }
+  return docker;
+}
+
+/** An image's id and labels, or undefined when no image has that reference. */
+export async function inspectImage(docker: Docker, ref: string): Promise<{ id: string; labels: Record<string, string> } | undefined> {
+  try {
+    const info = await docker.getImage(ref).inspect();
+    return { id: info.Id, labels: info.Config?.Labels ?? {} };
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+    throw new BacksideError("ENVIRONMENT", `cannot inspect image ${ref}: ${(e as Error).message}`, { cause: e });
+  }
+}
