@@ -1,0 +1,1 @@
+export { startCapture, StartedCapture, captureScript, CAPTURE_DIR, type CaptureOptions, type CaptureResult } from "./capture.js";

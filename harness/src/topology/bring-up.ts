@@ -1,0 +1,182 @@
+import type Docker from "dockerode";
+import { BacksideError, isBacksideError } from "../errors.js";
+import type { CleanupRegistry, Stoppable } from "../util/cleanup-registry.js";
+import { pollUntil, PollAbort } from "../util/poll-until.js";
+import { NODES, routesEnv, type NodeName, type NodePlan } from "./plan.js";
+import { LABEL, resourceName } from "./labels.js";
+import { createNetworks } from "./networks.js";
+import { copyFilesIn } from "./archive.js";
+import { ROUTE_SHIM, imageAppliesRoutes } from "./route-shim.js";
+import { renderBaseRuleset, BASE_TABLE } from "./base-ruleset.js";
+import { StartedNode } from "./started-node.js";
+import { StartedTopology, removeResources, type TopologyResources } from "./started-topology.js";
+import type { NodeOptions } from "./topology.js";
+
+export interface BringUpInput {
+  docker: Docker;
+  runId: string;
+  name: string;
+  labels: Record<string, string>;
+  slot?: number;
+  readyTimeoutMs: number;
+  defaultImage?: string;
+  nodes: Map<NodeName, NodeOptions>;
+  registry?: CleanupRegistry;
+}
+
+interface ImageInfo {
+  entrypoint: string[] | null;
+  cmd: string[] | null;
+}
+
+async function inspectImages(docker: Docker, images: string[]): Promise<Map<string, ImageInfo>> {
+  try {
+    await docker.ping();
+  } catch (e) {
+    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", { cause: e, hint: "start dockerd and check `docker info`" });
+  }
+  const out = new Map<string, ImageInfo>();
+  for (const image of new Set(images)) {
+    try {
+      const info = await docker.getImage(image).inspect();
+      const ep = info.Config.Entrypoint as string[] | string | null;
+      out.set(image, { entrypoint: typeof ep === "string" ? [ep] : ep, cmd: info.Config.Cmd ?? null });
+    } catch (e) {
+      throw new BacksideError("ENVIRONMENT", `image ${image} is not present`, { cause: e, hint: "build the images: `backside images`" });
+    }
+  }
+  return out;
+}
+
+/** Builds the create call for one node: first network at create time, fixed address. */
+function containerSpec(input: BringUpInput, plan: NodePlan, opts: NodeOptions, image: string, info: ImageInfo, firstNet: string, dns: string): Docker.ContainerCreateOptions {
+  const env: Record<string, string> = { BACKSIDE_ROUTES: routesEnv(plan), BACKSIDE_NODE: plan.name, ...opts.env };
+  if (opts.config !== undefined) env.BACKSIDE_CONFIG = JSON.stringify(opts.config);
+  // Images without the role entry script get the same route setup from a shell shim.
+  const shim = !imageAppliesRoutes(info.entrypoint);
+  const cmd = opts.cmd ?? (shim ? [...(info.entrypoint ?? []), ...(info.cmd ?? [])] : undefined);
+  return {
+    name: resourceName(input.runId, plan.name),
+    Hostname: plan.name,
+    Image: image,
+    Labels: { ...input.labels, [LABEL.node]: plan.name },
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Entrypoint: shim ? ROUTE_SHIM : undefined,
+    Cmd: cmd,
+    HostConfig: {
+      CapDrop: [],
+      CapAdd: [...new Set([...plan.capAdd, ...(opts.capAdd ?? [])])],
+      Sysctls: { ...plan.sysctls, ...opts.sysctls },
+      Dns: [dns],
+      DnsSearch: [],
+      NetworkMode: firstNet,
+      // docker-init reaps children and forwards signals; removal is `force` anyway.
+      Init: true,
+      RestartPolicy: { Name: "no" },
+    },
+    NetworkingConfig: {
+      EndpointsConfig: { [firstNet]: { IPAMConfig: { IPv4Address: plan.addresses[plan.segments[0]] } } },
+    },
+  };
+}
+
+/** Ready: running, routes as planned, then the caller's probe. Fails at once if it exited. */
+async function waitReady(node: StartedNode, opts: NodeOptions, timeoutMs: number): Promise<void> {
+  const expected = node.plan.routes.map((r) => r.replace(/\s+/g, " "));
+  await pollUntil(
+    async () => {
+      const st = await node.container.inspect();
+      if (!st.State.Running) {
+        const logs = await node.logs().catch(() => ({ stdout: "", stderr: "" }));
+        throw new PollAbort(
+          new BacksideError("RUNTIME", `node ${node.name} exited (code ${st.State.ExitCode}) during start`, {
+            details: { logs: (logs.stdout + logs.stderr).slice(-2000) },
+          }),
+        );
+      }
+      const defaults = (await node.routes()).filter((l) => l.startsWith("default"));
+      const ok = defaults.length === expected.length && expected.every((e) => defaults.some((d) => d.startsWith(e + " ") || d === e));
+      if (!ok) throw new Error(`routes not applied yet: ${defaults.join(" | ") || "(no default route)"}`);
+      return true;
+    },
+    { what: `${node.name} routes applied`, timeoutMs, intervalMs: 50 },
+  );
+  if (opts.ready) {
+    const probe = opts.ready;
+    await pollUntil(
+      async () => {
+        const r = await node.exec(probe.cmd, { timeoutMs: 5_000 });
+        if (r.exitCode !== 0) throw new Error(`probe exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 200)}`);
+        return true;
+      },
+      { what: `${node.name} ready (${probe.cmd.join(" ")})`, timeoutMs: probe.timeoutMs ?? timeoutMs, intervalMs: 100 },
+    );
+  }
+}
+
+export async function installBaseRuleset(firewall: StartedNode, topologyPlan: TopologyResources["plan"]): Promise<void> {
+  await firewall.execOk(["nft", "-f", "-"], { stdin: renderBaseRuleset(topologyPlan), timeoutMs: 10_000 });
+  await firewall.execOk(["nft", "list", "table", "inet", BASE_TABLE], { timeoutMs: 10_000 });
+}
+
+/**
+ * Networks, then containers (created, connected to their other networks, files copied in),
+ * all started together, then readiness and the firewall's base table. Anything made before a
+ * failure is removed before the error is rethrown.
+ */
+export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
+  const imageOf = (n: NodeName) => input.nodes.get(n)?.image ?? input.defaultImage ?? `backside/${n}:latest`;
+  const images = await inspectImages(input.docker, NODES.map(imageOf));
+  const { plan, networks, names } = await createNetworks(input.docker, { runId: input.runId, labels: input.labels, slot: input.slot });
+  const res: TopologyResources = {
+    docker: input.docker,
+    runId: input.runId,
+    name: input.name,
+    plan,
+    networks,
+    networkNames: names,
+    containers: [],
+    registry: input.registry,
+  };
+  // Registered before anything can fail halfway, so Ctrl-C during bring-up also cleans up.
+  const pending = { stop: () => removeResources(res) };
+  input.registry?.add(pending);
+  try {
+    const nodeMap = new Map<NodeName, StartedNode>();
+    let started: StartedTopology | undefined;
+    const context = {
+      runId: input.runId,
+      track: (i: Stoppable) => {
+        if (!started) throw new BacksideError("INTERNAL", "cannot track before the topology has started");
+        return started.track(i);
+      },
+    };
+    await Promise.all(
+      NODES.map(async (n) => {
+        const np = plan.nodes[n];
+        const opts = input.nodes.get(n) ?? {};
+        const image = imageOf(n);
+        const spec = containerSpec(input, np, opts, image, images.get(image)!, names[np.segments[0]], plan.dnsServer);
+        const c = await input.docker.createContainer(spec);
+        res.containers.push(c);
+        for (const seg of np.segments.slice(1)) {
+          await networks[seg].connect({ Container: c.id, EndpointConfig: { IPAMConfig: { IPv4Address: np.addresses[seg] } } });
+        }
+        await copyFilesIn(c, opts.files ?? []);
+        nodeMap.set(n, new StartedNode(n, np, c, spec.name!, context));
+      }),
+    );
+    await Promise.all(res.containers.map((c) => c.start()));
+    await Promise.all(NODES.map((n) => waitReady(nodeMap.get(n)!, input.nodes.get(n) ?? {}, input.readyTimeoutMs)));
+    await installBaseRuleset(nodeMap.get("firewall")!, plan);
+    started = new StartedTopology(res, nodeMap);
+    input.registry?.delete(pending);
+    input.registry?.add(started);
+    return started;
+  } catch (e) {
+    input.registry?.delete(pending);
+    await removeResources(res).catch(() => undefined);
+    if (isBacksideError(e)) throw e;
+    throw new BacksideError("RUNTIME", `topology ${input.runId} failed to start: ${(e as Error).message}`, { cause: e });
+  }
+}

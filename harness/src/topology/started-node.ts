@@ -1,0 +1,112 @@
+import type Docker from "dockerode";
+import { BacksideError } from "../errors.js";
+import type { NodeName, NodePlan, SegmentName } from "./plan.js";
+import { dockerExec, type ExecOptions, type ExecResult } from "./docker-exec.js";
+import { copyFileOut, copyFilesIn, demuxLogs, type FileSpec } from "./archive.js";
+import type { Stoppable } from "../util/cleanup-registry.js";
+
+/** What a node needs from its topology (kept narrow so tests and capture can use it). */
+export interface NodeContext {
+  runId: string;
+  /** Registers something (a capture) to be stopped before the topology is torn down. */
+  track(item: Stoppable): () => void;
+}
+
+/** One running node of a started topology. */
+export class StartedNode {
+  private readonly ifaceCache = new Map<SegmentName, string>();
+
+  constructor(
+    readonly name: NodeName,
+    readonly plan: NodePlan,
+    readonly container: Docker.Container,
+    readonly containerName: string,
+    readonly context: NodeContext,
+  ) {}
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  /** The node's IPv4 address on a segment it joins. */
+  address(segment: SegmentName): string {
+    const a = this.plan.addresses[segment];
+    if (!a) throw new BacksideError("USAGE", `node '${this.name}' is not on segment '${segment}'`);
+    return a;
+  }
+
+  exec(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return dockerExec(this.container, cmd, opts);
+  }
+
+  /** Like exec, but a non-zero exit is a RUNTIME error carrying stderr. */
+  async execOk(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await this.exec(cmd, opts);
+    if (r.exitCode !== 0) {
+      throw new BacksideError("RUNTIME", `'${cmd.join(" ")}' on ${this.name} exited ${r.exitCode}: ${r.stderr.trim().split("\n")[0] ?? ""}`, {
+        details: { node: this.name, cmd, ...r },
+      });
+    }
+    return r;
+  }
+
+  /**
+   * The interface name inside the container for a segment, found from the address: Docker's
+   * ethN order follows connect order, which is not guaranteed.
+   */
+  async interfaceOn(segment: SegmentName): Promise<string> {
+    const cached = this.ifaceCache.get(segment);
+    if (cached) return cached;
+    const addr = this.address(segment);
+    const r = await this.execOk(["ip", "-o", "-4", "addr", "show"], { timeoutMs: 10_000 });
+    for (const line of r.stdout.split("\n")) {
+      // "3: eth1    inet 10.100.5.10/24 brd ... scope global eth1\ ..."
+      const m = /^\d+:\s+(\S+)\s+inet\s+([\d.]+)\//.exec(line);
+      if (m && m[2] === addr) {
+        const iface = m[1].split("@")[0];
+        this.ifaceCache.set(segment, iface);
+        return iface;
+      }
+    }
+    throw new BacksideError("RUNTIME", `node '${this.name}' has no interface with ${addr} (segment '${segment}')`, {
+      details: { addrs: r.stdout },
+    });
+  }
+
+  /** Forget interface names (after disconnect/connect the name may change). */
+  invalidateInterfaces(): void {
+    this.ifaceCache.clear();
+  }
+
+  async logs(): Promise<{ stdout: string; stderr: string }> {
+    const buf = (await this.container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    return demuxLogs(buf);
+  }
+
+  copyFileOut(path: string): Promise<Buffer> {
+    return copyFileOut(this.container, path);
+  }
+
+  copyFilesIn(files: FileSpec[]): Promise<void> {
+    return copyFilesIn(this.container, files);
+  }
+
+  /** The routes the node has now, one `ip -4 route` line each. */
+  async routes(): Promise<string[]> {
+    const r = await this.execOk(["ip", "-4", "route", "show"], { timeoutMs: 10_000 });
+    return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  }
+
+  /**
+   * Re-applies the planned routes (delete every default route, then `ip route replace` each):
+   * Docker may add a default route via its bridge when a network is (re)connected.
+   */
+  async applyRoutes(): Promise<void> {
+    if (!this.plan.capAdd.includes("NET_ADMIN")) return;
+    const script = [
+      "i=0; while [ $i -lt 16 ] && ip -4 route del default 2>/dev/null; do i=$((i+1)); done",
+      ...this.plan.routes.map((r) => `ip route replace ${r}`),
+    ].join("\n");
+    await this.execOk(["/bin/sh", "-ec", script], { timeoutMs: 10_000 });
+  }
+}
