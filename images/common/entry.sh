@@ -32,16 +32,17 @@ apply_routes() {
   done
   old_ifs=$IFS
   IFS=';'
+  # The list is split on `;` once, here; inside the loop IFS is back to normal so that each
+  # entry splits into ip's arguments on spaces.
   for route in $BACKSIDE_ROUTES; do
     IFS=$old_ifs
-    # shellcheck disable=SC2086 # word splitting is how one entry becomes ip's arguments
+    # shellcheck disable=SC2086
     set -- $route
-    IFS=';'
     [ "$#" -gt 0 ] || continue
     err=$(ip route replace "$@" 2>&1) || fail "route '$*' from BACKSIDE_ROUTES failed: $err"
   done
   IFS=$old_ifs
-  echo "entry: routes applied: $(ip -4 route show | tr '\n' ';')"
+  echo "entry: routes applied: $(ip -4 route show | sed 's/ *$//' | paste -sd ';')"
 }
 
 if [ -n "${BACKSIDE_ROUTES+set}" ]; then

@@ -42,6 +42,8 @@ export async function planRole(root: string, role: RoleImage, baseId: string): P
 
 /** Runs scripts/bundle-standins.mjs for one role; its one-line error becomes the message. */
 async function bundle(root: string, role: string): Promise<void> {
+  const entry = join("harness/src/standins", role, "main.ts");
+  if (!existsSync(join(root, entry))) throw new BacksideError("NOT_FOUND", `${role}: ${entry} does not exist yet (its stand-in is not written)`);
   await runProcess(process.execPath, [join(root, "scripts/bundle-standins.mjs"), role], {
     cwd: root,
     timeoutMs: 120_000,
