@@ -1,0 +1,66 @@
+/**
+ * Live progress, one line per event, no cursor tricks: readable in a CI log as on a terminal.
+ * Colour only when the stream is a TTY and NO_COLOR is unset.
+ */
+import type { Reporter, ScenarioStartInfo } from "./reporter.js";
+import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
+import { summaryCounts } from "../runner/result-types.js";
+import { formatDuration } from "./format-duration.js";
+
+export interface ConsoleStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
+export class ConsoleReporter implements Reporter {
+  readonly name = "console";
+  private readonly colour: boolean;
+  private total = 0;
+  private done = 0;
+
+  constructor(private readonly out: ConsoleStream = process.stdout) {
+    this.colour = Boolean(out.isTTY) && !process.env.NO_COLOR;
+  }
+
+  private paint(code: number, s: string): string {
+    return this.colour ? `\x1b[${code}m${s}\x1b[0m` : s;
+  }
+
+  onRunStart(info: RunStartInfo): void {
+    this.total = info.planned.length;
+    const scen = new Set(info.planned.map((p) => p.scenario)).size;
+    this.out.write(`Running ${this.total} scenario run(s) (${scen} scenario(s) × ${info.repeats}) with ${info.parallel} in parallel\n`);
+    this.out.write(`Reports: ${info.reportDir}\n\n`);
+  }
+
+  onScenarioStart(info: ScenarioStartInfo): void {
+    this.out.write(`${this.paint(2, `[${info.index}/${info.total}]`)} ${info.id} started\n`);
+  }
+
+  onScenarioEnd(r: ScenarioRunResult): void {
+    this.done++;
+    const mark = r.match ? this.paint(32, "✓") : this.paint(31, "✘");
+    const got = r.diagnosed ?? "no diagnosis";
+    const conf = r.confidence === null ? "" : ` (${r.confidence.toFixed(2)})`;
+    const flags = [r.partial ? this.paint(33, "partial") : "", r.error ? this.paint(31, r.error.code) : ""].filter(Boolean).join(" ");
+    this.out.write(
+      `  ${mark} ${this.paint(2, `[${this.done}/${this.total}]`)} ${r.id}  expected ${r.expected}, diagnosed ${got}${conf}  ${formatDuration(r.timings.total)}${flags ? `  ${flags}` : ""}\n`,
+    );
+    if (!r.match) {
+      if (r.error) this.out.write(`      ${r.error.message}\n`);
+      for (const e of r.evidence.slice(0, 3)) this.out.write(`      - ${e.text}\n`);
+    }
+    for (const why of r.partialReasons) this.out.write(`      partial: ${why}\n`);
+  }
+
+  onRunEnd(s: RunSummary): void {
+    const c = summaryCounts(s.results);
+    const parts = [this.paint(32, `${c.matched} matched`)];
+    if (c.mismatched) parts.push(this.paint(31, `${c.mismatched} mismatched`));
+    if (c.errored) parts.push(this.paint(31, `${c.errored} errored`));
+    if (c.partial) parts.push(this.paint(33, `${c.partial} partial`));
+    if (s.notRun.length) parts.push(`${s.notRun.length} not run`);
+    this.out.write(`\n${s.interrupted ? "Interrupted: " : ""}${parts.join(", ")} (${formatDuration(s.wallMs)})\n`);
+    this.out.write(`Reports: ${s.reportDir}/index.html, report.json, junit.xml\n`);
+  }
+}

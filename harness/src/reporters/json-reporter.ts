@@ -1,0 +1,73 @@
+/**
+ * report.json: the run's results as data. Rewritten after every scenario, so an interrupted run
+ * leaves a file with what finished (marked `complete: false`).
+ */
+import { join } from "node:path";
+import type { Reporter } from "./reporter.js";
+import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
+import { summaryCounts } from "../runner/result-types.js";
+import { writeAtomic } from "./write-atomic.js";
+
+export const REPORT_JSON_VERSION = 1;
+
+export class JsonReporter implements Reporter {
+  readonly name = "json";
+  private start?: RunStartInfo;
+  private readonly results: ScenarioRunResult[] = [];
+
+  constructor(private readonly file: (reportDir: string) => string = (d) => join(d, "report.json")) {}
+
+  onRunStart(info: RunStartInfo): void {
+    this.start = info;
+    this.write(undefined);
+  }
+
+  onScenarioEnd(r: ScenarioRunResult): void {
+    this.results.push(r);
+    this.write(undefined);
+  }
+
+  onRunEnd(s: RunSummary): void {
+    this.write(s);
+  }
+
+  private write(end: RunSummary | undefined): void {
+    const reportDir = end?.reportDir ?? this.start?.reportDir;
+    if (!reportDir) return;
+    const results = end?.results ?? this.results;
+    const doc = {
+      version: REPORT_JSON_VERSION,
+      complete: Boolean(end) && !end?.interrupted,
+      interrupted: end?.interrupted ?? false,
+      startedAt: end?.startedAt ?? this.start?.startedAt,
+      finishedAt: end?.finishedAt ?? null,
+      wallMs: end?.wallMs ?? null,
+      parallel: end?.parallel ?? this.start?.parallel,
+      repeats: end?.repeats ?? this.start?.repeats,
+      counts: summaryCounts(results),
+      notRun: end?.notRun ?? [],
+      results: results.map((r) => ({
+        id: r.id,
+        scenario: r.scenario,
+        repeat: r.repeat,
+        expected: r.expected,
+        diagnosed: r.diagnosed,
+        match: r.match,
+        confidence: r.confidence,
+        partial: r.partial,
+        partialReasons: r.partialReasons,
+        error: r.error ?? null,
+        timings: r.timings,
+        explanation: r.explanation,
+        evidence: r.evidence,
+        nextSteps: r.nextSteps,
+        requests: r.requests,
+        bundle: r.bundle,
+        artifacts: r.artifacts,
+        startedAt: r.startedAt,
+        runId: r.runId,
+      })),
+    };
+    writeAtomic(this.file(reportDir), JSON.stringify(doc, null, 2) + "\n");
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * junit.xml in the common JUnit schema (the Ant/Jenkins junit-10.xsd shape): testsuites >
+ * testsuite > testcase, with the attributes that schema requires (testsuite: name, tests,
+ * failures, errors, time, timestamp, hostname, id, package; testcase: name, classname, time).
+ * One testcase per scenario and repeat; a mismatch is a <failure> saying expected vs diagnosed
+ * with the evidence; a harness failure is an <error>.
+ */
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { Reporter } from "./reporter.js";
+import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
+import { xmlAttr, xmlText } from "./xml-text.js";
+import { writeAtomic } from "./write-atomic.js";
+
+const secs = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
+/** xs:dateTime without a zone, as the schema's ISO8601_DATETIME_PATTERN wants. */
+const stamp = (iso: string) => iso.replace(/\.\d+Z$|Z$/, "");
+
+export function renderJUnit(s: Pick<RunSummary, "results" | "startedAt" | "wallMs">, host = hostname()): string {
+  const rs = s.results;
+  const failures = rs.filter((r) => !r.match && !(r.error && r.diagnosed === null)).length;
+  const errors = rs.filter((r) => !r.match && r.error && r.diagnosed === null).length;
+  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  lines.push(`<testsuites name="backside" tests="${rs.length}" failures="${failures}" errors="${errors}" time="${secs(s.wallMs)}">`);
+  lines.push(
+    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${rs.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(s.wallMs)}">`,
+  );
+  lines.push("    <properties>");
+  lines.push(`      <property name="startedAt" value="${xmlAttr(s.startedAt)}"/>`);
+  lines.push("    </properties>");
+  for (const r of rs) lines.push(...testcase(r));
+  lines.push("    <system-out></system-out>", "    <system-err></system-err>");
+  lines.push("  </testsuite>", "</testsuites>", "");
+  return lines.join("\n");
+}
+
+function testcase(r: ScenarioRunResult): string[] {
+  const name = r.repeats > 1 ? `${r.scenario} #${r.repeat}` : r.scenario;
+  const out = [`    <testcase name="${xmlAttr(name)}" classname="backside.${xmlAttr(r.expected)}" time="${secs(r.timings.total)}">`];
+  const got = r.diagnosed ?? "no diagnosis";
+  const evidence = r.evidence.map((e) => `- ${e.text}${e.source ? ` [${e.source}]` : ""}`).join("\n");
+  const body = [
+    `expected: ${r.expected}`,
+    `diagnosed: ${got}${r.confidence === null ? "" : ` (confidence ${r.confidence.toFixed(2)})`}`,
+    r.explanation ? `explanation: ${r.explanation}` : "",
+    evidence ? `evidence:\n${evidence}` : "",
+    r.partial ? `partial: ${r.partialReasons.join("; ")}` : "",
+    `bundle: ${r.bundle}`,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  if (!r.match && r.error && r.diagnosed === null) {
+    out.push(`      <error message="${xmlAttr(`${r.error.code}: ${r.error.message}`)}" type="${xmlAttr(r.error.code)}">${xmlText(body)}</error>`);
+  } else if (!r.match) {
+    out.push(`      <failure message="${xmlAttr(`expected ${r.expected}, diagnosed ${got}`)}" type="mismatch">${xmlText(body)}</failure>`);
+  }
+  out.push(`      <system-out>${xmlText(body)}</system-out>`);
+  out.push("    </testcase>");
+  return out;
+}
+
+export class JUnitReporter implements Reporter {
+  readonly name = "junit";
+  private start?: RunStartInfo;
+  private readonly results: ScenarioRunResult[] = [];
+
+  onRunStart(info: RunStartInfo): void {
+    this.start = info;
+  }
+
+  onScenarioEnd(r: ScenarioRunResult): void {
+    this.results.push(r);
+    if (!this.start) return;
+    const wallMs = Date.now() - Date.parse(this.start.startedAt);
+    writeAtomic(join(this.start.reportDir, "junit.xml"), renderJUnit({ results: this.results, startedAt: this.start.startedAt, wallMs }));
+  }
+
+  onRunEnd(s: RunSummary): void {
+    writeAtomic(join(s.reportDir, "junit.xml"), renderJUnit(s));
+  }
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConsoleReporter } from "./console-reporter.js";
+import { JsonReporter } from "./json-reporter.js";
+import { HtmlReporter } from "./html-reporter.js";
+import { ReporterMultiplexer } from "./multiplexer.js";
+import { confusionMatrix } from "./confusion-matrix.js";
+import { HOSTILE, refusedFlows, result, summary } from "./testing/synthetic-run.js";
+import type { Reporter } from "./reporter.js";
+import { formatLogLine } from "../appliance/log-line.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "rep-"));
+
+describe("console reporter", () => {
+  it("prints one plain line per scenario without a TTY and a summary", async () => {
+    let text = "";
+    const rep = new ConsoleReporter({ write: (s: string) => (text += s), isTTY: false });
+    const rs = [result("healthy", "healthy", "healthy"), result("dns-nxdomain", "dns.nxdomain", "dns.servfail")];
+    rep.onRunStart({ startedAt: "x", reportDir: "/r", planned: rs.map((r) => ({ id: r.id, scenario: r.scenario, repeat: 1, expected: r.expected })), parallel: 1, repeats: 1 });
+    for (const r of rs) rep.onScenarioEnd(r);
+    rep.onRunEnd(summary(rs, "/r"));
+    expect(text).not.toMatch(/\x1b\[/);
+    expect(text).toContain("✓ [1/2] healthy  expected healthy, diagnosed healthy (0.90)");
+    expect(text).toContain("✘ [2/2] dns-nxdomain  expected dns.nxdomain, diagnosed dns.servfail");
+    expect(text).toContain("1 matched, 1 mismatched");
+  });
+});
+
+describe("json reporter", () => {
+  it("writes timings split by phase, partial flags, and marks an interrupted run incomplete", () => {
+    const dir = tmp();
+    const rep = new JsonReporter();
+    const r = result("tcp-refused", "tcp.refused", "tcp.refused", { partial: true, partialReasons: ["interrupted"] });
+    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    rep.onScenarioEnd(r);
+    let doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    expect(doc.complete).toBe(false);
+    expect(doc.results[0]).toMatchObject({ expected: "tcp.refused", diagnosed: "tcp.refused", match: true, confidence: 0.9, partial: true });
+    expect(Object.keys(doc.results[0].timings).sort()).toEqual(["bringUp", "collect", "diagnose", "faultWait", "total"]);
+    rep.onRunEnd(summary([r], dir, { interrupted: true, notRun: ["healthy"] }));
+    doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
+    expect(doc).toMatchObject({ complete: false, interrupted: true, notRun: ["healthy"] });
+  });
+});
+
+describe("multiplexer", () => {
+  it("logs a failing reporter and still calls the others", async () => {
+    const warnings: string[] = [];
+    const calls: string[] = [];
+    const broken: Reporter = {
+      name: "broken",
+      onScenarioEnd() {
+        throw new Error("disk full");
+      },
+    };
+    const good: Reporter = { name: "good", onScenarioEnd: (r) => void calls.push(r.id) };
+    const mux = new ReporterMultiplexer([broken, good], (l) => warnings.push(l));
+    await mux.onScenarioEnd(result("healthy", "healthy", "healthy"));
+    expect(calls).toEqual(["healthy"]);
+    expect(warnings).toEqual(["reporter broken failed in onScenarioEnd: internal error: disk full"]);
+    expect(mux.failures).toHaveLength(1);
+  });
+});
+
+describe("confusion matrix", () => {
+  it("counts expected × diagnosed over repeats, no diagnosis as none", () => {
+    const m = confusionMatrix([
+      result("a-1", "tcp.refused", "tcp.refused"),
+      result("a-2", "tcp.refused", "tcp.silent-drop"),
+      result("b", "healthy", null),
+    ]);
+    expect(m.rows).toEqual(["healthy", "tcp.refused"]);
+    expect(m.cols).toEqual(["tcp.silent-drop", "tcp.refused", "none"].sort((x, y) => (x === "none" ? 1 : y === "none" ? -1 : 0)));
+    expect(m.counts["tcp.refused"]).toEqual({ "tcp.refused": 1, "tcp.silent-drop": 1 });
+    expect(m.counts.healthy).toEqual({ none: 1 });
+  });
+});
+
+describe("html reporter", () => {
+  it("escapes hostile strings from artifacts and draws the ladder as inline SVG", async () => {
+    const dir = tmp();
+    const r = result("tcp-refused", "tcp.refused", "tcp.silent-drop", {
+      description: HOSTILE,
+      explanation: HOSTILE,
+      evidence: [{ text: HOSTILE, source: HOSTILE }],
+      nextSteps: [HOSTILE],
+      artifacts: { pcaps: ["gateway-mid.pcap"], gatewayLog: "gateway.log", other: ["a b&c.txt"] },
+    });
+    mkdirSync(join(dir, "tcp-refused"));
+    writeFileSync(
+      join(dir, "tcp-refused", "gateway.log"),
+      formatLogLine({ time: 0, code: "0x01130006", category: "mpgw", level: "error", objectType: "mpgw", objectName: "gw", tid: 7, message: `Failed to establish a backside connection ${HOSTILE.replace(/\u0001/g, "")}` }) +
+        "\n" +
+        formatLogLine({ time: 0, category: "mpgw", level: "debug", objectType: "mpgw", objectName: "gw", message: "not shown" }) +
+        "\n",
+    );
+    const rep = new HtmlReporter(async () => refusedFlows("10.0.0.1<b>", "10.0.0.2"));
+    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    await rep.onScenarioEnd(r);
+    await rep.onRunEnd(summary([r], dir));
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html).not.toContain("<script>");
+    expect(html).not.toContain("<img");
+    expect(html).not.toContain("10.0.0.1<b>");
+    expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    expect(html).toMatch(/<svg [^>]*class="ladder"/);
+    expect(html).toContain(">SYN<");
+    expect(html).toContain(">RST-ACK<");
+    expect(html).toContain('href="tcp-refused/gateway-mid.pcap"');
+    expect(html).toContain('href="tcp-refused/a%20b%26c.txt"');
+    expect(html).toContain('id="confusion"');
+    expect(html).toContain("Failed to establish a backside connection &lt;script&gt;");
+    expect(html).not.toContain("not shown");
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it("keeps the page when capture analysis fails, saying why", async () => {
+    const dir = tmp();
+    const r = result("healthy", "healthy", "healthy");
+    const rep = new HtmlReporter(async () => {
+      throw new Error("truncated <pcap>");
+    });
+    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    await rep.onScenarioEnd(r);
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    expect(html).toContain("Could not draw the ladder from gateway-mid.pcap: internal error: truncated &lt;pcap&gt;");
+    expect(html).toContain("Incomplete");
+  });
+});

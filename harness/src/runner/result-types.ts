@@ -1,0 +1,104 @@
+/**
+ * What a run produces, as reporters see it. Plain data (JSON-serialisable): report.json is this
+ * shape, and reporters never reach back into the runner.
+ */
+import type { Cause } from "../taxonomy.js";
+
+/** Milliseconds spent in each phase of one scenario run. */
+export interface PhaseTimings {
+  /** Topology up, stand-ins configured, captures started. */
+  bringUp: number;
+  /** Faults applied, steps driven (requests, waits), until the last step ended. */
+  faultWait: number;
+  /** Error report, logs, captures stopped and copied into the bundle. */
+  collect: number;
+  /** The engine on the bundle's files. */
+  diagnose: number;
+  /** Wall time of this scenario run including teardown. */
+  total: number;
+}
+
+/** One piece of evidence as the engine gave it, flattened for display. */
+export interface EvidenceItem {
+  text: string;
+  /** Where it came from: a capture file and packet, a log line, an error-report part. */
+  source?: string;
+}
+
+/** One request the client made through the gateway (for context; the verdict never reads it). */
+export interface RequestOutcome {
+  index: number;
+  /** HTTP status the client got, 0 when none. */
+  status: number;
+  /** curl's exit code (0 ok, 28 timed out, 52 empty reply...). */
+  exitCode: number;
+  seconds: number;
+}
+
+export interface ScenarioRunResult {
+  /** `<scenario>` or `<scenario>-<repeat>` when repeated: the bundle folder name. */
+  id: string;
+  scenario: string;
+  description: string;
+  /** 1-based. */
+  repeat: number;
+  repeats: number;
+  expected: Cause;
+  /** Null when the engine could not run (see `error`). */
+  diagnosed: Cause | null;
+  match: boolean;
+  confidence: number | null;
+  explanation: string;
+  evidence: EvidenceItem[];
+  nextSteps: string[];
+  /** The run or the diagnosis is incomplete (interrupted, a capture missing...); reasons say why. */
+  partial: boolean;
+  partialReasons: string[];
+  /** A failure of the harness itself (not a mismatch): code from errors.ts and one line. */
+  error?: { code: string; message: string };
+  timings: PhaseTimings;
+  requests: RequestOutcome[];
+  /** Bundle folder, relative to the report folder. */
+  bundle: string;
+  /** Files in the bundle, relative to the bundle folder. */
+  artifacts: { pcaps: string[]; gatewayLog?: string; errorReport?: string; other: string[] };
+  startedAt: string;
+  runId: string;
+}
+
+export interface RunStartInfo {
+  startedAt: string;
+  reportDir: string;
+  /** Scenario runs planned, repeats included. */
+  planned: { id: string; scenario: string; repeat: number; expected: Cause }[];
+  parallel: number;
+  repeats: number;
+}
+
+export interface RunSummary {
+  startedAt: string;
+  finishedAt: string;
+  wallMs: number;
+  reportDir: string;
+  results: ScenarioRunResult[];
+  /** Ctrl-C or SIGTERM stopped the run: results are what was collected. */
+  interrupted: boolean;
+  /** Runs planned but never started (interrupted). */
+  notRun: string[];
+  parallel: number;
+  repeats: number;
+}
+
+export function summaryCounts(results: readonly ScenarioRunResult[]): { matched: number; mismatched: number; errored: number; partial: number } {
+  let matched = 0;
+  let mismatched = 0;
+  let errored = 0;
+  let partial = 0;
+  for (const r of results) {
+    if (r.match) matched++;
+    else if (r.error && r.diagnosed === null) errored++;
+    else mismatched++;
+    if (r.partial) partial++;
+  }
+  return { matched, mismatched, errored, partial };
+}
