@@ -50,6 +50,7 @@ async function inspectImages(docker: Docker, images: string[]): Promise<Map<stri
 
 /** Builds the create call for one node: first network at create time, fixed address. */
 function containerSpec(input: BringUpInput, plan: NodePlan, opts: NodeOptions, image: string, info: ImageInfo, firstNet: string, dns: string): Docker.ContainerCreateOptions {
+  // Set even when empty: entry.sh then deletes every default route (firewall, client).
   const env: Record<string, string> = { BACKSIDE_ROUTES: routesEnv(plan), BACKSIDE_NODE: plan.name, ...opts.env };
   if (opts.config !== undefined) env.BACKSIDE_CONFIG = JSON.stringify(opts.config);
   // Images without the role entry script get the same route setup from a shell shim.
@@ -64,7 +65,7 @@ function containerSpec(input: BringUpInput, plan: NodePlan, opts: NodeOptions, i
     Entrypoint: shim ? ROUTE_SHIM : undefined,
     Cmd: cmd,
     HostConfig: {
-      CapDrop: [],
+      CapDrop: plan.capDrop,
       CapAdd: [...new Set([...plan.capAdd, ...(opts.capAdd ?? [])])],
       Sysctls: { ...plan.sysctls, ...opts.sysctls },
       Dns: [dns],

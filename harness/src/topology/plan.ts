@@ -21,8 +21,10 @@ interface NodeSpec {
   hosts: Partial<Record<SegmentName, number>>;
   /** The segment whose firewall address is this node's default route; none for client and firewall. */
   routeVia?: SegmentName;
-  /** Routing or capturing nodes only (ARCHITECTURE.md); the client gets none. */
+  /** Routing or capturing nodes only (ARCHITECTURE.md); the client only NET_ADMIN, see below. */
   caps: readonly string[];
+  /** Docker's default set includes NET_RAW; nodes that neither route nor capture lose it. */
+  capDrop: readonly string[];
   sysctls: Readonly<Record<string, string>>;
 }
 
@@ -31,15 +33,19 @@ const NO_V6 = { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.di
 const NET_CAPS = ["NET_ADMIN", "NET_RAW"] as const;
 
 const SPECS: Readonly<Record<NodeName, NodeSpec>> = {
-  client: { hosts: { front: 20 }, caps: [], sysctls: NO_V6 },
-  gateway: { hosts: { front: 10, mid: 10 }, routeVia: "mid", caps: NET_CAPS, sysctls: NO_V6 },
+  // Docker 20.10 gives containers on an internal network a default route via the bridge (.1)
+  // too (measured); the client needs NET_ADMIN so its entry script can delete it. It gets no
+  // route in return: it only talks to the gateway, on-link.
+  client: { hosts: { front: 20 }, caps: ["NET_ADMIN"], capDrop: ["NET_RAW"], sysctls: NO_V6 },
+  gateway: { hosts: { front: 10, mid: 10 }, routeVia: "mid", caps: NET_CAPS, capDrop: [], sysctls: NO_V6 },
   firewall: {
     hosts: { mid: 254, back: 254, dnsnet: 254 },
     caps: NET_CAPS,
+    capDrop: [],
     sysctls: { ...NO_V6, "net.ipv4.ip_forward": "1" },
   },
-  backend: { hosts: { back: 10 }, routeVia: "back", caps: NET_CAPS, sysctls: NO_V6 },
-  dns: { hosts: { dnsnet: 53 }, routeVia: "dnsnet", caps: NET_CAPS, sysctls: NO_V6 },
+  backend: { hosts: { back: 10 }, routeVia: "back", caps: NET_CAPS, capDrop: [], sysctls: NO_V6 },
+  dns: { hosts: { dnsnet: 53 }, routeVia: "dnsnet", caps: NET_CAPS, capDrop: [], sysctls: NO_V6 },
 };
 
 /** `front` is internal: only client and gateway, nothing routed. The others must not be
@@ -64,6 +70,7 @@ export interface NodePlan {
   segments: SegmentName[];
   addresses: Partial<Record<SegmentName, string>>;
   capAdd: string[];
+  capDrop: string[];
   sysctls: Record<string, string>;
   /** `ip route replace` arguments, in order (the BACKSIDE_ROUTES contract). */
   routes: string[];
@@ -133,6 +140,7 @@ export function planFor(slot: number): TopologyPlan {
       segments: segs,
       addresses,
       capAdd: [...spec.caps],
+      capDrop: [...spec.capDrop],
       sysctls: { ...spec.sysctls },
       routes: spec.routeVia ? [`default via ${nodeAddress(slot, "firewall", spec.routeVia)}`] : [],
     };
