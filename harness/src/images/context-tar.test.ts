@@ -19,7 +19,9 @@ describe("contextTar", () => {
       const ex = extract();
       ex.on("entry", (h, stream, next) => {
         let bytes = 0;
-        stream.on("data", (d: Buffer) => (bytes += d.length));
+        stream.on("data", (d: unknown) => {
+          bytes += (d as Buffer).length;
+        });
         stream.on("end", () => {
           seen.push({ name: h.name, mode: h.mode, bytes });
           next();

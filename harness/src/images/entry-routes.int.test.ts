@@ -26,7 +26,8 @@ beforeAll(async () => {
   if (failed.length > 0) throw new Error(`images did not build: ${failed.map((f) => f.name).join(", ")}`);
   network = await docker.createNetwork({ Name: `${run}-net`, Driver: "bridge", Labels: labels, Options: { "com.docker.network.bridge.enable_ip_masquerade": "false" } });
   const info = await network.inspect();
-  const subnet: string = info.IPAM.Config[0].Subnet;
+  const subnet = info.IPAM?.Config?.[0]?.Subnet;
+  if (!subnet) throw new Error(`network ${run}-net has no IPv4 subnet`);
   prefix = subnet.split(".").slice(0, 3).join(".");
 });
 
