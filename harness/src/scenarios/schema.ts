@@ -86,9 +86,8 @@ const gateway = z.strictObject({
     .strictObject({
       /** Check the backend's certificate against the run's test CA and the URL's host name. */
       validateServer: z.boolean().default(true),
-      minVersion: z.enum(["TLSv1.2", "TLSv1.3"]).default("TLSv1.2"),
     })
-    .default({ validateServer: true, minVersion: "TLSv1.2" }),
+    .default({ validateServer: true }),
 });
 
 const dnsModeRule = z.strictObject({
