@@ -160,7 +160,7 @@ export interface DnsTransaction {
   /** Null when no response was seen. */
   rcode: number | null;
   rcodeName: string | null;
-  /** Zeek's `rejected`: a response with rcode != 0 and no answer records (dns/main.zeek). */
+  /** Zeek's `rejected`: a response whose answer, authority and additional sections are all empty, whatever the rcode (DNS.cc dns_rejected). */
   rejected: boolean;
   answers: DnsAnswer[];
   /** Response time minus first query time. */
@@ -173,25 +173,8 @@ export interface DnsTransaction {
   malformed: boolean;
 }
 
-export type IcmpKind = "unreachable" | "time-exceeded" | "packet-too-big" | "parameter-problem" | "redirect" | "other";
-
-/** The IP packet an ICMP error quotes (RFC 792; RFC 4443 section 3). */
-export interface IcmpQuote {
-  proto: TransportProto;
-  /** IP protocol number of the quoted packet. */
-  ipProto: number;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  /** Zeek's bad_hdr_len: the quote did not hold a full transport header (ports may still be known from the first 8 bytes). */
-  incompleteTransport: boolean;
-  /** IPv4 TTL / IPv6 hop limit of the quoted packet as the ICMP sender received it. */
-  ttl: number;
-  /** TCP flags of the quoted segment (when at least 14 transport bytes are quoted), else null. */
-  tcpFlags: number | null;
-  tcpSeq: number | null;
-}
+export type { IcmpKind, IcmpQuote } from "../decode/icmp.js";
+import type { IcmpKind, IcmpQuote } from "../decode/icmp.js";
 
 export interface IcmpError {
   /** Index in FlowSummary.icmp. */
@@ -269,16 +252,8 @@ export interface Problem {
   message: string;
 }
 
-export interface CaptureInfo {
-  path: string;
-  format: "pcap" | "pcapng";
-  linkTypes: number[];
-  packets: number;
-  firstTs: number | null;
-  lastTs: number | null;
-  /** The file ended inside a record/block. */
-  truncated: boolean;
-}
+export type { CaptureInfo } from "../pcap/types.js";
+import type { CaptureInfo } from "../pcap/types.js";
 
 export interface FlowSummary {
   captures: CaptureInfo[];

@@ -1,0 +1,119 @@
+/**
+ * Streaming capture reader: sniffs pcap vs pcapng from the first bytes, then feeds fixed-size
+ * chunks to the format parser. Memory stays at one chunk plus one partial record, whatever the
+ * file size. A capture cut mid-record keeps every packet before the cut and reports where.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { BacksideError } from "../errors.js";
+import { ClassicPcapParser, PCAP_MAGICS } from "./classic-parser.js";
+import { PcapngParser, PCAPNG_SHB } from "./pcapng-parser.js";
+import type { CaptureInfo, CaptureParser, RawPacket, ReadProblem } from "./types.js";
+
+export type CaptureSource = string | { name: string; stream: AsyncIterable<Buffer | Uint8Array> };
+
+export interface ReadOptions {
+  /** Index stamped on packets and problems (several captures in one analysis). */
+  capture?: number;
+  /** Chunk size for file reads. Default 1 MiB. */
+  chunkSize?: number;
+}
+
+export interface ReadResult {
+  info: CaptureInfo;
+  problems: ReadProblem[];
+}
+
+function sniff(head: Buffer, name: string): "pcap" | "pcapng" {
+  if (head.length >= 4) {
+    const le = head.readUInt32LE(0);
+    const be = head.readUInt32BE(0);
+    if (le === PCAPNG_SHB) return "pcapng";
+    if (le === PCAP_MAGICS.MICRO || le === PCAP_MAGICS.NANO || be === PCAP_MAGICS.MICRO || be === PCAP_MAGICS.NANO) return "pcap";
+  }
+  const shown = head.subarray(0, 4).toString("hex") || "nothing";
+  throw new BacksideError("BAD_ARTIFACT", `${name} is not a pcap or pcapng capture (starts with 0x${shown})`, {
+    hint: "pass a file written by tcpdump, tshark or dumpcap",
+  });
+}
+
+async function openSource(source: CaptureSource, chunkSize: number): Promise<{ name: string; stream: AsyncIterable<Buffer | Uint8Array> }> {
+  if (typeof source !== "string") return source;
+  try {
+    const st = await stat(source);
+    if (!st.isFile()) throw new BacksideError("NOT_FOUND", `${source} is not a file`);
+  } catch (e) {
+    if (e instanceof BacksideError) throw e;
+    throw new BacksideError("NOT_FOUND", `cannot open capture ${source}`, { cause: e, hint: "check the path" });
+  }
+  return { name: source, stream: createReadStream(source, { highWaterMark: chunkSize }) };
+}
+
+/**
+ * Read a capture, calling `onPacket` for each packet. The packet object and its bytes are reused
+ * between calls (no per-packet allocation): copy anything you keep.
+ */
+export async function readCapture(source: CaptureSource, onPacket: (p: RawPacket) => void, opts: ReadOptions = {}): Promise<ReadResult> {
+  const it = drive(source, onPacket, opts);
+  // Bounded by the file: one step per chunk.
+  for (;;) {
+    const step = await it.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Packets as an async iterator of stable copies; memory is bounded by one chunk's packets. */
+export async function* capturePackets(source: CaptureSource, opts: ReadOptions = {}): AsyncGenerator<RawPacket, ReadResult> {
+  const batch: RawPacket[] = [];
+  const it = drive(source, (p) => batch.push({ ...p, data: Buffer.from(p.data) }), opts);
+  for (;;) {
+    const step = await it.next();
+    for (const p of batch) yield p;
+    batch.length = 0;
+    if (step.done) return step.value;
+  }
+}
+
+/** Feeds the parser chunk by chunk, yielding after each so callers can drain what it produced. */
+async function* drive(source: CaptureSource, onPacket: (p: RawPacket) => void, opts: ReadOptions): AsyncGenerator<void, ReadResult> {
+  const capture = opts.capture ?? 0;
+  const { name, stream } = await openSource(source, opts.chunkSize ?? 1 << 20);
+  const info: CaptureInfo = { path: name, format: "pcap", linkTypes: [], packets: 0, firstTs: null, lastTs: null, truncated: false };
+  const problems: ReadProblem[] = [];
+  let parser: CaptureParser | null = null;
+  let pending: Buffer | null = null;
+  let base = 0;
+  for await (const raw of stream) {
+    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const buf: Buffer = pending && pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    if (!parser) {
+      if (buf.length < 4) {
+        pending = Buffer.from(buf);
+        continue;
+      }
+      info.format = sniff(buf, name);
+      parser = info.format === "pcap" ? new ClassicPcapParser(info, problems, onPacket, capture) : new PcapngParser(info, problems, onPacket, capture);
+    }
+    const used = parser.parse(buf, base);
+    if (parser.stopped) {
+      pending = null;
+      break;
+    }
+    base += used;
+    // Copy the remainder so the big chunk can be freed.
+    pending = used < buf.length ? Buffer.from(buf.subarray(used)) : null;
+    yield;
+  }
+  if (!parser) {
+    sniff(pending ?? Buffer.alloc(0), name);
+    info.truncated = true;
+    problems.push({ kind: "truncated-file", capture, offset: 0, packet: null, message: "file ends inside the file header" });
+    return { info, problems };
+  }
+  if (pending && pending.length > 0) {
+    info.truncated = true;
+    const what = info.format === "pcap" ? (base === 0 ? "file header" : "record") : "block";
+    problems.push({ kind: "truncated-file", capture, offset: base, packet: info.packets + 1, message: `file ends inside a ${what} (${pending.length} bytes left over)` });
+  }
+  return { info, problems };
+}
