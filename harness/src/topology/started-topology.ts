@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { BacksideError } from "../errors.js";
 import type { CleanupRegistry, Stoppable } from "../util/cleanup-registry.js";
 import { pollUntil, withTimeout } from "../util/poll-until.js";
-import type { NodeName, SegmentName, TopologyPlan } from "./plan.js";
+import { NODES, type NodeName, type SegmentName, type TopologyPlan } from "./plan.js";
 import type { StartedNode } from "./started-node.js";
 
 export interface TopologyResources {
@@ -90,7 +90,7 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   nodes(): StartedNode[] {
-    return [...this.nodeMap.values()];
+    return NODES.filter((n) => this.nodeMap.has(n)).map((n) => this.nodeMap.get(n)!);
   }
 
   /** Docker network name of a segment (`backside-<run>-<segment>`). */
