@@ -32,18 +32,34 @@ export async function buildImages(docker: Docker, opts: BuildOptions): Promise<I
   const wanted = new Set<ImageName>(opts.only && opts.only.length > 0 ? opts.only : ["base", ...ROLE_IMAGES.map((r) => r.name)]);
   const outcomes: ImageOutcome[] = [];
 
-  const base = await step(docker, "base", () => planBase(opts.root, opts.env), opts.force === true && wanted.has("base"), opts.log);
-  outcomes.push(base);
-  if (base.status === "failed") return outcomes;
+  const replaced: string[] = [];
 
-  for (const role of ROLE_IMAGES) {
-    if (!wanted.has(role.name)) continue;
-    outcomes.push(await step(docker, role.name, () => planRole(opts.root, role, base.id), opts.force === true, opts.log));
+  const base = await step(docker, "base", () => planBase(opts.root, opts.env), opts.force === true && wanted.has("base"), opts.log, replaced);
+  outcomes.push(base);
+  if (base.status !== "failed") {
+    for (const role of ROLE_IMAGES) {
+      if (!wanted.has(role.name)) continue;
+      outcomes.push(await step(docker, role.name, () => planRole(opts.root, role, base.id), opts.force === true, opts.log, replaced));
+    }
   }
+  await removeReplaced(docker, replaced);
   return outcomes;
 }
 
-async function step(docker: Docker, name: ImageName, plan: () => Promise<Planned>, force: boolean, log: BuildLog): Promise<ImageOutcome> {
+/**
+ * Each rebuild leaves the previous image untagged (~240 MB). Remove those, roles before the base
+ * they were built on; the engine refuses (and we ignore) any still used by a container or a child.
+ */
+async function removeReplaced(docker: Docker, ids: string[]): Promise<void> {
+  for (const id of ids.reverse()) {
+    await docker
+      .getImage(id)
+      .remove({ noprune: false })
+      .catch(() => {});
+  }
+}
+
+async function step(docker: Docker, name: ImageName, plan: () => Promise<Planned>, force: boolean, log: BuildLog, replaced: string[]): Promise<ImageOutcome> {
   const t0 = Date.now();
   const seconds = () => (Date.now() - t0) / 1000;
   let outcome: ImageOutcome;
@@ -56,6 +72,7 @@ async function step(docker: Docker, name: ImageName, plan: () => Promise<Planned
     } else {
       log.info(`${name}: building (${decision.reason})`);
       const id = await planned.build(docker, log);
+      if (existing && existing.id !== id) replaced.push(existing.id);
       outcome = { name, status: "built", id, seconds: seconds(), reason: decision.reason };
     }
   } catch (e) {

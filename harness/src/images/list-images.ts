@@ -1,6 +1,5 @@
 import type Docker from "dockerode";
 import { IMAGE_NAMES, imageRef, LABEL_INPUT_HASH, type ImageName } from "./catalog.js";
-import { inspectImage } from "./docker-client.js";
 
 export interface ImageInfo {
   name: ImageName;
@@ -17,13 +16,18 @@ export async function listImages(docker: Docker): Promise<ImageInfo[]> {
   const out: ImageInfo[] = [];
   for (const name of IMAGE_NAMES) {
     const ref = imageRef(name);
-    const found = await inspectImage(docker, ref);
-    if (!found) {
-      out.push({ name, ref });
-      continue;
-    }
-    const info = await docker.getImage(ref).inspect();
-    out.push({ name, ref, id: found.id, sizeBytes: info.Size, created: info.Created, inputHash: found.labels[LABEL_INPUT_HASH] });
+    const info = await docker
+      .getImage(ref)
+      .inspect()
+      .catch((e: { statusCode?: number }) => {
+        if (e.statusCode === 404) return undefined;
+        throw e;
+      });
+    out.push(
+      info
+        ? { name, ref, id: info.Id, sizeBytes: info.Size, created: info.Created, inputHash: info.Config?.Labels?.[LABEL_INPUT_HASH] }
+        : { name, ref },
+    );
   }
   return out;
 }
