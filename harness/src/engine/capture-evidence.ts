@@ -1,0 +1,251 @@
+/**
+ * Capture evidence: one FlowSummary (one capture point) becomes CaptureFacts about the backend:
+ * its DNS transactions, its TCP connections read by conn-outcome.ts, unanswered ARP and ICMP
+ * errors. Which TCP conversation is the backend's: the target's addresses (and port), else the
+ * addresses DNS answered for the backend's name, else the gateway's outbound connections that are
+ * not DNS or management traffic.
+ */
+import { isIP } from "node:net";
+import type { DnsTransaction, FlowSummary, IcmpError, PacketRef, TcpConnection } from "../flows/types.js";
+import { nameMatches, type BackendTarget } from "./backend-target.js";
+import { readConn, requestAcked, type ConnReading } from "./conn-outcome.js";
+import type { Evidence } from "./types.js";
+
+export interface ConnFact extends ConnReading {
+  point: number;
+  source: string;
+  uid: string;
+  client: string;
+  cport: number;
+  address: string;
+  port: number;
+  start: number;
+  end: number;
+  syns: number;
+  synGaps: number[];
+  /** The first SYN: matched across capture points by 5-tuple and time. */
+  firstSyn: PacketRef | null;
+  synTtl: number | null;
+  /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
+  answerTtl: number | null;
+  retransmissions: number;
+  acked: boolean;
+  ev: Evidence;
+}
+
+export type DnsResult = "address" | "nxdomain" | "servfail" | "refused" | "nodata" | "unanswered" | "other";
+
+export interface DnsFact {
+  point: number;
+  source: string;
+  name: string;
+  qtype: string;
+  server: string;
+  result: DnsResult;
+  rcode: number | null;
+  addresses: string[];
+  ttl?: number;
+  time: number;
+  queries: number;
+  icmp?: IcmpError;
+  forBackend: boolean;
+  ev: Evidence;
+}
+
+export interface ArpFact {
+  point: number;
+  source: string;
+  target: string;
+  sender: string;
+  requests: number;
+  time: number;
+  ev: Evidence;
+}
+
+export interface CaptureFacts {
+  point: number;
+  source: string;
+  packets: number;
+  truncated: boolean;
+  dns: DnsFact[];
+  conns: ConnFact[];
+  arp: ArpFact[];
+  /** ICMP unreachables quoting a packet to the backend whose connection is not in this capture. */
+  strayIcmp: IcmpError[];
+  /** All TCP connections seen, backend or not (to tell "no SYN at all" from "SYN elsewhere"). */
+  tcpCount: number;
+  problems: string[];
+}
+
+/** Management and infrastructure ports whose connections are never the backend conversation. */
+const NOT_BACKEND_PORTS = new Set([22, 53, 5554, 9000, 9090, 2375, 2376]);
+
+export function isoOf(ts: number): string {
+  const d = new Date(Math.round(ts * 1000));
+  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+}
+
+export function refsEvidence(source: string, refs: PacketRef[], statement: string): Evidence {
+  const sorted = [...refs].sort((a, b) => a.n - b.n);
+  const uniq = sorted.filter((r, i) => i === 0 || r.n !== sorted[i - 1].n).slice(0, 12);
+  return { source, kind: "capture", packets: uniq.map((r) => r.n), times: uniq.map((r) => isoOf(r.ts)), statement };
+}
+
+function dnsResult(t: DnsTransaction): DnsResult {
+  if (t.rcode === null) return "unanswered";
+  if (t.rcode === 3) return "nxdomain";
+  if (t.rcode === 2) return "servfail";
+  if (t.rcode === 5) return "refused";
+  if (t.rcode !== 0) return "other";
+  return t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28)) ? "address" : "nodata";
+}
+
+function dnsFacts(s: FlowSummary, point: number, source: string, backend: BackendTarget, search: string[]): DnsFact[] {
+  return s.dns
+    .filter((t) => t.query !== null && t.qtype !== 12)
+    .map((t) => {
+      const result = dnsResult(t);
+      const addresses = t.answers.filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28)).map((a) => a.data);
+      const ttls = t.answers.filter((a) => a.section === "answer").map((a) => a.ttl);
+      const icmp = s.icmp.find(
+        (e) => e.quote && e.quote.src === t.client && e.quote.srcPort === t.clientPort && e.quote.dst === t.server && e.quote.dstPort === t.serverPort,
+      );
+      const name = t.query ?? "";
+      const qtype = t.qtypeName ?? String(t.qtype);
+      const refs = [...t.queries, ...(t.response ? [t.response] : []), ...(icmp ? [icmp.ref] : [])];
+      const said =
+        result === "unanswered"
+          ? `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`
+          : result === "address"
+            ? `${t.server} answered ${qtype} ${name} with ${addresses.join(", ")}`
+            : `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${result === "nodata" ? ", no address records" : ""}`;
+      const f: DnsFact = {
+        point,
+        source,
+        name,
+        qtype,
+        server: t.server,
+        result,
+        rcode: t.rcode,
+        addresses,
+        time: t.queries[0]?.ts ?? t.response?.ts ?? 0,
+        queries: t.queries.length,
+        forBackend: nameMatches(name, backend.host, search),
+        ev: refsEvidence(source, refs, said),
+      };
+      if (ttls.length) f.ttl = Math.min(...ttls);
+      if (icmp) f.icmp = icmp;
+      return f;
+    });
+}
+
+/** Pick the TCP connections that are the gateway's conversation with its backend. */
+export function backendConns(s: FlowSummary, backend: BackendTarget, resolved: Set<string>): TcpConnection[] {
+  const portOk = (c: TcpConnection) => backend.port === undefined || c.id.respP === backend.port;
+  const known = new Set([...backend.addresses, ...resolved]);
+  if (known.size > 0) {
+    const hit = s.tcp.filter((c) => known.has(c.id.respH) && portOk(c));
+    if (hit.length > 0 || (backend.host && isIP(backend.host))) return hit;
+  }
+  // Nothing named: the gateway's outbound connections. A host that answers some connections and
+  // opens others is the proxy in the middle; its opened ones are the backend side.
+  const candidates = s.tcp.filter(
+    (c) =>
+      !NOT_BACKEND_PORTS.has(c.id.respP) &&
+      !backend.gatewayAddresses.has(c.id.respH) &&
+      !(backend.frontPort !== undefined && c.id.respP === backend.frontPort) &&
+      portOk(c),
+  );
+  const responders = new Set(s.tcp.map((c) => c.id.respH));
+  const outbound = candidates.filter((c) => responders.has(c.id.origH) || backend.gatewayAddresses.has(c.id.origH));
+  const pool = outbound.length > 0 ? outbound : candidates;
+  if (pool.length === 0) return [];
+  // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
+  const byDest = new Map<string, TcpConnection[]>();
+  for (const c of pool) {
+    const k = `${c.id.respH}|${c.id.respP}`;
+    byDest.set(k, [...(byDest.get(k) ?? []), c]);
+  }
+  const failing = (cs: TcpConnection[]) => cs.filter((c) => c.connState !== "SF").length;
+  return [...byDest.values()].sort((a, b) => failing(b) - failing(a) || b.length - a.length)[0];
+}
+
+const OUTCOME_TEXT: Record<ConnFact["outcome"], string> = {
+  ok: "got a response",
+  unanswered: "got no answer to its SYNs",
+  refused: "was refused with RST",
+  icmp: "was answered with ICMP",
+  "no-response": "got no response after the request",
+  closed: "was closed by the backend without a response",
+  reset: "was reset by the backend",
+  "tls-failed": "failed in the TLS handshake",
+  idle: "carried no request",
+  other: "was seen only in part",
+};
+
+export function captureFacts(s: FlowSummary, point: number, source: string, backend: BackendTarget, search: string[] = []): CaptureFacts {
+  const dns = dnsFacts(s, point, source, backend, search);
+  const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
+  const conns = backendConns(s, backend, resolved).map((c): ConnFact => {
+    const r = readConn(c, s);
+    const synSeg = c.segments.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
+    const ansSeg = c.segments.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0);
+    const tuple = `${c.id.origH}:${c.id.origP} -> ${c.id.respH}:${c.id.respP}`;
+    const extra =
+      r.outcome === "icmp" && r.icmp
+        ? ` (type ${r.icmp.type} code ${r.icmp.code} from ${r.icmp.sender})`
+        : r.outcome === "unanswered"
+          ? ` (${c.syns.length} SYNs${c.synGaps.length ? `, gaps ${c.synGaps.map((g) => g.toFixed(1)).join("/")} s` : ""})`
+          : r.outcome === "tls-failed" && r.tlsAlert
+            ? ` (${r.tlsAlert} from the ${r.tlsAlertBy === "orig" ? "gateway" : "backend"})`
+            : r.outcome === "no-response" && r.waited !== undefined
+              ? ` for ${r.waited.toFixed(1)} s${r.lateResponse ? ", then a late response" : ""}`
+              : "";
+    return {
+      ...r,
+      point,
+      source,
+      uid: c.uid,
+      client: c.id.origH,
+      cport: c.id.origP,
+      address: c.id.respH,
+      port: c.id.respP,
+      start: c.start,
+      end: c.start + c.duration,
+      syns: c.syns.length,
+      synGaps: c.synGaps,
+      firstSyn: c.syns[0] ?? null,
+      synTtl: synSeg?.ttl ?? c.origTtls[0] ?? null,
+      answerTtl: ansSeg?.ttl ?? null,
+      retransmissions: c.retransmissions,
+      acked: requestAcked(c),
+      ev: refsEvidence(source, r.refs, `${tuple} ${OUTCOME_TEXT[r.outcome]}${extra}${r.lateHandshake ? "; SYN-ACK only after a retransmitted SYN" : ""}`),
+    };
+  });
+  const known = new Set([...backend.addresses, ...resolved, ...conns.map((c) => c.address)]);
+  const arp: ArpFact[] = s.arp.map((a) => ({
+    point,
+    source,
+    target: a.targetIp,
+    sender: a.senderIp,
+    requests: a.requests.length,
+    time: a.requests[0]?.ts ?? 0,
+    ev: refsEvidence(source, a.requests, `${a.requests.length} ARP requests from ${a.senderIp} for ${a.targetIp}, no reply`),
+  }));
+  const connUids = new Set(conns.map((c) => c.uid));
+  const strayIcmp = s.icmp.filter((e) => e.kind === "unreachable" && e.quote && known.has(e.quote.dst) && e.quote.proto === "tcp" && !(e.flowUid && connUids.has(e.flowUid)));
+  const problems = s.problems.slice(0, 10).map((p) => `${source}: ${p.message}${p.packet !== null ? ` (packet ${p.packet})` : ""}`);
+  if (s.problems.length > 10) problems.push(`${source}: ${s.problems.length - 10} more problems`);
+  return {
+    point,
+    source,
+    packets: s.packets,
+    truncated: s.captures.some((c) => c.truncated) || s.problems.some((p) => p.kind === "truncated-file"),
+    dns,
+    conns,
+    arp,
+    strayIcmp,
+    tcpCount: s.tcp.length,
+    problems,
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * What happened to one TCP connection from the gateway to its backend, read from its Zeek-style
+ * record: the handshake (answered, refused, ICMP, silence), then the request/response exchange
+ * after the last request, then who closed. The vocabulary is the taxonomy's evidence column.
+ */
+import type { FlowSummary, IcmpError, PacketRef, TcpConnection, TcpSegmentRef } from "../flows/types.js";
+import { TcpFlags } from "../flows/types.js";
+
+export type ConnOutcome =
+  /** response bytes after the last request, before the gateway closed */
+  | "ok"
+  /** SYNs, no SYN-ACK, no RST, no ICMP (S0) */
+  | "unanswered"
+  /** RST answering the SYN (REJ) */
+  | "refused"
+  /** ICMP destination unreachable quoting the SYN */
+  | "icmp"
+  /** handshake done, request sent, no response bytes before the gateway gave up or the capture ended */
+  | "no-response"
+  /** FIN from the backend after (or without) the request, no response bytes */
+  | "closed"
+  /** RST from the backend after the handshake, no response to the last request */
+  | "reset"
+  /** TLS alert in the handshake, or closed before TLS was up */
+  | "tls-failed"
+  /** handshake done, no request seen (capture started late or the gateway never sent) */
+  | "idle"
+  /** anything else (midstream pick-up, SYN-ACK seen without SYN...) */
+  | "other";
+
+export interface ConnReading {
+  outcome: ConnOutcome;
+  /** SYN-ACK arrived only after a retransmitted SYN. */
+  lateHandshake: boolean;
+  icmp?: IcmpError;
+  tlsAlert?: string;
+  tlsAlertBy?: "orig" | "resp";
+  /** Seconds from the last request to the gateway's close (no-response), when it closed. */
+  waited?: number;
+  /** Response bytes seen after the gateway had given up. */
+  lateResponse: boolean;
+  requestBytes: number;
+  responseBytes: number;
+  dupAcks: number;
+  /** The packets that show the outcome, for evidence. */
+  refs: PacketRef[];
+}
+
+const has = (s: TcpSegmentRef, f: number) => (s.flags & f) !== 0;
+
+/** Pure ACKs repeating the previous ACK number from the same side while the other side sent data (RFC 5681 section 2). */
+export function countDupAcks(segs: TcpSegmentRef[]): number {
+  let dups = 0;
+  const last: Record<"orig" | "resp", number | null> = { orig: null, resp: null };
+  for (const s of segs) {
+    const pure = s.len === 0 && !has(s, TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST) && has(s, TcpFlags.ACK);
+    if (pure && last[s.dir] === s.ack) dups++;
+    if (has(s, TcpFlags.ACK)) last[s.dir] = s.ack;
+  }
+  return dups;
+}
+
+/** Alert names that end a TLS session normally, not a handshake failure. */
+const BENIGN_ALERTS = new Set(["close_notify", "user_canceled"]);
+/** An encrypted alert (TLS 1.3, or 1.2 after ChangeCipherSpec) is one short record: 24-31 bytes. */
+const ALERT_SIZED = 40;
+
+export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
+  const segs = c.segments;
+  const r: ConnReading = { outcome: "other", lateHandshake: false, lateResponse: false, requestBytes: c.origBytes, responseBytes: c.respBytes, dupAcks: countDupAcks(segs), refs: [] };
+  const firstSynAck = c.synAcks[0];
+  if (firstSynAck && c.syns.length > 1) r.lateHandshake = c.syns.filter((s) => s.ts < firstSynAck.ts).length > 1;
+
+  const icmp = c.icmpErrors.map((i) => summary.icmp[i]).find((e) => e && e.kind === "unreachable");
+  if (!firstSynAck) {
+    r.refs = [...c.syns];
+    if (icmp) {
+      r.outcome = "icmp";
+      r.icmp = icmp;
+      r.refs.push(icmp.ref);
+    } else if (c.connState === "REJ" || c.resets.some((x) => x.dir === "resp")) {
+      r.outcome = "refused";
+      const rst = c.resets.find((x) => x.dir === "resp");
+      if (rst) r.refs.push(rst);
+    } else if (c.syns.length > 0) {
+      r.outcome = "unanswered";
+    }
+    return r;
+  }
+  r.refs = [c.syns[0] ?? firstSynAck, firstSynAck].filter(Boolean);
+
+  // TLS first: an alert or a close before the handshake was up decides it whatever the bytes say.
+  if (c.tls) {
+    const alert = c.tls.alerts.find((a) => a.descriptionName === null || !BENIGN_ALERTS.has(a.descriptionName));
+    const closed = c.origClose ?? c.respClose;
+    if (alert && (!c.tls.established || alert.level === 2)) {
+      r.outcome = "tls-failed";
+      r.tlsAlert = alert.descriptionName ?? "encrypted alert";
+      r.tlsAlertBy = alert.dir;
+      r.refs.push(alert);
+      return r;
+    }
+    if (!c.tls.established && closed) {
+      r.outcome = "tls-failed";
+      r.tlsAlertBy = closed.by;
+      r.refs.push(closed.ref);
+      return r;
+    }
+  }
+
+  const origData = segs.filter((s) => s.dir === "orig" && s.len > 0);
+  const lastReq = origData[origData.length - 1];
+  if (!lastReq) {
+    if (c.respClose?.how === "rst") return { ...r, outcome: "reset", refs: [...r.refs, c.respClose.ref] };
+    if (c.respClose?.how === "fin") return { ...r, outcome: "closed", refs: [...r.refs, c.respClose.ref] };
+    return { ...r, outcome: "idle" };
+  }
+  r.refs.push(lastReq);
+  const origGaveUp = c.origClose && c.origClose.ref.ts >= lastReq.ts ? c.origClose : null;
+  const respAfter = segs.filter((s) => s.dir === "resp" && s.len > 0 && s.ts >= lastReq.ts);
+  const inTime = respAfter.filter((s) => !origGaveUp || s.ts <= origGaveUp.ref.ts);
+
+  // TLS aborted by the gateway after the server's flight: its last bytes are one alert-sized record.
+  if (c.tls && !inTime.length && lastReq.len <= ALERT_SIZED && (c.origClose || c.respClose)) {
+    const close = (c.origClose ?? c.respClose)!;
+    return { ...r, outcome: "tls-failed", tlsAlert: "encrypted alert", tlsAlertBy: "orig", refs: [...r.refs, close.ref] };
+  }
+  if (inTime.length > 0) {
+    r.outcome = "ok";
+    r.refs.push(inTime[0]);
+    if (c.respClose?.how === "rst" && inTime.length > 0) r.refs.push(c.respClose.ref);
+    return r;
+  }
+  const respRst = c.resets.find((x) => x.dir === "resp" && x.ts >= lastReq.ts);
+  const respFin = c.respClose?.how === "fin" && c.respClose.ref.ts >= lastReq.ts ? c.respClose : null;
+  const before = (t: number) => !origGaveUp || t <= origGaveUp.ref.ts;
+  if (respRst && before(respRst.ts)) return { ...r, outcome: "reset", refs: [...r.refs, respRst] };
+  if (respFin && before(respFin.ref.ts)) return { ...r, outcome: "closed", refs: [...r.refs, respFin.ref] };
+  r.outcome = "no-response";
+  if (origGaveUp) {
+    r.waited = origGaveUp.ref.ts - lastReq.ts;
+    r.refs.push(origGaveUp.ref);
+  }
+  if (respAfter.length > 0) {
+    r.lateResponse = true;
+    r.refs.push(respAfter[0]);
+  }
+  return r;
+}
+
+/** Whether the responder ACKed all of the last request (it reached the backend's kernel). */
+export function requestAcked(c: TcpConnection): boolean {
+  const origData = c.segments.filter((s) => s.dir === "orig" && s.len > 0);
+  const last = origData[origData.length - 1];
+  if (!last) return false;
+  const end = (last.seq + last.len) >>> 0;
+  return c.segments.some((s) => s.dir === "resp" && (s.flags & TcpFlags.ACK) !== 0 && s.ts >= last.ts && ((s.ack - end) | 0) >= 0);
+}

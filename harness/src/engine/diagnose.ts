@@ -1,0 +1,153 @@
+/**
+ * diagnose(): artifacts in, one Diagnosis out. Reads only the artifacts (captures, logs, error
+ * report) and an optional target; never scenario names or harness config.
+ *   1. read the report and logs; find the backend (backend-target.ts)
+ *   2. analyse each capture on its own (one capture point each) into facts about the backend
+ *   3. run the rules (rules-*.ts), fuse and rank (select-cause.ts), render (explain.ts)
+ */
+import { BacksideError, isBacksideError } from "../errors.js";
+import { parseErrorReport, parseLog, type ErrorReport } from "../appliance/index.js";
+import type { FlowSummary } from "../flows/types.js";
+import { CAUSE_TITLES } from "../taxonomy.js";
+import { findBackend, nameMatches } from "./backend-target.js";
+import { analyzeOne } from "./capture-analysis.js";
+import { captureFacts, type CaptureFacts } from "./capture-evidence.js";
+import { capturePoints, groupConns } from "./conn-groups.js";
+import type { Facts } from "./facts.js";
+import { logEvidence, type LogFact } from "./log-evidence.js";
+import { MAX_LOG_BYTES, MAX_REPORT_FILE_BYTES, checkFile, looksBinary, readBounded } from "./read-artifacts.js";
+import { render } from "./render-diagnosis.js";
+import { captureRules, representative } from "./rules-capture.js";
+import { dnsRules } from "./rules-dns.js";
+import { logRules } from "./rules-log.js";
+import { reportRules } from "./rules-report.js";
+import type { Diagnosis, DiagnoseInput } from "./types.js";
+
+interface Loaded {
+  report?: { source: string; report: ErrorReport };
+  log: LogFact[];
+  logSources: string[];
+  summaries: { source: string; summary: FlowSummary }[];
+  problems: string[];
+  partial: boolean;
+  usable: number;
+}
+
+async function loadReport(path: string, l: Loaded): Promise<void> {
+  const { bytes, cut } = await readBounded(path, "error report", MAX_REPORT_FILE_BYTES);
+  if (cut) throw new BacksideError("BAD_ARTIFACT", `error report ${path} is larger than ${MAX_REPORT_FILE_BYTES} bytes`);
+  try {
+    const report = parseErrorReport(bytes);
+    l.report = { source: path, report };
+    l.usable++;
+    for (const p of report.problems.slice(0, 10)) l.problems.push(`${path} ${p.where}: ${p.message}`);
+    if (report.problems.some((p) => !/part missing/.test(p.message))) l.partial = true;
+  } catch (e) {
+    if (!isBacksideError(e)) throw e;
+    l.problems.push(`${path}: ${e.message}`);
+    l.partial = true;
+  }
+}
+
+async function loadLog(path: string, l: Loaded): Promise<void> {
+  const { bytes, cut } = await readBounded(path, "log", MAX_LOG_BYTES);
+  if (cut) {
+    l.problems.push(`${path}: only the first ${MAX_LOG_BYTES} bytes were read`);
+    l.partial = true;
+  }
+  if (looksBinary(bytes)) {
+    l.problems.push(`${path}: binary data, not an appliance log; ignored`);
+    l.partial = true;
+    return;
+  }
+  const ev = logEvidence(parseLog(bytes.toString("utf8")), path);
+  if (ev.entries === 0) {
+    l.problems.push(`${path}: no appliance log lines found; ignored`);
+    l.partial = true;
+    return;
+  }
+  if (ev.problems.length) {
+    l.problems.push(...ev.problems);
+    l.partial = true;
+  }
+  l.log.push(...ev.facts);
+  l.logSources.push(path);
+  l.usable++;
+}
+
+async function loadCapture(path: string, name: string, index: number, l: Loaded): Promise<void> {
+  await checkFile(path, "capture");
+  try {
+    const summary = await analyzeOne(path, index);
+    l.summaries.push({ source: name, summary });
+    l.usable++;
+  } catch (e) {
+    if (!isBacksideError(e) || e.code === "NOT_FOUND") throw e;
+    l.problems.push(`${name}: ${e.message}`);
+    l.partial = true;
+  }
+}
+
+export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
+  const l: Loaded = { log: [], logSources: [], summaries: [], problems: [], partial: false, usable: 0 };
+  const pcaps = input.pcaps ?? [];
+  const logs = input.logs ?? [];
+  if (pcaps.length === 0 && logs.length === 0 && !input.errorReport) {
+    throw new BacksideError("USAGE", "nothing to diagnose", { hint: "give at least one of --pcap, --log, --error-report" });
+  }
+  if (input.errorReport) await loadReport(input.errorReport, l);
+  for (const p of logs) await loadLog(p, l);
+  for (const [i, p] of pcaps.entries()) await loadCapture(p.path, p.name ?? p.path, i, l);
+  const report = l.report?.report;
+  if (report && logs.length === 0 && report.log.entries.length > 0) {
+    const ev = logEvidence(report.log, `${l.report!.source}#default-log`);
+    l.log.push(...ev.facts);
+    l.logSources.push(`${l.report!.source}#default-log`);
+  }
+  if (report?.pcap && pcaps.length === 0) {
+    const name = `${l.report!.source}#BackgroundPacketCapture`;
+    try {
+      l.summaries.push({ source: name, summary: await analyzeOne({ name, bytes: report.pcap }, 0) });
+    } catch (e) {
+      if (!isBacksideError(e)) throw e;
+      l.problems.push(`${name}: ${e.message}`);
+    }
+  }
+  if (l.usable === 0) {
+    throw new BacksideError("BAD_ARTIFACT", `no usable artifact: ${l.problems[0] ?? "nothing could be read"}`, { details: { problems: l.problems } });
+  }
+
+  const backend = findBackend(input.target, report, l.log);
+  const search = report?.dns?.searchDomains ?? [];
+  // Addresses DNS gave for the backend's name at any point apply to every point.
+  for (const { summary } of l.summaries)
+    for (const t of summary.dns)
+      if (t.query && nameMatches(t.query, backend.host, search)) for (const a of t.answers) if (a.type === 1 || a.type === 28) backend.addresses.add(a.data);
+  let captures: CaptureFacts[] = l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+  if (backend.addresses.size === 0) {
+    // Nothing named the backend: the conversation found at most points is it, at every point.
+    const votes = new Map<string, number>();
+    for (const c of captures) for (const a of new Set(c.conns.map((x) => x.address))) votes.set(a, (votes.get(a) ?? 0) + 1);
+    const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
+    if (best && captures.length > 1) {
+      backend.addresses.add(best[0]);
+      captures = l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+    }
+  }
+  for (const c of captures) {
+    l.problems.push(...c.problems);
+    if (c.truncated) {
+      l.partial = true;
+      l.problems.push(`${c.source}: the capture is truncated; packets after the cut are missing`);
+    } else if (c.problems.length) l.partial = true;
+  }
+
+  const groups = groupConns(captures);
+  const facts: Facts = { backend, captures, groups, log: l.log, logSources: l.logSources, ...(l.report ? { report: l.report } : {}) };
+  const findings = [...dnsRules(facts), ...captureRules(facts), ...logRules(facts), ...reportRules(facts)];
+  const rep = representative(groups);
+  const points = rep ? capturePoints(rep, captures) : undefined;
+  return render(facts, findings, { problems: [...new Set(l.problems)], partial: l.partial, ...(points ? { capturePoints: points } : {}) });
+}
+
+export { CAUSE_TITLES };

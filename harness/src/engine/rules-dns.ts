@@ -1,0 +1,113 @@
+/**
+ * DNS rules: the backend's name in the capture (rcode, NODATA, silence, ICMP for the queries),
+ * fused with the error report's name-server list and DNS cache and the log's resolutions.
+ * A failure answered later by another server (first-alive failover) is not a failure.
+ */
+import { isIP } from "node:net";
+import type { Cause } from "../taxonomy.js";
+import { normName } from "./backend-target.js";
+import type { DnsFact, DnsResult } from "./capture-evidence.js";
+import type { Facts } from "./facts.js";
+import { finding, type Finding } from "./findings.js";
+import { isFailure } from "./rules-capture.js";
+import { logCacheHits, logServerAnswers } from "./rules-log.js";
+import type { Evidence } from "./types.js";
+
+const RESULT_CAUSE: Partial<Record<DnsResult, Cause>> = { nxdomain: "dns.nxdomain", servfail: "dns.servfail", refused: "dns.refused", nodata: "dns.no-address" };
+
+/** DNS facts about the backend's name; without a known name, every name queried. */
+function backendDns(f: Facts): DnsFact[] {
+  const all = f.captures.flatMap((c) => c.dns);
+  if (f.backend.host && !isIP(f.backend.host)) return all.filter((d) => d.forBackend);
+  if (f.backend.host) return [];
+  return all;
+}
+
+function nameFailure(f: Facts, out: Finding[]): void {
+  const dns = backendDns(f).sort((a, b) => a.time - b.time);
+  if (dns.length === 0) return;
+  if (dns.some((d) => d.result === "address")) return;
+  const name = dns[0].name;
+  const noSyn = f.groups.length === 0;
+  const answered = dns.filter((d) => RESULT_CAUSE[d.result]);
+  if (answered.length > 0) {
+    const last = answered[answered.length - 1];
+    const cause = RESULT_CAUSE[last.result]!;
+    const evidence = answered.slice(-3).map((d) => d.ev);
+    if (noSyn) evidence.push({ source: last.source, kind: "capture", statement: "no SYN to any backend address follows" });
+    const strength = noSyn ? "decisive" : "strong";
+    if (cause === "dns.no-address") out.push(finding(cause, strength, "capture", evidence, { name, server: last.server, qtype: last.qtype }));
+    else out.push(finding(cause as "dns.nxdomain", strength, "capture", evidence, { name, server: last.server }));
+    return;
+  }
+  const silent = dns.filter((d) => d.result === "unanswered");
+  if (silent.length === 0) return;
+  const queries = silent.reduce((a, d) => a + d.queries, 0);
+  const icmp = silent.find((d) => d.icmp)?.icmp;
+  out.push(
+    finding("dns.no-response", queries > 1 || icmp ? "decisive" : "strong", "capture", silent.slice(0, 4).map((d) => d.ev), {
+      name,
+      servers: [...new Set(silent.map((d) => d.server))],
+      ...(icmp ? { icmp: `type ${icmp.type} code ${icmp.code} from ${icmp.sender}` } : {}),
+    }),
+  );
+}
+
+/** No name server at all: empty list in the report, no DNS on the wire, and the name failed to resolve. */
+function notConfigured(f: Facts, out: Finding[]): void {
+  const host = f.backend.host;
+  if (host && isIP(host)) return;
+  const r = f.report?.report;
+  const staticHost = host && r?.dns?.staticHosts.some((s) => normName(s.hostname) === normName(host));
+  if (staticHost) return;
+  const emptyList = r?.dns !== undefined && r.dns.servers.length === 0;
+  const noDnsOnWire = f.captures.length > 0 && f.captures.every((c) => c.dns.length === 0);
+  const noConn = f.groups.length === 0;
+  const logFails = f.log.filter((x) => x.event === "dnsResolveFailed" || x.event === "dnsCallbackFailed" || x.event === "connectServerFailed");
+  const evidence: Evidence[] = [];
+  if (emptyList) evidence.push({ source: f.report!.source, kind: "report", part: "DNSNameServerStatus2", statement: "the DNS settings list no name server" });
+  if (noDnsOnWire && noConn) evidence.push({ source: f.captures.map((c) => c.source).join(", "), kind: "capture", statement: "no DNS query and no SYN to a backend in the capture" });
+  evidence.push(...logFails.slice(0, 2).map((x) => x.ev));
+  if (emptyList && (logFails.length > 0 || (noDnsOnWire && noConn))) out.push(finding("dns.not-configured", "decisive", "report", evidence, { name: host }));
+  else if (emptyList && !f.groups.some((g) => g.near.outcome === "ok")) out.push(finding("dns.not-configured", "strong", "report", evidence, { name: host }));
+  else if (noDnsOnWire && noConn && logFails.length > 0 && !r) out.push(finding("dns.not-configured", "weak", "capture", evidence, { name: host }));
+}
+
+/**
+ * A stale cache: the gateway connects to an address it holds for the name (report cache, log
+ * cache hit, or an earlier answer in the capture) while the name server now answers another, and
+ * those connects fail.
+ */
+function staleCache(f: Facts, out: Finding[]): void {
+  const host = f.backend.host;
+  if (!host || isIP(host)) return;
+  const same = (h: string) => normName(h) === normName(host);
+  const answers = backendDns(f).filter((d) => d.result === "address").sort((a, b) => a.time - b.time);
+  const serverNow = [...answers.map((d) => ({ addresses: d.addresses, ev: d.ev, time: d.time })), ...logServerAnswers(f).filter((x) => same(x.host)).map((x) => ({ addresses: x.addresses, ev: x.fact.ev, time: x.fact.time }))].sort(
+    (a, b) => a.time - b.time,
+  );
+  const latest = serverNow[serverNow.length - 1];
+  if (!latest) return;
+  const current = new Set(latest.addresses);
+  const cached: { addresses: string[]; ev: Evidence }[] = [];
+  for (const c of f.report?.report.dnsCache ?? []) {
+    if (same(c.host) && !c.negative) cached.push({ addresses: c.addresses, ev: { source: f.report!.source, kind: "report", part: "DNSCacheHostStatus4", statement: `the DNS cache holds ${c.host} -> ${c.addresses.join(", ")} (${c.ttlRemaining} s left)` } });
+  }
+  for (const h of logCacheHits(f)) if (same(h.host)) cached.push({ addresses: h.addresses, ev: h.fact.ev });
+  for (const a of serverNow.slice(0, -1)) cached.push({ addresses: a.addresses, ev: a.ev });
+  const old = [...new Set(cached.flatMap((c) => c.addresses).filter((a) => !current.has(a)))];
+  if (old.length === 0) return;
+  const failingToOld = f.groups.filter((g) => isFailure(g) && old.includes(g.near.address));
+  const logFailToOld = f.log.filter((x) => old.includes(x.params.address ?? "") && /timed out|refused|unreachable|failed/i.test(x.entry.message));
+  const evidence = [...cached.filter((c) => c.addresses.some((a) => old.includes(a))).slice(0, 2).map((c) => c.ev), latest.ev, ...failingToOld.slice(0, 2).map((g) => g.near.ev), ...logFailToOld.slice(0, 2).map((x) => x.ev)];
+  const strength = failingToOld.length > 0 || logFailToOld.length > 0 ? "decisive" : "weak";
+  out.push(finding("dns.stale-cache", strength, failingToOld.length ? "capture" : f.report ? "report" : "log", evidence, { name: host, cached: old, current: [...current] }));
+}
+
+export function dnsRules(f: Facts): Finding[] {
+  const out: Finding[] = [];
+  nameFailure(f, out);
+  notConfigured(f, out);
+  staleCache(f, out);
+  return out;
+}

@@ -1,0 +1,203 @@
+/**
+ * Log rules: group the log's events by transaction (tid), decide each transaction's outcome from
+ * its most telling line, and turn failing transactions into findings. Failures in transactions
+ * that a later transaction recovered from still count (the taxonomy labels what finally broke, and
+ * a burst mixes both); a run of only successes is `healthy`.
+ */
+import { isIP } from "node:net";
+import type { EventName } from "../appliance/index.js";
+import type { Cause } from "../taxonomy.js";
+import { connectCauseFromErrno, dnsCauseFromReason } from "./failure-text.js";
+import type { Facts } from "./facts.js";
+import { finding, type Finding, type Strength } from "./findings.js";
+import type { LogFact } from "./log-evidence.js";
+
+interface Reading {
+  cause: Cause;
+  strength: Strength;
+  /** Higher reads first: a specific line beats the generic `Failed to establish` one. */
+  rank: number;
+}
+
+const GENERIC: Partial<Record<EventName, true>> = { backsideFailed: true, backsideInvalid: true, backendFailedXmlfw: true, connectServerFailed: true, errorResponseSent: true };
+
+/** What one line says on its own, or undefined for lines that are not an outcome. */
+function readLine(f: LogFact): Reading | undefined {
+  const p = f.params;
+  switch (f.event) {
+    case "dnsResolveFailed": {
+      const c = dnsCauseFromReason(p.reason ?? "");
+      return c ? { cause: c, strength: "decisive", rank: 9 } : { cause: "dns.nxdomain", strength: "weak", rank: 5 };
+    }
+    case "dnsAnswer": {
+      const rc = Number(p.rcode);
+      if (rc === 3) return { cause: "dns.nxdomain", strength: "strong", rank: 5 };
+      if (rc === 2) return { cause: "dns.servfail", strength: "strong", rank: 5 };
+      if (rc === 5) return { cause: "dns.refused", strength: "strong", rank: 5 };
+      if (rc === 0 && /^\s*$/.test(p.answers ?? "x")) return { cause: "dns.no-address", strength: "strong", rank: 5 };
+      return undefined;
+    }
+    case "dnsQueryTimedOut":
+    case "dnsServerError":
+      return { cause: "dns.no-response", strength: "weak", rank: 4 };
+    case "dnsCallbackFailed":
+      // The public line names no reason: NXDOMAIN is the usual one, the rest need a capture.
+      return { cause: "dns.nxdomain", strength: "weak", rank: 5 };
+    case "connectRefused":
+      return { cause: "tcp.refused", strength: "strong", rank: 8 };
+    case "hostUnreachable":
+    case "netUnreachable":
+      return { cause: "net.host-unreachable", strength: "strong", rank: 8 };
+    case "connectTimedOut":
+      return { cause: "tcp.silent-drop", strength: "strong", rank: 7 };
+    case "connectionReset":
+      return { cause: "backend.reset", strength: "decisive", rank: 8 };
+    case "backendClosed":
+      return { cause: "backend.closed", strength: "decisive", rank: 8 };
+    case "backendNoResponse":
+      return { cause: "backend.timeout", strength: "decisive", rank: 8 };
+    case "backsideHeaderFailed":
+      return { cause: "backend.timeout", strength: "strong", rank: 6 };
+    case "tlsHandshakeFailed":
+    case "tlsVerifyFailed":
+      return { cause: "tls.handshake-failure", strength: "decisive", rank: 9 };
+    case "tlsAlert":
+    case "backNetworkError":
+    case "sslLibraryError":
+      return { cause: "tls.handshake-failure", strength: "strong", rank: 7 };
+    case "connectFailed":
+    case "connectionError": {
+      const c = connectCauseFromErrno(p.errno ?? f.entry.message);
+      return c ? { cause: c, strength: "strong", rank: 6 } : undefined;
+    }
+    case "backsideInvalid":
+      // 0x80e00126: the name resolved, the TCP connect failed or timed out (DOMAIN.md section 2).
+      return { cause: "tcp.silent-drop", strength: "weak", rank: 2 };
+    case "backsideFailed":
+    case "backendFailedXmlfw":
+    case "connectServerFailed":
+    case "errorResponseSent":
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+const SUCCESS: Partial<Record<EventName, true>> = { bytesReceived: true, tlsHandshakeDone: true };
+
+function succeeded(tx: LogFact[]): boolean {
+  return tx.some((f) => SUCCESS[f.event] || (f.event === "responseSent" && /^[1-3]/.test(f.params.status ?? "")));
+}
+
+interface Tx {
+  tid: number;
+  facts: LogFact[];
+  failure?: Reading & { fact: LogFact };
+  generic: LogFact[];
+  ok: boolean;
+  start: number;
+}
+
+function transactions(log: LogFact[]): Tx[] {
+  const by = new Map<string, LogFact[]>();
+  for (const f of log) {
+    // tid 0 lines (no transaction) stand alone.
+    const k = f.entry.tid === 0 ? `0:${f.ev.source}:${f.entry.line}` : `${f.ev.source}:${f.entry.tid}`;
+    by.set(k, [...(by.get(k) ?? []), f]);
+  }
+  return [...by.values()].map((facts) => {
+    let failure: Tx["failure"];
+    for (const f of facts) {
+      const r = readLine(f);
+      if (r && (!failure || r.rank > failure.rank)) failure = { ...r, fact: f };
+    }
+    const generic = facts.filter((f) => GENERIC[f.event]);
+    const ok = succeeded(facts) && !generic.length && !(failure && failure.rank >= 6);
+    // A DNS step that timed out but was followed by an answer is a recovered step, not a failure.
+    if (failure && failure.rank < 6 && succeeded(facts)) failure = undefined;
+    return { tid: facts[0].entry.tid, facts, failure, generic, ok, start: Math.min(...facts.map((f) => f.time)) };
+  });
+}
+
+export function logRules(f: Facts): Finding[] {
+  if (f.log.length === 0) return [];
+  const txs = transactions(f.log);
+  const failing = txs.filter((t) => t.failure || t.generic.length > 0);
+  const oks = txs.filter((t) => t.ok);
+  const out: Finding[] = [];
+  if (failing.length === 0) {
+    if (oks.length > 0) out.push(finding("healthy", "strong", "log", oks.slice(0, 3).map((t) => t.facts[t.facts.length - 1].ev), { responses: oks.length }));
+    return out;
+  }
+  // Tally causes over failing transactions.
+  const tally = new Map<Cause, { reading: Reading; facts: LogFact[] }>();
+  for (const t of failing) {
+    if (!t.failure) continue;
+    const e = tally.get(t.failure.cause);
+    if (!e) tally.set(t.failure.cause, { reading: t.failure, facts: [t.failure.fact] });
+    else {
+      e.facts.push(t.failure.fact);
+      if (t.failure.rank > e.reading.rank) e.reading = t.failure;
+    }
+  }
+  const generic = failing.flatMap((t) => t.generic).slice(0, 2).map((x) => x.ev);
+  for (const [cause, e] of tally) {
+    const evidence = [...e.facts.slice(0, 4).map((x) => x.ev), ...generic];
+    const strength: Strength = e.reading.strength;
+    const fact = e.facts[0];
+    const conn = { address: fact.params.address, ...(Number(fact.params.port) > 0 ? { port: Number(fact.params.port) } : {}) };
+    switch (cause) {
+      case "tcp.silent-drop":
+        // Connect timeouts in some transactions while others of the same burst got through: the
+        // backend's listen queue, not a firewall (a firewall drops every SYN alike).
+        if (oks.length > 0 && oks.some((o) => failing.some((x) => Math.abs(x.start - o.start) < 2))) {
+          out.push(finding("backend.overloaded", "strong", "log", [...evidence, oks[0].facts[oks[0].facts.length - 1].ev], { ...conn, how: "log" }));
+        } else out.push(finding(cause, strength, "log", evidence, conn));
+        break;
+      case "backend.timeout":
+        if (oks.length > 0) out.push(finding("net.packet-loss", "weak", "log", [...evidence, oks[0].facts[oks[0].facts.length - 1].ev], { ...conn, succeeded: oks.length, failed: failing.length }));
+        out.push(finding(cause, strength, "log", evidence, conn));
+        break;
+      case "tls.handshake-failure":
+        out.push(finding(cause, strength, "log", evidence, { ...conn, alert: fact.params.alert ?? fact.params.reason ?? fact.params.detail }));
+        break;
+      case "backend.overloaded":
+        out.push(finding(cause, strength, "log", evidence, { ...conn, how: "log" }));
+        break;
+      case "dns.no-response":
+        out.push(finding(cause, strength, "log", evidence, { name: fact.params.host ?? fact.params.name, servers: fact.params.server ? [fact.params.server] : [] }));
+        break;
+      case "dns.stale-cache":
+        out.push(finding(cause, strength, "log", evidence, { cached: [], current: [] }));
+        break;
+      case "dns.nxdomain":
+      case "dns.servfail":
+      case "dns.refused":
+      case "dns.no-address":
+      case "dns.not-configured":
+        out.push(finding(cause, strength, "log", evidence, { name: fact.params.host ?? fact.params.name }));
+        break;
+      default:
+        out.push(finding(cause, strength, "log", evidence, conn as never));
+    }
+  }
+  if (tally.size === 0) {
+    // Only the generic line: some backside failure, cause unknown from the log.
+    out.push(finding("tcp.silent-drop", "weak", "log", generic, {}));
+  }
+  return out;
+}
+
+/** Log lines saying the gateway used a cached address for a host: `host -> addresses`. */
+export function logCacheHits(f: Facts): { host: string; addresses: string[]; fact: LogFact }[] {
+  return f.log
+    .filter((x) => x.event === "dnsCacheHit" || (x.event === "dnsResolved" && /cache/i.test(x.params.source ?? "")))
+    .map((x) => ({ host: x.params.host ?? "", addresses: (x.params.addresses ?? "").split(/[\s,[\]]+/).filter((a) => isIP(a) !== 0), fact: x }));
+}
+
+/** Log lines with fresh answers from a name server: `host -> addresses`. */
+export function logServerAnswers(f: Facts): { host: string; addresses: string[]; fact: LogFact }[] {
+  return f.log
+    .filter((x) => x.event === "dnsResolved" && !/cache|static/i.test(x.params.source ?? ""))
+    .map((x) => ({ host: x.params.host ?? "", addresses: (x.params.addresses ?? "").split(/[\s,[\]]+/).filter(Boolean), fact: x }));
+}
