@@ -38,6 +38,9 @@ export function spawnExec(prefix: readonly string[] = [], timeoutMs = 15_000): E
           );
         resolve({ exitCode: code ?? -1, stdout, stderr });
       });
+      // A command that exits without reading its input (a failed nft) must not crash us with EPIPE:
+      // its exit code and stderr say what went wrong.
+      child.stdin.on("error", () => {});
       child.stdin.end(stdin ?? "");
     });
 }
