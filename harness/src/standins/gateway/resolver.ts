@@ -101,6 +101,7 @@ export class Resolver {
     }
     if (cfg.servers.length === 0) throw new ResolveError(name, "NOT_CONFIGURED");
     const start = this.startIndex(cfg);
+    for (const c of cached) if (c) this.log.event("dnsCacheHit", { host: name, addresses: c.addresses.join(",") || (c.negative ?? "none"), ttl: c.ttlRemaining }, ctx);
     // Both families at once, and both awaited (the appliance waits for A and AAAA or a timeout).
     const results = await Promise.all(fams.map((f, i) => (cached[i] ? this.fromCache(cached[i]!) : this.query(name, f === 4 ? "A" : "AAAA", cfg, start, ctx))));
     results.forEach((r, i) => {
