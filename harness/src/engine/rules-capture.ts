@@ -50,7 +50,7 @@ function arpRules(f: Facts, out: Finding[]): void {
     const forBackend = backend.has(a.target);
     const synHere = cap.conns.some((c) => c.address === a.target || c.syns > 0);
     if (!forBackend && (synHere || cap.conns.length > 0)) continue;
-    if (forBackend && !sameSubnet(f, a.sender, a.target)) {
+    if (!sameSubnet(f, a.sender, a.target)) {
       // Asking on-link for an address outside the sender's subnet: a route sends it out of this interface.
       out.push(finding("net.wrong-route", "strong", "capture", [{ ...a.ev, statement: `${a.ev.statement}; ${a.target} is not on ${a.sender}'s subnet` }], { address: a.target, why: `ARP for ${a.target} from ${a.sender}` }));
     } else if (forBackend || !synHere) {
