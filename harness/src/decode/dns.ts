@@ -8,11 +8,9 @@ import { ipv4String, ipv6String } from "./address.js";
 
 export const DNS_TYPES: Record<number, string> = {
   1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 28: "AAAA", 29: "LOC",
-  30: "NXT", 31: "NIMLOC", 32: "SRV/NB", 33: "SRV", 35: "NAPTR", 41: "OPT", 43: "DS", 44: "SSHFP", 46: "RRSIG", 47: "NSEC",
+  30: "NXT", 31: "EID", 32: "NIMLOC", 33: "SRV", 35: "NAPTR", 41: "OPT", 43: "DS", 44: "SSHFP", 46: "RRSIG", 47: "NSEC",
   48: "DNSKEY", 50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA", 64: "SVCB", 65: "HTTPS", 99: "SPF", 251: "IXFR", 252: "AXFR", 255: "*", 257: "CAA",
 };
-// Zeek prints 33 as SRV and 32 as NB; keep the plain names.
-DNS_TYPES[32] = "NB";
 
 export const DNS_RCODES: Record<number, string> = {
   0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED", 6: "YXDOMAIN", 7: "YXRRSET",
@@ -191,6 +189,7 @@ function rdata(b: Uint8Array, type: number, o: number, len: number, end: number,
     }
     return parts.join(" ");
   }
+  if (type === 33 && len > 6) return readName(b, o + 6, end, start, problems)[0];
   if (type === 6) return readName(b, o, end, start, problems)[0];
   let hex = "";
   for (let i = o; i < o + len && i < o + 64; i++) hex += b[i].toString(16).padStart(2, "0");

@@ -62,6 +62,8 @@ export interface TcpClose {
 export interface TcpConnection {
   /** Stable within one summary: "T" + index in order of first packet. */
   uid: string;
+  /** Capture the connection was seen in (each capture point gets its own records). */
+  capture: number;
   id: ConnId & { proto: "tcp" };
   connState: ConnState;
   /** Zeek's history string (upper case = originator, `^` = direction flipped). */
@@ -110,13 +112,17 @@ export interface TcpConnection {
   segmentsTruncated: boolean;
   /** TLS seen on this connection (any port), or null. */
   tls: TlsInfo | null;
-  /** uids of ICMP errors quoting this connection. */
+  /** Indexes (FlowSummary.icmp) of ICMP errors quoting this connection. */
   icmpErrors: number[];
+  /** SYN options of the first SYN (MSS, window scale...), when seen. */
+  synMss: number | null;
+  synWindowScale: number | null;
 }
 
 /** A UDP, ICMP (non-error) or other-protocol flow with Zeek's conn.log state (S0, SF, SHR, OTH). */
 export interface DatagramConnection {
   uid: string;
+  capture: number;
   id: ConnId;
   connState: ConnState;
   history: string;
@@ -144,6 +150,9 @@ export interface DnsAnswer {
 }
 
 export interface DnsTransaction {
+  capture: number;
+  /** uid of the UDP/TCP flow carrying it. */
+  flowUid: string | null;
   proto: "udp" | "tcp";
   client: string;
   clientPort: number;
@@ -194,6 +203,7 @@ export interface IcmpError {
 }
 
 export interface ArpUnanswered {
+  capture: number;
   targetIp: string;
   senderIp: string;
   senderMac: string;

@@ -1,0 +1,18 @@
+/**
+ * `analyzeCapture`: read one or more captures and return the FlowSummary. Reading streams with a
+ * fixed buffer; memory grows with the number of flows, not with the file size.
+ */
+import { readCapture, type CaptureSource } from "../pcap/reader.js";
+import { FlowAnalyzer } from "./analyzer.js";
+import type { AnalyzeOptions, FlowSummary } from "./types.js";
+
+export async function analyzeCapture(sources: CaptureSource | CaptureSource[], opts: AnalyzeOptions = {}): Promise<FlowSummary> {
+  const list = Array.isArray(sources) ? sources : [sources];
+  const a = new FlowAnalyzer(opts);
+  for (let i = 0; i < list.length; i++) {
+    const { info, problems } = await readCapture(list[i], (p) => a.packet(p), { capture: i });
+    a.noteCapture(info);
+    for (const p of problems) a.problem(p);
+  }
+  return a.finish();
+}

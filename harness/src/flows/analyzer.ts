@@ -1,0 +1,240 @@
+/**
+ * The flow analysis: packets in, Zeek-style records out. One instance per analysis; captures are
+ * kept apart (each capture point gets its own connections), so the engine can compare them.
+ */
+import { decodeArp } from "../decode/arp.js";
+import { isMulticastOrBroadcast } from "../decode/address.js";
+import { decodeIcmpQuote, icmpKind } from "../decode/icmp.js";
+import { CK_BAD, decodePacket, IPPROTO, newDecodedPacket, type DecodedPacket } from "../decode/packet.js";
+import { parseTcpOptions } from "../decode/tcp-options.js";
+import type { RawPacket } from "../pcap/types.js";
+import { ArpTracker } from "./arp-tracker.js";
+import { DatagramSession } from "./datagram-session.js";
+import { DNS_PORTS, DnsTracker } from "./dns-tracker.js";
+import { joinIcmpErrors } from "./icmp-join.js";
+import { LIKELY_TCP_SERVER_PORTS, LIKELY_UDP_SERVER_PORTS } from "./likely-server-ports.js";
+import { TcpSession } from "./tcp-session.js";
+import { tcpRecord } from "./tcp-record.js";
+import { TlsState } from "./tls-state.js";
+import {
+  TcpFlags,
+  type AnalyzeOptions,
+  type CaptureInfo,
+  type DatagramConnection,
+  type FlowSummary,
+  type IcmpError,
+  type PacketRef,
+  type Problem,
+  type TcpConnection,
+} from "./types.js";
+
+/** Zeek's tcp_inactivity_timeout (5 min) and udp_inactivity_timeout (1 min), init-bare.zeek. */
+const TCP_INACTIVITY = 300;
+const UDP_INACTIVITY = 60;
+
+const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
+const ICMP6_PAIRS: Record<number, number> = { 128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135 };
+
+interface TcpEntry {
+  s: TcpSession;
+  uid: string;
+  capture: number;
+  tls: TlsState | null;
+  mss: number | null;
+  ws: number | null;
+  firstN: number;
+}
+
+interface DgEntry {
+  s: DatagramSession;
+  uid: string;
+  capture: number;
+  firstN: number;
+}
+
+export class FlowAnalyzer {
+  private readonly opts: Required<AnalyzeOptions>;
+  private readonly dp: DecodedPacket = newDecodedPacket();
+  private tcpOpen = new Map<string, TcpEntry>();
+  private tcpDone: TcpEntry[] = [];
+  private dgOpen = new Map<string, DgEntry>();
+  private dgDone: DgEntry[] = [];
+  private dns = new DnsTracker();
+  private arp = new ArpTracker();
+  private icmp: IcmpError[] = [];
+  private problems: Problem[] = [];
+  private droppedProblems = 0;
+  private tcpCount = 0;
+  private dgCount = 0;
+  readonly captures: CaptureInfo[] = [];
+  packets = 0;
+
+  constructor(opts: AnalyzeOptions = {}) {
+    this.opts = { ignoreChecksums: opts.ignoreChecksums ?? false, maxSegmentsPerConn: opts.maxSegmentsPerConn ?? 2000, maxProblems: opts.maxProblems ?? 1000 };
+  }
+
+  problem(p: Problem): void {
+    if (this.problems.length < this.opts.maxProblems) this.problems.push(p);
+    else this.droppedProblems++;
+  }
+
+  /** Feed one packet (the object may be reused by the caller after return). */
+  packet(pkt: RawPacket): void {
+    this.packets++;
+    const d = decodePacket(pkt.data, pkt.linkType, this.dp, !this.opts.ignoreChecksums);
+    const ref: PacketRef = { capture: pkt.capture, n: pkt.n, ts: pkt.ts };
+    if (d.problem) this.problem({ kind: d.problem.startsWith("link type") ? "unknown-linktype" : "truncated-packet", capture: pkt.capture, offset: pkt.offset, packet: pkt.n, message: d.problem });
+    if (d.l3 === 0x806) {
+      const m = decodeArp(d.data, d.l3Off);
+      if (m) this.arp.message(pkt.capture, m, ref);
+      return;
+    }
+    if (d.l3 === 0 || d.proto === 0 && d.problem) return;
+    if (d.fragment && d.fragOffset > 0) return;
+    switch (d.proto) {
+      case IPPROTO.TCP:
+        if (d.tcpHdrLen >= 20 && d.problem === null) this.tcp(d, ref);
+        return;
+      case IPPROTO.UDP:
+        if (d.l4Cap >= 8) this.udp(d, ref);
+        return;
+      case IPPROTO.ICMP:
+      case IPPROTO.ICMPV6:
+        if (d.l4Cap >= 4) this.icmpPacket(d, ref);
+        return;
+      default:
+        if (d.problem === null) this.other(d, ref);
+    }
+  }
+
+  private tcp(d: DecodedPacket, ref: PacketRef): void {
+    const a = `${d.src}|${d.sport}`;
+    const b = `${d.dst}|${d.dport}`;
+    const key = a < b ? `${ref.capture}|${a}|${b}` : `${ref.capture}|${b}|${a}`;
+    let e = this.tcpOpen.get(key);
+    const flags = d.tcpFlags;
+    if (e) {
+      const isOrig = e.s.isFromOrig(d.src, d.sport);
+      if (ref.ts - e.s.last >= TCP_INACTIVITY || e.s.isReuse(flags, isOrig, d.seq)) {
+        this.tcpDone.push(e);
+        this.tcpOpen.delete(key);
+        e = undefined;
+      }
+    }
+    if (!e) {
+      const s = new TcpSession(d.src, d.sport, d.dst, d.dport, ref.ts, this.opts.maxSegmentsPerConn);
+      e = { s, uid: `T${++this.tcpCount}`, capture: ref.capture, tls: null, mss: null, ws: null, firstN: ref.n };
+      // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
+      if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && LIKELY_TCP_SERVER_PORTS.has(d.sport)) {
+        if (!LIKELY_TCP_SERVER_PORTS.has(d.dport)) s.flip();
+        else if (!(flags & TcpFlags.SYN) && d.sport < d.dport) s.flip();
+      }
+      this.tcpOpen.set(key, e);
+    }
+    const s = e.s;
+    const bad = d.checksum === CK_BAD;
+    if (bad) this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `TCP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong` });
+    const wasFlipped = s.hist.text.split("^").length;
+    s.process(s.isFromOrig(d.src, d.sport), { ref, flags, seq: d.seq, ack: d.ack, window: d.window, len: d.payloadLen, ipLen: d.ipLen, ttl: d.ttl, badChecksum: bad }, this.opts.ignoreChecksums);
+    if (e.tls && s.hist.text.split("^").length !== wasFlipped) e.tls.flip();
+    if (bad && !this.opts.ignoreChecksums) return;
+    const fromOrig = s.isFromOrig(d.src, d.sport);
+    if (flags & TcpFlags.SYN && !(flags & TcpFlags.ACK) && fromOrig && e.mss === null && d.tcpHdrLen > 20) {
+      const o = parseTcpOptions(d.data, d.l4Off + 20, d.l4Off + d.tcpHdrLen);
+      e.mss = o.mss;
+      e.ws = o.windowScale;
+    }
+    if (d.payloadCap > 0 && !(flags & TcpFlags.RST)) {
+      if (!e.tls) e.tls = new TlsState(e.uid);
+      const msg = e.tls.segment(fromOrig ? "orig" : "resp", d.data, d.payloadOff, d.payloadCap, ref);
+      if (msg) this.problem({ kind: "malformed-tls", capture: ref.capture, offset: null, packet: ref.n, message: `${e.uid}: ${msg}` });
+      if (!e.tls.active && (DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 14) {
+        // DNS over TCP: a 2-byte length prefix (RFC 1035 section 4.2.2); only whole messages in one segment.
+        const mlen = (d.data[d.payloadOff] << 8) | d.data[d.payloadOff + 1];
+        if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", d.src, d.sport, d.dst, d.dport, d.data, d.payloadOff + 2, mlen, ref, this.problems);
+      }
+    }
+  }
+
+  private datagram(proto: "udp" | "icmp" | "unknown_transport", ipProto: number, d: DecodedPacket, sport: number, dport: number, ref: PacketRef, flipPorts: Set<number> | null): DgEntry {
+    const a = `${d.src}|${sport}`;
+    const b = `${d.dst}|${dport}`;
+    const key = a < b ? `${ref.capture}|${ipProto}|${a}|${b}` : `${ref.capture}|${ipProto}|${b}|${a}`;
+    let e = this.dgOpen.get(key);
+    if (e && ref.ts - e.s.last >= UDP_INACTIVITY) {
+      this.dgDone.push(e);
+      this.dgOpen.delete(key);
+      e = undefined;
+    }
+    if (!e) {
+      const s = new DatagramSession(proto, ipProto, d.src, sport, d.dst, dport, ref.ts);
+      // UDP.cc WantConnection: flip when the source port is a likely server port and the destination's is not.
+      if (flipPorts && flipPorts.has(sport) && !flipPorts.has(dport) && !isMulticastOrBroadcast(d.dst)) s.flip();
+      e = { s, uid: `U${++this.dgCount}`, capture: ref.capture, firstN: ref.n };
+      this.dgOpen.set(key, e);
+    }
+    return e;
+  }
+
+  private udp(d: DecodedPacket, ref: PacketRef): void {
+    const e = this.datagram("udp", 17, d, d.sport, d.dport, ref, LIKELY_UDP_SERVER_PORTS);
+    const bad = d.checksum === CK_BAD && !this.opts.ignoreChecksums;
+    if (d.checksum === CK_BAD)
+      this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `UDP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong` });
+    e.s.add(e.s.isFromOrig(d.src, d.sport), ref, d.payloadLen, d.ttl, bad);
+    if (bad) return;
+    if ((DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 0)
+      this.dns.message(ref.capture, e.uid, "udp", d.src, d.sport, d.dst, d.dport, d.data, d.payloadOff, d.payloadCap, ref, this.problems);
+  }
+
+  private icmpPacket(d: DecodedPacket, ref: PacketRef): void {
+    const v6 = d.proto === IPPROTO.ICMPV6;
+    if (d.checksum === CK_BAD && !this.opts.ignoreChecksums) {
+      this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `ICMP checksum from ${d.src} is wrong; packet ignored` });
+      return;
+    }
+    const kind = icmpKind(v6, d.icmpType);
+    if (kind) {
+      const quote = decodeIcmpQuote(d.data, d.payloadOff, d.payloadCap);
+      this.icmp.push({ index: this.icmp.length, ref, v6, type: d.icmpType, code: d.icmpCode, kind, sender: d.src, receiver: d.dst, ttl: d.ttl, quote, flowUid: null });
+      return;
+    }
+    // Echo and other informational messages: ports are the message type and its reply type, so a
+    // request and its reply share one flow (Zeek's ICMP conn ids: orig_p = type, resp_p = counterpart).
+    const t = d.icmpType;
+    const pair = (v6 ? ICMP6_PAIRS : ICMP4_PAIRS)[t];
+    const dport = pair ?? d.icmpCode;
+    const e = this.datagram("icmp", d.proto, d, t, dport, ref, null);
+    e.s.add(e.s.isFromOrig(d.src, t), ref, d.payloadLen, d.ttl, false);
+  }
+
+  private other(d: DecodedPacket, ref: PacketRef): void {
+    const e = this.datagram("unknown_transport", d.proto, d, 0, 0, ref, null);
+    e.s.add(e.s.isFromOrig(d.src, 0), ref, Math.max(0, d.l4Len), d.ttl, false);
+  }
+
+  noteCapture(info: CaptureInfo): void {
+    this.captures.push(info);
+  }
+
+  finish(): FlowSummary {
+    const tcpEntries = [...this.tcpDone, ...this.tcpOpen.values()].sort((x, y) => x.capture - y.capture || x.firstN - y.firstN);
+    const tcp: TcpConnection[] = tcpEntries.map((e) => tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws }));
+    const dgEntries = [...this.dgDone, ...this.dgOpen.values()].sort((x, y) => x.capture - y.capture || x.firstN - y.firstN);
+    const datagrams: DatagramConnection[] = dgEntries.map((e) => e.s.toRecord(e.uid, e.capture));
+    joinIcmpErrors(this.icmp, tcp, datagrams);
+    if (this.droppedProblems > 0)
+      this.problems.push({ kind: "unsupported", capture: 0, offset: null, packet: null, message: `${this.droppedProblems} more problems not listed` });
+    return {
+      captures: this.captures,
+      packets: this.packets,
+      tcp,
+      datagrams,
+      dns: this.dns.transactions,
+      icmp: this.icmp,
+      arp: this.arp.unanswered(),
+      tls: tcp.flatMap((c) => (c.tls ? [c.tls] : [])),
+      problems: this.problems,
+    };
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * DNS transactions: a query and its response matched by (capture, client, client port, server,
+ * server port, message id), as Zeek's dns/main.zeek pairs them per connection and id. Retries with
+ * the same id and ports join the same transaction; a response without a seen query still makes one.
+ */
+import { decodeDns, dnsTypeName, DNS_RCODES, type DnsMessage } from "../decode/dns.js";
+import type { DnsTransaction, PacketRef, Problem } from "./types.js";
+
+/** NetBIOS first-level encoding (RFC 1001 section 14.1): 32 letters A-P for 16 bytes; Zeek logs the decoded name. */
+function netbiosName(name: string): string {
+  const first = name.split(".")[0];
+  if (first.length !== 32 || !/^[A-P]+$/.test(first)) return name;
+  let s = "";
+  for (let i = 0; i < 32; i += 2) s += String.fromCharCode(((first.charCodeAt(i) - 65) << 4) | (first.charCodeAt(i + 1) - 65));
+  return s.slice(0, 15).replace(/ +$/, "");
+}
+
+export const DNS_PORTS = new Set([53, 5353, 5355, 137]);
+
+export class DnsTracker {
+  readonly transactions: DnsTransaction[] = [];
+  private open = new Map<string, DnsTransaction>();
+
+  /** `fromClient` is the side that sent it per the flow's roles; `serverPort` tells which end is the server. */
+  message(
+    capture: number,
+    flowUid: string,
+    proto: "udp" | "tcp",
+    src: string,
+    sport: number,
+    dst: string,
+    dport: number,
+    b: Uint8Array,
+    off: number,
+    len: number,
+    ref: PacketRef,
+    problems: Problem[],
+  ): void {
+    const m = decodeDns(b, off, len);
+    for (const p of m.problems.slice(0, 3))
+      problems.push({ kind: "malformed-dns", capture, offset: null, packet: ref.n, message: `DNS message ${m.id}: ${p.message} (message offset ${p.offset})` });
+    const malformed = m.problems.length > 0;
+    // A query goes client -> server; a response server -> client.
+    const [client, cport, server, sport2] = m.response ? [dst, dport, src, sport] : [src, sport, dst, dport];
+    const key = `${capture}|${proto}|${client}|${cport}|${server}|${sport2}|${m.id}`;
+    let t = this.open.get(key);
+    if (!m.response) {
+      if (t && t.response === null) {
+        t.queries.push(ref);
+        t.malformed ||= malformed;
+        return;
+      }
+      t = this.create(capture, flowUid, proto, client, cport, server, sport2, m, port137(sport2, cport));
+      t.queries.push(ref);
+      t.malformed = malformed;
+      this.open.set(key, t);
+      return;
+    }
+    if (!t || t.response !== null) {
+      t = this.create(capture, flowUid, proto, client, cport, server, sport2, m, port137(sport2, cport));
+      this.open.set(key, t);
+    }
+    this.respond(t, m, ref, malformed);
+  }
+
+  private create(capture: number, flowUid: string, proto: "udp" | "tcp", client: string, cport: number, server: string, sport: number, m: DnsMessage, nb: boolean): DnsTransaction {
+    const q = m.questions[0];
+    const t: DnsTransaction = {
+      capture, flowUid, proto, client, clientPort: cport, server, serverPort: sport, id: m.id,
+      query: q ? (nb ? netbiosName(q.name) : q.name.toLowerCase()) : null,
+      qtype: q ? q.type : null, qtypeName: q ? dnsTypeName(q.type) : null,
+      queries: [], response: null, rcode: null, rcodeName: null, rejected: false, answers: [], rtt: null,
+      authoritative: false, truncated: false, recursionDesired: m.recursionDesired, recursionAvailable: false, malformed: false,
+    };
+    this.transactions.push(t);
+    return t;
+  }
+
+  private respond(t: DnsTransaction, m: DnsMessage, ref: PacketRef, malformed: boolean): void {
+    t.response = ref;
+    t.rcode = m.rcode;
+    t.rcodeName = DNS_RCODES[m.rcode] ?? `RCODE${m.rcode}`;
+    // Zeek raises dns_rejected for a response with no records in any section (DNS.cc).
+    t.rejected = m.counts.an === 0 && m.counts.ns === 0 && m.counts.ar === 0;
+    t.answers = m.records
+      .filter((r) => r.type !== 41)
+      .map((r) => ({ section: r.section, name: r.name, type: r.type, typeName: dnsTypeName(r.type), ttl: r.ttl, data: r.data }));
+    t.rtt = t.queries.length ? ref.ts - t.queries[0].ts : null;
+    t.authoritative = m.authoritative;
+    t.truncated = m.truncated;
+    t.recursionAvailable = m.recursionAvailable;
+    t.malformed ||= malformed;
+    if (t.query === null && m.questions[0]) {
+      t.query = m.questions[0].name.toLowerCase();
+      t.qtype = m.questions[0].type;
+      t.qtypeName = dnsTypeName(m.questions[0].type);
+    }
+  }
+}
+
+function port137(a: number, b: number): boolean {
+  return a === 137 || b === 137;
+}

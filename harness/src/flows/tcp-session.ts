@@ -1,0 +1,343 @@
+/**
+ * One TCP connection with Zeek's semantics: the per-packet steps of TCPSessionAdapter::Process
+ * (src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc) — history, sequence bookkeeping, the
+ * endpoint state machine and role flips — and conn_state from scripts/base/protocols/conn/main.zeek.
+ */
+import { TcpFlags, type ConnState, type Direction, type PacketRef, type TcpClose, type TcpSegmentRef } from "./types.js";
+import { EP, HIST, History, seqDelta, TcpEndpoint } from "./tcp-endpoint.js";
+
+const TOO_LARGE_SEQ_DELTA = 1048576;
+
+export interface TcpPacketIn {
+  ref: PacketRef;
+  flags: number;
+  seq: number;
+  ack: number;
+  window: number;
+  len: number;
+  ipLen: number;
+  ttl: number;
+  badChecksum: boolean;
+}
+
+export class TcpSession {
+  orig = new TcpEndpoint(true);
+  resp = new TcpEndpoint(false);
+  hist = new History();
+  /** Addresses as the connection currently sees them (swapped on flip). */
+  origH: string;
+  origP: number;
+  respH: string;
+  respP: number;
+  start: number;
+  last: number;
+  packets = 0;
+  /** Every packet with SYN set (both sides), for the SYN/SYN-ACK schedules. */
+  synLike: Array<{ ref: PacketRef; dir: Direction; ack: boolean }> = [];
+  firstData: { orig: PacketRef | null; resp: PacketRef | null } = { orig: null, resp: null };
+  close: { orig: TcpClose | null; resp: TcpClose | null } = { orig: null, resp: null };
+  resets: Array<PacketRef & { dir: Direction }> = [];
+  segments: TcpSegmentRef[] = [];
+  segmentsTruncated = false;
+  /** Evidence refs keep "orig"/"resp" as they were when recorded; a flip swaps them. */
+  private readonly maxSegments: number;
+
+  constructor(srcH: string, srcP: number, dstH: string, dstP: number, ts: number, maxSegments: number) {
+    this.origH = srcH;
+    this.origP = srcP;
+    this.respH = dstH;
+    this.respP = dstP;
+    this.start = ts;
+    this.last = ts;
+    this.maxSegments = maxSegments;
+  }
+
+  /** Whether a packet from (h, p) is from the current originator. */
+  isFromOrig(h: string, p: number): boolean {
+    return h === this.origH && p === this.origP;
+  }
+
+  /** Zeek's Connection::FlipRoles: swap endpoints and addresses, append `^`. */
+  flip(): void {
+    [this.orig, this.resp] = [this.resp, this.orig];
+    this.orig.isOrig = true;
+    this.resp.isOrig = false;
+    [this.origH, this.respH] = [this.respH, this.origH];
+    [this.origP, this.respP] = [this.respP, this.origP];
+    this.hist.text += "^";
+    const sw = (d: Direction): Direction => (d === "orig" ? "resp" : "orig");
+    for (const s of this.segments) s.dir = sw(s.dir);
+    for (const r of this.resets) r.dir = sw(r.dir);
+    [this.firstData.orig, this.firstData.resp] = [this.firstData.resp, this.firstData.orig];
+    [this.close.orig, this.close.resp] = [this.close.resp, this.close.orig];
+    for (const c of [this.close.orig, this.close.resp]) if (c) c.by = sw(c.by);
+    for (const x of this.synLike) x.dir = sw(x.dir);
+  }
+
+  /** A new SYN on a finished connection starts a new one (Zeek's IsReuse, simplified). */
+  isReuse(flags: number, isOrig: boolean, seq: number): boolean {
+    if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN) return false;
+    const o = this.orig.state;
+    const r = this.resp.state;
+    const finished = o === EP.RESET || r === EP.RESET || (o === EP.CLOSED && r === EP.CLOSED);
+    if (!finished) return false;
+    const ep = isOrig ? this.orig : this.resp;
+    return ep.state === EP.INACTIVE || (seq >>> 0) !== ep.startSeq;
+  }
+
+  process(isOrig: boolean, p: TcpPacketIn, ignoreChecksums: boolean): void {
+    // Zeek's PR #2191: a connection that starts with a SYN-ACK is flipped once an ACK or data follows.
+    const bits = p.flags & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
+    if (this.hist.text === "H" && bits === 0 && ((p.flags & TcpFlags.ACK) !== 0 || p.len > 0)) {
+      this.flip();
+      this.hist.text = "^h";
+      isOrig = !isOrig;
+    }
+    let endpoint = isOrig ? this.orig : this.resp;
+    if (p.badChecksum && !ignoreChecksums) {
+      // TCP.cc: a bad checksum is a weird plus history C/c; the packet is otherwise ignored.
+      endpoint.badCkThresh = this.hist.scaled(endpoint, "C", ++endpoint.badCk, endpoint.badCkThresh);
+      return;
+    }
+    this.packets++;
+    this.last = p.ref.ts;
+    endpoint.pkts++;
+    endpoint.ipBytes += p.ipLen;
+    endpoint.payloadBytes += p.len;
+    endpoint.noteTtl(p.ttl);
+    const dir: Direction = isOrig ? "orig" : "resp";
+    this.evidence(dir, p);
+
+    const f = p.flags;
+    const SYN = (f & TcpFlags.SYN) !== 0;
+    const FIN = (f & TcpFlags.FIN) !== 0;
+    const RST = (f & TcpFlags.RST) !== 0;
+    const ACK = (f & TcpFlags.ACK) !== 0;
+    let segLen = p.len + (SYN ? 1 : 0) + (FIN ? 1 : 0);
+    if (RST) segLen -= p.len;
+    const seq = p.seq >>> 0;
+    const lastSeq = (seq + segLen) >>> 0;
+
+    // init_endpoint
+    switch (endpoint.state) {
+      case EP.INACTIVE:
+        if (SYN) {
+          endpoint.initStart(seq);
+          endpoint.lastSeq = lastSeq;
+        } else {
+          // A partial connection: number as if a SYN preceded, and don't call the first packet a duplicate.
+          endpoint.initStart((seq - 1) >>> 0);
+          endpoint.lastSeq = seq;
+        }
+        break;
+      case EP.SYN_SENT:
+      case EP.SYN_ACK_SENT:
+      case EP.ESTABLISHED:
+      case EP.PARTIAL:
+        if (SYN && seq !== endpoint.startSeq) {
+          endpoint.initStart(seq);
+          endpoint.lastSeq = lastSeq;
+        }
+        break;
+      case EP.RESET:
+        if (SYN && endpoint.prevState === EP.INACTIVE) {
+          endpoint.initStart(seq);
+          endpoint.lastSeq = lastSeq;
+        }
+        break;
+    }
+    const relSeq = endpoint.relSeq(seq);
+    this.updateHistory(endpoint, f, relSeq, p.len);
+
+    // update_window: zero windows are interesting unless with/after a RST or after the peer's FIN.
+    const peer = isOrig ? this.resp : this.orig;
+    if (p.window === 0 && !RST && peer.state !== EP.CLOSED && endpoint.state !== EP.RESET)
+      endpoint.zeroWinThresh = this.hist.scaled(endpoint, "W", ++endpoint.zeroWin, endpoint.zeroWinThresh);
+
+    if (FIN) {
+      endpoint.finCnt++;
+      endpoint.finSeq = relSeq + segLen;
+    }
+    let relAck = 0;
+    if (ACK) {
+      if (peer.state === EP.INACTIVE) {
+        relAck = 1;
+        peer.initStart((p.ack - 1) >>> 0);
+        peer.lastSeq = (p.ack - 1) >>> 0;
+      } else {
+        relAck = peer.relSeq(p.ack);
+        if (relAck < 0) relAck = 0;
+        else if (!RST && seqDelta(p.ack >>> 0, peer.ackSeq) > 0) peer.ackSeq = p.ack >>> 0;
+      }
+    }
+    // update_last_seq
+    const deltaLast = seqDelta(lastSeq, endpoint.lastSeq);
+    if ((SYN || RST) && (deltaLast > TOO_LARGE_SEQ_DELTA || deltaLast < -TOO_LARGE_SEQ_DELTA)) {
+      // untrusted
+    } else if (FIN && endpoint.lastSeq === ((endpoint.startSeq + 1) >>> 0)) endpoint.lastSeq = lastSeq;
+    else if (endpoint.state === EP.RESET) {
+      // don't trust sequence numbers after a reset
+    } else if (deltaLast > 0) endpoint.lastSeq = lastSeq;
+    else if (p.len > 0) endpoint.rxmtThresh = this.hist.scaled(endpoint, "T", ++endpoint.rxmt, endpoint.rxmtThresh);
+
+    const doClose = this.stateMachine(endpoint, isOrig, f, seq, p.ack >>> 0, p.len);
+    // Re-resolve after a possible flip inside the state machine.
+    endpoint = this.orig === endpoint ? this.orig : this.resp;
+    const peerNow = endpoint === this.orig ? this.resp : this.orig;
+    if (ACK && !FIN && !RST) this.ackReceived(peerNow, relAck);
+    if (p.len > 0 && !RST) {
+      const relData = SYN ? relSeq + 1 : relSeq;
+      if (relData <= endpoint.dataEnd && relData + p.len > endpoint.dataEnd) endpoint.dataEnd = relData + p.len;
+    }
+    if (doClose && !endpoint.didClose) endpoint.didClose = true;
+  }
+
+  /** A content gap: the peer's data was acknowledged but never seen (TCP_Reassembler::AckReceived). */
+  private ackReceived(peer: TcpEndpoint, relAck: number): void {
+    if (peer.state === EP.INACTIVE || peer.state === EP.RESET) return;
+    let ack = relAck;
+    if (peer.finCnt > 0 && ack >= peer.finSeq) ack = peer.finSeq - 1;
+    if (ack > peer.dataEnd && ack - peer.dataEnd < TOO_LARGE_SEQ_DELTA) {
+      peer.gapThresh = this.hist.scaled(peer, "G", ++peer.gaps, peer.gapThresh);
+      peer.dataEnd = ack;
+    }
+  }
+
+  private updateHistory(ep: TcpEndpoint, f: number, relSeq: number, len: number): void {
+    const SYN = (f & TcpFlags.SYN) !== 0;
+    const FIN = (f & TcpFlags.FIN) !== 0;
+    const RST = (f & TcpFlags.RST) !== 0;
+    const n = (SYN ? 1 : 0) + (FIN ? 1 : 0) + (RST ? 1 : 0);
+    const h = this.hist;
+    if (n > 1) {
+      if (FIN && RST) h.check(ep, HIST.FIN_RST, "I");
+      else h.check(ep, HIST.MULTI, "Q");
+    } else if (n === 1) {
+      if (SYN) {
+        const code = f & TcpFlags.ACK ? "H" : "S";
+        if (h.check(ep, HIST.SYN, code) && relSeq !== ep.histLastSyn) h.add(ep, code);
+        ep.histLastSyn = relSeq;
+      }
+      if (FIN) {
+        if (h.check(ep, HIST.FIN, "F") && relSeq + len !== ep.histLastFin) h.add(ep, "F");
+        ep.histLastFin = relSeq + len;
+      }
+      if (RST) {
+        if (h.check(ep, HIST.RST, "R") && relSeq !== ep.histLastRst) h.add(ep, "R");
+        ep.histLastRst = relSeq;
+      }
+    } else if (len) h.check(ep, HIST.DATA, "D");
+    else if (f & TcpFlags.ACK) h.check(ep, HIST.ACK, "A");
+  }
+
+  /** UpdateStateMachine and its per-state helpers; returns do_close. */
+  private stateMachine(ep: TcpEndpoint, isOrig: boolean, f: number, seq: number, ack: number, len: number): boolean {
+    const SYN = (f & TcpFlags.SYN) !== 0;
+    const FIN = (f & TcpFlags.FIN) !== 0;
+    const RST = (f & TcpFlags.RST) !== 0;
+    const ACK = (f & TcpFlags.ACK) !== 0;
+    const peer = ep === this.orig ? this.resp : this.orig;
+    let doClose = false;
+    switch (ep.state) {
+      case EP.INACTIVE: {
+        if (SYN) {
+          if (isOrig) ep.setState(ACK ? EP.SYN_ACK_SENT : EP.SYN_SENT);
+          else {
+            if (!ACK && peer.state === EP.SYN_ACK_SENT && seq === ep.startSeq) {
+              // SYN/SYN-ACK reversal: the SYN-ACK came first; flip and establish.
+              this.flip();
+              peer.setState(EP.ESTABLISHED);
+            }
+            if (peer.state === EP.SYN_SENT) peer.setState(EP.ESTABLISHED);
+            ep.setState(EP.ESTABLISHED);
+          }
+        }
+        if (FIN) {
+          ep.setState(EP.CLOSED);
+          doClose = true;
+        }
+        if (RST) {
+          ep.setState(EP.RESET);
+          doClose = true;
+        }
+        if (ep.state === EP.INACTIVE) {
+          if (!ep.isOrig && len === 0 && this.orig.state === EP.SYN_SENT) {
+            // an ACK of the SYN before the SYN-ACK: not a partial connection
+          } else if (ACK && peer.state === EP.ESTABLISHED) ep.setState(EP.ESTABLISHED);
+          else ep.setState(EP.PARTIAL);
+        }
+        break;
+      }
+      case EP.SYN_SENT:
+      case EP.SYN_ACK_SENT:
+        if (FIN) {
+          ep.setState(EP.CLOSED);
+          doClose = true;
+        }
+        if (RST) {
+          ep.setState(EP.RESET);
+          doClose = true;
+        }
+        break;
+      case EP.ESTABLISHED:
+      case EP.PARTIAL:
+        if (SYN && ep.state === EP.PARTIAL && peer.state === EP.INACTIVE && !ACK) ep.setState(EP.SYN_SENT);
+        if (FIN && !RST) {
+          ep.setState(EP.CLOSED);
+          if (peer.state === EP.RESET && peer.prevState === EP.CLOSED) peer.setState(EP.CLOSED);
+          doClose = true;
+        }
+        if (RST) {
+          ep.setState(EP.RESET);
+          doClose = true;
+        }
+        break;
+      case EP.CLOSED:
+        if (RST && peer.state !== EP.CLOSED) {
+          ep.setState(EP.RESET);
+          if (!ep.didClose) doClose = true;
+        }
+        break;
+      case EP.RESET:
+        break;
+    }
+    void ack;
+    return doClose;
+  }
+
+  private evidence(dir: Direction, p: TcpPacketIn): void {
+    const f = p.flags;
+    const r = p.ref;
+    if (f & TcpFlags.SYN && this.synLike.length < this.maxSegments) this.synLike.push({ ref: r, dir, ack: (f & TcpFlags.ACK) !== 0 });
+    if (p.len > 0 && !(f & TcpFlags.RST) && this.firstData[dir] === null) this.firstData[dir] = r;
+    if (f & TcpFlags.RST) {
+      this.resets.push({ ...r, dir });
+      if (this.close[dir] === null) this.close[dir] = { by: dir, how: "rst", ref: r };
+    } else if (f & TcpFlags.FIN && this.close[dir] === null) this.close[dir] = { by: dir, how: "fin", ref: r };
+    if (this.segments.length < this.maxSegments)
+      this.segments.push({ ...r, dir, flags: f, seq: p.seq >>> 0, ack: p.ack >>> 0, len: p.len, window: p.window, ttl: p.ttl, badChecksum: p.badChecksum });
+    else this.segmentsTruncated = true;
+  }
+
+  /** conn_state as scripts/base/protocols/conn/main.zeek computes it. */
+  connState(): ConnState {
+    const os = this.orig.state;
+    const rs = this.resp.state;
+    const oInactive = os === EP.INACTIVE || os === EP.PARTIAL;
+    const rInactive = rs === EP.INACTIVE || rs === EP.PARTIAL;
+    if (rs === EP.RESET) {
+      if (os === EP.SYN_SENT || os === EP.SYN_ACK_SENT || (os === EP.RESET && this.orig.payloadBytes === 0 && this.resp.payloadBytes === 0)) return "REJ";
+      return oInactive ? "RSTRH" : "RSTR";
+    }
+    if (os === EP.RESET) {
+      if (rInactive) return /^\^?S[^HAFGIQ]*R/.test(this.hist.text) ? "RSTOS0" : "OTH";
+      return "RSTO";
+    }
+    if (rs === EP.CLOSED && os === EP.CLOSED) return "SF";
+    if (os === EP.CLOSED) return rInactive ? "SH" : "S2";
+    if (rs === EP.CLOSED) return oInactive ? "SHR" : "S3";
+    if (os === EP.SYN_SENT && rs === EP.INACTIVE) return "S0";
+    if (os === EP.ESTABLISHED && rs === EP.ESTABLISHED) return "S1";
+    return "OTH";
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * TLS on one TCP connection, any port: detected from the first payload of either side, then
+ * records are walked per direction (decode/tls.ts). Alerts before a side's ChangeCipherSpec are
+ * plaintext (level + description); after it they are encrypted and only their presence is known.
+ */
+import {
+  clientHelloServerName,
+  looksLikeTlsRecord,
+  scanTlsRecords,
+  TLS_CONTENT,
+  tlsAlertName,
+  tlsHandshakeName,
+  type TlsCursor,
+} from "../decode/tls.js";
+import type { Direction, PacketRef, TlsInfo } from "./types.js";
+
+interface Side {
+  cur: TlsCursor;
+  decided: boolean;
+  isTls: boolean;
+  ccs: boolean;
+  appData: boolean;
+}
+
+export class TlsState {
+  readonly info: TlsInfo;
+  private sides: Record<Direction, Side> = {
+    orig: { cur: { skip: 0, lost: false }, decided: false, isTls: false, ccs: false, appData: false },
+    resp: { cur: { skip: 0, lost: false }, decided: false, isTls: false, ccs: false, appData: false },
+  };
+  private serverHello = false;
+  /** Stays false until one side's first payload looks like TLS. */
+  active = false;
+
+  constructor(uid: string) {
+    this.info = { uid, version: null, serverName: null, alerts: [], handshake: [], lastAlert: null, established: false };
+  }
+
+  /** Flip: the directions swap with the connection's roles. */
+  flip(): void {
+    [this.sides.orig, this.sides.resp] = [this.sides.resp, this.sides.orig];
+    const sw = (d: Direction): Direction => (d === "orig" ? "resp" : "orig");
+    for (const a of this.info.alerts) a.dir = sw(a.dir);
+    for (const h of this.info.handshake) h.dir = sw(h.dir);
+  }
+
+  /** Feed one segment's payload. Returns a problem message when framing was lost. */
+  segment(dir: Direction, b: Uint8Array, off: number, len: number, ref: PacketRef): string | null {
+    const side = this.sides[dir];
+    if (!side.decided) {
+      side.decided = true;
+      side.isTls = looksLikeTlsRecord(b, off, len);
+      if (side.isTls) this.active = true;
+    }
+    if (!side.isTls) return null;
+    return scanTlsRecords(b, off, len, side.cur, (r) => {
+      if (this.info.version === null) this.info.version = r.version;
+      switch (r.contentType) {
+        case TLS_CONTENT.CHANGE_CIPHER_SPEC:
+          side.ccs = true;
+          break;
+        case TLS_CONTENT.ALERT: {
+          const plain = !side.ccs && r.bodyAvail >= 2 && r.length === 2;
+          const desc = plain ? b[r.bodyOff + 1] : null;
+          const name = desc === null ? null : tlsAlertName(desc);
+          this.info.alerts.push({ ...ref, dir, level: plain ? b[r.bodyOff] : null, description: desc, descriptionName: name });
+          if (name) this.info.lastAlert = name;
+          break;
+        }
+        case TLS_CONTENT.HANDSHAKE:
+          if (side.ccs) {
+            this.info.handshake.push({ ...ref, dir, type: -1, typeName: "encrypted" });
+            break;
+          }
+          this.handshake(dir, b, r.bodyOff, r.bodyAvail, ref);
+          break;
+        case TLS_CONTENT.APPLICATION_DATA:
+          side.appData = true;
+          break;
+      }
+      const o = this.sides.orig;
+      const s = this.sides.resp;
+      if (this.serverHello && (o.ccs || o.appData) && (s.ccs || s.appData)) this.info.established = true;
+    });
+  }
+
+  private handshake(dir: Direction, b: Uint8Array, off: number, avail: number, ref: PacketRef): void {
+    let p = off;
+    const end = off + avail;
+    // Bounded: each message advances by at least its 4-byte header; cap the count per record.
+    for (let i = 0; i < 16 && p + 4 <= end; i++) {
+      const type = b[p];
+      const mlen = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+      this.info.handshake.push({ ...ref, dir, type, typeName: tlsHandshakeName(type) });
+      if (type === 1 && this.info.serverName === null) this.info.serverName = clientHelloServerName(b, p + 4, Math.min(mlen, end - p - 4));
+      if (type === 2) {
+        this.serverHello = true;
+        if (p + 6 <= end) this.info.version = (b[p + 4] << 8) | b[p + 5];
+      }
+      p += 4 + mlen;
+    }
+  }
+}
