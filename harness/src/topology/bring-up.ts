@@ -10,7 +10,8 @@ import { ROUTE_SHIM, imageAppliesRoutes } from "./route-shim.js";
 import { renderBaseRuleset, BASE_TABLE } from "./base-ruleset.js";
 import { StartedNode } from "./started-node.js";
 import { StartedTopology, removeResources, type TopologyResources } from "./started-topology.js";
-import type { NodeOptions } from "./topology.js";
+import { resolvePlanValue, type NodeOptions } from "./topology.js";
+import type { TopologyPlan } from "./plan.js";
 
 export interface BringUpInput {
   docker: Docker;
@@ -49,13 +50,16 @@ async function inspectImages(docker: Docker, images: string[]): Promise<Map<stri
 }
 
 /** Builds the create call for one node: first network at create time, fixed address. */
-function containerSpec(input: BringUpInput, plan: NodePlan, opts: NodeOptions, image: string, info: ImageInfo, firstNet: string, dns: string): Docker.ContainerCreateOptions {
+function containerSpec(input: BringUpInput, tp: TopologyPlan, plan: NodePlan, opts: NodeOptions, image: string, info: ImageInfo, firstNet: string): Docker.ContainerCreateOptions {
+  const userEnv = opts.env === undefined ? {} : resolvePlanValue(opts.env, tp);
   // Set even when empty: entry.sh then deletes every default route (firewall, client).
-  const env: Record<string, string> = { BACKSIDE_ROUTES: routesEnv(plan), BACKSIDE_NODE: plan.name, ...opts.env };
-  if (opts.config !== undefined) env.BACKSIDE_CONFIG = JSON.stringify(opts.config);
+  const env: Record<string, string> = { BACKSIDE_ROUTES: routesEnv(plan), BACKSIDE_NODE: plan.name, ...userEnv };
+  if (opts.config !== undefined) env.BACKSIDE_CONFIG = JSON.stringify(resolvePlanValue(opts.config, tp));
   // Images without the role entry script get the same route setup from a shell shim.
   const shim = !imageAppliesRoutes(info.entrypoint);
-  const cmd = opts.cmd ?? (shim ? [...(info.entrypoint ?? []), ...(info.cmd ?? [])] : undefined);
+  const userCmd = opts.cmd === undefined ? undefined : resolvePlanValue(opts.cmd, tp);
+  const cmd = userCmd ?? (shim ? [...(info.entrypoint ?? []), ...(info.cmd ?? [])] : undefined);
+  const dns = tp.dnsServer;
   return {
     name: resourceName(input.runId, plan.name),
     Hostname: plan.name,
@@ -157,13 +161,13 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
         const np = plan.nodes[n];
         const opts = input.nodes.get(n) ?? {};
         const image = imageOf(n);
-        const spec = containerSpec(input, np, opts, image, images.get(image)!, names[np.segments[0]], plan.dnsServer);
+        const spec = containerSpec(input, plan, np, opts, image, images.get(image)!, names[np.segments[0]]);
         const c = await input.docker.createContainer(spec);
         res.containers.push(c);
         for (const seg of np.segments.slice(1)) {
           await networks[seg].connect({ Container: c.id, EndpointConfig: { IPAMConfig: { IPv4Address: np.addresses[seg] } } });
         }
-        await copyFilesIn(c, opts.files ?? []);
+        await copyFilesIn(c, opts.files === undefined ? [] : resolvePlanValue(opts.files, plan));
         nodeMap.set(n, new StartedNode(n, np, c, spec.name!, context));
       }),
     );

@@ -1,6 +1,6 @@
 export * from "./plan.js";
 export { LABEL, PROJECT, labelFilter, resourceName } from "./labels.js";
-export { Topology, type NodeOptions, type TopologyOptions, type ReadinessProbe } from "./topology.js";
+export { Topology, resolvePlanValue, type NodeOptions, type TopologyOptions, type ReadinessProbe, type PlanValue } from "./topology.js";
 export { StartedTopology } from "./started-topology.js";
 export { StartedNode, type NodeContext } from "./started-node.js";
 export type { ExecOptions, ExecResult } from "./docker-exec.js";

@@ -28,8 +28,16 @@ interface NodeSpec {
   sysctls: Readonly<Record<string, string>>;
 }
 
-/** IPv6 is off everywhere so nothing leaves by a path the IPv4 rules do not cover. */
-const NO_V6 = { "net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1" } as const;
+/**
+ * IPv6 is off everywhere so nothing leaves by a path the IPv4 rules do not cover. Forwarding
+ * is off explicitly: a new netns inherits IPv4 settings from the host's (devconf_inherit_init_net
+ * = 0, ip-sysctl.rst), and Docker hosts forward, so the gateway would route front <-> mid (measured).
+ */
+const NO_V6 = {
+  "net.ipv6.conf.all.disable_ipv6": "1",
+  "net.ipv6.conf.default.disable_ipv6": "1",
+  "net.ipv4.ip_forward": "0",
+} as const;
 const NET_CAPS = ["NET_ADMIN", "NET_RAW"] as const;
 
 const SPECS: Readonly<Record<NodeName, NodeSpec>> = {

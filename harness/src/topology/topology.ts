@@ -3,7 +3,7 @@ import { BacksideError } from "../errors.js";
 import { newRunId, checkRunId } from "../util/run-id.js";
 import { currentProcess, type ProcessIdentity } from "../util/process-identity.js";
 import type { CleanupRegistry } from "../util/cleanup-registry.js";
-import { NODES, isNodeName, type NodeName } from "./plan.js";
+import { NODES, isNodeName, type NodeName, type TopologyPlan } from "./plan.js";
 import { LABEL, PROJECT } from "./labels.js";
 import type { FileSpec } from "./archive.js";
 import { bringUp } from "./bring-up.js";
@@ -16,16 +16,23 @@ export interface ReadinessProbe {
   timeoutMs?: number;
 }
 
+/** A value, or a function of the plan: addresses are known only once a slot is taken. */
+export type PlanValue<T> = T | ((plan: TopologyPlan) => T);
+
+export function resolvePlanValue<T>(v: PlanValue<T>, plan: TopologyPlan): T {
+  return typeof v === "function" ? (v as (plan: TopologyPlan) => T)(plan) : v;
+}
+
 export interface NodeOptions {
   /** Default `backside/<node>:latest` (or the topology's default image). */
   image?: string;
   /** Replaces the image's command (the entrypoint, and so BACKSIDE_ROUTES, stays). */
-  cmd?: string[];
-  env?: Record<string, string>;
-  /** Serialised as JSON into env BACKSIDE_CONFIG. */
-  config?: unknown;
+  cmd?: PlanValue<string[]>;
+  env?: PlanValue<Record<string, string>>;
+  /** Serialised as JSON into env BACKSIDE_CONFIG (a function gets the plan, e.g. for addresses). */
+  config?: PlanValue<unknown>;
   /** Written into the container before it starts. */
-  files?: FileSpec[];
+  files?: PlanValue<FileSpec[]>;
   /** Added to (and overriding) the plan's sysctls, e.g. `net.ipv4.tcp_abort_on_overflow`. */
   sysctls?: Record<string, string>;
   /** Added to the plan's capabilities. */
@@ -61,15 +68,9 @@ export class Topology {
 
   withNode(name: NodeName, opts: NodeOptions): this {
     if (!isNodeName(name)) throw new BacksideError("USAGE", `unknown node '${name}' (nodes: ${NODES.join(", ")})`);
+    // A later withNode for the same node replaces the options it names.
     const prev = this.nodeOptions.get(name) ?? {};
-    this.nodeOptions.set(name, {
-      ...prev,
-      ...opts,
-      env: { ...prev.env, ...opts.env },
-      sysctls: { ...prev.sysctls, ...opts.sysctls },
-      files: [...(prev.files ?? []), ...(opts.files ?? [])],
-      capAdd: [...(prev.capAdd ?? []), ...(opts.capAdd ?? [])],
-    });
+    this.nodeOptions.set(name, { ...prev, ...opts });
     return this;
   }
 
