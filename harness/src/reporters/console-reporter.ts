@@ -41,7 +41,7 @@ export class ConsoleReporter implements Reporter {
     this.done++;
     const mark = r.match ? this.paint(32, "✓") : this.paint(31, "✘");
     const got = r.diagnosed ?? "no diagnosis";
-    const conf = r.confidence === null ? "" : ` (${r.confidence.toFixed(2)})`;
+    const conf = r.confidence === null ? "" : ` (${r.confidence})`;
     const flags = [r.partial ? this.paint(33, "partial") : "", r.error ? this.paint(31, r.error.code) : ""].filter(Boolean).join(" ");
     this.out.write(
       `  ${mark} ${this.paint(2, `[${this.done}/${this.total}]`)} ${r.id}  expected ${r.expected}, diagnosed ${got}${conf}  ${formatDuration(r.timings.total)}${flags ? `  ${flags}` : ""}\n`,

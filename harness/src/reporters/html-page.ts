@@ -33,7 +33,7 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
     const cls = r.match ? "ok" : "bad";
     const res = `${r.match ? "match" : r.error && r.diagnosed === null ? `error ${r.error.code}` : "mismatch"}${r.partial ? " (partial)" : ""}`;
     out.push(
-      `<tr class="${cls}"><td><a href="#s-${h(r.id)}">${h(r.id)}</a></td><td>${h(r.expected)}</td><td>${h(r.diagnosed ?? "none")}</td><td>${r.confidence === null ? "" : h(r.confidence.toFixed(2))}</td><td class="${cls}">${h(res)}</td><td>${h(formatDuration(r.timings.total))}</td></tr>`,
+      `<tr class="${cls}"><td><a href="#s-${h(r.id)}">${h(r.id)}</a></td><td>${h(r.expected)}</td><td>${h(r.diagnosed ?? "none")}</td><td>${r.confidence === null ? "" : h(r.confidence)}</td><td class="${cls}">${h(res)}</td><td>${h(formatDuration(r.timings.total))}</td></tr>`,
     );
   }
   out.push("</tbody></table>");

@@ -27,7 +27,7 @@ export async function renderSection(r: ScenarioRunResult, reportDir: string, ana
   out.push(`<h3>${h(r.id)} <span class="${r.match ? "ok" : "bad"}">${r.match ? "✓" : "✘"}</span></h3>`);
   out.push(`<p>${h(r.description)}</p>`);
   out.push(
-    `<p>Expected <b>${h(r.expected)}</b>, diagnosed <b>${h(r.diagnosed ?? "none")}</b>${r.confidence === null ? "" : ` (confidence ${h(r.confidence.toFixed(2))})`}.</p>`,
+    `<p>Expected <b>${h(r.expected)}</b>, diagnosed <b>${h(r.diagnosed ?? "none")}</b>${r.confidence === null ? "" : ` (confidence ${h(r.confidence)})`}.</p>`,
   );
   if (r.error) out.push(`<p class="bad">Harness error ${h(r.error.code)}: ${h(r.error.message)}</p>`);
   if (r.partial) out.push(`<p class="partial">Partial: ${h(r.partialReasons.join("; "))}</p>`);

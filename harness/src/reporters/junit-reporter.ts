@@ -41,7 +41,7 @@ function testcase(r: ScenarioRunResult): string[] {
   const evidence = r.evidence.map((e) => `- ${e.text}${e.source ? ` [${e.source}]` : ""}`).join("\n");
   const body = [
     `expected: ${r.expected}`,
-    `diagnosed: ${got}${r.confidence === null ? "" : ` (confidence ${r.confidence.toFixed(2)})`}`,
+    `diagnosed: ${got}${r.confidence === null ? "" : ` (confidence ${r.confidence})`}`,
     r.explanation ? `explanation: ${r.explanation}` : "",
     evidence ? `evidence:\n${evidence}` : "",
     r.partial ? `partial: ${r.partialReasons.join("; ")}` : "",

@@ -47,7 +47,8 @@ export interface ScenarioRunResult {
   /** Null when the engine could not run (see `error`). */
   diagnosed: Cause | null;
   match: boolean;
-  confidence: number | null;
+  /** The engine's confidence: high, medium or low. */
+  confidence: "high" | "medium" | "low" | null;
   explanation: string;
   evidence: EvidenceItem[];
   nextSteps: string[];

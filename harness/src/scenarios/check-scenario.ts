@@ -17,6 +17,15 @@ export function checkScenario(s: Scenario): string[] {
   });
   if (s.backend.mode.startsWith("tls-") && s.gateway.backend.scheme !== "https")
     out.push(`gateway.backend.scheme must be https when backend.mode is ${s.backend.mode}`);
+  const faultLists: [string, Scenario["firewall"]["faults"]][] = [["firewall.faults", s.firewall.faults]];
+  s.steps.forEach((st, i) => st.set?.firewall && faultLists.push([`steps[${i}].set.firewall.faults`, st.set.firewall.faults]));
+  for (const [where, faults] of faultLists) {
+    faults.forEach((f, i) => {
+      if (f.tcpFlags && (f.action !== "drop" || f.path !== "from-backend")) out.push(`${where}[${i}].tcpFlags works only with action drop and path from-backend`);
+      if (f.action === "reject" && f.with === "tcp-reset" && f.protocol !== "tcp") out.push(`${where}[${i}].with tcp-reset needs protocol tcp`);
+      if (f.action === "reject" && f.path.startsWith("from-")) out.push(`${where}[${i}].path must be to-backend or to-dns for reject`);
+    });
+  }
   const seen = new Set<string>();
   s.capture.forEach((p, i) => {
     const key = `${p.node}-${p.segment}`;

@@ -117,8 +117,8 @@ const faultBase = {
   path: z.enum(FAULT_PATHS).default("to-backend"),
   protocol: z.enum(["tcp", "udp", "icmp"]).default("tcp"),
   port: port.optional(),
-  /** Match only SYN or only SYN-ACK segments. */
-  tcpFlags: z.enum(["syn", "syn-ack"]).optional(),
+  /** With `drop` on `from-backend`: drop only the SYN-ACKs (an asymmetric path). */
+  tcpFlags: z.enum(["syn-ack"]).optional(),
 };
 export const faultSchema = z.discriminatedUnion(
   "action",

@@ -16,7 +16,7 @@ export function result(id: string, expected: Cause, diagnosed: Cause | null, ext
     expected,
     diagnosed,
     match: expected === diagnosed,
-    confidence: diagnosed ? 0.9 : null,
+    confidence: diagnosed ? "high" : null,
     explanation: diagnosed ? `looks like ${diagnosed}` : "",
     evidence: diagnosed ? [{ text: `evidence for ${diagnosed}`, source: "gateway-mid.pcap#3" }] : [],
     nextSteps: ["check the firewall"],
@@ -57,6 +57,9 @@ export function refusedFlows(origH = "10.100.5.10", respH = "10.100.6.10"): Flow
   const segments = [seg(1, 100, "orig", SYN), seg(2, 100.001, "resp", RST | ACK)];
   const conn: TcpConnection = {
     uid: "T0",
+    capture: 0,
+    synMss: 1460,
+    synWindowScale: 7,
     id: { proto: "tcp", origH, origP: 40000, respH, respP: 80 },
     connState: "REJ",
     history: "Sr",

@@ -1,0 +1,125 @@
+/**
+ * `backside run [NAME...|--all] [--parallel N] [--repeat N] [--report-dir DIR]`: runs scenarios
+ * end to end and writes the reports. Exit 0 when every run matched its expected label, 1 when
+ * any did not; a harness failure exits with its code from errors.ts; Ctrl-C stops the runs
+ * (each collects what it has and tears down), writes the reports marked partial, exits 130.
+ */
+import Docker from "dockerode";
+import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
+import { loadCatalogue, selectScenarios, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+import { runCatalogue, makeReportDir, linkLatest, summaryCounts } from "../../runner/index.js";
+import { ReporterMultiplexer, ConsoleReporter, JsonReporter, JUnitReporter, HtmlReporter } from "../../reporters/index.js";
+import { diagnose } from "../../engine/diagnose.js";
+import { analyzeCapture } from "../../flows/index.js";
+import { CleanupRegistry } from "../../util/cleanup-registry.js";
+import { NODES } from "../../topology/plan.js";
+
+export const summary = "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
+
+const HELP = `usage: backside run [NAME...|--all] [options]
+
+  NAME...            scenarios to run (see \`backside list\`)
+  --all              every scenario in the catalogue
+  --parallel N       scenarios at once (default 1; the machine has few cores)
+  --repeat N         run each scenario N times (default 1)
+  --report-dir DIR   where to write (default reports/<timestamp>/, and reports/latest)
+  --dir DIR          scenario folder (default ${DEFAULT_SCENARIO_DIR}/)
+
+Exit codes: 0 every run matched, 1 some mismatched, 130 interrupted, others as in README.`;
+
+export interface RunArgs {
+  names: string[];
+  all: boolean;
+  parallel: number;
+  repeats: number;
+  reportDir?: string;
+  dir: string;
+}
+
+function intFlag(name: string, v: string | undefined, max: number): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < 1 || n > max) throw new BacksideError("USAGE", `run: ${name} must be an integer 1-${max}`);
+  return n;
+}
+
+export function parseRunArgs(argv: string[]): RunArgs | "help" {
+  const a: RunArgs = { names: [], all: false, parallel: 1, repeats: 1, dir: DEFAULT_SCENARIO_DIR };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    if (x === "--help" || x === "-h") return "help";
+    else if (x === "--all") a.all = true;
+    else if (x === "--parallel") a.parallel = intFlag("--parallel", argv[++i], 16);
+    else if (x === "--repeat") a.repeats = intFlag("--repeat", argv[++i], 100);
+    else if (x === "--report-dir") {
+      a.reportDir = argv[++i];
+      if (!a.reportDir) throw new BacksideError("USAGE", "run: --report-dir needs a folder");
+    } else if (x === "--dir") {
+      const v = argv[++i];
+      if (!v) throw new BacksideError("USAGE", "run: --dir needs a folder");
+      a.dir = v;
+    } else if (x.startsWith("-")) throw new BacksideError("USAGE", `run: unknown option '${x}'`, { hint: "run `backside run --help`" });
+    else a.names.push(x);
+  }
+  if (a.all && a.names.length) throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
+  if (!a.all && !a.names.length) throw new BacksideError("USAGE", "run: name at least one scenario, or --all", { hint: "`backside list` shows them" });
+  return a;
+}
+
+async function checkEnvironment(docker: Docker): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (e) {
+    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", { cause: e, hint: "start dockerd (npm run setup) and check `docker info`" });
+  }
+  for (const n of NODES) {
+    try {
+      await docker.getImage(`backside/${n}:latest`).inspect();
+    } catch (e) {
+      throw new BacksideError("ENVIRONMENT", `image backside/${n}:latest is not present`, { cause: e, hint: "build the images: `backside images build`" });
+    }
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (args === "help") {
+    process.stdout.write(HELP + "\n");
+    return 0;
+  }
+  const catalogue = loadCatalogue(args.dir);
+  const scenarios = args.all ? catalogue : selectScenarios(catalogue, args.names);
+  const docker = new Docker();
+  await checkEnvironment(docker);
+  const { dir, isDefault } = makeReportDir(args.reportDir);
+  if (isDefault) linkLatest(dir);
+
+  const registry = new CleanupRegistry();
+  const abort = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\nbackside: ${sig}: stopping; running scenarios collect what they have and tear down (again to force)\n`);
+      abort.abort();
+      // Bounded: if the graceful stop hangs, remove everything and leave.
+      setTimeout(() => void registry.stopAll().finally(() => process.exit(130)), 90_000).unref();
+    } else {
+      process.stderr.write(`backside: ${sig} again: removing containers now\n`);
+      void registry.stopAll().finally(() => process.exit(130));
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const reporter = new ReporterMultiplexer([new ConsoleReporter(), new JsonReporter(), new JUnitReporter(), new HtmlReporter((paths) => analyzeCapture(paths))]);
+    const s = await runCatalogue({ scenarios, repeats: args.repeats, parallel: args.parallel, reportDir: dir, reporter, diagnose, docker, registry, signal: abort.signal });
+    if (s.interrupted) return ErrorCodes.INTERRUPTED.exit;
+    const errored = s.results.find((r) => r.error && r.diagnosed === null);
+    if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0) return ErrorCodes[errored.error.code as ErrorCode].exit;
+    return s.results.every((r) => r.match) ? 0 : 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await registry.stopAll().catch(() => undefined);
+  }
+}

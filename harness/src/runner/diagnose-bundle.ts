@@ -1,0 +1,37 @@
+/**
+ * Runs the engine on the bundle's files and nothing else (no scenario, no expectation), and
+ * writes verdict.json beside them.
+ */
+import { readdirSync, existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DiagnoseInput, Diagnosis, Evidence } from "../engine/types.js";
+import type { EvidenceItem } from "./result-types.js";
+import type { Diagnoser } from "./diagnoser.js";
+
+export function bundleInput(bundleDir: string): DiagnoseInput {
+  const files = readdirSync(bundleDir).sort();
+  const pcaps = files.filter((f) => f.endsWith(".pcap")).map((f) => ({ path: join(bundleDir, f), name: f }));
+  const logs = existsSync(join(bundleDir, "gateway.log")) ? [join(bundleDir, "gateway.log")] : [];
+  const report = files.find((f) => f === "error-report.txt" || f === "error-report.txt.gz");
+  return { pcaps, logs, ...(report ? { errorReport: join(bundleDir, report) } : {}) };
+}
+
+export async function diagnoseBundle(bundleDir: string, diagnose: Diagnoser): Promise<Diagnosis> {
+  const input = bundleInput(bundleDir);
+  const diagnosis = await diagnose(input);
+  const rel = (p: string) => p.slice(bundleDir.length + 1);
+  const shown = { pcaps: input.pcaps?.map((p) => rel(p.path)), logs: input.logs?.map(rel), errorReport: input.errorReport && rel(input.errorReport) };
+  await writeFile(join(bundleDir, "verdict.json"), JSON.stringify({ input: shown, diagnosis }, null, 2) + "\n");
+  return diagnosis;
+}
+
+/** One line per evidence item, with where to look. */
+export function flattenEvidence(ev: readonly Evidence[]): EvidenceItem[] {
+  return ev.map((e) => {
+    const where = [e.packets?.length ? `packets ${e.packets.slice(0, 6).join(",")}${e.packets.length > 6 ? ",…" : ""}` : "", e.lines?.length ? `lines ${e.lines.slice(0, 6).join(",")}` : "", e.part ?? ""]
+      .filter(Boolean)
+      .join(" ");
+    return { text: e.statement, source: where ? `${e.source} ${where}` : e.source };
+  });
+}

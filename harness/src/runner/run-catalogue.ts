@@ -1,0 +1,89 @@
+/**
+ * Runs scenarios × repeats with at most `parallel` at once, telling the reporters as it goes.
+ * On abort (Ctrl-C) running scenarios collect what they have and tear down; the rest are listed
+ * as not run, and the summary says the run was interrupted.
+ */
+import type Docker from "dockerode";
+import type { Scenario } from "../scenarios/schema.js";
+import type { Reporter } from "../reporters/reporter.js";
+import type { CleanupRegistry } from "../util/cleanup-registry.js";
+import type { RunSummary, ScenarioRunResult } from "./result-types.js";
+import type { Diagnoser } from "./diagnoser.js";
+import { SlotPicker } from "./slot-picker.js";
+import { runScenario } from "./run-scenario.js";
+
+export interface RunCatalogueOptions {
+  scenarios: Scenario[];
+  repeats: number;
+  parallel: number;
+  reportDir: string;
+  reporter: Reporter;
+  diagnose: Diagnoser;
+  docker: Docker;
+  registry?: CleanupRegistry;
+  signal?: AbortSignal;
+}
+
+export interface PlannedRun {
+  id: string;
+  scenario: Scenario;
+  repeat: number;
+}
+
+export function planRuns(scenarios: readonly Scenario[], repeats: number): PlannedRun[] {
+  const out: PlannedRun[] = [];
+  for (const s of scenarios) for (let r = 1; r <= repeats; r++) out.push({ id: repeats > 1 ? `${s.name}-${r}` : s.name, scenario: s, repeat: r });
+  return out;
+}
+
+export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> {
+  const t0 = Date.now();
+  const startedAt = new Date(t0).toISOString();
+  const planned = planRuns(o.scenarios, o.repeats);
+  const slots = new SlotPicker(o.docker);
+  await o.reporter.onRunStart?.({
+    startedAt,
+    reportDir: o.reportDir,
+    planned: planned.map((p) => ({ id: p.id, scenario: p.scenario.name, repeat: p.repeat, expected: p.scenario.expect })),
+    parallel: o.parallel,
+    repeats: o.repeats,
+  });
+  const results = new Map<string, ScenarioRunResult>();
+  let next = 0;
+  const worker = async () => {
+    // Bounded: each worker takes at most planned.length items.
+    while (next < planned.length && !o.signal?.aborted) {
+      const index = next++;
+      const p = planned[index];
+      await o.reporter.onScenarioStart?.({ id: p.id, scenario: p.scenario.name, repeat: p.repeat, index: index + 1, total: planned.length });
+      const r = await runScenario({
+        scenario: p.scenario,
+        repeat: p.repeat,
+        repeats: o.repeats,
+        reportDir: o.reportDir,
+        diagnose: o.diagnose,
+        slots,
+        docker: o.docker,
+        registry: o.registry,
+        signal: o.signal,
+      });
+      results.set(p.id, r);
+      await o.reporter.onScenarioEnd?.(r);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, planned.length)) }, worker));
+  const ordered = planned.flatMap((p) => results.get(p.id) ?? []);
+  const summary: RunSummary = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    wallMs: Date.now() - t0,
+    reportDir: o.reportDir,
+    results: ordered,
+    interrupted: Boolean(o.signal?.aborted),
+    notRun: planned.filter((p) => !results.has(p.id)).map((p) => p.id),
+    parallel: o.parallel,
+    repeats: o.repeats,
+  };
+  await o.reporter.onRunEnd?.(summary);
+  return summary;
+}

@@ -1,0 +1,213 @@
+/**
+ * One scenario run, in four timed phases: bring-up (topology, stand-ins, captures, faults),
+ * fault+wait (the steps), collect (error report, logs, captures into the bundle), diagnose (the
+ * engine on the bundle). Teardown always runs; an interrupted or failed run keeps what it
+ * collected and is marked partial.
+ */
+import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
+import { join } from "node:path";
+import type Docker from "dockerode";
+import type { Scenario } from "../scenarios/schema.js";
+import { startTopology } from "../topology/index.js";
+import type { StartedTopology } from "../topology/started-topology.js";
+import { startCapture, type StartedCapture } from "../capture/index.js";
+import { createTestPki, type TestPki } from "../tls/index.js";
+import type { CleanupRegistry } from "../util/cleanup-registry.js";
+import { newRunId } from "../util/run-id.js";
+import { BacksideError, isBacksideError, oneLine } from "../errors.js";
+import type { ScenarioRunResult, PhaseTimings, RequestOutcome } from "./result-types.js";
+import { gatewayConfig, backendConfig, dnsConfig } from "./standin-configs.js";
+import { resolveHost } from "./resolve-address.js";
+import { controlProbe } from "./control-api.js";
+import { MGMT_PORT, GATEWAY_LOG_FILE } from "./gateway-artifacts.js";
+import { applyTopologyChange } from "./topology-changes.js";
+import { runSteps, setFaults, type StepContext } from "./run-steps.js";
+import { collectBundle, type Collected } from "./collect-bundle.js";
+import { diagnoseBundle, flattenEvidence } from "./diagnose-bundle.js";
+import type { Diagnoser } from "./diagnoser.js";
+import type { SlotPicker } from "./slot-picker.js";
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  repeat: number;
+  repeats: number;
+  reportDir: string;
+  diagnose: Diagnoser;
+  slots: SlotPicker;
+  docker?: Docker;
+  registry?: CleanupRegistry;
+  /** Aborted on Ctrl-C: the run stops its steps, collects what it can and tears down. */
+  signal?: AbortSignal;
+}
+
+const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
+
+
+export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunResult> {
+  const s = o.scenario;
+  const id = o.repeats > 1 ? `${s.name}-${o.repeat}` : s.name;
+  const bundleDir = join(o.reportDir, id);
+  mkdirSync(bundleDir, { recursive: true });
+  const stepsLog = join(bundleDir, "steps.log");
+  const log = (line: string) => appendFileSync(stepsLog, `${new Date().toISOString()} ${line}\n`);
+  const t: PhaseTimings = { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, total: 0 };
+  const t0 = Date.now();
+  const startedAt = new Date(t0).toISOString();
+  const runId = newRunId();
+  const partialReasons: string[] = [];
+  const requests: RequestOutcome[] = [];
+  let error: { code: string; message: string } | undefined;
+  let topo: StartedTopology | undefined;
+  let pki: TestPki | undefined;
+  let slot: number | undefined;
+  const captures: StartedCapture[] = [];
+  let collected: Collected = { pcaps: [], other: [], problems: [] };
+  const fail = (e: unknown) => {
+    error ??= { code: isBacksideError(e) ? e.code : "INTERNAL", message: oneLine(e) };
+    log(`error: ${oneLine(e)}`);
+  };
+  let phase = Date.now();
+  const lap = (k: keyof PhaseTimings) => {
+    t[k] = Date.now() - phase;
+    phase = Date.now();
+  };
+  try {
+    // --- bring-up
+    try {
+      const tried = new Set<number>();
+      for (let attempt = 1; !topo; attempt++) {
+        slot = await o.slots.take(tried);
+        tried.add(slot);
+        log(`run ${runId} slot ${slot}`);
+        if (needsPki(s) && !pki) {
+          const host = resolveHost(slot, s.gateway.backend.host);
+          pki = await createTestPki({ hostName: host.isName ? host.host : "backend.backside.test", runId });
+        }
+        try {
+          topo = await bringUp(o, runId, slot, pki);
+        } catch (e) {
+          o.slots.release(slot);
+          slot = undefined;
+          // Another process took the slot between our look and our create: try another one.
+          if (attempt < 3 && isBacksideError(e) && /no free topology slot/.test(e.message)) continue;
+          throw e;
+        }
+      }
+      const ctx: StepContext = { topo, scenario: s, pki, signal: o.signal, requests, log };
+      for (const change of s.topology) log(await applyTopologyChange(topo, change));
+      for (const p of s.capture) {
+        captures.push(
+          await startCapture(topo.node(p.node), { segment: p.segment, name: `${p.node}-${p.segment}`, outDir: bundleDir, maxSeconds: s.timeoutSeconds + 120, maxBytes: 50_000_000 }),
+        );
+      }
+      await setFaults(ctx, s.firewall.faults);
+      lap("bringUp");
+      // --- fault + wait
+      await withDeadline(runSteps(ctx), s.timeoutSeconds * 1000, `scenario ${s.name} steps`, o.signal);
+      lap("faultWait");
+    } catch (e) {
+      if (t.bringUp === 0) lap("bringUp");
+      else lap("faultWait");
+      fail(e);
+      partialReasons.push(isBacksideError(e) && e.code === "INTERRUPTED" ? "interrupted" : `run stopped early: ${oneLine(e)}`);
+    }
+    // --- collect (also after a failure: keep what there is)
+    if (topo) {
+      collected = await collectBundle(topo, captures, bundleDir, requests);
+      partialReasons.push(...collected.problems);
+    }
+    lap("collect");
+  } finally {
+    if (topo) {
+      try {
+        await topo.stop();
+      } catch (e) {
+        partialReasons.push(`teardown: ${oneLine(e)}`);
+      }
+    }
+    if (slot !== undefined) o.slots.release(slot);
+    await pki?.dispose().catch(() => undefined);
+  }
+  // --- diagnose (on the bundle only)
+  let result: Pick<ScenarioRunResult, "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps"> = {
+    diagnosed: null,
+    confidence: null,
+    explanation: "",
+    evidence: [],
+    nextSteps: [],
+  };
+  phase = Date.now();
+  if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
+    try {
+      const d = await diagnoseBundle(bundleDir, o.diagnose);
+      result = { diagnosed: d.cause, confidence: d.confidence, explanation: d.explanation, evidence: flattenEvidence(d.evidence), nextSteps: d.nextSteps };
+      if (d.partial) partialReasons.push(...(d.problems.length ? d.problems.map((p) => `engine: ${p}`) : ["engine: partial input"]));
+    } catch (e) {
+      fail(e);
+      partialReasons.push(`diagnosis failed: ${oneLine(e)}`);
+    }
+  } else partialReasons.push("nothing collected to diagnose");
+  lap("diagnose");
+  t.total = Date.now() - t0;
+  const out: ScenarioRunResult = {
+    id,
+    scenario: s.name,
+    description: s.description,
+    repeat: o.repeat,
+    repeats: o.repeats,
+    expected: s.expect,
+    ...result,
+    match: result.diagnosed === s.expect,
+    partial: partialReasons.length > 0,
+    partialReasons,
+    ...(error ? { error } : {}),
+    timings: t,
+    requests,
+    bundle: id,
+    artifacts: { pcaps: collected.pcaps, gatewayLog: collected.gatewayLog, errorReport: collected.errorReport, other: [...collected.other, "steps.log", "verdict.json"] },
+    startedAt,
+    runId,
+  };
+  writeFileSync(join(bundleDir, "result.json"), JSON.stringify(out, null, 2) + "\n");
+  return out;
+}
+
+function bringUp(o: RunScenarioOptions, runId: string, slot: number, pki: TestPki | undefined): Promise<StartedTopology> {
+  const s = o.scenario;
+  const gw = gatewayConfig(s, slot, pki);
+  gw.log = { ...gw.log, file: GATEWAY_LOG_FILE };
+  return startTopology({
+    runId,
+    slot,
+    name: s.name,
+    docker: o.docker,
+    registry: o.registry,
+    labels: { "backside.scenario": s.name },
+    readyTimeoutMs: 60_000,
+    nodes: {
+      gateway: { config: gw, ready: { cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`] } },
+      backend: { config: backendConfig(s, pki), ready: controlProbe("/state") },
+      dns: { config: dnsConfig(s, slot), ready: controlProbe("/zone") },
+    },
+  });
+}
+
+/** Bounds the steps by the scenario's timeout and stops them on Ctrl-C. */
+async function withDeadline<T>(p: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const guard = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BacksideError("TIMEOUT", `${what} took over ${ms / 1000} s (timeoutSeconds)`)), ms);
+    onAbort = () => reject(new BacksideError("INTERRUPTED", `${what} interrupted`));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([p, guard]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+    // The losing promise may still settle later; keep it from becoming an unhandled rejection.
+    p.catch(() => undefined);
+  }
+}
