@@ -141,8 +141,12 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
     },
     setLogLevel(level) {
       cfg = { ...cfg, log: { ...cfg.log, level } };
-      log.setLevel(level);
-      log.event("logLevelChanged", { level }, { objectType: "mgmt", objectName: "default" });
+      // Written under whichever of the old and new levels shows it, so lowering the level is recorded too.
+      const note = () => log.event("logLevelChanged", { level }, { objectType: "mgmt", objectName: "default" });
+      if (note() === undefined) {
+        log.setLevel(level);
+        note();
+      } else log.setLevel(level);
     },
     logText: () => log.text(),
     makeErrorReport,
