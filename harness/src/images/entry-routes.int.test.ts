@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectDocker } from "./docker-client.js";
+import { connectDocker, inspectImage } from "./docker-client.js";
 import { imageRef, IMAGE_NAMES, type ImageName } from "./catalog.js";
 import { buildImages } from "./build-images.js";
 import { repoRoot } from "./repo-root.js";
@@ -101,7 +101,9 @@ describe("entry.sh routes", () => {
     expect(r.out).toContain(`198.51.100.0/24 via ${prefix}.253 dev eth0`);
     expect(r.out).not.toContain(`default via ${prefix}.1 `);
     expect(r.out.match(/^default/gm)).toHaveLength(1);
-    expect((await c.inspect()).State.Running).toBe(true); // no program: it sleeps
+    expect((await c.inspect()).State.Running).toBe(true);
+    // No program: entry.sh exec'd sleep, so it is PID 1 and gets `docker stop`'s signal.
+    expect((await exec(c, ["cat", "/proc/1/cmdline"])).out).toBe("sleep\0infinity\0");
   });
 
   it("leaves no default route at all when BACKSIDE_ROUTES is set but empty", async () => {
@@ -137,6 +139,7 @@ describe("image contents", () => {
   // all, and a missing one is a real failure of the environment.
   for (const name of IMAGE_NAMES) {
     it(`${imageRef(name)} has nft, tcpdump, ip, node and curl`, async () => {
+      if (!(await inspectImage(docker, imageRef(name)))) throw new Error(`${imageRef(name)} is not built: run npm run setup (or backside images build)`);
       const c = await start(name, [], {
         netAdmin: false,
         cmd: ["sh", "-c", "for t in nft tcpdump ip node curl; do command -v $t || exit 1; done; node -e 'console.log(process.version)'"],
