@@ -37,6 +37,7 @@ export class ResolveError extends Error {
 
 const RCODES: Record<number, ResolveFailure> = { 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED" };
 const DOWN_MS = 30_000;
+const serverKey = (s: { address: string; udpPort: number }) => `${s.address}:${s.udpPort}`;
 
 type FamilyResult = { ok: true; addresses: string[]; ttl: number } | { ok: false; reason: ResolveFailure; negTtl: number };
 
@@ -129,7 +130,7 @@ export class Resolver {
     const n = cfg.servers.length;
     if (cfg.loadBalance === "round-robin") return this.rr++ % n;
     const now = Date.now();
-    for (let i = 0; i < n; i++) if ((this.downUntil.get(cfg.servers[i].address) ?? 0) <= now) return i;
+    for (let i = 0; i < n; i++) if ((this.downUntil.get(serverKey(cfg.servers[i])) ?? 0) <= now) return i;
     return 0;
   }
 
@@ -152,18 +153,18 @@ export class Resolver {
         }
         if (r.kind === "timeout") {
           this.log.event("dnsQueryTimedOut", { ...base, port: s.udpPort, ms: r.ms }, ctx);
-          this.downUntil.set(s.address, Date.now() + DOWN_MS);
+          this.downUntil.set(serverKey(s), Date.now() + DOWN_MS);
           last = "NO_RESPONSE";
           continue;
         }
         if (r.kind === "error") {
           this.log.event("dnsServerError", { ...base, port: s.udpPort, transport: "udp", errno: r.errno }, ctx);
-          this.downUntil.set(s.address, Date.now() + DOWN_MS);
+          this.downUntil.set(serverKey(s), Date.now() + DOWN_MS);
           last = "NO_RESPONSE";
           break; // an ICMP error will repeat; go to the next server
         }
         const { reply } = r;
-        this.downUntil.delete(s.address);
+        this.downUntil.delete(serverKey(s));
         const ans = reply.rcode === 0 ? addressesFromAnswer(reply.packet, name, qtype) : { addresses: [], ttl: 0, cnames: [] };
         this.log.event(
           "dnsAnswer",
