@@ -103,6 +103,7 @@ export function findBackend(target: { host: string; port?: number } | undefined,
   if (b.host && isIP(b.host)) b.addresses.add(b.host);
   if (report && b.host) {
     for (const s of report.dns?.staticHosts ?? []) if (normName(s.hostname) === normName(b.host)) b.addresses.add(s.address);
+    for (const c of report.dnsCache) if (!c.negative && normName(c.host) === normName(b.host)) for (const a of c.addresses) if (isIP(a)) b.addresses.add(a);
   }
   for (const f of log) {
     const p = f.params;

@@ -48,8 +48,10 @@ describe("log-only diagnosis", () => {
 
   it("some transactions of a burst time out on connect while others succeed: backend.overloaded, not a firewall", async () => {
     const steps: LogStep[] = [];
-    for (let tid = 1; tid <= 6; tid++) for (const s of (tid % 2 ? LOGS.ok : LOGS.connectTimeout) as LogStep[]) steps.push([s[0], s[1], tid]);
-    const d = await diagnose({ logs: [writeLog(p("burst.log"), steps)] });
+    // Six concurrent transactions: their lines interleave, 50 ms apart.
+    const txs = [1, 2, 3, 4, 5, 6].map((tid) => ((tid % 2 ? LOGS.ok : LOGS.connectTimeout) as LogStep[]).map((s): LogStep => [s[0], s[1], tid]));
+    for (let i = 0; i < 6; i++) for (const tx of txs) if (tx[i]) steps.push(tx[i]);
+    const d = await diagnose({ logs: [writeLog(p("burst.log"), steps, 50)] });
     expect(d.cause).toBe("backend.overloaded");
   });
 

@@ -100,8 +100,14 @@ function staleCache(f: Facts, out: Finding[]): void {
   const failingToOld = f.groups.filter((g) => isFailure(g) && old.includes(g.near.address));
   const logFailToOld = f.log.filter((x) => old.includes(x.params.address ?? "") && /timed out|refused|unreachable|failed/i.test(x.entry.message));
   const evidence = [...cached.filter((c) => c.addresses.some((a) => old.includes(a))).slice(0, 2).map((c) => c.ev), latest.ev, ...failingToOld.slice(0, 2).map((g) => g.near.ev), ...logFailToOld.slice(0, 2).map((x) => x.ev)];
-  const strength = failingToOld.length > 0 || logFailToOld.length > 0 ? "decisive" : "weak";
-  out.push(finding("dns.stale-cache", strength, failingToOld.length ? "capture" : f.report ? "report" : "log", evidence, { name: host, cached: old, current: [...current] }));
+  const detail = { name: host, cached: old, current: [...current] };
+  if (failingToOld.length === 0 && logFailToOld.length === 0) {
+    out.push(finding("dns.stale-cache", "weak", evidence[0].kind, evidence, detail));
+    return;
+  }
+  // One finding per kind of artifact that shows its part, so agreeing artifacts add up.
+  const kinds = new Set([...evidence.map((e) => e.kind)]);
+  for (const kind of kinds) out.push(finding("dns.stale-cache", kind === "capture" && failingToOld.length > 0 ? "decisive" : "strong", kind, evidence, detail));
 }
 
 export function dnsRules(f: Facts): Finding[] {
