@@ -190,6 +190,13 @@ function rdata(b: Uint8Array, type: number, o: number, len: number, end: number,
     return parts.join(" ");
   }
   if (type === 33 && len > 6) return readName(b, o + 6, end, start, problems)[0];
+  if (type === 44 && len > 2) {
+    // Zeek's dns.log form: "SSHFP: <fingerprint hex>".
+    let fp = "";
+    for (let i = o + 2; i < o + len; i++) fp += b[i].toString(16).padStart(2, "0");
+    return `SSHFP: ${fp}`;
+  }
+  if (type === 46 && len > 18) return `RRSIG ${(b[o] << 8) | b[o + 1]} ${readName(b, o + 18, end, start, problems)[0]}`;
   if (type === 6) return readName(b, o, end, start, problems)[0];
   let hex = "";
   for (let i = o; i < o + len && i < o + 64; i++) hex += b[i].toString(16).padStart(2, "0");

@@ -50,6 +50,8 @@ export interface DecodedPacket {
   icmpType: number;
   icmpCode: number;
   checksum: number;
+  /** IPv4 header checksum failed (Zeek drops such packets before any transport analysis unless -C). */
+  ipChecksumBad: boolean;
   /** Set when the packet could not be decoded as far as its headers claim. */
   problem: string | null;
 }
@@ -83,6 +85,7 @@ export function newDecodedPacket(): DecodedPacket {
     icmpType: 0,
     icmpCode: 0,
     checksum: CK_UNKNOWN,
+    ipChecksumBad: false,
     problem: null,
   };
 }
@@ -101,6 +104,7 @@ export function decodePacket(d: Uint8Array, linkType: number, p: DecodedPacket, 
   p.tcpFlags = 0;
   p.payloadLen = p.payloadCap = 0;
   p.checksum = CK_UNKNOWN;
+  p.ipChecksumBad = false;
   p.fragment = false;
   p.fragOffset = 0;
   p.problem = null;
@@ -125,6 +129,7 @@ export function decodePacket(d: Uint8Array, linkType: number, p: DecodedPacket, 
     if (d[o] >> 4 !== 4 || ihl < 20) return fail(p, "not a valid IPv4 header");
     if (d.length < o + ihl) return fail(p, "packet ends inside the IPv4 options");
     p.l3 = 4;
+    if (verifyChecksums && !checksumOk(d, o, ihl)) p.ipChecksumBad = true;
     p.ipLen = (d[o + 2] << 8) | d[o + 3];
     if (p.ipLen < ihl) p.ipLen = d.length - o; // TSO captures write 0 here
     const frag = (d[o + 6] << 8) | d[o + 7];

@@ -70,7 +70,12 @@ export class FlowAnalyzer {
   packets = 0;
 
   constructor(opts: AnalyzeOptions = {}) {
-    this.opts = { ignoreChecksums: opts.ignoreChecksums ?? false, maxSegmentsPerConn: opts.maxSegmentsPerConn ?? 2000, maxProblems: opts.maxProblems ?? 1000 };
+    this.opts = {
+      ignoreChecksums: opts.ignoreChecksums ?? false,
+      maxSegmentsPerConn: opts.maxSegmentsPerConn ?? 2000,
+      maxProblems: opts.maxProblems ?? 1000,
+      attemptTimeout: opts.attemptTimeout ?? null,
+    };
   }
 
   problem(p: Problem): void {
@@ -91,6 +96,10 @@ export class FlowAnalyzer {
     }
     if (d.l3 === 0 || d.proto === 0 && d.problem) return;
     if (d.fragment && d.fragOffset > 0) return;
+    if (d.ipChecksumBad) {
+      this.problem({ kind: "bad-checksum", capture: pkt.capture, offset: pkt.offset, packet: pkt.n, message: `IPv4 header checksum of ${d.src} > ${d.dst} is wrong; packet ignored` });
+      return;
+    }
     switch (d.proto) {
       case IPPROTO.TCP:
         if (d.tcpHdrLen >= 20 && d.problem === null) this.tcp(d, ref);
@@ -115,7 +124,7 @@ export class FlowAnalyzer {
     const flags = d.tcpFlags;
     if (e) {
       const isOrig = e.s.isFromOrig(d.src, d.sport);
-      if (ref.ts - e.s.last >= TCP_INACTIVITY || e.s.isReuse(flags, isOrig, d.seq)) {
+      if (ref.ts - e.s.last >= TCP_INACTIVITY || e.s.expired(ref.ts, this.opts.attemptTimeout) || e.s.isReuse(flags, isOrig, d.seq)) {
         this.tcpDone.push(e);
         this.tcpOpen.delete(key);
         e = undefined;
@@ -151,7 +160,7 @@ export class FlowAnalyzer {
       if (!e.tls.active && (DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 14) {
         // DNS over TCP: a 2-byte length prefix (RFC 1035 section 4.2.2); only whole messages in one segment.
         const mlen = (d.data[d.payloadOff] << 8) | d.data[d.payloadOff + 1];
-        if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", d.src, d.sport, d.dst, d.dport, d.data, d.payloadOff + 2, mlen, ref, this.problems);
+        if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", s.origH, s.origP, s.respH, s.respP, d.data, d.payloadOff + 2, mlen, ref, this.problems);
       }
     }
   }
@@ -184,7 +193,7 @@ export class FlowAnalyzer {
     e.s.add(e.s.isFromOrig(d.src, d.sport), ref, d.payloadLen, d.ttl, bad);
     if (bad) return;
     if ((DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 0)
-      this.dns.message(ref.capture, e.uid, "udp", d.src, d.sport, d.dst, d.dport, d.data, d.payloadOff, d.payloadCap, ref, this.problems);
+      this.dns.message(ref.capture, e.uid, "udp", e.s.origH, e.s.origP, e.s.respH, e.s.respP, d.data, d.payloadOff, d.payloadCap, ref, this.problems);
   }
 
   private icmpPacket(d: DecodedPacket, ref: PacketRef): void {

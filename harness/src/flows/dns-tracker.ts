@@ -21,15 +21,15 @@ export class DnsTracker {
   readonly transactions: DnsTransaction[] = [];
   private open = new Map<string, DnsTransaction>();
 
-  /** `fromClient` is the side that sent it per the flow's roles; `serverPort` tells which end is the server. */
+  /** client/server are the carrying flow's originator and responder (Zeek's dns.log ids are the conn's). */
   message(
     capture: number,
     flowUid: string,
     proto: "udp" | "tcp",
-    src: string,
-    sport: number,
-    dst: string,
-    dport: number,
+    client: string,
+    cport: number,
+    server: string,
+    sport2: number,
     b: Uint8Array,
     off: number,
     len: number,
@@ -40,8 +40,6 @@ export class DnsTracker {
     for (const p of m.problems.slice(0, 3))
       problems.push({ kind: "malformed-dns", capture, offset: null, packet: ref.n, message: `DNS message ${m.id}: ${p.message} (message offset ${p.offset})` });
     const malformed = m.problems.length > 0;
-    // A query goes client -> server; a response server -> client.
-    const [client, cport, server, sport2] = m.response ? [dst, dport, src, sport] : [src, sport, dst, dport];
     const key = `${capture}|${proto}|${client}|${cport}|${server}|${sport2}|${m.id}`;
     let t = this.open.get(key);
     if (!m.response) {

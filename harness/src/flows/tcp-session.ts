@@ -74,15 +74,36 @@ export class TcpSession {
     for (const x of this.synLike) x.dir = sw(x.dir);
   }
 
-  /** A new SYN on a finished connection starts a new one (Zeek's IsReuse, simplified). */
-  isReuse(flags: number, isOrig: boolean, seq: number): boolean {
-    if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN) return false;
-    const o = this.orig.state;
-    const r = this.resp.state;
-    const finished = o === EP.RESET || r === EP.RESET || (o === EP.CLOSED && r === EP.CLOSED);
-    if (!finished) return false;
-    const ep = isOrig ? this.orig : this.resp;
-    return ep.state === EP.INACTIVE || (seq >>> 0) !== ep.startSeq;
+  /** Time of the SYN that started an attempt (for Zeek's AttemptTimer), or null. */
+  attemptStart: number | null = null;
+  /** After a complete close Zeek deletes the connection tcp_close_delay (5 s) later (ConnectionClosed). */
+  closeDeadline: number | null = null;
+
+  /** Whether Zeek would have removed this connection before a packet at `ts` (attempt or close timers). */
+  expired(ts: number, attemptTimeout: number | null): boolean {
+    if (this.closeDeadline !== null && ts >= this.closeDeadline) return true;
+    if (attemptTimeout !== null && this.attemptStart !== null && ts >= this.attemptStart + attemptTimeout) {
+      const o = this.orig.state;
+      return (o === EP.SYN_SENT || o === EP.SYN_ACK_SENT) && this.resp.state === EP.INACTIVE;
+    }
+    return false;
+  }
+
+  /** TCPSessionAdapter::IsReuse: a SYN that starts a new connection on the same 5-tuple. */
+  isReuse(flags: number, _isOrig: boolean, seq: number): boolean {
+    if (!(flags & TcpFlags.SYN)) return false;
+    let connOrig = this.orig;
+    if (flags & TcpFlags.ACK) {
+      // Only half connections reuse on a SYN-ACK.
+      if (this.orig.state !== EP.INACTIVE) return false;
+      connOrig = this.resp;
+    }
+    if (this.orig.didClose || this.resp.didClose) return true;
+    const base = seq >>> 0;
+    if (base === connOrig.startSeq) return false;
+    // A SYN that matches a SYN-ACK seen first (reordering) is not a new connection.
+    if (!(flags & TcpFlags.ACK) && connOrig.state === EP.SYN_ACK_SENT && this.resp.state === EP.INACTIVE && base === this.resp.startSeq) return false;
+    return true;
   }
 
   process(isOrig: boolean, p: TcpPacketIn, ignoreChecksums: boolean): void {
@@ -189,7 +210,10 @@ export class TcpSession {
       const relData = SYN ? relSeq + 1 : relSeq;
       if (relData <= endpoint.dataEnd && relData + p.len > endpoint.dataEnd) endpoint.dataEnd = relData + p.len;
     }
-    if (doClose && !endpoint.didClose) endpoint.didClose = true;
+    if (doClose && !endpoint.didClose) {
+      endpoint.didClose = true;
+      if (this.closeDeadline === null && (endpoint.state === EP.RESET || peerNow.didClose || peerNow.state === EP.INACTIVE)) this.closeDeadline = p.ref.ts + 5;
+    }
   }
 
   /** A content gap: the peer's data was acknowledged but never seen (TCP_Reassembler::AckReceived). */
@@ -241,7 +265,10 @@ export class TcpSession {
     switch (ep.state) {
       case EP.INACTIVE: {
         if (SYN) {
-          if (isOrig) ep.setState(ACK ? EP.SYN_ACK_SENT : EP.SYN_SENT);
+          if (isOrig) {
+            ep.setState(ACK ? EP.SYN_ACK_SENT : EP.SYN_SENT);
+            this.attemptStart ??= this.last;
+          }
           else {
             if (!ACK && peer.state === EP.SYN_ACK_SENT && seq === ep.startSeq) {
               // SYN/SYN-ACK reversal: the SYN-ACK came first; flip and establish.

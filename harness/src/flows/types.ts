@@ -285,4 +285,11 @@ export interface AnalyzeOptions {
   maxSegmentsPerConn?: number;
   /** Cap on problems kept (the count of dropped ones is reported as one more problem). Default 1000. */
   maxProblems?: number;
+  /**
+   * Zeek's tcp_attempt_delay (5 s): an unanswered connection attempt is closed that long after its
+   * first SYN, so later SYN retransmissions start new records. Default null: keep every SYN of one
+   * attempt in one record (syns/synGaps show the whole retransmission schedule). The peer-trace
+   * test sets 5 to match Zeek.
+   */
+  attemptTimeout?: number | null;
 }
