@@ -53,7 +53,9 @@ async function main(argv) {
   let failed = 0;
   for (const role of roles) {
     if (!PROGRAM_ROLES.includes(role)) {
-      process.stderr.write(`bundle-standins: ${role}: not a role with a program (${PROGRAM_ROLES.join(", ")})\n`);
+      process.stderr.write(
+        `bundle-standins: ${role}: not a role with a program (${PROGRAM_ROLES.join(", ")})\n`,
+      );
       failed++;
       continue;
     }

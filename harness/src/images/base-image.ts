@@ -102,7 +102,12 @@ async function ensureRootfs(
   log.info(`  base: debootstrap ${pins.suite} from ${pins.mirror} (about a minute)`);
   const t0 = Date.now();
   await runProcess("bash", [join(root, "images/base/build-rootfs.sh"), tar], {
-    env: { ...process.env, BACKSIDE_SUITE: pins.suite, BACKSIDE_PACKAGES: pins.packages, BACKSIDE_MIRROR: pins.mirror },
+    env: {
+      ...process.env,
+      BACKSIDE_SUITE: pins.suite,
+      BACKSIDE_PACKAGES: pins.packages,
+      BACKSIDE_MIRROR: pins.mirror,
+    },
     timeoutMs: 15 * 60_000,
     what: "debootstrap of the base root file system",
   });
@@ -114,7 +119,13 @@ async function ensureRootfs(
  * `docker import` of the cached root file system with node and the package list appended
  * (`tar -r` on a copy: the cache stays pristine, and no root-owned tree is unpacked again).
  */
-async function importBase(docker: Docker, root: string, rootfsTar: string, nodeBin: string, labels: Record<string, string>): Promise<string> {
+async function importBase(
+  docker: Docker,
+  root: string,
+  rootfsTar: string,
+  nodeBin: string,
+  labels: Record<string, string>,
+): Promise<string> {
   const work = join(cacheDir(root), `import-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   try {
@@ -126,7 +137,17 @@ async function importBase(docker: Docker, root: string, rootfsTar: string, nodeB
     copyFileSync(rootfsTar, tar);
     await runProcess(
       "tar",
-      ["--numeric-owner", "--owner=0", "--group=0", "-rf", tar, "-C", join(work, "stage"), "./usr/local/bin/node", "./opt/backside"],
+      [
+        "--numeric-owner",
+        "--owner=0",
+        "--group=0",
+        "-rf",
+        tar,
+        "-C",
+        join(work, "stage"),
+        "./usr/local/bin/node",
+        "./opt/backside",
+      ],
       { timeoutMs: 120_000, what: "adding node to the base root file system" },
     );
     const changes = [

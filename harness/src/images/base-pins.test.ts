@@ -27,6 +27,8 @@ describe("mirrorIn", () => {
   });
 
   it("returns undefined when nothing serves the suite", () => {
-    expect(mirrorIn("Types: deb\nURIs: https://deb.nodesource.com/node_20.x\nSuites: nodistro\n", "bookworm")).toBeUndefined();
+    expect(
+      mirrorIn("Types: deb\nURIs: https://deb.nodesource.com/node_20.x\nSuites: nodistro\n", "bookworm"),
+    ).toBeUndefined();
   });
 });

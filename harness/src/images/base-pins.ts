@@ -57,7 +57,8 @@ export function mirrorIn(text: string, suite: string): string | undefined {
   }
   // deb822 format: paragraphs with Types/URIs/Suites fields.
   for (const para of text.split(/\n\s*\n/)) {
-    const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, "im").exec(para)?.[1].trim().split(/\s+/) ?? [];
+    const field = (name: string) =>
+      new RegExp(`^${name}:\\s*(.+)$`, "im").exec(para)?.[1].trim().split(/\s+/) ?? [];
     if (!field("Types").includes("deb")) continue;
     if (!field("Suites").includes(suite)) continue;
     const uri = field("URIs")[0];

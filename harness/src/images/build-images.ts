@@ -29,17 +29,35 @@ export type ImageOutcome =
  * `<name>: built|skipped|FAILED (<s> s)`.
  */
 export async function buildImages(docker: Docker, opts: BuildOptions): Promise<ImageOutcome[]> {
-  const wanted = new Set<ImageName>(opts.only && opts.only.length > 0 ? opts.only : ["base", ...ROLE_IMAGES.map((r) => r.name)]);
+  const wanted = new Set<ImageName>(
+    opts.only && opts.only.length > 0 ? opts.only : ["base", ...ROLE_IMAGES.map((r) => r.name)],
+  );
   const outcomes: ImageOutcome[] = [];
 
   const replaced: string[] = [];
 
-  const base = await step(docker, "base", () => planBase(opts.root, opts.env), opts.force === true && wanted.has("base"), opts.log, replaced);
+  const base = await step(
+    docker,
+    "base",
+    () => planBase(opts.root, opts.env),
+    opts.force === true && wanted.has("base"),
+    opts.log,
+    replaced,
+  );
   outcomes.push(base);
   if (base.status !== "failed") {
     for (const role of ROLE_IMAGES) {
       if (!wanted.has(role.name)) continue;
-      outcomes.push(await step(docker, role.name, () => planRole(opts.root, role, base.id), opts.force === true, opts.log, replaced));
+      outcomes.push(
+        await step(
+          docker,
+          role.name,
+          () => planRole(opts.root, role, base.id),
+          opts.force === true,
+          opts.log,
+          replaced,
+        ),
+      );
     }
   }
   await removeReplaced(docker, replaced);
@@ -59,14 +77,26 @@ async function removeReplaced(docker: Docker, ids: string[]): Promise<void> {
   }
 }
 
-async function step(docker: Docker, name: ImageName, plan: () => Promise<Planned>, force: boolean, log: BuildLog, replaced: string[]): Promise<ImageOutcome> {
+async function step(
+  docker: Docker,
+  name: ImageName,
+  plan: () => Promise<Planned>,
+  force: boolean,
+  log: BuildLog,
+  replaced: string[],
+): Promise<ImageOutcome> {
   const t0 = Date.now();
   const seconds = () => (Date.now() - t0) / 1000;
   let outcome: ImageOutcome;
   try {
     const planned = await plan();
     const existing = await inspectImage(docker, imageRef(name));
-    const decision = decideBuild({ existing: existing !== undefined, existingHash: existing?.labels[LABEL_INPUT_HASH], wanted: planned.hash, force });
+    const decision = decideBuild({
+      existing: existing !== undefined,
+      existingHash: existing?.labels[LABEL_INPUT_HASH],
+      wanted: planned.hash,
+      force,
+    });
     if (decision.action === "skip") {
       outcome = { name, status: "skipped", id: existing!.id, seconds: seconds() };
     } else {

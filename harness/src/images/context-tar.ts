@@ -31,7 +31,9 @@ export function contextTar(files: readonly ContextFile[]): Pack {
 async function addEntry(p: Pack, f: ContextFile): Promise<void> {
   const header = { name: f.path, mode: f.mode ?? 0o644, mtime: new Date(0) };
   if (f.content !== undefined) {
-    await new Promise<void>((resolve, reject) => p.entry({ ...header, size: f.content!.length }, f.content!, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      p.entry({ ...header, size: f.content!.length }, f.content!, (err) => (err ? reject(err) : resolve())),
+    );
     return;
   }
   if (f.file === undefined) throw new TypeError(`context file ${f.path} has neither content nor file`);

@@ -60,9 +60,13 @@ export async function buildImage(docker: Docker, req: BuildRequest): Promise<str
     failure ??= (e as Error).message;
   });
   if (failure !== undefined || id === undefined) {
-    throw new BacksideError("RUNTIME", `building ${req.tag} failed: ${failure ?? "the builder reported no image id"}`, {
-      details: { output: tail.join("\n") },
-    });
+    throw new BacksideError(
+      "RUNTIME",
+      `building ${req.tag} failed: ${failure ?? "the builder reported no image id"}`,
+      {
+        details: { output: tail.join("\n") },
+      },
+    );
   }
   return id;
 }

@@ -16,12 +16,17 @@ export async function connectDocker(): Promise<Docker> {
 }
 
 /** An image's id and labels, or undefined when no image has that reference. */
-export async function inspectImage(docker: Docker, ref: string): Promise<{ id: string; labels: Record<string, string> } | undefined> {
+export async function inspectImage(
+  docker: Docker,
+  ref: string,
+): Promise<{ id: string; labels: Record<string, string> } | undefined> {
   try {
     const info = await docker.getImage(ref).inspect();
     return { id: info.Id, labels: info.Config?.Labels ?? {} };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return undefined;
-    throw new BacksideError("ENVIRONMENT", `cannot inspect image ${ref}: ${(e as Error).message}`, { cause: e });
+    throw new BacksideError("ENVIRONMENT", `cannot inspect image ${ref}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

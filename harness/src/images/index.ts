@@ -1,5 +1,13 @@
 // Public API of the image builder (see harness/ARCHITECTURE.md "images/").
-export { IMAGE_NAMES, ROLE_IMAGES, imageRef, isImageName, LABEL_INPUT_HASH, LABEL_IMAGE, LABEL_PROJECT } from "./catalog.js";
+export {
+  IMAGE_NAMES,
+  ROLE_IMAGES,
+  imageRef,
+  isImageName,
+  LABEL_INPUT_HASH,
+  LABEL_IMAGE,
+  LABEL_PROJECT,
+} from "./catalog.js";
 export type { ImageName, RoleName, RoleImage } from "./catalog.js";
 export { buildImages, formatOutcome } from "./build-images.js";
 export type { BuildOptions, ImageOutcome } from "./build-images.js";

@@ -24,7 +24,9 @@ describe("inputHash", () => {
 
   it("changes when the base image id changes (a new base rebuilds every role)", () => {
     const files = [{ key: "file:Dockerfile", value: "FROM ${BASE_IMAGE}" }];
-    expect(inputHash([...files, { key: "base-id", value: "sha256:aa" }])).not.toBe(inputHash([...files, { key: "base-id", value: "sha256:ab" }]));
+    expect(inputHash([...files, { key: "base-id", value: "sha256:aa" }])).not.toBe(
+      inputHash([...files, { key: "base-id", value: "sha256:ab" }]),
+    );
   });
 
   it("keeps key/value boundaries: ('ab','c') is not ('a','bc')", () => {
@@ -32,7 +34,9 @@ describe("inputHash", () => {
   });
 
   it("treats a string and the same bytes as a Buffer alike", () => {
-    expect(inputHash([{ key: "k", value: "é" }])).toBe(inputHash([{ key: "k", value: Buffer.from("é", "utf8") }]));
+    expect(inputHash([{ key: "k", value: "é" }])).toBe(
+      inputHash([{ key: "k", value: Buffer.from("é", "utf8") }]),
+    );
   });
 
   it("rejects an input listed twice with code INTERNAL", () => {
@@ -51,16 +55,29 @@ describe("inputHash", () => {
 describe("decideBuild", () => {
   const wanted = "sha256:new";
   it("skips an image whose recorded hash matches", () => {
-    expect(decideBuild({ existing: true, existingHash: wanted, wanted, force: false })).toEqual({ action: "skip", reason: "unchanged" });
+    expect(decideBuild({ existing: true, existingHash: wanted, wanted, force: false })).toEqual({
+      action: "skip",
+      reason: "unchanged",
+    });
   });
   it("builds a missing image", () => {
-    expect(decideBuild({ existing: false, existingHash: undefined, wanted, force: false })).toEqual({ action: "build", reason: "missing" });
+    expect(decideBuild({ existing: false, existingHash: undefined, wanted, force: false })).toEqual({
+      action: "build",
+      reason: "missing",
+    });
   });
   it("builds when the hash differs, or the image has no hash label (built by hand)", () => {
-    expect(decideBuild({ existing: true, existingHash: "sha256:old", wanted, force: false }).reason).toBe("changed");
-    expect(decideBuild({ existing: true, existingHash: undefined, wanted, force: false }).reason).toBe("changed");
+    expect(decideBuild({ existing: true, existingHash: "sha256:old", wanted, force: false }).reason).toBe(
+      "changed",
+    );
+    expect(decideBuild({ existing: true, existingHash: undefined, wanted, force: false }).reason).toBe(
+      "changed",
+    );
   });
   it("builds an unchanged image when forced", () => {
-    expect(decideBuild({ existing: true, existingHash: wanted, wanted, force: true })).toEqual({ action: "build", reason: "forced" });
+    expect(decideBuild({ existing: true, existingHash: wanted, wanted, force: true })).toEqual({
+      action: "build",
+      reason: "forced",
+    });
   });
 });

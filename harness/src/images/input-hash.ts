@@ -28,10 +28,16 @@ export function inputHash(parts: readonly HashPart[]): string {
   return `sha256:${h.digest("hex")}`;
 }
 
-export type BuildDecision = { action: "build"; reason: "missing" | "changed" | "forced" } | { action: "skip"; reason: "unchanged" };
+export type BuildDecision =
+  { action: "build"; reason: "missing" | "changed" | "forced" } | { action: "skip"; reason: "unchanged" };
 
 /** Build when forced, when no image exists, or when its recorded input hash differs. */
-export function decideBuild(opts: { existingHash: string | undefined; existing: boolean; wanted: string; force: boolean }): BuildDecision {
+export function decideBuild(opts: {
+  existingHash: string | undefined;
+  existing: boolean;
+  wanted: string;
+  force: boolean;
+}): BuildDecision {
   if (opts.force) return { action: "build", reason: "forced" };
   if (!opts.existing) return { action: "build", reason: "missing" };
   if (opts.existingHash !== opts.wanted) return { action: "build", reason: "changed" };

@@ -25,7 +25,14 @@ export async function listImages(docker: Docker): Promise<ImageInfo[]> {
       });
     out.push(
       info
-        ? { name, ref, id: info.Id, sizeBytes: info.Size, created: info.Created, inputHash: info.Config?.Labels?.[LABEL_INPUT_HASH] }
+        ? {
+            name,
+            ref,
+            id: info.Id,
+            sizeBytes: info.Size,
+            created: info.Created,
+            inputHash: info.Config?.Labels?.[LABEL_INPUT_HASH],
+          }
         : { name, ref },
     );
   }

@@ -22,11 +22,15 @@ export async function planRole(root: string, role: RoleImage, baseId: string): P
   ];
   if (role.program) {
     const program = join(root, "images", role.name, "build", `${role.name}.mjs`);
-    if (!existsSync(program)) throw new BacksideError("INTERNAL", `bundle for ${role.name} is missing after bundling: ${program}`);
+    if (!existsSync(program))
+      throw new BacksideError("INTERNAL", `bundle for ${role.name} is missing after bundling: ${program}`);
     files.push({ path: `build/${role.name}.mjs`, content: readFileSync(program) });
   }
   const base = imageRef("base");
-  const hash = inputHash([...files.map((f) => ({ key: `file:${f.path}`, value: f.content! })), { key: "base-id", value: baseId }]);
+  const hash = inputHash([
+    ...files.map((f) => ({ key: `file:${f.path}`, value: f.content! })),
+    { key: "base-id", value: baseId },
+  ]);
   return {
     hash,
     build: (docker, log) =>
@@ -34,7 +38,12 @@ export async function planRole(root: string, role: RoleImage, baseId: string): P
         tag: imageRef(role.name),
         files,
         buildargs: { BASE_IMAGE: base },
-        labels: { [LABEL_PROJECT]: "backside", [LABEL_IMAGE]: role.name, [LABEL_INPUT_HASH]: hash, "backside.base-id": baseId },
+        labels: {
+          [LABEL_PROJECT]: "backside",
+          [LABEL_IMAGE]: role.name,
+          [LABEL_INPUT_HASH]: hash,
+          "backside.base-id": baseId,
+        },
         onLine: log.verbose,
       }),
   };
@@ -43,7 +52,11 @@ export async function planRole(root: string, role: RoleImage, baseId: string): P
 /** Runs scripts/bundle-standins.mjs for one role; its one-line error becomes the message. */
 async function bundle(root: string, role: string): Promise<void> {
   const entry = join("harness/src/standins", role, "main.ts");
-  if (!existsSync(join(root, entry))) throw new BacksideError("NOT_FOUND", `${role}: ${entry} does not exist yet (its stand-in is not written)`);
+  if (!existsSync(join(root, entry)))
+    throw new BacksideError(
+      "NOT_FOUND",
+      `${role}: ${entry} does not exist yet (its stand-in is not written)`,
+    );
   await runProcess(process.execPath, [join(root, "scripts/bundle-standins.mjs"), role], {
     cwd: root,
     timeoutMs: 120_000,

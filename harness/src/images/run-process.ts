@@ -11,7 +11,11 @@ export async function runProcess(
   opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; what: string },
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -25,11 +29,17 @@ export async function runProcess(
       clearTimeout(timer);
       if (code === 0) return resolve({ stdout, stderr });
       const last = stderr.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
-      const why = signal ? `killed by ${signal} after ${Math.round(opts.timeoutMs / 1000)} s limit` : `exit ${code}`;
+      const why = signal
+        ? `killed by ${signal} after ${Math.round(opts.timeoutMs / 1000)} s limit`
+        : `exit ${code}`;
       reject(
-        new BacksideError(signal ? "TIMEOUT" : "RUNTIME", `${opts.what} failed (${why})${last ? `: ${last}` : ""}`, {
-          details: { stderr: stderr.slice(-4000), stdout: stdout.slice(-2000) },
-        }),
+        new BacksideError(
+          signal ? "TIMEOUT" : "RUNTIME",
+          `${opts.what} failed (${why})${last ? `: ${last}` : ""}`,
+          {
+            details: { stderr: stderr.slice(-4000), stdout: stdout.slice(-2000) },
+          },
+        ),
       );
     });
   });

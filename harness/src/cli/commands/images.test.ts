@@ -10,7 +10,10 @@ describe("backside images: usage errors", () => {
     });
   });
   it("rejects --only with no names", async () => {
-    await expect(run(["build", "--only"])).rejects.toMatchObject({ code: "USAGE", message: expect.stringContaining("--only needs") });
+    await expect(run(["build", "--only"])).rejects.toMatchObject({
+      code: "USAGE",
+      message: expect.stringContaining("--only needs"),
+    });
   });
   it("rejects an unknown flag and an unknown subcommand", async () => {
     await expect(run(["build", "--fast"])).rejects.toMatchObject({ code: "USAGE" });

@@ -3,7 +3,15 @@
  * Exit 0 when every requested image is built or unchanged, 5 (RUNTIME) when one failed.
  */
 import { BacksideError } from "../../errors.js";
-import { buildImages, connectDocker, IMAGE_NAMES, isImageName, listImages, repoRoot, type ImageName } from "../../images/index.js";
+import {
+  buildImages,
+  connectDocker,
+  IMAGE_NAMES,
+  isImageName,
+  listImages,
+  repoRoot,
+  type ImageName,
+} from "../../images/index.js";
 
 export const summary = "build the container images offline (skips unchanged ones), or list them";
 
@@ -28,10 +36,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === "build") return build(rest);
   if (sub === "list") {
-    if (rest.length > 0) throw new BacksideError("USAGE", `images list takes no arguments (got '${rest[0]}')`);
+    if (rest.length > 0)
+      throw new BacksideError("USAGE", `images list takes no arguments (got '${rest[0]}')`);
     return list();
   }
-  throw new BacksideError("USAGE", `unknown images subcommand '${sub}'`, { hint: "use `images build` or `images list`" });
+  throw new BacksideError("USAGE", `unknown images subcommand '${sub}'`, {
+    hint: "use `images build` or `images list`",
+  });
 }
 
 function parseBuild(argv: string[]): { only: ImageName[]; force: boolean; verbose: boolean } {
@@ -40,19 +51,27 @@ function parseBuild(argv: string[]): { only: ImageName[]; force: boolean; verbos
   let verbose = false;
   let inOnly = false;
   for (const a of argv) {
-    if (a === "--force") (force = true), (inOnly = false);
-    else if (a === "--verbose" || a === "-v") (verbose = true), (inOnly = false);
+    if (a === "--force") ((force = true), (inOnly = false));
+    else if (a === "--verbose" || a === "-v") ((verbose = true), (inOnly = false));
     else if (a === "--only") inOnly = true;
     else if (a.startsWith("--only=")) only.push(...a.slice(7).split(",").map(checkName));
     else if (inOnly && !a.startsWith("-")) only.push(...a.split(",").map(checkName));
-    else throw new BacksideError("USAGE", `images build: unknown option '${a}'`, { hint: "run `backside images --help`" });
+    else
+      throw new BacksideError("USAGE", `images build: unknown option '${a}'`, {
+        hint: "run `backside images --help`",
+      });
   }
-  if (inOnly && only.length === 0) throw new BacksideError("USAGE", "images build: --only needs at least one image name");
+  if (inOnly && only.length === 0)
+    throw new BacksideError("USAGE", "images build: --only needs at least one image name");
   return { only, force, verbose };
 }
 
 function checkName(s: string): ImageName {
-  if (!isImageName(s)) throw new BacksideError("USAGE", `images build: --only: unknown image '${s}' (one of ${IMAGE_NAMES.join(", ")})`);
+  if (!isImageName(s))
+    throw new BacksideError(
+      "USAGE",
+      `images build: --only: unknown image '${s}' (one of ${IMAGE_NAMES.join(", ")})`,
+    );
   return s;
 }
 
@@ -86,7 +105,9 @@ async function list(): Promise<number> {
       continue;
     }
     const mb = ((i.sizeBytes ?? 0) / 1e6).toFixed(0).padStart(4);
-    process.stdout.write(`${i.ref.padEnd(26)} ${i.id.slice(7, 19)} ${mb} MB  ${i.created?.slice(0, 19) ?? ""}  ${i.inputHash?.slice(0, 19) ?? "(no hash)"}\n`);
+    process.stdout.write(
+      `${i.ref.padEnd(26)} ${i.id.slice(7, 19)} ${mb} MB  ${i.created?.slice(0, 19) ?? ""}  ${i.inputHash?.slice(0, 19) ?? "(no hash)"}\n`,
+    );
   }
   return 0;
 }
