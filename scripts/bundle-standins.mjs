@@ -5,7 +5,7 @@
 //   node scripts/bundle-standins.mjs [ROLE...]     (default: gateway dns backend)
 //
 // A role whose main.ts does not exist yet fails with one line; the other roles still bundle.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -26,8 +26,9 @@ export async function bundleRole(role) {
   if (!existsSync(entry)) throw new Error(`${role}: ${relative(root, entry)} does not exist yet`);
   const outfile = join(root, "images", role, "build", `${role}.mjs`);
   mkdirSync(dirname(outfile), { recursive: true });
+  let result;
   try {
-    await build({
+    result = await build({
       entryPoints: [entry],
       outfile,
       bundle: true,
@@ -39,11 +40,21 @@ export async function bundleRole(role) {
       legalComments: "none",
       // Same bytes for the same sources, so the image's input hash only moves when code does.
       sourcemap: false,
+      // Written below, atomically: an image build running at the same time hashes and sends this
+      // file, and must never see half of it.
+      write: false,
     });
   } catch (e) {
     const first = e?.errors?.[0];
     const where = first?.location ? ` (${first.location.file}:${first.location.line})` : "";
     throw new Error(`${role}: ${first?.text ?? e.message}${where}`);
+  }
+  const code = result.outputFiles.find((f) => f.path === outfile)?.contents;
+  if (!code) throw new Error(`${role}: esbuild produced no ${relative(root, outfile)}`);
+  if (!existsSync(outfile) || !readFileSync(outfile).equals(code)) {
+    const tmp = `${outfile}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, outfile);
   }
   return outfile;
 }
