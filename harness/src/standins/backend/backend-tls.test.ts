@@ -65,6 +65,13 @@ describe("backend TLS faults seen from a client that trusts the run's CA", () =>
     expect((await client({ minVersion: "TLSv1.3" })).response).toMatch(/^HTTP\/1\.1 200/);
   });
 
+  it("server TLS 1.1 at most (an old backend) vs a default client: the handshake fails", async () => {
+    backend.setTls({ ...BackendTls.good(pki), maxVersion: "TLSv1.1", label: "old-protocol" });
+    const r = await client();
+    expect(r).toMatchObject({ connected: false, end: "error" });
+    expect(r.code).toMatch(/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL|NO_PROTOCOLS/);
+  });
+
   it("reset over TLS: RST from the TCP socket under the TLS session", async () => {
     backend.setTls(BackendTls.good(pki));
     await backend.setMode(Backend.reset());

@@ -23,6 +23,7 @@ const every: FaultRuleInput[] = [
   Fault.dropReturn(backend),
   Fault.dropReturn(backend, false),
   Fault.loss(backend, 30),
+  Fault.loss(backend, 100),
   Fault.rateLimit(backend, 10, 2),
   Fault.dropDns("10.100.3.53"),
   { kind: "drop", match: { iif: "eth1", oif: "eth2", proto: "udp", dport: [1000, 2000] } },
@@ -52,6 +53,8 @@ describe("nft rendering of faults", () => {
       "ip saddr 10.100.2.10 meta l4proto tcp th sport 443 tcp flags & (syn | ack) == syn | ack drop",
     );
     expect(s).toContain("numgen random mod 100 < 30 drop");
+    // nft takes numgen values 0-99 only: 100 % is a plain drop.
+    expect(s).toMatch(/th dport 443 drop comment "backside:loss:f15"/);
     expect(s).toContain("limit rate over 10/second burst 2 packets drop");
     expect(s).toContain("meta l4proto { tcp, udp } th dport 53 drop");
     expect(s).toContain('iifname "eth1" oifname "eth2" meta l4proto udp th dport 1000-2000 drop');
@@ -62,6 +65,7 @@ describe("nft rendering of faults", () => {
       renderFaultTable([{ kind: "drop", match: { daddr: "10.0.0.1; flush ruleset" } }]),
     ).toThrowError(/faults\[0\].*match\.daddr/);
     expect(() => renderFaultTable([{ kind: "loss", match: {}, percent: 101 }])).toThrowError(/percent/);
+    expect(() => renderFaultTable([{ kind: "loss", match: {}, percent: 0 }])).toThrowError(/percent/);
     expect(() => renderFaultTable([{ kind: "drop", match: { iif: 'eth0" accept' } }])).toThrowError(/iif/);
   });
 

@@ -70,6 +70,7 @@ export function renderRule(r: FaultRule, id: string): string {
     }
     case "loss":
       // numgen random draws per packet (nft_numgen.c): about percent % of matching packets go.
+      if (r.percent === 100) return `${matchExpr(r.match)} drop ${comment}`;
       return `${matchExpr(r.match)} numgen random mod 100 < ${r.percent} drop ${comment}`;
     case "rate-limit":
       return `${matchExpr(r.match)} limit rate over ${r.packetsPerSecond}/second burst ${r.burst} packets drop ${comment}`;
