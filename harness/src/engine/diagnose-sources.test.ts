@@ -249,3 +249,19 @@ describe("ambiguous and partial input", () => {
   });
   void GW_FRONT;
 });
+
+describe("a stale cache without the name server's answer of now", () => {
+  it("an address that worked, then silence from the cache's address, is named as a suspected stale cache next to the silent drop", async () => {
+    const cap = new CaptureBuilder();
+    dns(cap, { rcode: 0, answers: [BACKEND], ttl: 3600 });
+    okExchange(conn(cap));
+    cap.wait(5);
+    synRetries(conn(cap), 3);
+    const steps: LogStep[] = [["dnsCacheHit", { host: NAME, addresses: BACKEND, ttl: 3590 }, 2], ...(LOGS.connectTimeout as LogStep[]).map((s): LogStep => [s[0], s[1], 2])];
+    const d = await diagnose({ pcaps: [{ path: cap.write(p("suspect.pcap")) }], logs: [writeLog(p("suspect.log"), steps)], errorReport: writeReport(p("suspect.txt"), { dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 3590 }] }) });
+    expect(["dns.stale-cache", "tcp.silent-drop"]).toContain(d.cause);
+    const other = d.cause === "dns.stale-cache" ? "tcp.silent-drop" : "dns.stale-cache";
+    expect(d.alternatives?.map((a) => a.cause)).toContain(other);
+    expect(d.confidence).not.toBe("high");
+  });
+});

@@ -96,7 +96,10 @@ function staleCache(f: Facts, out: Finding[]): void {
   for (const h of logCacheHits(f)) if (same(h.host)) cached.push({ addresses: h.addresses, ev: h.fact.ev });
   for (const a of serverNow.slice(0, -1)) cached.push({ addresses: a.addresses, ev: a.ev });
   const old = [...new Set(cached.flatMap((c) => c.addresses).filter((a) => !current.has(a)))];
-  if (old.length === 0) return;
+  if (old.length === 0) {
+    suspectedStale(f, host, latest, cached, out);
+    return;
+  }
   const failingToOld = f.groups.filter((g) => isFailure(g) && old.includes(g.near.address));
   const logFailToOld = f.log.filter((x) => old.includes(x.params.address ?? "") && /timed out|refused|unreachable|failed/i.test(x.entry.message));
   const evidence = [...cached.filter((c) => c.addresses.some((a) => old.includes(a))).slice(0, 2).map((c) => c.ev), latest.ev, ...failingToOld.slice(0, 2).map((g) => g.near.ev), ...logFailToOld.slice(0, 2).map((x) => x.ev)];
@@ -108,6 +111,29 @@ function staleCache(f: Facts, out: Finding[]): void {
   // One finding per kind of artifact that shows its part, so agreeing artifacts add up.
   const kinds = new Set([...evidence.map((e) => e.kind)]);
   for (const kind of kinds) out.push(finding("dns.stale-cache", kind === "capture" && failingToOld.length > 0 ? "decisive" : "strong", kind, evidence, detail));
+}
+
+/**
+ * Without the name server's answer of now, a stale cache is only suspected: an address that
+ * worked earlier, answered from the cache (no query in between), now drops the connects. Strong
+ * enough to name, never decisive: a query to the name server now settles it.
+ */
+function suspectedStale(f: Facts, host: string, latest: { addresses: string[]; ev: Evidence; time: number }, cached: { addresses: string[]; ev: Evidence }[], out: Finding[]): void {
+  const addrs = new Set(latest.addresses);
+  const fails = f.groups.filter((g) => g.near.outcome === "unanswered" && addrs.has(g.near.address) && g.start > latest.time);
+  const earlierOk = f.groups.find((g) => g.near.outcome === "ok" && addrs.has(g.near.address) && g.start < (fails[0]?.start ?? 0));
+  if (fails.length === 0 || !earlierOk) return;
+  const queriedSince = backendDnsAfter(f, earlierOk.start);
+  if (queriedSince) return;
+  const detail = { name: host, cached: [...addrs], current: [] };
+  const evidence = [latest.ev, earlierOk.near.ev, fails[fails.length - 1].near.ev, ...cached.slice(0, 2).map((c) => c.ev)];
+  const kinds = new Set<Evidence["kind"]>(["capture", ...cached.map((c) => c.ev.kind)]);
+  // The log saying the address came from the cache is as telling as the capture's silence after a success.
+  for (const kind of kinds) out.push(finding("dns.stale-cache", kind === "report" ? "weak" : "strong", kind, evidence, detail));
+}
+
+function backendDnsAfter(f: Facts, t: number): boolean {
+  return backendDns(f).some((d) => d.time > t);
 }
 
 export function dnsRules(f: Facts): Finding[] {
