@@ -265,3 +265,12 @@ describe("a stale cache without the name server's answer of now", () => {
     expect(d.confidence).not.toBe("high");
   });
 });
+
+describe("the error report's own capture", () => {
+  it("a report carrying a BackgroundPacketCapture is diagnosed from its packets", async () => {
+    const pcap = readFileSync(build(SCENES["tcp.refused"], p("bg.pcap")));
+    const d = await diagnose({ errorReport: writeReport(p("bg.txt"), { pcap: new Uint8Array(pcap) }) });
+    expect(d.cause).toBe("tcp.refused");
+    expect(d.evidence.some((e) => e.source.endsWith("#BackgroundPacketCapture"))).toBe(true);
+  });
+});
