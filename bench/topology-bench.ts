@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     const t2 = performance.now();
     up.push(t1 - t0);
     down.push(t2 - t1);
-    process.stdout.write(`run ${i + 1}: slot ${started.slot} up ${(t1 - t0).toFixed(0)} ms, down ${(t2 - t1).toFixed(0)} ms\n`);
+    process.stdout.write(`run ${i + 1}: slot ${started.slot} up ${(t1 - t0).toFixed(0)} ms (${JSON.stringify(started.timings)}), down ${(t2 - t1).toFixed(0)} ms\n`);
   }
   process.stdout.write(`median of ${runs} (${base ? "base image" : "role images"}): bring-up ${median(up).toFixed(0)} ms, teardown ${median(down).toFixed(0)} ms\n`);
   registry.uninstallSignalHandlers();

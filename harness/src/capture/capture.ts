@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BacksideError } from "../errors.js";
-import { pollUntil } from "../util/poll-until.js";
+import { pollUntil, PollAbort } from "../util/poll-until.js";
 import type { StartedNode } from "../topology/started-node.js";
 import type { SegmentName } from "../topology/plan.js";
 
@@ -84,7 +84,8 @@ export class StartedCapture {
     readonly node: StartedNode,
     readonly name: string,
     readonly iface: string,
-    private readonly localFile: string,
+    /** Local path the pcap is copied to by stop(). */
+    readonly file: string,
   ) {}
 
   /** @internal */
@@ -108,9 +109,9 @@ export class StartedCapture {
     );
     const pcap = await this.node.copyFileOut(`${base}.pcap`);
     const err = await this.node.exec(["cat", `${base}.err`], { timeoutMs: 5_000 });
-    await writeFile(this.localFile, pcap);
+    await writeFile(this.file, pcap);
     const m = /(\d+) packets? captured/.exec(err.stdout);
-    return { file: this.localFile, bytes: pcap.length, packets: m ? Number(m[1]) : undefined, stderr: err.stdout };
+    return { file: this.file, bytes: pcap.length, packets: m ? Number(m[1]) : undefined, stderr: err.stdout };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -140,7 +141,8 @@ export async function startCapture(node: StartedNode, opts: CaptureOptions): Pro
         const r = await node.exec(["/bin/sh", "-c", `cat ${base}.err 2>/dev/null; test -e ${base}.done && echo __DONE__`], { timeoutMs: 5_000 });
         if (r.stdout.includes("listening on")) return true;
         if (r.stdout.includes("__DONE__")) {
-          throw new BacksideError("RUNTIME", `tcpdump on ${node.name}/${iface} exited: ${r.stdout.replace("__DONE__", "").trim()}`);
+          const why = r.stdout.replace("__DONE__", "").trim();
+          throw new PollAbort(new BacksideError("RUNTIME", `tcpdump on ${node.name}/${iface} exited: ${why}`));
         }
         return false;
       },

@@ -130,8 +130,16 @@ export async function installBaseRuleset(firewall: StartedNode, topologyPlan: To
  * failure is removed before the error is rethrown.
  */
 export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  };
   const imageOf = (n: NodeName) => input.nodes.get(n)?.image ?? input.defaultImage ?? `backside/${n}:latest`;
   const images = await inspectImages(input.docker, NODES.map(imageOf));
+  phase("images");
   const { plan, networks, names } = await createNetworks(input.docker, { runId: input.runId, labels: input.labels, slot: input.slot });
   const res: TopologyResources = {
     docker: input.docker,
@@ -143,6 +151,7 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
     containers: [],
     registry: input.registry,
   };
+  phase("networks");
   // Registered before anything can fail halfway, so Ctrl-C during bring-up also cleans up.
   const pending = { stop: () => removeResources(res) };
   input.registry?.add(pending);
@@ -171,10 +180,14 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
         nodeMap.set(n, new StartedNode(n, np, c, spec.name!, context));
       }),
     );
+    phase("create");
     await Promise.all(res.containers.map((c) => c.start()));
+    phase("start");
     await Promise.all(NODES.map((n) => waitReady(nodeMap.get(n)!, input.nodes.get(n) ?? {}, input.readyTimeoutMs)));
+    phase("ready");
     await installBaseRuleset(nodeMap.get("firewall")!, plan);
-    started = new StartedTopology(res, nodeMap);
+    phase("ruleset");
+    started = new StartedTopology(res, nodeMap, timings);
     input.registry?.delete(pending);
     input.registry?.add(started);
     return started;

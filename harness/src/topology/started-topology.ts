@@ -65,6 +65,8 @@ export class StartedTopology implements AsyncDisposable {
   constructor(
     private readonly res: TopologyResources,
     private readonly nodeMap: Map<NodeName, StartedNode>,
+    /** Milliseconds per bring-up phase (images, networks, create, start, ready, ruleset). */
+    readonly timings: Readonly<Record<string, number>> = {},
   ) {}
 
   get runId(): string {
