@@ -68,9 +68,12 @@ export function udpExchange(server: string, port: number, query: Buffer, id: num
       if (!matches(p, id, name)) return;
       finish({ kind: "reply", reply: { id, rcode: p.header.rcode, truncated: p.header.tc === 1, packet: p, ms: Date.now() - t0, transport: "udp" } });
     });
-    sock.connect(port, server, () => {
+    // With a callback, dgram reports a failed connect (ENETUNREACH: no route) to it, not as 'error'.
+    const onConnect = (err?: Error | null) => {
+      if (err) return finish({ kind: "error", errno: errnoOf(err), ms: Date.now() - t0 });
       if (!done) sock.send(query, (e) => e && finish({ kind: "error", errno: errnoOf(e), ms: Date.now() - t0 }));
-    });
+    };
+    sock.connect(port, server, onConnect as () => void);
   });
 }
 

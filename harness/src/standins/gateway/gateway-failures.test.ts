@@ -22,7 +22,7 @@ afterAll(async () => {
 function config(backendUrl: string, more: Partial<GatewayConfigInput["service"]> = {}, level: "debug" | "notice" = "debug"): GatewayConfigInput {
   return {
     service: { frontAddress: "127.0.0.1", frontPort: 0, backendUrl, backTimeout: 2, connectTimeout: 1, ...more },
-    dns: { servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.port, retries: 0 }], timeout: 0.5 },
+    dns: { servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 0 }], timeout: 0.5 },
     log: { level, file: join(tmp, "gateway.log"), stdout: false },
     mgmt: { enabled: false },
     errorReport: { dir: join(tmp, "reports") },

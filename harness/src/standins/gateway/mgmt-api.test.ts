@@ -25,7 +25,7 @@ afterAll(async () => {
 function config(backendUrl: string, extra: Partial<GatewayConfigInput> = {}): GatewayConfigInput {
   return {
     service: { frontAddress: "127.0.0.1", frontPort: 0, backendUrl, backTimeout: 2, connectTimeout: 1 },
-    dns: { servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.port, retries: 1 }], timeout: 0.5, searchDomains: ["corp.test"], staticHosts: [{ hostname: "pinned.test", address: "127.0.0.9" }] },
+    dns: { servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 1 }], timeout: 0.5, searchDomains: ["corp.test"], staticHosts: [{ hostname: "pinned.test", address: "127.0.0.9" }] },
     log: { level: "debug", file: null, stdout: false },
     mgmt: { address: "127.0.0.1", port: 0 },
     errorReport: { dir: join(tmp, "reports") },
@@ -97,7 +97,7 @@ describe("management API", () => {
     const r = parseErrorReport(text);
     expect(r.problems).toEqual([]);
     expect(r.dns).toEqual({
-      servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.port, retries: 1 }],
+      servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 1 }],
       loadBalance: "first-alive",
       searchDomains: ["corp.test"],
       staticHosts: [{ hostname: "pinned.test", address: "127.0.0.9" }],

@@ -28,6 +28,19 @@ const CaptureBody = z.strictObject({
 });
 const ConnTestBody = z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535), timeoutSeconds: z.number().positive().max(300).default(5) });
 
+const ENDPOINTS = [
+  "GET /mgmt/status",
+  "GET|PUT /mgmt/log-level",
+  "GET /mgmt/log",
+  "GET|POST /mgmt/error-report",
+  "POST /mgmt/actionqueue/default {ErrorReport|TCPConnectionTest|FlushDNSCache}",
+  "GET|POST|DELETE /mgmt/capture, POST /mgmt/capture/stop, GET /mgmt/capture/pcap",
+  "GET|DELETE /mgmt/dns-cache",
+  "GET /mgmt/tcp-table",
+  "POST /mgmt/tcp-connection-test",
+  "GET|PATCH /mgmt/config",
+];
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -84,6 +97,9 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
     const p = url.pathname.replace(/\/+$/, "");
     const key = `${m} ${p}`;
     switch (key) {
+      case "GET ":
+      case "GET /mgmt":
+        return json(res, 200, { service: gw.status().service, endpoints: ENDPOINTS });
       case "GET /mgmt/status":
         return json(res, 200, gw.status());
       case "GET /mgmt/log-level":

@@ -14,6 +14,7 @@ beforeAll(async () => {
     "alias.test": { cname: { target: "www.test", ttl: 30 }, a: ["127.0.0.10"], ttl: 300 },
     "app.corp.test": { a: ["127.0.0.11"], ttl: 60 },
     "v4only.test": { a: ["127.0.0.12"], ttl: 60 },
+    "big.test": { a: ["127.0.0.13"], ttl: 60, truncateUdp: true },
   };
   good = await startTestDns(records);
   silent = await startTestDns(Object.fromEntries(Object.keys(records).map((k) => [k, { silent: true }])));
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 function resolver(servers: TestDns[], more: Partial<DnsConfig> = {}): { r: Resolver; log: GatewayLogger } {
   const cfg: DnsConfig = {
-    servers: servers.map((s) => ({ address: "127.0.0.1", udpPort: s.port, tcpPort: s.port, retries: 0 })),
+    servers: servers.map((s) => ({ address: "127.0.0.1", udpPort: s.port, tcpPort: s.tcpPort, retries: 0 })),
     loadBalance: "first-alive",
     searchDomains: [],
     staticHosts: [],
@@ -96,6 +97,14 @@ describe("Resolver", () => {
     await r.resolve("v4only.test");
     expect(failing.queries.length - f0).toBe(1); // second resolution began at the failing server, then moved on
     expect(good.queries.length - g0).toBe(2);
+  });
+
+  it("repeats a truncated UDP answer's question over TCP (RFC 1035 4.2.2)", async () => {
+    const { r, log } = resolver([good], { forceIpPreference: true });
+    expect((await r.resolve("big.test")).addresses).toEqual(["127.0.0.13"]);
+    expect(good.queries.filter((q) => q.name === "big.test").map((q) => q.transport)).toEqual(["udp", "tcp"]);
+    expect(log.text()).toMatch(/DNS answer id \d+ A big.test from 127.0.0.1 truncated, retrying over TCP/);
+    expect(log.text()).toMatch(new RegExp(`DNS answer id \\d+ A big.test from 127.0.0.1:${good.tcpPort}/tcp: rcode 0 answers \\[127.0.0.13\\]`));
   });
 
   it("reports NXDOMAIN, SERVFAIL, NODATA, no response and no servers as distinct reasons", async () => {

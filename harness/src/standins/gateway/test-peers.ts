@@ -23,11 +23,15 @@ export interface DnsRecord {
   cname?: { target: string; ttl: number };
   /** Never answer. */
   silent?: boolean;
+  /** Over UDP answer only with TC set and no records (the full answer is over TCP). */
+  truncateUdp?: boolean;
 }
 
 export interface TestDns {
   port: number;
-  queries: { name: string; type: number }[];
+  /** The TCP listener's port (a different number from the UDP one). */
+  tcpPort: number;
+  queries: { name: string; type: number; transport: "udp" | "tcp" }[];
   records: Map<string, DnsRecord>;
   close(): Promise<void>;
 }
@@ -37,9 +41,12 @@ export async function startTestDns(records: Record<string, DnsRecord>): Promise<
   const queries: TestDns["queries"] = [];
   const server = createDnsServer({
     udp: true,
-    handle: (req, send) => {
+    tcp: true,
+    handle: (req, send, client) => {
       const q = req.questions[0];
-      queries.push({ name: q.name, type: q.type });
+      // dns2 hands TCP requests the client socket and UDP ones the datagram's rinfo.
+      const transport = typeof (client as unknown as { write?: unknown }).write === "function" ? "tcp" : "udp";
+      queries.push({ name: q.name, type: q.type, transport });
       const res = Packet.createResponseFromRequest(req);
       const rec = map.get(q.name.toLowerCase());
       if (rec?.silent) return;
@@ -49,6 +56,10 @@ export async function startTestDns(records: Record<string, DnsRecord>): Promise<
       }
       if (rec.rcode !== undefined) {
         res.header.rcode = rec.rcode;
+        return void send(res);
+      }
+      if (rec.truncateUdp && transport === "udp") {
+        res.header.tc = 1;
         return void send(res);
       }
       let owner = q.name;
@@ -61,8 +72,8 @@ export async function startTestDns(records: Record<string, DnsRecord>): Promise<
       send(res);
     },
   });
-  const a = await server.listen({ udp: { port: 0, address: "127.0.0.1" } });
-  return { port: (a.udp as AddressInfo).port, queries, records: map, close: async () => void (await server.close()) };
+  const a = await server.listen({ udp: { port: 0, address: "127.0.0.1" }, tcp: { port: 0, address: "127.0.0.1" } });
+  return { port: (a.udp as AddressInfo).port, tcpPort: (a.tcp as AddressInfo).port, queries, records: map, close: async () => void (await server.close()) };
 }
 
 export interface TestBackend {
