@@ -22,6 +22,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: true,
           maxWorkers: 2,
+          // vitest 4 runs projects with different worker limits in separate groups.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
