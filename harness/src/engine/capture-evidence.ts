@@ -91,6 +91,8 @@ export function refsEvidence(source: string, refs: PacketRef[], statement: strin
   return { source, kind: "capture", packets: uniq.map((r) => r.n), times: uniq.map((r) => isoOf(r.ts)), statement };
 }
 
+const quoteKey = (a: string, ap: number, b: string, bp: number) => `${a}|${ap}|${b}|${bp}`;
+
 function dnsResult(t: DnsTransaction): DnsResult {
   if (t.rcode === null) return "unanswered";
   if (t.rcode === 3) return "nxdomain";
@@ -101,15 +103,16 @@ function dnsResult(t: DnsTransaction): DnsResult {
 }
 
 function dnsFacts(s: FlowSummary, point: number, source: string, backend: BackendTarget, search: string[]): DnsFact[] {
+  // ICMP errors by the datagram they quote, so each query finds its own in one look-up.
+  const icmpByQuote = new Map<string, IcmpError>();
+  for (const e of s.icmp) if (e.quote && !icmpByQuote.has(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort))) icmpByQuote.set(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort), e);
   return s.dns
     .filter((t) => t.query !== null && t.qtype !== 12)
     .map((t) => {
       const result = dnsResult(t);
       const addresses = t.answers.filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28)).map((a) => a.data);
       const ttls = t.answers.filter((a) => a.section === "answer").map((a) => a.ttl);
-      const icmp = s.icmp.find(
-        (e) => e.quote && e.quote.src === t.client && e.quote.srcPort === t.clientPort && e.quote.dst === t.server && e.quote.dstPort === t.serverPort,
-      );
+      const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
       const name = t.query ?? "";
       const qtype = t.qtypeName ?? String(t.qtype);
       const refs = [...t.queries, ...(t.response ? [t.response] : []), ...(icmp ? [icmp.ref] : [])];
@@ -164,7 +167,9 @@ export function backendConns(s: FlowSummary, backend: BackendTarget, resolved: S
   const byDest = new Map<string, TcpConnection[]>();
   for (const c of pool) {
     const k = `${c.id.respH}|${c.id.respP}`;
-    byDest.set(k, [...(byDest.get(k) ?? []), c]);
+    const list = byDest.get(k);
+    if (list) list.push(c);
+    else byDest.set(k, [c]);
   }
   const failing = (cs: TcpConnection[]) => cs.filter((c) => c.connState !== "SF").length;
   return [...byDest.values()].sort((a, b) => failing(b) - failing(a) || b.length - a.length)[0];

@@ -26,12 +26,20 @@ function byPath(a: ConnFact, b: ConnFact): number {
 
 export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
   const groups: { key: string; views: ConnFact[] }[] = [];
+  // By 5-tuple first, so a capture of many connections stays linear; a reused tuple is rare.
+  const byKey = new Map<string, { key: string; views: ConnFact[] }[]>();
   for (const cap of captures) {
     for (const c of cap.conns) {
       const key = `${c.client}:${c.cport}>${c.address}:${c.port}`;
-      const g = groups.find((x) => x.key === key && Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS && !x.views.some((v) => v.point === c.point));
+      const same = byKey.get(key) ?? [];
+      const g = same.find((x) => Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS && !x.views.some((v) => v.point === c.point));
       if (g) g.views.push(c);
-      else groups.push({ key, views: [c] });
+      else {
+        const ng = { key, views: [c] };
+        groups.push(ng);
+        same.push(ng);
+        byKey.set(key, same);
+      }
     }
   }
   return groups

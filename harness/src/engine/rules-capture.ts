@@ -20,8 +20,21 @@ const lossy = (g: ConnGroup) => g.views.some((v) => v.retransmissions > 0 || v.d
 
 /** Failing connections that ran alongside successful ones (one burst). */
 function burstFailures(groups: ConnGroup[]): ConnGroup[] {
-  const oks = groups.filter((g) => g.near.outcome === "ok");
-  return groups.filter((g) => isFailure(g) && oks.some((o) => g.start >= o.start - BURST_SECONDS && g.start <= o.near.end + BURST_SECONDS));
+  // Successful intervals by start, with the running maximum of their ends: one binary search each.
+  const oks = groups.filter((g) => g.near.outcome === "ok").sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  oks.forEach((o, i) => maxEnd.push(Math.max(o.near.end, i ? maxEnd[i - 1] : -Infinity)));
+  return groups.filter((g) => {
+    if (!isFailure(g) || oks.length === 0) return false;
+    let lo = 0;
+    let hi = oks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (oks[mid].start <= g.start + BURST_SECONDS) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1] >= g.start - BURST_SECONDS;
+  });
 }
 
 /** The failing connection the diagnosis is about: the most common failure, the latest of it. */

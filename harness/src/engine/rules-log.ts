@@ -103,7 +103,9 @@ function transactions(log: LogFact[]): Tx[] {
   for (const f of log) {
     // tid 0 lines (no transaction) stand alone.
     const k = f.entry.tid === 0 ? `0:${f.ev.source}:${f.entry.line}` : `${f.ev.source}:${f.entry.tid}`;
-    by.set(k, [...(by.get(k) ?? []), f]);
+    const list = by.get(k);
+    if (list) list.push(f);
+    else by.set(k, [f]);
   }
   return [...by.values()].map((facts) => {
     let failure: Tx["failure"];
@@ -116,6 +118,22 @@ function transactions(log: LogFact[]): Tx[] {
     // A DNS step that timed out but was followed by an answer is a recovered step, not a failure.
     if (failure && failure.rank < 6 && succeeded(facts)) failure = undefined;
     return { tid: facts[0].entry.tid, facts, failure, generic, ok, start: Math.min(...facts.map((f) => f.time)) };
+  });
+}
+
+/** Whether some failing transaction started within 2 s of a successful one (a burst). */
+function overlapping(failing: Tx[], oks: Tx[]): boolean {
+  const starts = oks.map((o) => o.start).sort((a, b) => a - b);
+  return failing.some((x) => {
+    // Binary search for the first successful start at or after x.start - 2.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < x.start - 2) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo] < x.start + 2;
   });
 }
 
@@ -150,7 +168,7 @@ export function logRules(f: Facts): Finding[] {
       case "tcp.silent-drop":
         // Connect timeouts in some transactions while others of the same burst got through: the
         // backend's listen queue, not a firewall (a firewall drops every SYN alike).
-        if (oks.length > 0 && oks.some((o) => failing.some((x) => Math.abs(x.start - o.start) < 2))) {
+        if (oks.length > 0 && overlapping(failing, oks)) {
           out.push(finding("backend.overloaded", "strong", "log", [...evidence, oks[0].facts[oks[0].facts.length - 1].ev], { ...conn, how: "log" }));
         } else out.push(finding(cause, strength, "log", evidence, conn));
         break;
