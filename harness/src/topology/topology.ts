@@ -30,7 +30,7 @@ export interface NodeOptions {
   cmd?: PlanValue<string[]>;
   env?: PlanValue<Record<string, string>>;
   /** Serialised as JSON into env BACKSIDE_CONFIG (a function gets the plan, e.g. for addresses). */
-  config?: PlanValue<unknown>;
+  config?: PlanValue<Record<string, unknown>>;
   /** Written into the container before it starts. */
   files?: PlanValue<FileSpec[]>;
   /** Added to (and overriding) the plan's sysctls, e.g. `net.ipv4.tcp_abort_on_overflow`. */
