@@ -335,14 +335,27 @@ export class TcpSession {
   private evidence(dir: Direction, p: TcpPacketIn): void {
     const f = p.flags;
     const r = p.ref;
+    // Explicit literals (no spreads): this runs for every packet.
     if (f & TcpFlags.SYN && this.synLike.length < this.maxSegments) this.synLike.push({ ref: r, dir, ack: (f & TcpFlags.ACK) !== 0 });
     if (p.len > 0 && !(f & TcpFlags.RST) && this.firstData[dir] === null) this.firstData[dir] = r;
     if (f & TcpFlags.RST) {
-      this.resets.push({ ...r, dir });
+      this.resets.push({ capture: r.capture, n: r.n, ts: r.ts, dir });
       if (this.close[dir] === null) this.close[dir] = { by: dir, how: "rst", ref: r };
     } else if (f & TcpFlags.FIN && this.close[dir] === null) this.close[dir] = { by: dir, how: "fin", ref: r };
     if (this.segments.length < this.maxSegments)
-      this.segments.push({ ...r, dir, flags: f, seq: p.seq >>> 0, ack: p.ack >>> 0, len: p.len, window: p.window, ttl: p.ttl, badChecksum: p.badChecksum });
+      this.segments.push({
+        capture: r.capture,
+        n: r.n,
+        ts: r.ts,
+        dir,
+        flags: f,
+        seq: p.seq >>> 0,
+        ack: p.ack >>> 0,
+        len: p.len,
+        window: p.window,
+        ttl: p.ttl,
+        badChecksum: p.badChecksum,
+      });
     else this.segmentsTruncated = true;
   }
 
