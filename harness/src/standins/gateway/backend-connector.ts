@@ -150,13 +150,28 @@ function tlsHandshake(tcp: Socket, target: BackendTarget, address: string, log: 
     s.once("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       s.destroy();
-      const code = e.code ?? "EIO";
-      const alert = alertOf(e);
-      if (alert) log.event("tlsAlert", { direction: "received", alert: alert.name, alertNumber: alert.number ?? "?" }, ctx);
-      if (VERIFY_CODES.has(code)) log.event("tlsVerifyFailed", { host: servername ?? address, reason: `${code}: ${e.message}` }, ctx);
-      else if (code.startsWith("ERR_SSL")) log.event("sslLibraryError", { detail: `${code}: ${e.message.split("\n")[0]}` }, ctx);
-      log.event("tlsHandshakeFailed", { address, port: target.port, reason: `${code}${alert ? ` (alert ${alert.name})` : ""}` }, ctx);
-      reject(new BackendFailure("tls", `TLS handshake failed: ${code}`, { errno: code, address, port: target.port, host: target.host, tlsCode: code }));
+      reject(tlsFailure(e, log, ctx, { host: target.host, servername, address, port: target.port }));
     });
   });
+}
+
+/** True for errors raised by the TLS layer (OpenSSL codes and certificate checks). */
+export function isTlsError(e: NodeJS.ErrnoException): boolean {
+  const code = e.code ?? "";
+  return code.startsWith("ERR_SSL") || VERIFY_CODES.has(code);
+}
+
+/**
+ * Logs a TLS error the way the appliance's ssl category would (alert, verification or library
+ * error, then the handshake failure) and returns the failure. Also used for alerts that arrive
+ * after the client's side of a TLS 1.3 handshake finished (certificate_required).
+ */
+export function tlsFailure(e: NodeJS.ErrnoException, log: GatewayLogger, ctx: LogContext, at: { host: string; servername?: string; address: string; port: number }): BackendFailure {
+  const code = e.code ?? "EIO";
+  const alert = alertOf(e);
+  if (alert) log.event("tlsAlert", { direction: "received", alert: alert.name, alertNumber: alert.number ?? "?" }, ctx);
+  if (VERIFY_CODES.has(code)) log.event("tlsVerifyFailed", { host: at.servername ?? at.address, reason: `${code}: ${e.message}` }, ctx);
+  else if (code.startsWith("ERR_SSL")) log.event("sslLibraryError", { detail: `${code}: ${e.message.split("\n")[0]}` }, ctx);
+  log.event("tlsHandshakeFailed", { address: at.address, port: at.port, reason: `${code}${alert ? ` (alert ${alert.name})` : ""}` }, ctx);
+  return new BackendFailure("tls", `TLS handshake failed: ${code}`, { errno: code, address: at.address, port: at.port, host: at.host, tlsCode: code });
 }

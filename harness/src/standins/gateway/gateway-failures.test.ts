@@ -171,6 +171,29 @@ describe("gateway stand-in on loopback", () => {
       }
     });
 
+    it("logs the alert a backend sends: protocol_version (70) in the handshake, certificate_required (116) after it", async () => {
+      const cert = await makeSelfSignedCert("backend.test");
+      const old = await startTlsBackend(cert, "x", { minVersion: "TLSv1", maxVersion: "TLSv1.1" });
+      const mtls = await startTlsBackend(cert, "x", { requestCert: true, rejectUnauthorized: true });
+      try {
+        await using a = await startGateway({ ...config(`https://backend.test:${old.port}/`), tls: { caPem: [cert.cert] } });
+        expect((await call(a)).status).toBe(500);
+        const ma = messages(a).join("\n");
+        expect(ma).toContain("TLS alert received: protocol_version (70)");
+        expect(ma).toMatch(/SSL library error: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION/);
+        expect(codes(a)).toEqual(expect.arrayContaining(["0x8120002f", "0x80e00127", "0x01130006"]));
+
+        await using b = await startGateway({ ...config(`https://backend.test:${mtls.port}/`), tls: { caPem: [cert.cert] } });
+        expect((await call(b)).status).toBe(500);
+        expect(messages(b).join("\n")).toContain("TLS alert received: certificate_required (116)");
+        expect(codes(b)).toEqual(expect.arrayContaining(["0x80e00127", "0x01130006"]));
+      } finally {
+        await old.close();
+        await mtls.close();
+        cert.cleanup();
+      }
+    });
+
     it("a certificate for another name fails with ERR_TLS_CERT_ALTNAME_INVALID", async () => {
       const cert = await makeSelfSignedCert("other.test");
       const be = await startTlsBackend(cert);

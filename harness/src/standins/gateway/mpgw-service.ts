@@ -9,7 +9,7 @@ import { Agent, createServer, request as httpRequest, type IncomingMessage, type
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { connectTimeoutMs, type GatewayConfig } from "./config.js";
-import { BackendFailure, connectBackend, type BackendTarget } from "./backend-connector.js";
+import { BackendFailure, connectBackend, isTlsError, tlsFailure, type BackendTarget } from "./backend-connector.js";
 import type { GatewayLogger, LogContext } from "./gateway-logger.js";
 import type { Resolver } from "./resolver.js";
 
@@ -186,6 +186,9 @@ export class MpgwService {
         }
         const b = bytes();
         this.logBytes(b, where(), ctx);
+        // TLS 1.3: the server checks the client's certificate after the client considers the
+        // handshake done, so its alert (certificate_required...) arrives here.
+        if (isTlsError(e)) return reject(tlsFailure(e, this.log, ctx, { host: target.host, ...where() }));
         // A pooled connection the backend closed while idle: the request never reached it; retry once on a new one.
         if (mayRetry && out.reusedSocket && b.received === 0) {
           this.log.event("persistentClosed", { local: `${sock?.localAddress}:${sock?.localPort}`, ...where(), reason: e.code ?? e.message }, ctx);

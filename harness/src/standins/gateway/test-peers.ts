@@ -11,6 +11,7 @@ import { createServer as createNetServer, connect as netConnect, type AddressInf
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer } from "node:https";
+import type { TlsOptions } from "node:tls";
 import { createServer as createDnsServer, Packet } from "dns2";
 
 export interface DnsRecord {
@@ -148,7 +149,7 @@ export function closedPort(): Promise<number> {
  */
 export async function startSaturatedListener(): Promise<{ port: number; close(): Promise<void> } | undefined> {
   const py = "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)\n";
-  const child = spawn("python3", ["-c", py], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn("python3", ["-S", "-c", py], { stdio: ["ignore", "pipe", "ignore"] });
   const port = await new Promise<number | undefined>((resolve) => {
     const t = setTimeout(() => resolve(undefined), 5000);
     child.once("error", () => (clearTimeout(t), resolve(undefined)));
@@ -193,6 +194,8 @@ export async function makeSelfSignedCert(cn: string): Promise<TestCert> {
   return { dir, cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startTlsBackend(cert: TestCert, body = "hello over tls"): Promise<TestBackend> {
-  return track(createTlsServer({ cert: cert.cert, key: cert.key }) as unknown as ReturnType<typeof createHttpServer>, (_req, res) => res.writeHead(200).end(body));
+export function startTlsBackend(cert: TestCert, body = "hello over tls", opts: TlsOptions = {}): Promise<TestBackend> {
+  const server = createTlsServer({ cert: cert.cert, key: cert.key, ...opts });
+  server.on("tlsClientError", () => undefined); // expected in the failure tests
+  return track(server as unknown as ReturnType<typeof createHttpServer>, (_req, res) => res.writeHead(200).end(body));
 }
