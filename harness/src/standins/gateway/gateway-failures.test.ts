@@ -149,6 +149,26 @@ describe("gateway stand-in on loopback", () => {
     await be.close();
   });
 
+  it("a backend that closes without answering is 'closed', one that resets is 'reset'", async () => {
+    const closing = await startSilentBackend("close");
+    const resetting = await startSilentBackend("reset");
+    try {
+      await using a = await startGateway(config(`http://127.0.0.1:${closing.port}/`, { persistentConnections: false }));
+      const ra = await fetch(a.frontUrl + "/");
+      expect([ra.status, ra.headers.get("x-backside-failure")]).toEqual([500, "closed"]);
+      expect(messages(a).join("\n")).toMatch(new RegExp(`Backend 127.0.0.1:${closing.port} closed the connection before responding \\([1-9]\\d* bytes sent\\)`));
+
+      await using b = await startGateway(config(`http://127.0.0.1:${resetting.port}/`, { persistentConnections: false }));
+      const rb = await fetch(b.frontUrl + "/");
+      expect([rb.status, rb.headers.get("x-backside-failure")]).toEqual([500, "reset"]);
+      expect(messages(b).join("\n")).toMatch(new RegExp(`Connection reset by 127.0.0.1:${resetting.port} \\(ECONNRESET\\) after [1-9]\\d* bytes sent, 0 received`));
+      expect(codes(b)).toContain("0x01130006");
+    } finally {
+      await closing.close();
+      await resetting.close();
+    }
+  });
+
   describe("TLS", () => {
     it("an untrusted self-signed certificate fails the handshake with 0x80e00127; trusting its CA makes it healthy", async () => {
       const cert = await makeSelfSignedCert("backend.test");

@@ -108,14 +108,20 @@ export function startHttpBackend(body = "hello from backend"): Promise<TestBacke
   return track(createHttpServer(), (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(body));
 }
 
-/** Accepts, reads the request, never answers (a hung or overloaded backend). */
-export function startSilentBackend(): Promise<{ port: number; accepted: number; close(): Promise<void> }> {
+/**
+ * Accepts, reads the request, then: `silent` never answers (a hung or overloaded backend),
+ * `close` sends FIN without a response, `reset` aborts with RST.
+ */
+export function startSilentBackend(mode: "silent" | "close" | "reset" = "silent"): Promise<{ port: number; accepted: number; close(): Promise<void> }> {
   const socks = new Set<Socket>();
   const state = { port: 0, accepted: 0, close: async () => undefined as void };
   const server = createNetServer((s) => {
     state.accepted++;
     socks.add(s);
-    s.on("data", () => undefined);
+    s.on("data", () => {
+      if (mode === "close") s.end();
+      else if (mode === "reset") s.resetAndDestroy();
+    });
     s.on("error", () => undefined);
   });
   return new Promise((resolve) => {
