@@ -20,22 +20,29 @@ export interface Collected {
   problems: string[];
 }
 
-async function attempt<T>(what: string, problems: string[], fn: () => Promise<T>, timeoutMs = 30_000): Promise<T | undefined> {
+async function attempt<T>(what: string, problems: string[], fn: () => Promise<T>, timeoutMs = 30_000, log?: (l: string) => void): Promise<T | undefined> {
+  const t0 = Date.now();
   try {
-    return await withTimeout(fn(), timeoutMs, what);
+    const v = await withTimeout(fn(), timeoutMs, what);
+    log?.(`collected ${what} in ${Date.now() - t0} ms`);
+    return v;
   } catch (e) {
     problems.push(`${what}: ${oneLine(e)}`);
     return undefined;
   }
 }
 
-export async function collectBundle(topo: StartedTopology, captures: readonly StartedCapture[], bundleDir: string, requests: RequestOutcome[]): Promise<Collected> {
+export async function collectBundle(topo: StartedTopology, captures: readonly StartedCapture[], bundleDir: string, requests: RequestOutcome[], log: (line: string) => void = () => undefined): Promise<Collected> {
   const c: Collected = { pcaps: [], other: [], problems: [] };
+  const tryTo = <T>(what: string, fn: () => Promise<T>) => attempt(what, c.problems, fn, 30_000, log);
   const gw = topo.node("gateway");
-  // The report first: it snapshots the gateway's state (DNS cache, TCP table) as the failure left it.
-  c.errorReport = await attempt("error report", c.problems, () => saveErrorReport(gw, bundleDir));
-  c.gatewayLog = await attempt("gateway log", c.problems, () => saveGatewayLog(gw, bundleDir));
-  const stopped = await Promise.all(captures.map((cap) => attempt(`capture ${cap.name}`, c.problems, () => cap.stop())));
+  // The report snapshots the gateway's state (DNS cache, TCP table) as the failure left it; the
+  // captures stop meanwhile (control traffic runs on loopback, so it is not in them).
+  const gatewaySide = (async () => {
+    c.errorReport = await tryTo("error report", () => saveErrorReport(gw, bundleDir));
+    c.gatewayLog = await tryTo("gateway log", () => saveGatewayLog(gw, bundleDir));
+  })();
+  const [stopped] = await Promise.all([Promise.all(captures.map((cap) => tryTo(`capture ${cap.name}`, () => cap.stop()))), gatewaySide]);
   stopped.forEach((r, i) => {
     if (r) c.pcaps.push(`${captures[i].name}.pcap`);
   });
@@ -43,19 +50,24 @@ export async function collectBundle(topo: StartedTopology, captures: readonly St
     await writeFile(join(bundleDir, name), content);
     c.other.push(name);
   };
-  for (const node of topo.nodes()) {
-    if (node.name === "client") continue;
-    await attempt(`${node.name} output`, c.problems, async () => {
-      const l = await node.logs();
-      await save(`${node.name}.stdout.log`, l.stdout + (l.stderr ? `\n--- stderr ---\n${l.stderr}` : ""));
-    });
-  }
-  await attempt("dns query log", c.problems, async () => save("dns-queries.json", await controlOk(topo.node("dns"), "GET", "/queries")));
-  await attempt("backend events", c.problems, async () => save("backend-events.json", await controlOk(topo.node("backend"), "GET", "/events")));
-  await attempt("firewall rules", c.problems, async () => {
-    const r = await topo.node("firewall").exec(["nft", "list", "ruleset"], { timeoutMs: 10_000 });
-    await save("firewall-ruleset.txt", r.stdout + r.stderr);
-  });
+  // Independent reads: in parallel, each bounded.
+  await Promise.all([
+    ...topo
+      .nodes()
+      .filter((n) => n.name !== "client")
+      .map((node) =>
+        tryTo(`${node.name} output`, async () => {
+          const l = await node.logs();
+          await save(`${node.name}.stdout.log`, l.stdout + (l.stderr ? `\n--- stderr ---\n${l.stderr}` : ""));
+        }),
+      ),
+    tryTo("dns query log", async () => save("dns-queries.json", await controlOk(topo.node("dns"), "GET", "/queries"))),
+    tryTo("backend events", async () => save("backend-events.json", await controlOk(topo.node("backend"), "GET", "/events"))),
+    tryTo("firewall rules", async () => {
+      const r = await topo.node("firewall").exec(["nft", "list", "ruleset"], { timeoutMs: 10_000 });
+      await save("firewall-ruleset.txt", r.stdout + r.stderr);
+    }),
+  ]);
   await save("requests.json", JSON.stringify(requests, null, 2) + "\n");
   return c;
 }

@@ -93,13 +93,18 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
           throw e;
         }
       }
+      log(`topology up in slot ${topo.slot}`);
       const ctx: StepContext = { topo, scenario: s, pki, signal: o.signal, requests, log };
       for (const change of s.topology) log(await applyTopologyChange(topo, change));
-      for (const p of s.capture) {
-        captures.push(
-          await startCapture(topo.node(p.node), { segment: p.segment, name: `${p.node}-${p.segment}`, outDir: bundleDir, maxSeconds: s.timeoutSeconds + 120, maxBytes: 50_000_000 }),
-        );
-      }
+      const started = await Promise.allSettled(
+        s.capture.map((p) =>
+          startCapture(topo!.node(p.node), { segment: p.segment, name: `${p.node}-${p.segment}`, outDir: bundleDir, maxSeconds: s.timeoutSeconds + 120, maxBytes: 50_000_000 }),
+        ),
+      );
+      for (const r of started) if (r.status === "fulfilled") captures.push(r.value);
+      const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+      log(`captures started: ${captures.map((c) => c.name).join(", ")}`);
       await setFaults(ctx, s.firewall.faults);
       lap("bringUp");
       // --- fault + wait
@@ -113,7 +118,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     }
     // --- collect (also after a failure: keep what there is)
     if (topo) {
-      collected = await collectBundle(topo, captures, bundleDir, requests);
+      collected = await collectBundle(topo, captures, bundleDir, requests, log);
       partialReasons.push(...collected.problems);
     }
     lap("collect");
@@ -141,7 +146,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     try {
       const d = await diagnoseBundle(bundleDir, o.diagnose);
       result = { diagnosed: d.cause, confidence: d.confidence, explanation: d.explanation, evidence: flattenEvidence(d.evidence), nextSteps: d.nextSteps };
-      if (d.partial) partialReasons.push(...(d.problems.length ? d.problems.map((p) => `engine: ${p}`) : ["engine: partial input"]));
+      if (d.partial) partialReasons.push(...engineProblems(d.problems));
     } catch (e) {
       fail(e);
       partialReasons.push(`diagnosis failed: ${oneLine(e)}`);
@@ -190,6 +195,14 @@ function bringUp(o: RunScenarioOptions, runId: string, slot: number, pki: TestPk
       dns: { config: dnsConfig(s, slot), ready: controlProbe("/zone") },
     },
   });
+}
+
+/** The engine's problems, bounded: the first few verbatim, then a count (all are in verdict.json). */
+export function engineProblems(problems: readonly string[], keep = 3): string[] {
+  if (problems.length === 0) return ["engine: partial input"];
+  const out = problems.slice(0, keep).map((p) => `engine: ${p}`);
+  if (problems.length > keep) out.push(`engine: ${problems.length - keep} more problem(s) in verdict.json`);
+  return out;
 }
 
 /** Bounds the steps by the scenario's timeout and stops them on Ctrl-C. */

@@ -7,7 +7,7 @@
 import Docker from "dockerode";
 import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
 import { loadCatalogue, selectScenarios, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
-import { runCatalogue, makeReportDir, linkLatest, summaryCounts } from "../../runner/index.js";
+import { runCatalogue, makeReportDir, linkLatest, summaryCounts, type RunSummary } from "../../runner/index.js";
 import { ReporterMultiplexer, ConsoleReporter, JsonReporter, JUnitReporter, HtmlReporter } from "../../reporters/index.js";
 import { diagnose } from "../../engine/diagnose.js";
 import { analyzeCapture } from "../../flows/index.js";
@@ -80,6 +80,13 @@ async function checkEnvironment(docker: Docker): Promise<void> {
   }
 }
 
+export function exitCodeFor(s: RunSummary): number {
+  if (s.interrupted) return ErrorCodes.INTERRUPTED.exit;
+  const errored = s.results.find((r) => r.error && r.diagnosed === null);
+  if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0) return ErrorCodes[errored.error.code as ErrorCode].exit;
+  return s.results.length > 0 && s.results.every((r) => r.match) ? 0 : 1;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (args === "help") {
@@ -113,10 +120,11 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const reporter = new ReporterMultiplexer([new ConsoleReporter(), new JsonReporter(), new JUnitReporter(), new HtmlReporter((paths) => analyzeCapture(paths))]);
     const s = await runCatalogue({ scenarios, repeats: args.repeats, parallel: args.parallel, reportDir: dir, reporter, diagnose, docker, registry, signal: abort.signal });
-    if (s.interrupted) return ErrorCodes.INTERRUPTED.exit;
-    const errored = s.results.find((r) => r.error && r.diagnosed === null);
-    if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0) return ErrorCodes[errored.error.code as ErrorCode].exit;
-    return s.results.every((r) => r.match) ? 0 : 1;
+    const code = exitCodeFor(s);
+    // Some Docker streams (detached execs) can outlive the run and keep the event loop alive;
+    // the run is over and everything is torn down, so do not wait for them.
+    setTimeout(() => process.exit(code), 3000).unref();
+    return code;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
