@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { COMPOSE_SLOT, NODES, SEGMENTS, planFor, routesEnv, type TopologyPlan } from "./plan.js";
 import { LABEL, PROJECT } from "./labels.js";
 import { renderBaseRuleset } from "./base-ruleset.js";
+import { defaultGatewayConfig } from "./default-nodes.js";
 
 /** No owner pid: `backside clean` keeps these unless `--all` (see sweep.ts). */
 const COMPOSE_RUN = "compose";
@@ -35,6 +36,7 @@ export function renderCompose(plan: TopologyPlan = planFor(COMPOSE_SLOT)): Recor
         BACKSIDE_ROUTES: routesEnv(np),
         BACKSIDE_NODE: n,
         ...(n === "firewall" ? { BACKSIDE_BASE_RULESET: renderBaseRuleset(plan) } : {}),
+        ...(n === "gateway" ? { BACKSIDE_CONFIG: JSON.stringify(defaultGatewayConfig(plan)) } : {}),
       },
       // The runtime installs the firewall's base table by exec; here the firewall does it itself
       // (arguments go to entry.sh, which runs them after the routes). `$$` is compose's `$`.

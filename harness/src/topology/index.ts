@@ -6,6 +6,7 @@ export { StartedNode, type NodeContext } from "./started-node.js";
 export type { ExecOptions, ExecResult } from "./docker-exec.js";
 export type { FileSpec } from "./archive.js";
 export { renderBaseRuleset, BASE_TABLE } from "./base-ruleset.js";
+export { defaultNodeOptions, defaultGatewayConfig, listeningProbe } from "./default-nodes.js";
 export { sweep, type SweepOptions, type SweepResult } from "./sweep.js";
 
 import { Topology, type NodeOptions, type TopologyOptions } from "./topology.js";

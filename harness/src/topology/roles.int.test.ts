@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Topology, type StartedTopology } from "./index.js";
+import { Topology, defaultNodeOptions, type StartedTopology } from "./index.js";
 import { newRunId } from "../util/run-id.js";
 import { startCapture } from "../capture/index.js";
 import { readTcp, isSyn, isSynAck } from "./testing/pcap-text.js";
 
-/** Some socket listens on the port. */
-const listening = (port: number) => ({ cmd: ["sh", "-c", `ss -Hltn 'sport = :${port}' | grep -q .`] });
 
 let t: StartedTopology;
 
 beforeAll(async () => {
   // The role images as built by `backside images build`: entry.sh applies BACKSIDE_ROUTES.
   t = await new Topology({ name: "roles-test", runId: newRunId("t") })
-    .withNode("gateway", {
-      config: (plan) => ({ service: { backendUrl: `http://${plan.nodes.backend.addresses.back}:80/`, backTimeout: 5 } }),
-      ready: listening(8080),
-    })
-    .withNode("backend", { ready: listening(80) })
+    .withNode("gateway", defaultNodeOptions.gateway!)
+    .withNode("backend", defaultNodeOptions.backend!)
+    .withNode("dns", defaultNodeOptions.dns!)
     .start();
 });
 

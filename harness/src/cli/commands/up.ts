@@ -4,7 +4,7 @@
  */
 import { BacksideError } from "../../errors.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
-import { Topology, SEGMENTS, type StartedTopology } from "../../topology/index.js";
+import { Topology, SEGMENTS, NODES, defaultNodeOptions, type StartedTopology } from "../../topology/index.js";
 
 export const summary = "bring up the default topology and keep it until Ctrl-C";
 
@@ -84,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     const topology = new Topology({ name: "up", runId: o.runId, slot: o.slot, registry, defaultImage: o.base ? "backside/base:latest" : undefined });
+    if (!o.base) for (const n of NODES) if (defaultNodeOptions[n]) topology.withNode(n, defaultNodeOptions[n]);
     process.stdout.write(`backside up: starting run ${topology.runId}...\n`);
     const t0 = Date.now();
     const started = await topology.start();
