@@ -274,3 +274,15 @@ describe("the error report's own capture", () => {
     expect(d.evidence.some((e) => e.source.endsWith("#BackgroundPacketCapture"))).toBe(true);
   });
 });
+
+describe("sequence versus burst", () => {
+  it("many successes and then a run of silent failures is a silent drop, not an overloaded backend", async () => {
+    const cap = new CaptureBuilder();
+    dns(cap, { rcode: 0, answers: [BACKEND] });
+    for (let i = 0; i < 5; i++) okExchange(conn(cap));
+    cap.wait(1);
+    for (let i = 0; i < 2; i++) synRetries(conn(cap), 3);
+    const d = await diagnose({ pcaps: [{ path: cap.write(p("seq.pcap")) }] });
+    expect(d.cause).toBe("tcp.silent-drop");
+  });
+});

@@ -13,12 +13,13 @@ import { icmpMeaning, icmpName } from "./icmp-codes.js";
 import { connectedInterface, inPrefix } from "./route-lookup.js";
 
 const FAILURES = new Set<ConnOutcome>(["unanswered", "refused", "icmp", "no-response", "closed", "reset", "tls-failed"]);
-const BURST_SECONDS = 2;
+/** A failing connection that starts while a successful one is open (or this close before it) ran in the same burst. */
+const BURST_SECONDS = 0.5;
 
 export const isFailure = (g: ConnGroup) => FAILURES.has(g.near.outcome);
 const lossy = (g: ConnGroup) => g.views.some((v) => v.retransmissions > 0 || v.dupAcks >= 2) && g.near.outcome !== "unanswered";
 
-/** Failing connections that ran alongside successful ones (one burst). */
+/** Failing connections that ran alongside successful ones (one burst), not after them. */
 function burstFailures(groups: ConnGroup[]): ConnGroup[] {
   // Successful intervals by start, with the running maximum of their ends: one binary search each.
   const oks = groups.filter((g) => g.near.outcome === "ok").sort((a, b) => a.start - b.start);
@@ -33,7 +34,7 @@ function burstFailures(groups: ConnGroup[]): ConnGroup[] {
       if (oks[mid].start <= g.start + BURST_SECONDS) lo = mid + 1;
       else hi = mid;
     }
-    return lo > 0 && maxEnd[lo - 1] >= g.start - BURST_SECONDS;
+    return lo > 0 && maxEnd[lo - 1] >= g.start;
   });
 }
 
