@@ -63,6 +63,11 @@ describe("parseLog", () => {
     expect(log.unknown).toEqual([]);
     expect(log.problems).toEqual([]);
   });
+  it("reads CRLF line ends and a leading byte-order mark", () => {
+    const log = parseLog("\ufeff" + PUBLIC.slice(0, 2).join("\r\n") + "\r\n");
+    expect(log.entries).toHaveLength(2);
+    expect(log.entries[1].message).toMatch(/logevent$/);
+  });
   it("keeps garbage, binary and enormous lines as unknown without throwing", () => {
     const text = [PUBLIC[3], "not a log line", "\u0000\u0001\u0002binary\u00ff", "x".repeat(200_000), PUBLIC[4]].join("\n");
     const log = parseLog(text);

@@ -153,7 +153,8 @@ export function parseLogLine(raw: string, lineNo = 1): LogEntry | undefined {
 /** Parse a whole log text. Never throws; every line ends up in `entries` or `unknown`. */
 export function parseLog(text: string): ParsedLog {
   const out: ParsedLog = { entries: [], unknown: [], problems: [] };
-  const lines = text.split(/\r?\n/);
+  // A byte-order mark is not part of the first line.
+  const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   let dropping = false;
   lines.forEach((raw, i) => {
