@@ -1,0 +1,59 @@
+/**
+ * Opens the HTML report in headless Chromium (when installed) and checks the page as rendered:
+ * the scenario table, the confusion matrix, the ladder SVG drawn from a real capture, and that
+ * hostile text from artifacts stayed text (no element made from it, no script run).
+ */
+import { describe, expect, it } from "vitest";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HtmlReporter } from "./html-reporter.js";
+import { analyzeCapture } from "../flows/index.js";
+import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
+import { writeRefusedPcap } from "./testing/refused-pcap.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+function chromium(args: string[], profile: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, ...args], { encoding: "utf8", timeout: 90_000 });
+  return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+describe.skipIf(!existsSync(CHROMIUM))("html report in headless Chromium", () => {
+  it("renders the table, matrix and ladder, and keeps hostile text inert", { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rep-html-"));
+    mkdirSync(join(dir, "tcp-refused"));
+    writeRefusedPcap(join(dir, "tcp-refused", "gateway-mid.pcap"));
+    const rs = [
+      result("tcp-refused", "tcp.refused", "tcp.refused", { evidence: [{ text: HOSTILE }], artifacts: { pcaps: ["gateway-mid.pcap"], other: [] } }),
+      result("dns-nxdomain", "dns.nxdomain", "dns.servfail", { artifacts: { pcaps: [], other: [] } }),
+    ];
+    const rep = new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true }));
+    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    for (const r of rs) await rep.onScenarioEnd(r);
+    await rep.onRunEnd(summary(rs, dir));
+    const url = `file://${join(dir, "index.html")}`;
+    const profile = mkdtempSync(join(tmpdir(), "chromium-"));
+
+    const dom = chromium(["--dump-dom", url], profile);
+    expect(dom.status, dom.stderr.slice(-500)).toBe(0);
+    const html = dom.stdout;
+    expect(html).toMatch(/<table id="scenarios">[\s\S]*tcp-refused[\s\S]*dns-nxdomain/);
+    expect(html).toMatch(/<table class="matrix" id="confusion">/);
+    expect(html).toMatch(/<svg[^>]*class="ladder"/);
+    expect(html).toMatch(/>SYN</);
+    expect(html).toMatch(/>RST-ACK</);
+    // The hostile evidence is shown as text: no <img> element and no <script> in the live DOM.
+    expect(html).not.toMatch(/<img/);
+    expect(html).not.toMatch(/<script/);
+    expect(html).toContain("&lt;script&gt;alert");
+
+    const png = join(dir, "shot.png");
+    const shot = chromium([`--screenshot=${png}`, "--window-size=1200,1600", url], profile);
+    expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+    expect(statSync(png).size).toBeGreaterThan(5_000);
+    expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+  });
+});
