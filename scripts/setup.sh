@@ -57,7 +57,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
       "  and note the image gets this machine's node binary, so the host must be Linux x86-64 with glibc."
   fi
   if ! is_root; then
+    preseed=""
+    [[ " ${missing[*]} " == *" tshark "* ]] &&
+      preseed="  echo 'wireshark-common wireshark-common/install-setuid boolean false' | sudo debconf-set-selections"
     die "missing: ${missing[*]}; run as root:" \
+      ${preseed:+"$preseed"} \
       "  sudo env DEBIAN_FRONTEND=noninteractive apt-get update" \
       "  sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" \
       "then rerun npm run setup (or run it as root)."
