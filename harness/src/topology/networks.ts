@@ -16,6 +16,8 @@ export interface AllocateOptions {
   slot?: number;
   /** How many slots to try before giving up; default 24. */
   maxTries?: number;
+  /** Slots to try in this order instead of the search (tests of the overlap path). */
+  candidates?: number[];
 }
 
 /** Slots whose subnets some Docker network already uses (ours or anyone's). */
@@ -31,6 +33,14 @@ export async function usedSlots(docker: Docker): Promise<Set<number>> {
   return used;
 }
 
+/** Free slots from a random start, so runs started together rarely collide. */
+async function searchOrder(docker: Docker): Promise<number[]> {
+  const used = await usedSlots(docker);
+  const free = [...Array(SLOT_COUNT).keys()].filter((s) => s !== COMPOSE_SLOT && !used.has(s));
+  const start = Math.floor(Math.random() * Math.max(1, free.length));
+  return [...free.slice(start), ...free.slice(0, start)];
+}
+
 function isOverlap(e: unknown): boolean {
   const msg = (e as { json?: { message?: string }; message?: string }).json?.message ?? (e as Error).message ?? "";
   return /overlap/i.test(msg);
@@ -42,12 +52,8 @@ function isOverlap(e: unknown): boolean {
  * and take the next slot. Bounded by `maxTries`.
  */
 export async function createNetworks(docker: Docker, opts: AllocateOptions): Promise<CreatedNetworks> {
+  const candidates = opts.slot !== undefined ? [opts.slot] : (opts.candidates ?? (await searchOrder(docker)));
   const maxTries = opts.slot !== undefined ? 1 : (opts.maxTries ?? 24);
-  const used = opts.slot !== undefined ? new Set<number>() : await usedSlots(docker);
-  // Start at a random free slot so runs started together rarely collide.
-  const free = [...Array(SLOT_COUNT).keys()].filter((s) => s !== COMPOSE_SLOT && !used.has(s));
-  const start = Math.floor(Math.random() * Math.max(1, free.length));
-  const candidates = opts.slot !== undefined ? [opts.slot] : [...free.slice(start), ...free.slice(0, start)];
   let lastError: unknown;
   for (const slot of candidates.slice(0, maxTries)) {
     const plan = planFor(slot);
