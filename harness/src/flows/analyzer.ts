@@ -35,6 +35,11 @@ const UDP_INACTIVITY = 60;
 const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
 const ICMP6_PAIRS: Record<number, number> = { 128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135 };
 
+/** One key for both directions of a flow: the lower endpoint first. */
+function flowKey(capture: number, proto: number, a: string, ap: number, b: string, bp: number): string {
+  return a < b || (a === b && ap < bp) ? `${capture}|${proto}|${a}|${ap}|${b}|${bp}` : `${capture}|${proto}|${b}|${bp}|${a}|${ap}`;
+}
+
 interface TcpEntry {
   s: TcpSession;
   uid: string;
@@ -78,6 +83,8 @@ export class FlowAnalyzer {
     };
   }
 
+  private readonly report = (p: Problem): void => this.problem(p);
+
   problem(p: Problem): void {
     if (this.problems.length < this.opts.maxProblems) this.problems.push(p);
     else this.droppedProblems++;
@@ -117,9 +124,7 @@ export class FlowAnalyzer {
   }
 
   private tcp(d: DecodedPacket, ref: PacketRef): void {
-    const a = `${d.src}|${d.sport}`;
-    const b = `${d.dst}|${d.dport}`;
-    const key = a < b ? `${ref.capture}|${a}|${b}` : `${ref.capture}|${b}|${a}`;
+    const key = flowKey(ref.capture, 6, d.src, d.sport, d.dst, d.dport);
     let e = this.tcpOpen.get(key);
     const flags = d.tcpFlags;
     if (e) {
@@ -143,9 +148,9 @@ export class FlowAnalyzer {
     const s = e.s;
     const bad = d.checksum === CK_BAD;
     if (bad) this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `TCP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong` });
-    const wasFlipped = s.hist.text.split("^").length;
+    const flipsBefore = s.flips;
     s.process(s.isFromOrig(d.src, d.sport), { ref, flags, seq: d.seq, ack: d.ack, window: d.window, len: d.payloadLen, ipLen: d.ipLen, ttl: d.ttl, badChecksum: bad }, this.opts.ignoreChecksums);
-    if (e.tls && s.hist.text.split("^").length !== wasFlipped) e.tls.flip();
+    if (e.tls && s.flips !== flipsBefore && (s.flips - flipsBefore) % 2 === 1) e.tls.flip();
     if (bad && !this.opts.ignoreChecksums) return;
     const fromOrig = s.isFromOrig(d.src, d.sport);
     if (flags & TcpFlags.SYN && !(flags & TcpFlags.ACK) && fromOrig && e.mss === null && d.tcpHdrLen > 20) {
@@ -160,15 +165,13 @@ export class FlowAnalyzer {
       if (!e.tls.active && (DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 14) {
         // DNS over TCP: a 2-byte length prefix (RFC 1035 section 4.2.2); only whole messages in one segment.
         const mlen = (d.data[d.payloadOff] << 8) | d.data[d.payloadOff + 1];
-        if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", s.origH, s.origP, s.respH, s.respP, d.data, d.payloadOff + 2, mlen, ref, this.problems);
+        if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", s.origH, s.origP, s.respH, s.respP, d.data, d.payloadOff + 2, mlen, ref, this.report);
       }
     }
   }
 
   private datagram(proto: "udp" | "icmp" | "unknown_transport", ipProto: number, d: DecodedPacket, sport: number, dport: number, ref: PacketRef, flipPorts: Set<number> | null): DgEntry {
-    const a = `${d.src}|${sport}`;
-    const b = `${d.dst}|${dport}`;
-    const key = a < b ? `${ref.capture}|${ipProto}|${a}|${b}` : `${ref.capture}|${ipProto}|${b}|${a}`;
+    const key = flowKey(ref.capture, ipProto, d.src, sport, d.dst, dport);
     let e = this.dgOpen.get(key);
     if (e && ref.ts - e.s.last >= UDP_INACTIVITY) {
       this.dgDone.push(e);
@@ -193,7 +196,7 @@ export class FlowAnalyzer {
     e.s.add(e.s.isFromOrig(d.src, d.sport), ref, d.payloadLen, d.ttl, bad);
     if (bad) return;
     if ((DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 0)
-      this.dns.message(ref.capture, e.uid, "udp", e.s.origH, e.s.origP, e.s.respH, e.s.respP, d.data, d.payloadOff, d.payloadCap, ref, this.problems);
+      this.dns.message(ref.capture, e.uid, "udp", e.s.origH, e.s.origP, e.s.respH, e.s.respP, d.data, d.payloadOff, d.payloadCap, ref, this.report);
   }
 
   private icmpPacket(d: DecodedPacket, ref: PacketRef): void {

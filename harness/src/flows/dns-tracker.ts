@@ -34,11 +34,11 @@ export class DnsTracker {
     off: number,
     len: number,
     ref: PacketRef,
-    problems: Problem[],
+    report: (p: Problem) => void,
   ): void {
     const m = decodeDns(b, off, len);
     for (const p of m.problems.slice(0, 3))
-      problems.push({ kind: "malformed-dns", capture, offset: null, packet: ref.n, message: `DNS message ${m.id}: ${p.message} (message offset ${p.offset})` });
+      report({ kind: "malformed-dns", capture, offset: null, packet: ref.n, message: `DNS message ${m.id}: ${p.message} (message offset ${p.offset})` });
     const malformed = m.problems.length > 0;
     const key = `${capture}|${proto}|${client}|${cport}|${server}|${sport2}|${m.id}`;
     let t = this.open.get(key);

@@ -57,8 +57,12 @@ export class TcpSession {
     return h === this.origH && p === this.origP;
   }
 
+  /** How many times roles were flipped (TLS state follows along). */
+  flips = 0;
+
   /** Zeek's Connection::FlipRoles: swap endpoints and addresses, append `^`. */
   flip(): void {
+    this.flips++;
     [this.orig, this.resp] = [this.resp, this.orig];
     this.orig.isOrig = true;
     this.resp.isOrig = false;

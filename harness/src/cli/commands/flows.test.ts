@@ -1,0 +1,28 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CaptureBuilder } from "../../pcap/testing/packets.js";
+import { run } from "./flows.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "backside-flows-cli-"));
+
+describe("backside flows", () => {
+  it("prints a capture's flows and exits 0", async () => {
+    const cap = new CaptureBuilder();
+    cap.tcp({ client: "10.0.0.1", server: "10.0.0.2", cport: 1234, sport: 80 }).syn().refuse();
+    const f = cap.write(path.join(dir, "a.pcap"));
+    expect(await run(["--pcap", f, "--format", "json"])).toBe(0);
+  });
+  it("without --pcap is a USAGE error (exit 2)", async () => {
+    await expect(run([])).rejects.toMatchObject({ code: "USAGE", exitCode: 2 });
+  });
+  it("an unknown format names the option", async () => {
+    await expect(run(["--pcap", "x", "--format", "xml"])).rejects.toThrow(/--format must be text or json/);
+  });
+  it("a file that is not a capture is BAD_ARTIFACT (exit 3)", async () => {
+    const f = path.join(dir, "notes.txt");
+    writeFileSync(f, "not a capture");
+    await expect(run(["--pcap", f])).rejects.toMatchObject({ code: "BAD_ARTIFACT", exitCode: 3 });
+  });
+});
