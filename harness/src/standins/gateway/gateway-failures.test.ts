@@ -169,6 +169,19 @@ describe("gateway stand-in on loopback", () => {
     }
   });
 
+  it("a response cut off mid-body fails at once instead of waiting for a timeout", async () => {
+    const cut = await startSilentBackend("cut");
+    try {
+      await using gw = await startGateway(config(`http://127.0.0.1:${cut.port}/`, { backTimeout: 30 }));
+      const r = await call(gw);
+      expect(r.status).toBe(500);
+      expect(r.ms).toBeLessThan(5000);
+      expect(codes(gw)).toContain("0x01130006");
+    } finally {
+      await cut.close();
+    }
+  });
+
   describe("TLS", () => {
     it("an untrusted self-signed certificate fails the handshake with 0x80e00127; trusting its CA makes it healthy", async () => {
       const cert = await makeSelfSignedCert("backend.test");

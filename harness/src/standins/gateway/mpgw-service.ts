@@ -157,7 +157,11 @@ export class MpgwService {
     headers["content-length"] = String(body.length);
     if (!cfg.service.persistentConnections) headers.connection = "close";
     const backTimeoutMs = Math.round(cfg.service.backTimeout * 1000);
-    return new Promise((resolve, reject) => {
+    return new Promise((resolveOnce, rejectOnce) => {
+      // Settles once: the request, the response and the timers can each report the same end.
+      let settled = false;
+      const resolve = (v: { status: number; headers: IncomingMessage["headers"]; body: Buffer }) => (settled ? undefined : ((settled = true), resolveOnce(v)));
+      const reject = (e: unknown) => (settled ? undefined : ((settled = true), rejectOnce(e)));
       let sock: Socket | undefined;
       let sent0 = 0;
       let recv0 = 0;
@@ -210,7 +214,15 @@ export class MpgwService {
           this.logBytes(bytes(), where(), ctx);
           resolve({ status: r.statusCode ?? 502, headers: r.headers, body: Buffer.concat(chunks) });
         });
-        r.on("error", () => undefined); // surfaced through `out`'s error
+        // A response cut off mid-body (RST, FIN, or back-timeout while streaming) fails the
+        // transaction too; without this the front side would wait for its own timeout.
+        r.on("error", (e: NodeJS.ErrnoException) => {
+          this.logBytes(bytes(), where(), ctx);
+          reject(e instanceof BackendFailure ? e : new BackendFailure(fin ? "closed" : "reset", `response cut off: ${e.code ?? e.message}`, { errno: e.code, ...where(), ...bytes() }));
+        });
+        r.on("close", () => {
+          if (!r.complete) reject(new BackendFailure(fin ? "closed" : "reset", "response cut off before its end", { ...where(), ...bytes() }));
+        });
       });
       out.end(body);
     });

@@ -110,9 +110,10 @@ export function startHttpBackend(body = "hello from backend"): Promise<TestBacke
 
 /**
  * Accepts, reads the request, then: `silent` never answers (a hung or overloaded backend),
- * `close` sends FIN without a response, `reset` aborts with RST.
+ * `close` sends FIN without a response, `reset` aborts with RST, `cut` sends headers and part
+ * of the body, then FIN.
  */
-export function startSilentBackend(mode: "silent" | "close" | "reset" = "silent"): Promise<{ port: number; accepted: number; close(): Promise<void> }> {
+export function startSilentBackend(mode: "silent" | "close" | "reset" | "cut" = "silent"): Promise<{ port: number; accepted: number; close(): Promise<void> }> {
   const socks = new Set<Socket>();
   const state = { port: 0, accepted: 0, close: async () => undefined as void };
   const server = createNetServer((s) => {
@@ -121,6 +122,7 @@ export function startSilentBackend(mode: "silent" | "close" | "reset" = "silent"
     s.on("data", () => {
       if (mode === "close") s.end();
       else if (mode === "reset") s.resetAndDestroy();
+      else if (mode === "cut") s.end("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part");
     });
     s.on("error", () => undefined);
   });
