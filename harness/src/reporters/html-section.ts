@@ -42,7 +42,7 @@ export async function renderSection(r: ScenarioRunResult, reportDir: string, ana
   }
   const timings = r.timings;
   out.push(
-    `<p><small>bring-up ${h(timings.bringUp)} ms · fault+wait ${h(timings.faultWait)} ms · collect ${h(timings.collect)} ms · diagnose ${h(timings.diagnose)} ms</small></p>`,
+    `<p><small>bring-up ${h(timings.bringUp)} ms · fault+wait ${h(timings.faultWait)} ms · collect ${h(timings.collect)} ms · diagnose ${h(timings.diagnose)} ms · teardown ${h(timings.teardown)} ms</small></p>`,
   );
   const files = [...r.artifacts.pcaps, ...(r.artifacts.gatewayLog ? [r.artifacts.gatewayLog] : []), ...(r.artifacts.errorReport ? [r.artifacts.errorReport] : []), ...r.artifacts.other];
   if (files.length) out.push(`<h4>Bundle</h4><ul class="files">${files.map((f) => `<li>${link(f)}</li>`).join("")}</ul>`);

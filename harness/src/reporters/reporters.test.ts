@@ -38,7 +38,7 @@ describe("json reporter", () => {
     let doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     expect(doc.complete).toBe(false);
     expect(doc.results[0]).toMatchObject({ expected: "tcp.refused", diagnosed: "tcp.refused", match: true, confidence: "high", partial: true });
-    expect(Object.keys(doc.results[0].timings).sort()).toEqual(["bringUp", "collect", "diagnose", "faultWait", "total"]);
+    expect(Object.keys(doc.results[0].timings).sort()).toEqual(["bringUp", "collect", "diagnose", "faultWait", "teardown", "total"]);
     rep.onRunEnd(summary([r], dir, { interrupted: true, notRun: ["healthy"] }));
     doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     expect(doc).toMatchObject({ complete: false, interrupted: true, notRun: ["healthy"] });

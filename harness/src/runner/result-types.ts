@@ -14,6 +14,8 @@ export interface PhaseTimings {
   collect: number;
   /** The engine on the bundle's files. */
   diagnose: number;
+  /** Containers and networks removed. */
+  teardown: number;
   /** Wall time of this scenario run including teardown. */
   total: number;
 }

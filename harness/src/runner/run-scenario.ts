@@ -50,7 +50,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   mkdirSync(bundleDir, { recursive: true });
   const stepsLog = join(bundleDir, "steps.log");
   const log = (line: string) => appendFileSync(stepsLog, `${new Date().toISOString()} ${line}\n`);
-  const t: PhaseTimings = { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, total: 0 };
+  const t: PhaseTimings = { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, teardown: 0, total: 0 };
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
   const runId = newRunId();
@@ -123,6 +123,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     }
     lap("collect");
   } finally {
+    phase = Date.now();
     if (topo) {
       try {
         await topo.stop();
@@ -132,6 +133,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     }
     if (slot !== undefined) o.slots.release(slot);
     await pki?.dispose().catch(() => undefined);
+    lap("teardown");
   }
   // --- diagnose (on the bundle only)
   let result: Pick<ScenarioRunResult, "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps"> = {

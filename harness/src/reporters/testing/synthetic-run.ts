@@ -22,7 +22,7 @@ export function result(id: string, expected: Cause, diagnosed: Cause | null, ext
     nextSteps: ["check the firewall"],
     partial: false,
     partialReasons: [],
-    timings: { bringUp: 1200, faultWait: 3400, collect: 500, diagnose: 80, total: 5300 },
+    timings: { bringUp: 1200, faultWait: 3400, collect: 500, diagnose: 80, teardown: 100, total: 5400 },
     requests: [{ index: 0, status: 500, exitCode: 0, seconds: 3.1 }],
     bundle: id,
     artifacts: { pcaps: ["gateway-mid.pcap"], gatewayLog: "gateway.log", errorReport: "error-report.txt", other: ["verdict.json"] },
