@@ -61,7 +61,11 @@ export function parseHostPort(s: string): { host: string; port?: number } | unde
   return { host: m[1], ...(m[2] ? { port: Number(m[2]) } : {}) };
 }
 
-export function findBackend(target: { host: string; port?: number } | undefined, report: ErrorReport | undefined, log: LogFact[]): BackendTarget {
+export function findBackend(
+  target: { host: string; port?: number } | undefined,
+  report: ErrorReport | undefined,
+  log: LogFact[],
+): BackendTarget {
   const b: BackendTarget = { addresses: new Set(), gatewayAddresses: new Set() };
   if (target) {
     b.host = target.host;
@@ -102,8 +106,11 @@ export function findBackend(target: { host: string; port?: number } | undefined,
   }
   if (b.host && isIP(b.host)) b.addresses.add(b.host);
   if (report && b.host) {
-    for (const s of report.dns?.staticHosts ?? []) if (normName(s.hostname) === normName(b.host)) b.addresses.add(s.address);
-    for (const c of report.dnsCache) if (!c.negative && normName(c.host) === normName(b.host)) for (const a of c.addresses) if (isIP(a)) b.addresses.add(a);
+    for (const s of report.dns?.staticHosts ?? [])
+      if (normName(s.hostname) === normName(b.host)) b.addresses.add(s.address);
+    for (const c of report.dnsCache)
+      if (!c.negative && normName(c.host) === normName(b.host))
+        for (const a of c.addresses) if (isIP(a)) b.addresses.add(a);
   }
   for (const f of log) {
     const p = f.params;

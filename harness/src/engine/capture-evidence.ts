@@ -88,7 +88,13 @@ export function isoOf(ts: number): string {
 export function refsEvidence(source: string, refs: PacketRef[], statement: string): Evidence {
   const sorted = [...refs].sort((a, b) => a.n - b.n);
   const uniq = sorted.filter((r, i) => i === 0 || r.n !== sorted[i - 1].n).slice(0, 12);
-  return { source, kind: "capture", packets: uniq.map((r) => r.n), times: uniq.map((r) => isoOf(r.ts)), statement };
+  return {
+    source,
+    kind: "capture",
+    packets: uniq.map((r) => r.n),
+    times: uniq.map((r) => isoOf(r.ts)),
+    statement,
+  };
 }
 
 const quoteKey = (a: string, ap: number, b: string, bp: number) => `${a}|${ap}|${b}|${bp}`;
@@ -99,18 +105,30 @@ function dnsResult(t: DnsTransaction): DnsResult {
   if (t.rcode === 2) return "servfail";
   if (t.rcode === 5) return "refused";
   if (t.rcode !== 0) return "other";
-  return t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28)) ? "address" : "nodata";
+  return t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
+    ? "address"
+    : "nodata";
 }
 
-function dnsFacts(s: FlowSummary, point: number, source: string, backend: BackendTarget, search: string[]): DnsFact[] {
+function dnsFacts(
+  s: FlowSummary,
+  point: number,
+  source: string,
+  backend: BackendTarget,
+  search: string[],
+): DnsFact[] {
   // ICMP errors by the datagram they quote, so each query finds its own in one look-up.
   const icmpByQuote = new Map<string, IcmpError>();
-  for (const e of s.icmp) if (e.quote && !icmpByQuote.has(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort))) icmpByQuote.set(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort), e);
+  for (const e of s.icmp)
+    if (e.quote && !icmpByQuote.has(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort)))
+      icmpByQuote.set(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort), e);
   return s.dns
     .filter((t) => t.query !== null && t.qtype !== 12)
     .map((t) => {
       const result = dnsResult(t);
-      const addresses = t.answers.filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28)).map((a) => a.data);
+      const addresses = t.answers
+        .filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
+        .map((a) => a.data);
       const ttls = t.answers.filter((a) => a.section === "answer").map((a) => a.ttl);
       const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
       const name = t.query ?? "";
@@ -160,7 +178,9 @@ export function backendConns(s: FlowSummary, backend: BackendTarget, resolved: S
       portOk(c),
   );
   const responders = new Set(s.tcp.map((c) => c.id.respH));
-  const outbound = candidates.filter((c) => responders.has(c.id.origH) || backend.gatewayAddresses.has(c.id.origH));
+  const outbound = candidates.filter(
+    (c) => responders.has(c.id.origH) || backend.gatewayAddresses.has(c.id.origH),
+  );
   const pool = outbound.length > 0 ? outbound : candidates;
   if (pool.length === 0) return [];
   // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
@@ -188,7 +208,13 @@ const OUTCOME_TEXT: Record<ConnFact["outcome"], string> = {
   other: "was seen only in part",
 };
 
-export function captureFacts(s: FlowSummary, point: number, source: string, backend: BackendTarget, search: string[] = []): CaptureFacts {
+export function captureFacts(
+  s: FlowSummary,
+  point: number,
+  source: string,
+  backend: BackendTarget,
+  search: string[] = [],
+): CaptureFacts {
   const dns = dnsFacts(s, point, source, backend, search);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
   const conns = backendConns(s, backend, resolved).map((c): ConnFact => {
@@ -224,7 +250,11 @@ export function captureFacts(s: FlowSummary, point: number, source: string, back
       answerTtl: ansSeg?.ttl ?? null,
       retransmissions: c.retransmissions,
       acked: requestAcked(c),
-      ev: refsEvidence(source, r.refs, `${tuple} ${OUTCOME_TEXT[r.outcome]}${extra}${r.lateHandshake ? "; SYN-ACK only after a retransmitted SYN" : ""}`),
+      ev: refsEvidence(
+        source,
+        r.refs,
+        `${tuple} ${OUTCOME_TEXT[r.outcome]}${extra}${r.lateHandshake ? "; SYN-ACK only after a retransmitted SYN" : ""}`,
+      ),
     };
   });
   const known = new Set([...backend.addresses, ...resolved, ...conns.map((c) => c.address)]);
@@ -235,11 +265,24 @@ export function captureFacts(s: FlowSummary, point: number, source: string, back
     sender: a.senderIp,
     requests: a.requests.length,
     time: a.requests[0]?.ts ?? 0,
-    ev: refsEvidence(source, a.requests, `${a.requests.length} ARP requests from ${a.senderIp} for ${a.targetIp}, no reply`),
+    ev: refsEvidence(
+      source,
+      a.requests,
+      `${a.requests.length} ARP requests from ${a.senderIp} for ${a.targetIp}, no reply`,
+    ),
   }));
   const connUids = new Set(conns.map((c) => c.uid));
-  const strayIcmp = s.icmp.filter((e) => e.kind === "unreachable" && e.quote && known.has(e.quote.dst) && e.quote.proto === "tcp" && !(e.flowUid && connUids.has(e.flowUid)));
-  const problems = s.problems.slice(0, 10).map((p) => `${source}: ${p.message}${p.packet !== null ? ` (packet ${p.packet})` : ""}`);
+  const strayIcmp = s.icmp.filter(
+    (e) =>
+      e.kind === "unreachable" &&
+      e.quote &&
+      known.has(e.quote.dst) &&
+      e.quote.proto === "tcp" &&
+      !(e.flowUid && connUids.has(e.flowUid)),
+  );
+  const problems = s.problems
+    .slice(0, 10)
+    .map((p) => `${source}: ${p.message}${p.packet !== null ? ` (packet ${p.packet})` : ""}`);
   if (s.problems.length > 10) problems.push(`${source}: ${s.problems.length - 10} more problems`);
   return {
     point,

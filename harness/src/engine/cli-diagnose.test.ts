@@ -28,7 +28,14 @@ describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
   });
 
   it("prints text for a person: cause, confidence, numbered evidence and next steps", () => {
-    const r = cli("--log", writeLog(p("t.log"), LOGS.tls as LogStep[]), "--error-report", writeReport(p("t.txt")), "--target", "api.backside.test:443");
+    const r = cli(
+      "--log",
+      writeLog(p("t.log"), LOGS.tls as LogStep[]),
+      "--error-report",
+      writeReport(p("t.txt")),
+      "--target",
+      "api.backside.test:443",
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^cause: +tls\.handshake-failure/m);
     expect(r.out).toMatch(/^confidence: +(high|medium|low)/m);

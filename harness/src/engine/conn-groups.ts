@@ -32,7 +32,11 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
     for (const c of cap.conns) {
       const key = `${c.client}:${c.cport}>${c.address}:${c.port}`;
       const same = byKey.get(key) ?? [];
-      const g = same.find((x) => Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS && !x.views.some((v) => v.point === c.point));
+      const g = same.find(
+        (x) =>
+          Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS &&
+          !x.views.some((v) => v.point === c.point),
+      );
       if (g) g.views.push(c);
       else {
         const ng = { key, views: [c] };
@@ -45,7 +49,13 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
   return groups
     .map((g) => {
       const views = [...g.views].sort(byPath);
-      return { key: g.key, views, near: views[0], far: views[views.length - 1], start: Math.min(...views.map((v) => v.start)) };
+      return {
+        key: g.key,
+        views,
+        near: views[0],
+        far: views[views.length - 1],
+        start: Math.min(...views.map((v) => v.start)),
+      };
     })
     .sort((a, b) => a.start - b.start);
 }
@@ -56,8 +66,15 @@ export function capturePoints(group: ConnGroup, captures: CaptureFacts[]): Captu
   const seen = new Set(group.views.map((v) => v.point));
   const answered = (v: ConnFact) => v.outcome !== "unanswered";
   const order = [
-    ...group.views.map((v) => ({ source: v.source, synTtl: v.synTtl, sawSyn: v.syns > 0, sawAnswer: answered(v) })),
-    ...captures.filter((c) => !seen.has(c.point)).map((c) => ({ source: c.source, synTtl: null, sawSyn: false, sawAnswer: false })),
+    ...group.views.map((v) => ({
+      source: v.source,
+      synTtl: v.synTtl,
+      sawSyn: v.syns > 0,
+      sawAnswer: answered(v),
+    })),
+    ...captures
+      .filter((c) => !seen.has(c.point))
+      .map((c) => ({ source: c.source, synTtl: null, sawSyn: false, sawAnswer: false })),
   ];
   const withSyn = order.filter((o) => o.sawSyn);
   const without = order.filter((o) => !o.sawSyn);
@@ -69,8 +86,15 @@ export function capturePoints(group: ConnGroup, captures: CaptureFacts[]): Captu
   else if (without.length > 0 && !firstAnswer)
     statement = `the SYN reached ${withSyn.map((o) => o.source + ttl(o)).join(", ")} but not ${without.map((o) => o.source).join(", ")}`;
   else if (firstAnswer && !order[0].sawAnswer)
-    statement = `an answer was seen at ${order.filter((o) => o.sawAnswer).map((o) => o.source).join(", ")} but it never reached ${order.filter((o) => !o.sawAnswer && o.sawSyn).map((o) => o.source).join(", ")}: it died on the way back`;
-  else if (!firstAnswer) statement = `the SYN reached every capture point, the last being ${lastSyn.source}${ttl(lastSyn)}, and was answered at none`;
+    statement = `an answer was seen at ${order
+      .filter((o) => o.sawAnswer)
+      .map((o) => o.source)
+      .join(", ")} but it never reached ${order
+      .filter((o) => !o.sawAnswer && o.sawSyn)
+      .map((o) => o.source)
+      .join(", ")}: it died on the way back`;
+  else if (!firstAnswer)
+    statement = `the SYN reached every capture point, the last being ${lastSyn.source}${ttl(lastSyn)}, and was answered at none`;
   else statement = `the SYN reached ${withSyn.map((o) => o.source + ttl(o)).join(", ")} and was answered`;
   return { order, statement };
 }

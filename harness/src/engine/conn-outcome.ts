@@ -67,9 +67,18 @@ const ALERT_SIZED = 40;
 
 export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   const segs = c.segments;
-  const r: ConnReading = { outcome: "other", lateHandshake: false, lateResponse: false, requestBytes: c.origBytes, responseBytes: c.respBytes, dupAcks: countDupAcks(segs), refs: [] };
+  const r: ConnReading = {
+    outcome: "other",
+    lateHandshake: false,
+    lateResponse: false,
+    requestBytes: c.origBytes,
+    responseBytes: c.respBytes,
+    dupAcks: countDupAcks(segs),
+    refs: [],
+  };
   const firstSynAck = c.synAcks[0];
-  if (firstSynAck && c.syns.length > 1) r.lateHandshake = c.syns.filter((s) => s.ts < firstSynAck.ts).length > 1;
+  if (firstSynAck && c.syns.length > 1)
+    r.lateHandshake = c.syns.filter((s) => s.ts < firstSynAck.ts).length > 1;
 
   const icmp = c.icmpErrors.map((i) => summary.icmp[i]).find((e) => e && e.kind === "unreachable");
   if (!firstSynAck) {
@@ -91,7 +100,9 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
 
   // TLS first: an alert or a close before the handshake was up decides it whatever the bytes say.
   if (c.tls) {
-    const alert = c.tls.alerts.find((a) => a.descriptionName === null || !BENIGN_ALERTS.has(a.descriptionName));
+    const alert = c.tls.alerts.find(
+      (a) => a.descriptionName === null || !BENIGN_ALERTS.has(a.descriptionName),
+    );
     const closed = c.origClose ?? c.respClose;
     if (alert && (!c.tls.established || alert.level === 2)) {
       r.outcome = "tls-failed";
@@ -123,7 +134,13 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   // TLS aborted by the gateway after the server's flight: its last bytes are one alert-sized record.
   if (c.tls && !inTime.length && lastReq.len <= ALERT_SIZED && (c.origClose || c.respClose)) {
     const close = (c.origClose ?? c.respClose)!;
-    return { ...r, outcome: "tls-failed", tlsAlert: "encrypted alert", tlsAlertBy: "orig", refs: [...r.refs, close.ref] };
+    return {
+      ...r,
+      outcome: "tls-failed",
+      tlsAlert: "encrypted alert",
+      tlsAlertBy: "orig",
+      refs: [...r.refs, close.ref],
+    };
   }
   if (inTime.length > 0) {
     r.outcome = "ok";
@@ -154,5 +171,7 @@ export function requestAcked(c: TcpConnection): boolean {
   const last = origData[origData.length - 1];
   if (!last) return false;
   const end = (last.seq + last.len) >>> 0;
-  return c.segments.some((s) => s.dir === "resp" && (s.flags & TcpFlags.ACK) !== 0 && s.ts >= last.ts && ((s.ack - end) | 0) >= 0);
+  return c.segments.some(
+    (s) => s.dir === "resp" && (s.flags & TcpFlags.ACK) !== 0 && s.ts >= last.ts && ((s.ack - end) | 0) >= 0,
+  );
 }

@@ -36,7 +36,10 @@ describe("diagnose from one gateway-side capture", () => {
     it(`a ${cause} capture is diagnosed as ${cause}`, async () => {
       const path = build(SCENES[cause as keyof typeof SCENES], join(dir, `${cause}.pcap`));
       const d = await diagnose({ pcaps: [{ path }], target: { host: "api.backside.test" } });
-      expect(d.cause, `${d.explanation}\n${JSON.stringify(d.evidence, null, 1)}\n${JSON.stringify(d.alternatives)}`).toBe(cause);
+      expect(
+        d.cause,
+        `${d.explanation}\n${JSON.stringify(d.evidence, null, 1)}\n${JSON.stringify(d.alternatives)}`,
+      ).toBe(cause);
       expect(d.evidence.length).toBeGreaterThan(0);
       expect(d.evidence.some((e) => e.kind === "capture" && (e.packets?.length ?? 0) > 0)).toBe(true);
       expect(d.partial).toBe(false);

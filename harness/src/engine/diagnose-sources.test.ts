@@ -5,7 +5,19 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CaptureBuilder } from "../pcap/testing/packets.js";
 import { diagnose } from "./diagnose.js";
 import { LOGS, logText, writeLog, writeReport, type LogStep } from "./fixtures/artifacts.js";
-import { BACKEND, BACKEND_NEW, GW, GW_FRONT, NAME, SCENES, build, conn, dns, okExchange, synRetries } from "./fixtures/scenes.js";
+import {
+  BACKEND,
+  BACKEND_NEW,
+  GW,
+  GW_FRONT,
+  NAME,
+  SCENES,
+  build,
+  conn,
+  dns,
+  okExchange,
+  synRetries,
+} from "./fixtures/scenes.js";
 import type { Cause } from "../taxonomy.js";
 
 const dir = mkdtempSync(join(tmpdir(), "engine-src-"));
@@ -49,7 +61,9 @@ describe("log-only diagnosis", () => {
   it("some transactions of a burst time out on connect while others succeed: backend.overloaded, not a firewall", async () => {
     const steps: LogStep[] = [];
     // Six concurrent transactions: their lines interleave, 50 ms apart.
-    const txs = [1, 2, 3, 4, 5, 6].map((tid) => ((tid % 2 ? LOGS.ok : LOGS.connectTimeout) as LogStep[]).map((s): LogStep => [s[0], s[1], tid]));
+    const txs = [1, 2, 3, 4, 5, 6].map((tid) =>
+      ((tid % 2 ? LOGS.ok : LOGS.connectTimeout) as LogStep[]).map((s): LogStep => [s[0], s[1], tid]),
+    );
     for (let i = 0; i < 6; i++) for (const tx of txs) if (tx[i]) steps.push(tx[i]);
     const d = await diagnose({ logs: [writeLog(p("burst.log"), steps, 50)] });
     expect(d.cause).toBe("backend.overloaded");
@@ -68,7 +82,18 @@ describe("log-only diagnosis", () => {
 
 describe("report-only diagnosis", () => {
   it("an empty name-server list with the resolution failure in the report's own log is dns.not-configured", async () => {
-    const path = writeReport(p("nc.txt"), { dns: { servers: [], loadBalance: "first-alive", searchDomains: [], staticHosts: [], ipPreference: 4, forceIpPreference: true, timeoutSeconds: 2 }, logText: logText(LOGS.notConfigured as LogStep[]) });
+    const path = writeReport(p("nc.txt"), {
+      dns: {
+        servers: [],
+        loadBalance: "first-alive",
+        searchDomains: [],
+        staticHosts: [],
+        ipPreference: 4,
+        forceIpPreference: true,
+        timeoutSeconds: 2,
+      },
+      logText: logText(LOGS.notConfigured as LogStep[]),
+    });
     const d = await diagnose({ errorReport: path });
     expect(d.cause).toBe("dns.not-configured");
     expect(d.confidence).toBe("high");
@@ -89,7 +114,10 @@ describe("report-only diagnosis", () => {
   });
 
   it("SYN_SENT in the TCP table to the backend hints at a silent drop (low confidence alone)", async () => {
-    const path = writeReport(p("ss.txt"), { dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 200 }], tcpTable: [{ localIP: GW, localPort: 50000, remoteIP: BACKEND, remotePort: 80, state: "syn_sent" }] });
+    const path = writeReport(p("ss.txt"), {
+      dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 200 }],
+      tcpTable: [{ localIP: GW, localPort: 50000, remoteIP: BACKEND, remotePort: 80, state: "syn_sent" }],
+    });
     const d = await diagnose({ errorReport: path });
     expect(d.cause).toBe("tcp.silent-drop");
     expect(d.confidence).toBe("low");
@@ -99,8 +127,22 @@ describe("report-only diagnosis", () => {
 describe("fusing capture, log and report", () => {
   it("no DNS on the wire + empty server list + resolution failure in the log is dns.not-configured with high confidence", async () => {
     const pcap = build(SCENES["dns.not-configured"], p("nc.pcap"));
-    const report = writeReport(p("nc2.txt"), { dns: { servers: [], loadBalance: "first-alive", searchDomains: [], staticHosts: [], ipPreference: 4, forceIpPreference: true, timeoutSeconds: 2 } });
-    const d = await diagnose({ pcaps: [{ path: pcap }], logs: [writeLog(p("nc.log"), LOGS.notConfigured as LogStep[])], errorReport: report });
+    const report = writeReport(p("nc2.txt"), {
+      dns: {
+        servers: [],
+        loadBalance: "first-alive",
+        searchDomains: [],
+        staticHosts: [],
+        ipPreference: 4,
+        forceIpPreference: true,
+        timeoutSeconds: 2,
+      },
+    });
+    const d = await diagnose({
+      pcaps: [{ path: pcap }],
+      logs: [writeLog(p("nc.log"), LOGS.notConfigured as LogStep[])],
+      errorReport: report,
+    });
     expect(d.cause).toBe("dns.not-configured");
     expect(d.confidence).toBe("high");
     expect(new Set(d.evidence.map((e) => e.kind))).toEqual(new Set(["capture", "log", "report"]));
@@ -111,15 +153,24 @@ describe("fusing capture, log and report", () => {
     dns(cap, { rcode: 0, answers: [BACKEND_NEW] });
     synRetries(conn(cap, { server: BACKEND }), 3);
     const pcap = cap.write(p("stale.pcap"));
-    const report = writeReport(p("stale.txt"), { dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 3500 }] });
-    const d = await diagnose({ pcaps: [{ path: pcap }], errorReport: report, logs: [writeLog(p("stale.log"), LOGS.connectTimeout as LogStep[])] });
+    const report = writeReport(p("stale.txt"), {
+      dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 3500 }],
+    });
+    const d = await diagnose({
+      pcaps: [{ path: pcap }],
+      errorReport: report,
+      logs: [writeLog(p("stale.log"), LOGS.connectTimeout as LogStep[])],
+    });
     expect(d.cause).toBe("dns.stale-cache");
     expect(d.explanation).toContain(BACKEND_NEW);
   });
 
   it("the log's ECONNREFUSED with an ICMP port unreachable on the wire is tcp.rejected-icmp (the capture tells it from an RST)", async () => {
     const pcap = build(SCENES["tcp.rejected-icmp"], p("rej.pcap"));
-    const d = await diagnose({ pcaps: [{ path: pcap }], logs: [writeLog(p("rej.log"), LOGS.refused as LogStep[])] });
+    const d = await diagnose({
+      pcaps: [{ path: pcap }],
+      logs: [writeLog(p("rej.log"), LOGS.refused as LogStep[])],
+    });
     expect(d.cause).toBe("tcp.rejected-icmp");
   });
 
@@ -131,7 +182,11 @@ describe("fusing capture, log and report", () => {
         { destination: `${BACKEND}/32`, interface: "eth0", family: "inet" },
       ],
     });
-    const d = await diagnose({ pcaps: [{ path: pcap, name: "gateway-front" }], logs: [writeLog(p("wr.log"), LOGS.hostUnreachable as LogStep[])], errorReport: report });
+    const d = await diagnose({
+      pcaps: [{ path: pcap, name: "gateway-front" }],
+      logs: [writeLog(p("wr.log"), LOGS.hostUnreachable as LogStep[])],
+      errorReport: report,
+    });
     expect(d.cause).toBe("net.wrong-route");
     expect(d.confidence).toBe("high");
     expect(d.evidence.some((e) => e.source === "gateway-front")).toBe(true);
@@ -163,7 +218,13 @@ describe("several capture points", () => {
       synRetries(cap.tcp({ client: GW, server: BACKEND, cport: 41000, sport: 80 }), 4, { ttl });
       return cap.write(p(file));
     };
-    const d = await diagnose({ pcaps: [{ path: mk(63, "be-back.pcap"), name: "backend-back" }, { path: mk(64, "gw-mid2.pcap"), name: "gateway-mid" }], target: { host: NAME } });
+    const d = await diagnose({
+      pcaps: [
+        { path: mk(63, "be-back.pcap"), name: "backend-back" },
+        { path: mk(64, "gw-mid2.pcap"), name: "gateway-mid" },
+      ],
+      target: { host: NAME },
+    });
     expect(d.cause).toBe("backend.overloaded");
     expect(d.capturePoints?.order[0].source).toBe("gateway-mid");
     expect(d.capturePoints?.order[1].synTtl).toBe(63);
@@ -175,7 +236,13 @@ describe("several capture points", () => {
     const be = new CaptureBuilder();
     const c = be.tcp({ client: GW, server: BACKEND, cport: 42000, sport: 80 });
     for (let i = 0; i < 3; i++) c.syn({ dt: i ? 1 : 0, ttl: 63 }).synAck({ dt: 0.001 });
-    const d = await diagnose({ pcaps: [{ path: gw.write(p("g3.pcap")), name: "gateway-mid" }, { path: be.write(p("b3.pcap")), name: "backend-back" }], target: { host: BACKEND } });
+    const d = await diagnose({
+      pcaps: [
+        { path: gw.write(p("g3.pcap")), name: "gateway-mid" },
+        { path: be.write(p("b3.pcap")), name: "backend-back" },
+      ],
+      target: { host: BACKEND },
+    });
     expect(d.cause).toBe("tcp.silent-drop");
     expect(d.capturePoints?.statement).toContain("died on the way back");
   });
@@ -202,7 +269,10 @@ describe("ambiguous and partial input", () => {
   it("a file that is not a capture next to a good log is a problem, not a failure", async () => {
     const junk = p("junk.pcap");
     writeFileSync(junk, "hello, this is not a capture\n");
-    const d = await diagnose({ pcaps: [{ path: junk }], logs: [writeLog(p("j.log"), LOGS.refused as LogStep[])] });
+    const d = await diagnose({
+      pcaps: [{ path: junk }],
+      logs: [writeLog(p("j.log"), LOGS.refused as LogStep[])],
+    });
     expect(d.cause).toBe("tcp.refused");
     expect(d.partial).toBe(true);
     expect(d.problems.join(" ")).toMatch(/not a pcap/);
@@ -231,7 +301,15 @@ describe("ambiguous and partial input", () => {
     const cap = new CaptureBuilder();
     okExchange(conn(cap));
     const report = writeReport(p("static.txt"), {
-      dns: { servers: [], loadBalance: "first-alive", searchDomains: [], staticHosts: [{ hostname: NAME, address: BACKEND }], ipPreference: 4, forceIpPreference: true, timeoutSeconds: 2 },
+      dns: {
+        servers: [],
+        loadBalance: "first-alive",
+        searchDomains: [],
+        staticHosts: [{ hostname: NAME, address: BACKEND }],
+        ipPreference: 4,
+        forceIpPreference: true,
+        timeoutSeconds: 2,
+      },
     });
     const d = await diagnose({ pcaps: [{ path: cap.write(p("static.pcap")) }], errorReport: report });
     expect(d.cause).toBe("healthy");
@@ -244,7 +322,9 @@ describe("ambiguous and partial input", () => {
     conn(cap, { server: BACKEND }).syn({ dt: 0.1 }).refuse();
     const path = cap.write(p("two.pcap"));
     expect((await diagnose({ pcaps: [{ path }], target: { host: "10.100.2.20" } })).cause).toBe("healthy");
-    expect((await diagnose({ pcaps: [{ path }], target: { host: BACKEND, port: 80 } })).cause).toBe("tcp.refused");
+    expect((await diagnose({ pcaps: [{ path }], target: { host: BACKEND, port: 80 } })).cause).toBe(
+      "tcp.refused",
+    );
     expect((await diagnose({ pcaps: [{ path }] })).cause).toBe("tcp.refused");
   });
   void GW_FRONT;
@@ -257,8 +337,17 @@ describe("a stale cache without the name server's answer of now", () => {
     okExchange(conn(cap));
     cap.wait(5);
     synRetries(conn(cap), 3);
-    const steps: LogStep[] = [["dnsCacheHit", { host: NAME, addresses: BACKEND, ttl: 3590 }, 2], ...(LOGS.connectTimeout as LogStep[]).map((s): LogStep => [s[0], s[1], 2])];
-    const d = await diagnose({ pcaps: [{ path: cap.write(p("suspect.pcap")) }], logs: [writeLog(p("suspect.log"), steps)], errorReport: writeReport(p("suspect.txt"), { dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 3590 }] }) });
+    const steps: LogStep[] = [
+      ["dnsCacheHit", { host: NAME, addresses: BACKEND, ttl: 3590 }, 2],
+      ...(LOGS.connectTimeout as LogStep[]).map((s): LogStep => [s[0], s[1], 2]),
+    ];
+    const d = await diagnose({
+      pcaps: [{ path: cap.write(p("suspect.pcap")) }],
+      logs: [writeLog(p("suspect.log"), steps)],
+      errorReport: writeReport(p("suspect.txt"), {
+        dnsCache: [{ host: NAME, addresses: [BACKEND], ttlRemaining: 3590 }],
+      }),
+    });
     expect(["dns.stale-cache", "tcp.silent-drop"]).toContain(d.cause);
     const other = d.cause === "dns.stale-cache" ? "tcp.silent-drop" : "dns.stale-cache";
     expect(d.alternatives?.map((a) => a.cause)).toContain(other);

@@ -15,7 +15,13 @@ import { captureFacts, type CaptureFacts } from "./capture-evidence.js";
 import { capturePoints, groupConns } from "./conn-groups.js";
 import type { Facts } from "./facts.js";
 import { logEvidence, type LogFact } from "./log-evidence.js";
-import { MAX_LOG_BYTES, MAX_REPORT_FILE_BYTES, checkFile, looksBinary, readBounded } from "./read-artifacts.js";
+import {
+  MAX_LOG_BYTES,
+  MAX_REPORT_FILE_BYTES,
+  checkFile,
+  looksBinary,
+  readBounded,
+} from "./read-artifacts.js";
 import { render } from "./render-diagnosis.js";
 import { captureRules, representative } from "./rules-capture.js";
 import { dnsRules } from "./rules-dns.js";
@@ -35,7 +41,11 @@ interface Loaded {
 
 async function loadReport(path: string, l: Loaded): Promise<void> {
   const { bytes, cut } = await readBounded(path, "error report", MAX_REPORT_FILE_BYTES);
-  if (cut) throw new BacksideError("BAD_ARTIFACT", `error report ${path} is larger than ${MAX_REPORT_FILE_BYTES} bytes`);
+  if (cut)
+    throw new BacksideError(
+      "BAD_ARTIFACT",
+      `error report ${path} is larger than ${MAX_REPORT_FILE_BYTES} bytes`,
+    );
   try {
     const report = parseErrorReport(bytes);
     l.report = { source: path, report };
@@ -93,7 +103,9 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   const pcaps = input.pcaps ?? [];
   const logs = input.logs ?? [];
   if (pcaps.length === 0 && logs.length === 0 && !input.errorReport) {
-    throw new BacksideError("USAGE", "nothing to diagnose", { hint: "give at least one of --pcap, --log, --error-report" });
+    throw new BacksideError("USAGE", "nothing to diagnose", {
+      hint: "give at least one of --pcap, --log, --error-report",
+    });
   }
   if (input.errorReport) await loadReport(input.errorReport, l);
   for (const p of logs) await loadLog(p, l);
@@ -114,7 +126,11 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     }
   }
   if (l.usable === 0) {
-    throw new BacksideError("BAD_ARTIFACT", `no usable artifact: ${l.problems[0] ?? "nothing could be read"}`, { details: { problems: l.problems } });
+    throw new BacksideError(
+      "BAD_ARTIFACT",
+      `no usable artifact: ${l.problems[0] ?? "nothing could be read"}`,
+      { details: { problems: l.problems } },
+    );
   }
 
   const backend = findBackend(input.target, report, l.log);
@@ -122,16 +138,22 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   // Addresses DNS gave for the backend's name at any point apply to every point.
   for (const { summary } of l.summaries)
     for (const t of summary.dns)
-      if (t.query && nameMatches(t.query, backend.host, search)) for (const a of t.answers) if (a.type === 1 || a.type === 28) backend.addresses.add(a.data);
-  let captures: CaptureFacts[] = l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+      if (t.query && nameMatches(t.query, backend.host, search))
+        for (const a of t.answers) if (a.type === 1 || a.type === 28) backend.addresses.add(a.data);
+  let captures: CaptureFacts[] = l.summaries.map(({ source, summary }, i) =>
+    captureFacts(summary, i, source, backend, search),
+  );
   if (backend.addresses.size === 0) {
     // Nothing named the backend: the conversation found at most points is it, at every point.
     const votes = new Map<string, number>();
-    for (const c of captures) for (const a of new Set(c.conns.map((x) => x.address))) votes.set(a, (votes.get(a) ?? 0) + 1);
+    for (const c of captures)
+      for (const a of new Set(c.conns.map((x) => x.address))) votes.set(a, (votes.get(a) ?? 0) + 1);
     const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
     if (best && captures.length > 1) {
       backend.addresses.add(best[0]);
-      captures = l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+      captures = l.summaries.map(({ source, summary }, i) =>
+        captureFacts(summary, i, source, backend, search),
+      );
     }
   }
   for (const c of captures) {
@@ -143,11 +165,22 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   }
 
   const groups = groupConns(captures);
-  const facts: Facts = { backend, captures, groups, log: l.log, logSources: l.logSources, ...(l.report ? { report: l.report } : {}) };
+  const facts: Facts = {
+    backend,
+    captures,
+    groups,
+    log: l.log,
+    logSources: l.logSources,
+    ...(l.report ? { report: l.report } : {}),
+  };
   const findings = [...dnsRules(facts), ...captureRules(facts), ...logRules(facts), ...reportRules(facts)];
   const rep = representative(groups);
   const points = rep ? capturePoints(rep, captures) : undefined;
-  return render(facts, findings, { problems: [...new Set(l.problems)], partial: l.partial, ...(points ? { capturePoints: points } : {}) });
+  return render(facts, findings, {
+    problems: [...new Set(l.problems)],
+    partial: l.partial,
+    ...(points ? { capturePoints: points } : {}),
+  });
 }
 
 export { CAUSE_TITLES };

@@ -7,12 +7,23 @@
 import type { Cause } from "../taxonomy.js";
 
 export function dnsCauseFromReason(reason: string): Cause | undefined {
-  if (/no (name |dns )?servers? (configured|to ask|defined)|not[_ -]?configured|none configured|no name-server/i.test(reason)) return "dns.not-configured";
-  if (/nxdomain|ENOTFOUND|does not exist|no such (host|name|domain)|non-?existent/i.test(reason)) return "dns.nxdomain";
+  if (
+    /no (name |dns )?servers? (configured|to ask|defined)|not[_ -]?configured|none configured|no name-server/i.test(
+      reason,
+    )
+  )
+    return "dns.not-configured";
+  if (/nxdomain|ENOTFOUND|does not exist|no such (host|name|domain)|non-?existent/i.test(reason))
+    return "dns.nxdomain";
   if (/servfail|server fail/i.test(reason)) return "dns.servfail";
   if (/refused/i.test(reason)) return "dns.refused";
   if (/nodata|ENODATA|no address|no (A|AAAA) record|no records/i.test(reason)) return "dns.no-address";
-  if (/time[d ]?\s?out|ETIMEOUT|no[_ ](server[_ ])?(answer|response|reply)|did not answer|unreachable|EAI_AGAIN/i.test(reason)) return "dns.no-response";
+  if (
+    /time[d ]?\s?out|ETIMEOUT|no[_ ](server[_ ])?(answer|response|reply)|did not answer|unreachable|EAI_AGAIN/i.test(
+      reason,
+    )
+  )
+    return "dns.no-response";
   return undefined;
 }
 

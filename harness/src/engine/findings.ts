@@ -30,12 +30,19 @@ export interface CauseDetail {
   "tcp.rejected-icmp": Conn & { sender?: string; type?: number; code?: number; fromDestination?: boolean };
   "net.host-unreachable": Conn & { sender?: string; type?: number; code?: number; arpTarget?: string };
   "net.wrong-route": Conn & { iface?: string; why?: string };
-  "backend.overloaded": Conn & { how: "late-synack" | "partial-burst" | "unanswered-beside-backend" | "listen-overflow" | "log" };
+  "backend.overloaded": Conn & {
+    how: "late-synack" | "partial-burst" | "unanswered-beside-backend" | "listen-overflow" | "log";
+  };
   "backend.timeout": Conn & { waited?: number; lateResponse?: boolean };
   "backend.closed": Conn & { requestBytes?: number };
   "backend.reset": Conn & { afterResponse?: boolean };
   "tls.handshake-failure": Conn & { alert?: string; by?: "gateway" | "backend" };
-  "net.packet-loss": Conn & { retransmissions?: number; dupAcks?: number; succeeded?: number; failed?: number };
+  "net.packet-loss": Conn & {
+    retransmissions?: number;
+    dupAcks?: number;
+    succeeded?: number;
+    failed?: number;
+  };
 }
 
 export type FindingOf<K extends Cause> = {
@@ -49,6 +56,12 @@ export type FindingOf<K extends Cause> = {
 /** The union over every label: narrowing on `cause` types `detail`. */
 export type Finding = { [K in Cause]: FindingOf<K> }[Cause];
 
-export function finding<K extends Cause>(cause: K, strength: Strength, kind: EvidenceKind, evidence: Evidence[], detail: CauseDetail[K]): FindingOf<K> {
+export function finding<K extends Cause>(
+  cause: K,
+  strength: Strength,
+  kind: EvidenceKind,
+  evidence: Evidence[],
+  detail: CauseDetail[K],
+): FindingOf<K> {
   return { cause, strength, kind, evidence, detail };
 }

@@ -2,7 +2,8 @@
 import type { Diagnosis, Evidence } from "./types.js";
 
 function where(e: Evidence): string {
-  if (e.packets?.length) return `${e.source} packet${e.packets.length > 1 ? "s" : ""} ${e.packets.join(", ")}${e.times?.[0] ? ` at ${e.times[0]}` : ""}`;
+  if (e.packets?.length)
+    return `${e.source} packet${e.packets.length > 1 ? "s" : ""} ${e.packets.join(", ")}${e.times?.[0] ? ` at ${e.times[0]}` : ""}`;
   if (e.lines?.length) return `${e.source} line${e.lines.length > 1 ? "s" : ""} ${e.lines.join(", ")}`;
   if (e.part) return `${e.source} part ${e.part}`;
   return e.source;
@@ -15,12 +16,17 @@ export function formatDiagnosisText(d: Diagnosis): string {
   out.push(`title:       ${d.title}`);
   if (d.backend && (d.backend.host || d.backend.addresses.length)) {
     const addr = d.backend.addresses.length ? ` (${d.backend.addresses.join(", ")})` : "";
-    out.push(`backend:     ${d.backend.host ?? ""}${addr}${d.backend.port ? ` port ${d.backend.port}` : ""}`.trimEnd());
+    out.push(
+      `backend:     ${d.backend.host ?? ""}${addr}${d.backend.port ? ` port ${d.backend.port}` : ""}`.trimEnd(),
+    );
   }
   out.push("", d.explanation);
   if (d.capturePoints) {
     out.push("", "capture points (closest to the gateway first):");
-    for (const p of d.capturePoints.order) out.push(`  - ${p.source}: ${p.sawSyn ? `SYN seen${p.synTtl !== null ? ` (TTL ${p.synTtl})` : ""}` : "SYN not seen"}${p.sawAnswer ? ", answer seen" : ""}`);
+    for (const p of d.capturePoints.order)
+      out.push(
+        `  - ${p.source}: ${p.sawSyn ? `SYN seen${p.synTtl !== null ? ` (TTL ${p.synTtl})` : ""}` : "SYN not seen"}${p.sawAnswer ? ", answer seen" : ""}`,
+      );
   }
   if (d.evidence.length) {
     out.push("", "evidence:");

@@ -9,9 +9,13 @@ const UNREACH_V4 = new Set([0, 1, 5, 6, 7, 11, 12]);
 const REJECT_V6 = new Set([1, 4, 5, 6]);
 const UNREACH_V6 = new Set([0, 2, 3]);
 
-export function icmpMeaning(e: Pick<IcmpError, "v6" | "type" | "code">): "rejected" | "unreachable" | undefined {
-  if (!e.v6 && e.type === 3) return REJECT_V4.has(e.code) ? "rejected" : UNREACH_V4.has(e.code) ? "unreachable" : undefined;
-  if (e.v6 && e.type === 1) return REJECT_V6.has(e.code) ? "rejected" : UNREACH_V6.has(e.code) ? "unreachable" : undefined;
+export function icmpMeaning(
+  e: Pick<IcmpError, "v6" | "type" | "code">,
+): "rejected" | "unreachable" | undefined {
+  if (!e.v6 && e.type === 3)
+    return REJECT_V4.has(e.code) ? "rejected" : UNREACH_V4.has(e.code) ? "unreachable" : undefined;
+  if (e.v6 && e.type === 1)
+    return REJECT_V6.has(e.code) ? "rejected" : UNREACH_V6.has(e.code) ? "unreachable" : undefined;
   return undefined;
 }
 

@@ -2,5 +2,13 @@
 export { diagnose } from "./diagnose.js";
 export { formatDiagnosisText } from "./format-text.js";
 export { parseHostPort } from "./backend-target.js";
-export type { Diagnosis, DiagnoseInput, Evidence, Alternative, CapturePoints, CapturePoint, Confidence } from "./types.js";
+export type {
+  Diagnosis,
+  DiagnoseInput,
+  Evidence,
+  Alternative,
+  CapturePoints,
+  CapturePoint,
+  Confidence,
+} from "./types.js";
 export type { Finding, FindingOf, CauseDetail, Strength } from "./findings.js";

@@ -5,7 +5,14 @@
  * public wording carries no code (`Backside header ('N/A') failed to parse`, `DNS Callback cannot
  * resolve host`) still count.
  */
-import { EVENTS, eventByCode, parseLog, type EventName, type LogEntry, type ParsedLog } from "../appliance/index.js";
+import {
+  EVENTS,
+  eventByCode,
+  parseLog,
+  type EventName,
+  type LogEntry,
+  type ParsedLog,
+} from "../appliance/index.js";
 import type { Evidence } from "./types.js";
 
 export interface LogFact {
@@ -18,7 +25,16 @@ export interface LogFact {
 }
 
 /** Events with no bearing on a diagnosis are skipped (management actions). */
-const IGNORED = new Set<EventName>(["logLevelChanged", "errorReportSaved", "captureStarted", "captureStopped", "configChanged", "dnsCacheFlushed", "connectionTest", "operStateUp"]);
+const IGNORED = new Set<EventName>([
+  "logLevelChanged",
+  "errorReportSaved",
+  "captureStarted",
+  "captureStopped",
+  "configChanged",
+  "dnsCacheFlushed",
+  "connectionTest",
+  "operStateUp",
+]);
 
 function templateRegex(text: string): RegExp {
   const parts = text.split(/(\{\w+\})/);
@@ -42,8 +58,14 @@ const TEMPLATES: { name: EventName; re: RegExp }[] = (Object.keys(EVENTS) as Eve
 const CONTAINS: { name: EventName; text: RegExp }[] = [
   { name: "backsideHeaderFailed", text: /Backside header \('N\/A'\) failed to parse/i },
   { name: "dnsCallbackFailed", text: /DNS Callback cannot resolve host '(?<host>[^']*)'/i },
-  { name: "backsideInvalid", text: /Valid backside connection could not be established(?:.*url: (?<url>\S+))?/i },
-  { name: "connectServerFailed", text: /Failed to establish a connection to the server(?:, URL: (?<url>\S+))?/i },
+  {
+    name: "backsideInvalid",
+    text: /Valid backside connection could not be established(?:.*url: (?<url>\S+))?/i,
+  },
+  {
+    name: "connectServerFailed",
+    text: /Failed to establish a connection to the server(?:, URL: (?<url>\S+))?/i,
+  },
   { name: "backNetworkError", text: /Network Error on Back interface/i },
   { name: "sslLibraryError", text: /SSL library error:?\s*(?<detail>.*)$/i },
   { name: "backsideFailed", text: /Failed to establish a backside connection/i },
@@ -93,7 +115,13 @@ export function logEvidence(log: ParsedLog, source: string): LogEvidence {
       ...m,
       entry,
       time: entry.time / 1000,
-      ev: { source, kind: "log", lines: [entry.line], times: [new Date(entry.time).toISOString()], statement: entry.message.slice(0, 300) },
+      ev: {
+        source,
+        kind: "log",
+        lines: [entry.line],
+        times: [new Date(entry.time).toISOString()],
+        statement: entry.message.slice(0, 300),
+      },
     });
   }
   const problems = log.problems.slice(0, 20).map((p) => `${source} ${p.where}: ${p.message}`);

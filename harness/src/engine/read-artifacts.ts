@@ -22,7 +22,11 @@ export async function checkFile(path: string, what: string): Promise<number> {
 }
 
 /** Up to `limit` bytes of a file, and whether it was cut. */
-export async function readBounded(path: string, what: string, limit: number): Promise<{ bytes: Buffer; cut: boolean }> {
+export async function readBounded(
+  path: string,
+  what: string,
+  limit: number,
+): Promise<{ bytes: Buffer; cut: boolean }> {
   const size = await checkFile(path, what);
   const n = Math.min(size, limit);
   const fh = await open(path, "r");

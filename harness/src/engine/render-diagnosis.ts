@@ -25,7 +25,9 @@ function mergeDetail(fs: Finding[]): Record<string, unknown> {
   // Weakest first so the strongest finding's fields win; capture last so packets beat log text.
   const sorted = [...fs].sort((a, b) => KIND_ORDER[b.kind] - KIND_ORDER[a.kind]);
   const out: Record<string, unknown> = {};
-  for (const f of sorted) for (const [k, v] of Object.entries(f.detail)) if (v !== undefined && !(Array.isArray(v) && v.length === 0 && out[k] !== undefined)) out[k] = v;
+  for (const f of sorted)
+    for (const [k, v] of Object.entries(f.detail))
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0 && out[k] !== undefined)) out[k] = v;
   return out;
 }
 
@@ -39,10 +41,18 @@ function dedupe(ev: Evidence[]): Evidence[] {
   });
 }
 
-export function render(f: Facts, findings: Finding[], extra: { problems: string[]; partial: boolean; capturePoints?: CapturePoints }): Diagnosis {
+export function render(
+  f: Facts,
+  findings: Finding[],
+  extra: { problems: string[]; partial: boolean; capturePoints?: CapturePoints },
+): Diagnosis {
   const ranked = rank(findings);
   const problems = [...extra.problems];
-  const backend = { ...(f.backend.host ? { host: f.backend.host } : {}), addresses: [...f.backend.addresses], ...(f.backend.port !== undefined ? { port: f.backend.port } : {}) };
+  const backend = {
+    ...(f.backend.host ? { host: f.backend.host } : {}),
+    addresses: [...f.backend.addresses],
+    ...(f.backend.port !== undefined ? { port: f.backend.port } : {}),
+  };
   const ctx: Context = {
     ...(f.backend.host ? { host: f.backend.host } : {}),
     dest: f.backend.host ? `${f.backend.host}${f.backend.port ? `:${f.backend.port}` : ""}` : "the backend",
@@ -54,9 +64,12 @@ export function render(f: Facts, findings: Finding[], extra: { problems: string[
       cause: "healthy",
       confidence: "low",
       title: CAUSE_TITLES.healthy,
-      explanation: "No failure was found in the artifacts, but no completed exchange with the backend either; the diagnosis is a guess.",
+      explanation:
+        "No failure was found in the artifacts, but no completed exchange with the backend either; the diagnosis is a guess.",
       evidence: [],
-      nextSteps: ["Capture on the gateway's backend-facing interface while reproducing the error, with the log at debug level, and save an error report."],
+      nextSteps: [
+        "Capture on the gateway's backend-facing interface while reproducing the error, with the log at debug level, and save an error report.",
+      ],
       backend,
       partial: true,
       problems,
@@ -66,13 +79,18 @@ export function render(f: Facts, findings: Finding[], extra: { problems: string[
   const cause = top.cause;
   const detail = mergeDetail(top.findings) as unknown as CauseDetail[typeof cause];
   const confidence = confidenceOf(top, ranked[1]);
-  const evidence = dedupe(top.findings.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]).flatMap((x) => x.evidence)).slice(0, 16);
+  const evidence = dedupe(
+    top.findings.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]).flatMap((x) => x.evidence),
+  ).slice(0, 16);
   const steps = nextSteps(cause, detail, ctx);
   const alternatives: Alternative[] = ranked
     .slice(1)
     .filter((r) => r.cause !== "healthy" || cause !== "healthy")
     .slice(0, 4)
-    .map((r) => ({ cause: r.cause, why: `${r.findings[0].evidence[0]?.statement ?? "weaker evidence"} (score ${r.score} against ${top.score})` }));
+    .map((r) => ({
+      cause: r.cause,
+      why: `${r.findings[0].evidence[0]?.statement ?? "weaker evidence"} (score ${r.score} against ${top.score})`,
+    }));
   const multiPoint = (extra.capturePoints?.order.length ?? 0) > 1;
   if (!top.decisive || !multiPoint) {
     for (const alt of LOOKALIKES[cause] ?? []) {
@@ -82,7 +100,8 @@ export function render(f: Facts, findings: Finding[], extra: { problems: string[
   }
   const settle = SETTLE[cause];
   if (settle && confidence !== "high") steps.push(`To settle it: ${settle}.`);
-  if (extra.partial) steps.push("Some input was incomplete (see problems); repeat with complete artifacts to confirm.");
+  if (extra.partial)
+    steps.push("Some input was incomplete (see problems); repeat with complete artifacts to confirm.");
   let explanation = explain(cause, detail, ctx);
   if (extra.capturePoints) explanation += ` Across the capture points, ${extra.capturePoints.statement}.`;
   return {

@@ -20,7 +20,12 @@ describe("route lookup (longest prefix, then metric, as net/ipv4/fib_trie.c)", (
   });
   it("IPv6 addresses only match inet6 routes", () => {
     expect(lookupRoute(routes, "fd12::1")?.interface).toBe("eth1");
-    expect(lookupRoute(routes.filter((r) => r.family === "inet"), "fd12::1")).toBeUndefined();
+    expect(
+      lookupRoute(
+        routes.filter((r) => r.family === "inet"),
+        "fd12::1",
+      ),
+    ).toBeUndefined();
   });
   it("prefix membership handles /0, /32 and odd lengths", () => {
     expect(inPrefix("10.1.2.3", "0.0.0.0/0")).toBe(true);
@@ -30,6 +35,11 @@ describe("route lookup (longest prefix, then metric, as net/ipv4/fib_trie.c)", (
     expect(inPrefix("not-an-ip", "10.0.0.0/8")).toBe(false);
   });
   it("finds the interface whose subnet holds an address", () => {
-    expect(connectedInterface([{ name: "eth1", adminStatus: "up", operStatus: "up", addresses: ["10.100.1.10/24"] }], "10.100.1.254")?.name).toBe("eth1");
+    expect(
+      connectedInterface(
+        [{ name: "eth1", adminStatus: "up", operStatus: "up", addresses: ["10.100.1.10/24"] }],
+        "10.100.1.254",
+      )?.name,
+    ).toBe("eth1");
   });
 });

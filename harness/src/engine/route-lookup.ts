@@ -44,7 +44,10 @@ export function lookupRoute(routes: Route[], addr: string): Route | undefined {
   const fam = v6 ? "inet6" : "inet";
   return routes
     .filter((r) => r.family === fam && inPrefix(addr, r.destination))
-    .sort((a, b) => prefixLen(b.destination, v6) - prefixLen(a.destination, v6) || (a.metric ?? 0) - (b.metric ?? 0))[0];
+    .sort(
+      (a, b) =>
+        prefixLen(b.destination, v6) - prefixLen(a.destination, v6) || (a.metric ?? 0) - (b.metric ?? 0),
+    )[0];
 }
 
 /** The interface whose own subnet holds `addr` (a directly connected host), if any. */

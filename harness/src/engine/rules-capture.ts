@@ -3,21 +3,28 @@
  * net.packet-loss, healthy): each connection group's outcome as the gateway saw it, the other
  * capture points' views of the same SYN, unanswered ARP and ICMP errors.
  */
-import { isIP } from "node:net";
 import type { ConnOutcome } from "./conn-outcome.js";
 import type { ConnGroup } from "./conn-groups.js";
-import type { ArpFact } from "./capture-evidence.js";
 import type { Facts } from "./facts.js";
 import { finding, type Finding } from "./findings.js";
-import { icmpMeaning, icmpName } from "./icmp-codes.js";
-import { connectedInterface, inPrefix } from "./route-lookup.js";
+import { icmpMeaning } from "./icmp-codes.js";
+import { unreachableRules } from "./rules-unreachable.js";
 
-const FAILURES = new Set<ConnOutcome>(["unanswered", "refused", "icmp", "no-response", "closed", "reset", "tls-failed"]);
+const FAILURES = new Set<ConnOutcome>([
+  "unanswered",
+  "refused",
+  "icmp",
+  "no-response",
+  "closed",
+  "reset",
+  "tls-failed",
+]);
 /** A failing connection that starts while a successful one is open (or this close before it) ran in the same burst. */
 const BURST_SECONDS = 0.5;
 
 export const isFailure = (g: ConnGroup) => FAILURES.has(g.near.outcome);
-const lossy = (g: ConnGroup) => g.views.some((v) => v.retransmissions > 0 || v.dupAcks >= 2) && g.near.outcome !== "unanswered";
+const lossy = (g: ConnGroup) =>
+  g.views.some((v) => v.retransmissions > 0 || v.dupAcks >= 2) && g.near.outcome !== "unanswered";
 
 /** Failing connections that ran alongside successful ones (one burst), not after them. */
 function burstFailures(groups: ConnGroup[]): ConnGroup[] {
@@ -48,43 +55,9 @@ export function representative(groups: ConnGroup[]): ConnGroup | undefined {
   return failing.filter((g) => g.near.outcome === top).sort((a, b) => b.start - a.start)[0];
 }
 
-function sameSubnet(f: Facts, a: string, b: string): boolean {
-  const ifs = f.report?.report.interfaces ?? [];
-  const i = connectedInterface(ifs, a);
-  if (i) return i.addresses.some((x) => x.includes("/") && inPrefix(b, x) && inPrefix(a, x));
-  // No report: assume the /24s the topology (and most LANs) use.
-  return isIP(a) === 4 && isIP(b) === 4 && a.split(".").slice(0, 3).join(".") === b.split(".").slice(0, 3).join(".");
-}
-
-function arpRules(f: Facts, out: Finding[]): void {
-  const backend = new Set([...f.backend.addresses, ...f.groups.map((g) => g.near.address)]);
-  const arps: ArpFact[] = f.captures.flatMap((c) => c.arp);
-  for (const a of arps) {
-    const cap = f.captures[a.point];
-    const forBackend = backend.has(a.target);
-    const synHere = cap.conns.some((c) => c.address === a.target || c.syns > 0);
-    if (!forBackend && (synHere || cap.conns.length > 0)) continue;
-    if (!sameSubnet(f, a.sender, a.target)) {
-      // Asking on-link for an address outside the sender's subnet: a route sends it out of this interface.
-      out.push(finding("net.wrong-route", "strong", "capture", [{ ...a.ev, statement: `${a.ev.statement}; ${a.target} is not on ${a.sender}'s subnet` }], { address: a.target, why: `ARP for ${a.target} from ${a.sender}` }));
-    } else if (forBackend || !synHere) {
-      out.push(finding("net.host-unreachable", forBackend && !synHere ? "decisive" : "strong", "capture", [a.ev], { address: a.target, arpTarget: a.target }));
-    }
-  }
-}
-
 export function captureRules(f: Facts): Finding[] {
   const out: Finding[] = [];
-  arpRules(f, out);
-  for (const cap of f.captures) {
-    for (const e of cap.strayIcmp) {
-      const m = icmpMeaning(e);
-      const ev = { source: cap.source, kind: "capture" as const, packets: [e.ref.n], statement: `ICMP ${icmpName(e)} from ${e.sender} quoting a packet to ${e.quote?.dst}:${e.quote?.dstPort}` };
-      const d = { address: e.quote?.dst, port: e.quote?.dstPort, sender: e.sender, type: e.type, code: e.code };
-      if (m === "rejected") out.push(finding("tcp.rejected-icmp", "strong", "capture", [ev], { ...d, fromDestination: e.sender === e.quote?.dst }));
-      if (m === "unreachable") out.push(finding("net.host-unreachable", "strong", "capture", [ev], d));
-    }
-  }
+  unreachableRules(f, out);
   const groups = f.groups;
   if (groups.length === 0) return out;
   const oks = groups.filter((g) => g.near.outcome === "ok");
@@ -95,9 +68,37 @@ export function captureRules(f: Facts): Finding[] {
   if (failing.length === 0) {
     if (oks.length > 0) {
       const g = oks[oks.length - 1];
-      out.push(finding("healthy", "decisive", "capture", [g.near.ev], { address: g.near.address, port: g.near.port, responses: oks.length }));
-      if (lossyGroups.length) out.push(finding("net.packet-loss", "weak", "capture", lossyGroups.slice(0, 3).map((x) => x.near.ev), { retransmissions: sum(lossyGroups, (x) => x.near.retransmissions), succeeded: oks.length, failed: 0 }));
-      if (late.length) out.push(finding("backend.overloaded", "weak", "capture", late.slice(0, 3).map((x) => x.near.ev), { how: "late-synack" }));
+      out.push(
+        finding("healthy", "decisive", "capture", [g.near.ev], {
+          address: g.near.address,
+          port: g.near.port,
+          responses: oks.length,
+        }),
+      );
+      if (lossyGroups.length)
+        out.push(
+          finding(
+            "net.packet-loss",
+            "weak",
+            "capture",
+            lossyGroups.slice(0, 3).map((x) => x.near.ev),
+            {
+              retransmissions: sum(lossyGroups, (x) => x.near.retransmissions),
+              succeeded: oks.length,
+              failed: 0,
+            },
+          ),
+        );
+      if (late.length)
+        out.push(
+          finding(
+            "backend.overloaded",
+            "weak",
+            "capture",
+            late.slice(0, 3).map((x) => x.near.ev),
+            { how: "late-synack" },
+          ),
+        );
     }
     return out;
   }
@@ -110,21 +111,43 @@ export function captureRules(f: Facts): Finding[] {
     const retrans = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.retransmissions)));
     const dups = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.dupAcks)));
     out.push(
-      finding("net.packet-loss", oks.length > 0 ? "decisive" : "strong", "capture", [...lossyGroups.slice(0, 3).map((x) => x.near.ev), ...(oks[0] ? [oks[0].near.ev] : [])], {
-        ...conn,
-        retransmissions: retrans,
-        dupAcks: dups,
-        succeeded: oks.length,
-        failed: failing.length,
-      }),
+      finding(
+        "net.packet-loss",
+        oks.length > 0 ? "decisive" : "strong",
+        "capture",
+        [...lossyGroups.slice(0, 3).map((x) => x.near.ev), ...(oks[0] ? [oks[0].near.ev] : [])],
+        {
+          ...conn,
+          retransmissions: retrans,
+          dupAcks: dups,
+          succeeded: oks.length,
+          failed: failing.length,
+        },
+      ),
     );
   }
   const burst = burstFailures(groups);
   if (burst.length > 0 && lossyGroups.length === 0 && burst.every((g) => g.near.outcome === "unanswered")) {
-    out.push(finding("backend.overloaded", "decisive", "capture", [...burst.slice(0, 3).map((g) => g.near.ev), oks[0].near.ev], { ...conn, how: "partial-burst" }));
+    out.push(
+      finding(
+        "backend.overloaded",
+        "decisive",
+        "capture",
+        [...burst.slice(0, 3).map((g) => g.near.ev), oks[0].near.ev],
+        { ...conn, how: "partial-burst" },
+      ),
+    );
   }
   if (late.length > 0 && lossyGroups.length === 0) {
-    out.push(finding("backend.overloaded", "strong", "capture", late.slice(0, 3).map((g) => g.near.ev), { ...conn, how: "late-synack" }));
+    out.push(
+      finding(
+        "backend.overloaded",
+        "strong",
+        "capture",
+        late.slice(0, 3).map((g) => g.near.ev),
+        { ...conn, how: "late-synack" },
+      ),
+    );
   }
 
   const ev = rep.views.map((v) => v.ev);
@@ -133,53 +156,128 @@ export function captureRules(f: Facts): Finding[] {
       const far = rep.far;
       const answeredFar = rep.views.some((v) => v.outcome !== "unanswered");
       // A point that saw DNS but not this SYN is on the name server's segment, not the backend path.
-      const missingAt = f.captures.filter((c) => !rep.views.some((v) => v.point === c.point) && c.dns.length === 0);
+      const missingAt = f.captures.filter(
+        (c) => !rep.views.some((v) => v.point === c.point) && c.dns.length === 0,
+      );
       const routed = rep.views.length > 1 && (rep.near.synTtl ?? 0) > (far.synTtl ?? 0);
       if (answeredFar) {
-        out.push(finding("tcp.silent-drop", "decisive", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps, diedAfter: `the answer left ${rep.views.find((v) => v.outcome !== "unanswered")!.source}` }));
+        out.push(
+          finding("tcp.silent-drop", "decisive", "capture", ev, {
+            ...conn,
+            syns: n.syns,
+            gaps: n.synGaps,
+            diedAfter: `the answer left ${rep.views.find((v) => v.outcome !== "unanswered")!.source}`,
+          }),
+        );
       } else if (missingAt.length > 0 && rep.views.length >= 1 && f.captures.length > 1) {
-        out.push(finding("tcp.silent-drop", "decisive", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps, diedAfter: far.source }));
+        out.push(
+          finding("tcp.silent-drop", "decisive", "capture", ev, {
+            ...conn,
+            syns: n.syns,
+            gaps: n.synGaps,
+            diedAfter: far.source,
+          }),
+        );
       } else if (routed) {
         // The SYN crossed the routers and reached the last point, beside the backend, unanswered.
-        out.push(finding("backend.overloaded", "strong", "capture", ev, { ...conn, how: "unanswered-beside-backend" }));
-        out.push(finding("tcp.silent-drop", "weak", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps }));
+        out.push(
+          finding("backend.overloaded", "strong", "capture", ev, {
+            ...conn,
+            how: "unanswered-beside-backend",
+          }),
+        );
+        out.push(
+          finding("tcp.silent-drop", "weak", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps }),
+        );
       } else {
-        out.push(finding("tcp.silent-drop", "strong", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps }));
+        out.push(
+          finding("tcp.silent-drop", "strong", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps }),
+        );
       }
       break;
     }
     case "refused":
-      out.push(finding("tcp.refused", "decisive", "capture", ev, { ...conn, ...(n.answerTtl !== null ? { rstTtl: n.answerTtl } : {}) }));
+      out.push(
+        finding("tcp.refused", "decisive", "capture", ev, {
+          ...conn,
+          ...(n.answerTtl !== null ? { rstTtl: n.answerTtl } : {}),
+        }),
+      );
       break;
     case "icmp": {
       const e = n.icmp!;
       const d = { ...conn, sender: e.sender, type: e.type, code: e.code };
       const m = icmpMeaning(e);
-      if (m === "rejected") out.push(finding("tcp.rejected-icmp", "decisive", "capture", ev, { ...d, fromDestination: e.sender === n.address }));
-      else out.push(finding("net.host-unreachable", m === "unreachable" ? "decisive" : "weak", "capture", ev, d));
+      if (m === "rejected")
+        out.push(
+          finding("tcp.rejected-icmp", "decisive", "capture", ev, {
+            ...d,
+            fromDestination: e.sender === n.address,
+          }),
+        );
+      else
+        out.push(
+          finding("net.host-unreachable", m === "unreachable" ? "decisive" : "weak", "capture", ev, d),
+        );
       break;
     }
     case "no-response":
-      if (n.acked || n.retransmissions === 0) out.push(finding("backend.timeout", n.acked ? "decisive" : "strong", "capture", ev, { ...conn, waited: n.waited, lateResponse: n.lateResponse }));
-      else out.push(finding("net.packet-loss", "strong", "capture", ev, { ...conn, retransmissions: n.retransmissions, succeeded: oks.length, failed: failing.length }));
+      if (n.acked || n.retransmissions === 0)
+        out.push(
+          finding("backend.timeout", n.acked ? "decisive" : "strong", "capture", ev, {
+            ...conn,
+            waited: n.waited,
+            lateResponse: n.lateResponse,
+          }),
+        );
+      else
+        out.push(
+          finding("net.packet-loss", "strong", "capture", ev, {
+            ...conn,
+            retransmissions: n.retransmissions,
+            succeeded: oks.length,
+            failed: failing.length,
+          }),
+        );
       break;
     case "closed":
-      out.push(finding("backend.closed", "decisive", "capture", ev, { ...conn, requestBytes: n.requestBytes }));
+      out.push(
+        finding("backend.closed", "decisive", "capture", ev, { ...conn, requestBytes: n.requestBytes }),
+      );
       break;
     case "reset":
-      out.push(finding("backend.reset", "decisive", "capture", ev, { ...conn, afterResponse: n.responseBytes > 0 }));
+      out.push(
+        finding("backend.reset", "decisive", "capture", ev, { ...conn, afterResponse: n.responseBytes > 0 }),
+      );
       break;
     case "tls-failed":
-      out.push(finding("tls.handshake-failure", "decisive", "capture", ev, { ...conn, alert: n.tlsAlert, by: n.tlsAlertBy === "orig" ? "gateway" : "backend" }));
+      out.push(
+        finding("tls.handshake-failure", "decisive", "capture", ev, {
+          ...conn,
+          alert: n.tlsAlert,
+          by: n.tlsAlertBy === "orig" ? "gateway" : "backend",
+        }),
+      );
       break;
     default:
       break;
   }
   // Failures that all ended before a later success, not in one burst: the gateway recovered.
   const lastOk = oks[oks.length - 1];
-  if (lastOk && burst.length === 0 && lossyGroups.length === 0 && failing.every((g) => g.near.end <= lastOk.start)) {
+  if (
+    lastOk &&
+    burst.length === 0 &&
+    lossyGroups.length === 0 &&
+    failing.every((g) => g.near.end <= lastOk.start)
+  ) {
     for (const x of out) x.strength = "weak";
-    out.push(finding("healthy", "decisive", "capture", [lastOk.near.ev], { address: lastOk.near.address, port: lastOk.near.port, responses: oks.length }));
+    out.push(
+      finding("healthy", "decisive", "capture", [lastOk.near.ev], {
+        address: lastOk.near.address,
+        port: lastOk.near.port,
+        responses: oks.length,
+      }),
+    );
   }
   return out;
 }

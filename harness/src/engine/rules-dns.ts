@@ -13,7 +13,12 @@ import { isFailure } from "./rules-capture.js";
 import { logCacheHits, logServerAnswers } from "./rules-log.js";
 import type { Evidence } from "./types.js";
 
-const RESULT_CAUSE: Partial<Record<DnsResult, Cause>> = { nxdomain: "dns.nxdomain", servfail: "dns.servfail", refused: "dns.refused", nodata: "dns.no-address" };
+const RESULT_CAUSE: Partial<Record<DnsResult, Cause>> = {
+  nxdomain: "dns.nxdomain",
+  servfail: "dns.servfail",
+  refused: "dns.refused",
+  nodata: "dns.no-address",
+};
 
 /** DNS facts about the backend's name; without a known name, every name queried. */
 function backendDns(f: Facts): DnsFact[] {
@@ -34,10 +39,21 @@ function nameFailure(f: Facts, out: Finding[]): void {
     const last = answered[answered.length - 1];
     const cause = RESULT_CAUSE[last.result]!;
     const evidence = answered.slice(-3).map((d) => d.ev);
-    if (noSyn) evidence.push({ source: last.source, kind: "capture", statement: "no SYN to any backend address follows" });
+    if (noSyn)
+      evidence.push({
+        source: last.source,
+        kind: "capture",
+        statement: "no SYN to any backend address follows",
+      });
     const strength = noSyn ? "decisive" : "strong";
-    if (cause === "dns.no-address") out.push(finding(cause, strength, "capture", evidence, { name, server: last.server, qtype: last.qtype }));
-    else out.push(finding(cause as "dns.nxdomain", strength, "capture", evidence, { name, server: last.server }));
+    if (cause === "dns.no-address")
+      out.push(
+        finding(cause, strength, "capture", evidence, { name, server: last.server, qtype: last.qtype }),
+      );
+    else
+      out.push(
+        finding(cause as "dns.nxdomain", strength, "capture", evidence, { name, server: last.server }),
+      );
     return;
   }
   const silent = dns.filter((d) => d.result === "unanswered");
@@ -45,11 +61,17 @@ function nameFailure(f: Facts, out: Finding[]): void {
   const queries = silent.reduce((a, d) => a + d.queries, 0);
   const icmp = silent.find((d) => d.icmp)?.icmp;
   out.push(
-    finding("dns.no-response", queries > 1 || icmp ? "decisive" : "strong", "capture", silent.slice(0, 4).map((d) => d.ev), {
-      name,
-      servers: [...new Set(silent.map((d) => d.server))],
-      ...(icmp ? { icmp: `type ${icmp.type} code ${icmp.code} from ${icmp.sender}` } : {}),
-    }),
+    finding(
+      "dns.no-response",
+      queries > 1 || icmp ? "decisive" : "strong",
+      "capture",
+      silent.slice(0, 4).map((d) => d.ev),
+      {
+        name,
+        servers: [...new Set(silent.map((d) => d.server))],
+        ...(icmp ? { icmp: `type ${icmp.type} code ${icmp.code} from ${icmp.sender}` } : {}),
+      },
+    ),
   );
 }
 
@@ -63,14 +85,31 @@ function notConfigured(f: Facts, out: Finding[]): void {
   const emptyList = r?.dns !== undefined && r.dns.servers.length === 0;
   const noDnsOnWire = f.captures.length > 0 && f.captures.every((c) => c.dns.length === 0);
   const noConn = f.groups.length === 0;
-  const logFails = f.log.filter((x) => x.event === "dnsResolveFailed" || x.event === "dnsCallbackFailed" || x.event === "connectServerFailed");
+  const logFails = f.log.filter(
+    (x) =>
+      x.event === "dnsResolveFailed" || x.event === "dnsCallbackFailed" || x.event === "connectServerFailed",
+  );
   const evidence: Evidence[] = [];
-  if (emptyList) evidence.push({ source: f.report!.source, kind: "report", part: "DNSNameServerStatus2", statement: "the DNS settings list no name server" });
-  if (noDnsOnWire && noConn) evidence.push({ source: f.captures.map((c) => c.source).join(", "), kind: "capture", statement: "no DNS query and no SYN to a backend in the capture" });
+  if (emptyList)
+    evidence.push({
+      source: f.report!.source,
+      kind: "report",
+      part: "DNSNameServerStatus2",
+      statement: "the DNS settings list no name server",
+    });
+  if (noDnsOnWire && noConn)
+    evidence.push({
+      source: f.captures.map((c) => c.source).join(", "),
+      kind: "capture",
+      statement: "no DNS query and no SYN to a backend in the capture",
+    });
   evidence.push(...logFails.slice(0, 2).map((x) => x.ev));
-  if (emptyList && (logFails.length > 0 || (noDnsOnWire && noConn))) out.push(finding("dns.not-configured", "decisive", "report", evidence, { name: host }));
-  else if (emptyList && !f.groups.some((g) => g.near.outcome === "ok")) out.push(finding("dns.not-configured", "strong", "report", evidence, { name: host }));
-  else if (noDnsOnWire && noConn && logFails.length > 0 && !r) out.push(finding("dns.not-configured", "weak", "capture", evidence, { name: host }));
+  if (emptyList && (logFails.length > 0 || (noDnsOnWire && noConn)))
+    out.push(finding("dns.not-configured", "decisive", "report", evidence, { name: host }));
+  else if (emptyList && !f.groups.some((g) => g.near.outcome === "ok"))
+    out.push(finding("dns.not-configured", "strong", "report", evidence, { name: host }));
+  else if (noDnsOnWire && noConn && logFails.length > 0 && !r)
+    out.push(finding("dns.not-configured", "weak", "capture", evidence, { name: host }));
 }
 
 /**
@@ -82,16 +121,30 @@ function staleCache(f: Facts, out: Finding[]): void {
   const host = f.backend.host;
   if (!host || isIP(host)) return;
   const same = (h: string) => normName(h) === normName(host);
-  const answers = backendDns(f).filter((d) => d.result === "address").sort((a, b) => a.time - b.time);
-  const serverNow = [...answers.map((d) => ({ addresses: d.addresses, ev: d.ev, time: d.time })), ...logServerAnswers(f).filter((x) => same(x.host)).map((x) => ({ addresses: x.addresses, ev: x.fact.ev, time: x.fact.time }))].sort(
-    (a, b) => a.time - b.time,
-  );
+  const answers = backendDns(f)
+    .filter((d) => d.result === "address")
+    .sort((a, b) => a.time - b.time);
+  const serverNow = [
+    ...answers.map((d) => ({ addresses: d.addresses, ev: d.ev, time: d.time })),
+    ...logServerAnswers(f)
+      .filter((x) => same(x.host))
+      .map((x) => ({ addresses: x.addresses, ev: x.fact.ev, time: x.fact.time })),
+  ].sort((a, b) => a.time - b.time);
   const latest = serverNow[serverNow.length - 1];
   if (!latest) return;
   const current = new Set(latest.addresses);
   const cached: { addresses: string[]; ev: Evidence }[] = [];
   for (const c of f.report?.report.dnsCache ?? []) {
-    if (same(c.host) && !c.negative) cached.push({ addresses: c.addresses, ev: { source: f.report!.source, kind: "report", part: "DNSCacheHostStatus4", statement: `the DNS cache holds ${c.host} -> ${c.addresses.join(", ")} (${c.ttlRemaining} s left)` } });
+    if (same(c.host) && !c.negative)
+      cached.push({
+        addresses: c.addresses,
+        ev: {
+          source: f.report!.source,
+          kind: "report",
+          part: "DNSCacheHostStatus4",
+          statement: `the DNS cache holds ${c.host} -> ${c.addresses.join(", ")} (${c.ttlRemaining} s left)`,
+        },
+      });
   }
   for (const h of logCacheHits(f)) if (same(h.host)) cached.push({ addresses: h.addresses, ev: h.fact.ev });
   for (const a of serverNow.slice(0, -1)) cached.push({ addresses: a.addresses, ev: a.ev });
@@ -101,8 +154,19 @@ function staleCache(f: Facts, out: Finding[]): void {
     return;
   }
   const failingToOld = f.groups.filter((g) => isFailure(g) && old.includes(g.near.address));
-  const logFailToOld = f.log.filter((x) => old.includes(x.params.address ?? "") && /timed out|refused|unreachable|failed/i.test(x.entry.message));
-  const evidence = [...cached.filter((c) => c.addresses.some((a) => old.includes(a))).slice(0, 2).map((c) => c.ev), latest.ev, ...failingToOld.slice(0, 2).map((g) => g.near.ev), ...logFailToOld.slice(0, 2).map((x) => x.ev)];
+  const logFailToOld = f.log.filter(
+    (x) =>
+      old.includes(x.params.address ?? "") && /timed out|refused|unreachable|failed/i.test(x.entry.message),
+  );
+  const evidence = [
+    ...cached
+      .filter((c) => c.addresses.some((a) => old.includes(a)))
+      .slice(0, 2)
+      .map((c) => c.ev),
+    latest.ev,
+    ...failingToOld.slice(0, 2).map((g) => g.near.ev),
+    ...logFailToOld.slice(0, 2).map((x) => x.ev),
+  ];
   const detail = { name: host, cached: old, current: [...current] };
   if (failingToOld.length === 0 && logFailToOld.length === 0) {
     out.push(finding("dns.stale-cache", "weak", evidence[0].kind, evidence, detail));
@@ -110,7 +174,16 @@ function staleCache(f: Facts, out: Finding[]): void {
   }
   // One finding per kind of artifact that shows its part, so agreeing artifacts add up.
   const kinds = new Set([...evidence.map((e) => e.kind)]);
-  for (const kind of kinds) out.push(finding("dns.stale-cache", kind === "capture" && failingToOld.length > 0 ? "decisive" : "strong", kind, evidence, detail));
+  for (const kind of kinds)
+    out.push(
+      finding(
+        "dns.stale-cache",
+        kind === "capture" && failingToOld.length > 0 ? "decisive" : "strong",
+        kind,
+        evidence,
+        detail,
+      ),
+    );
 }
 
 /**
@@ -118,18 +191,34 @@ function staleCache(f: Facts, out: Finding[]): void {
  * worked earlier, answered from the cache (no query in between), now drops the connects. Strong
  * enough to name, never decisive: a query to the name server now settles it.
  */
-function suspectedStale(f: Facts, host: string, latest: { addresses: string[]; ev: Evidence; time: number }, cached: { addresses: string[]; ev: Evidence }[], out: Finding[]): void {
+function suspectedStale(
+  f: Facts,
+  host: string,
+  latest: { addresses: string[]; ev: Evidence; time: number },
+  cached: { addresses: string[]; ev: Evidence }[],
+  out: Finding[],
+): void {
   const addrs = new Set(latest.addresses);
-  const fails = f.groups.filter((g) => g.near.outcome === "unanswered" && addrs.has(g.near.address) && g.start > latest.time);
-  const earlierOk = f.groups.find((g) => g.near.outcome === "ok" && addrs.has(g.near.address) && g.start < (fails[0]?.start ?? 0));
+  const fails = f.groups.filter(
+    (g) => g.near.outcome === "unanswered" && addrs.has(g.near.address) && g.start > latest.time,
+  );
+  const earlierOk = f.groups.find(
+    (g) => g.near.outcome === "ok" && addrs.has(g.near.address) && g.start < (fails[0]?.start ?? 0),
+  );
   if (fails.length === 0 || !earlierOk) return;
   const queriedSince = backendDnsAfter(f, earlierOk.start);
   if (queriedSince) return;
   const detail = { name: host, cached: [...addrs], current: [] };
-  const evidence = [latest.ev, earlierOk.near.ev, fails[fails.length - 1].near.ev, ...cached.slice(0, 2).map((c) => c.ev)];
+  const evidence = [
+    latest.ev,
+    earlierOk.near.ev,
+    fails[fails.length - 1].near.ev,
+    ...cached.slice(0, 2).map((c) => c.ev),
+  ];
   const kinds = new Set<Evidence["kind"]>(["capture", ...cached.map((c) => c.ev.kind)]);
   // The log saying the address came from the cache is as telling as the capture's silence after a success.
-  for (const kind of kinds) out.push(finding("dns.stale-cache", kind === "report" ? "weak" : "strong", kind, evidence, detail));
+  for (const kind of kinds)
+    out.push(finding("dns.stale-cache", kind === "report" ? "weak" : "strong", kind, evidence, detail));
 }
 
 function backendDnsAfter(f: Facts, t: number): boolean {

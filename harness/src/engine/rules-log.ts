@@ -19,7 +19,13 @@ interface Reading {
   rank: number;
 }
 
-const GENERIC: Partial<Record<EventName, true>> = { backsideFailed: true, backsideInvalid: true, backendFailedXmlfw: true, connectServerFailed: true, errorResponseSent: true };
+const GENERIC: Partial<Record<EventName, true>> = {
+  backsideFailed: true,
+  backsideInvalid: true,
+  backendFailedXmlfw: true,
+  connectServerFailed: true,
+  errorResponseSent: true,
+};
 
 /** What one line says on its own, or undefined for lines that are not an outcome. */
 function readLine(f: LogFact): Reading | undefined {
@@ -27,14 +33,17 @@ function readLine(f: LogFact): Reading | undefined {
   switch (f.event) {
     case "dnsResolveFailed": {
       const c = dnsCauseFromReason(p.reason ?? "");
-      return c ? { cause: c, strength: "decisive", rank: 9 } : { cause: "dns.nxdomain", strength: "weak", rank: 5 };
+      return c
+        ? { cause: c, strength: "decisive", rank: 9 }
+        : { cause: "dns.nxdomain", strength: "weak", rank: 5 };
     }
     case "dnsAnswer": {
       const rc = Number(p.rcode);
       if (rc === 3) return { cause: "dns.nxdomain", strength: "strong", rank: 5 };
       if (rc === 2) return { cause: "dns.servfail", strength: "strong", rank: 5 };
       if (rc === 5) return { cause: "dns.refused", strength: "strong", rank: 5 };
-      if (rc === 0 && /^\s*$/.test(p.answers ?? "x")) return { cause: "dns.no-address", strength: "strong", rank: 5 };
+      if (rc === 0 && /^\s*$/.test(p.answers ?? "x"))
+        return { cause: "dns.no-address", strength: "strong", rank: 5 };
       return undefined;
     }
     case "dnsQueryTimedOut":
@@ -86,7 +95,9 @@ function readLine(f: LogFact): Reading | undefined {
 const SUCCESS: Partial<Record<EventName, true>> = { bytesReceived: true, tlsHandshakeDone: true };
 
 function succeeded(tx: LogFact[]): boolean {
-  return tx.some((f) => SUCCESS[f.event] || (f.event === "responseSent" && /^[1-3]/.test(f.params.status ?? "")));
+  return tx.some(
+    (f) => SUCCESS[f.event] || (f.event === "responseSent" && /^[1-3]/.test(f.params.status ?? "")),
+  );
 }
 
 interface Tx {
@@ -117,7 +128,14 @@ function transactions(log: LogFact[]): Tx[] {
     const ok = succeeded(facts) && !generic.length && !(failure && failure.rank >= 6);
     // A DNS step that timed out but was followed by an answer is a recovered step, not a failure.
     if (failure && failure.rank < 6 && succeeded(facts)) failure = undefined;
-    return { tid: facts[0].entry.tid, facts, failure, generic, ok, start: Math.min(...facts.map((f) => f.time)) };
+    return {
+      tid: facts[0].entry.tid,
+      facts,
+      failure,
+      generic,
+      ok,
+      start: Math.min(...facts.map((f) => f.time)),
+    };
   });
 }
 
@@ -144,7 +162,16 @@ export function logRules(f: Facts): Finding[] {
   const oks = txs.filter((t) => t.ok);
   const out: Finding[] = [];
   if (failing.length === 0) {
-    if (oks.length > 0) out.push(finding("healthy", "strong", "log", oks.slice(0, 3).map((t) => t.facts[t.facts.length - 1].ev), { responses: oks.length }));
+    if (oks.length > 0)
+      out.push(
+        finding(
+          "healthy",
+          "strong",
+          "log",
+          oks.slice(0, 3).map((t) => t.facts[t.facts.length - 1].ev),
+          { responses: oks.length },
+        ),
+      );
     return out;
   }
   // Tally causes over failing transactions.
@@ -158,32 +185,65 @@ export function logRules(f: Facts): Finding[] {
       if (t.failure.rank > e.reading.rank) e.reading = t.failure;
     }
   }
-  const generic = failing.flatMap((t) => t.generic).slice(0, 2).map((x) => x.ev);
+  const generic = failing
+    .flatMap((t) => t.generic)
+    .slice(0, 2)
+    .map((x) => x.ev);
   for (const [cause, e] of tally) {
     const evidence = [...e.facts.slice(0, 4).map((x) => x.ev), ...generic];
     const strength: Strength = e.reading.strength;
     const fact = e.facts[0];
-    const conn = { address: fact.params.address, ...(Number(fact.params.port) > 0 ? { port: Number(fact.params.port) } : {}) };
+    const conn = {
+      address: fact.params.address,
+      ...(Number(fact.params.port) > 0 ? { port: Number(fact.params.port) } : {}),
+    };
     switch (cause) {
       case "tcp.silent-drop":
         // Connect timeouts in some transactions while others of the same burst got through: the
         // backend's listen queue, not a firewall (a firewall drops every SYN alike).
         if (oks.length > 0 && overlapping(failing, oks)) {
-          out.push(finding("backend.overloaded", "strong", "log", [...evidence, oks[0].facts[oks[0].facts.length - 1].ev], { ...conn, how: "log" }));
+          out.push(
+            finding(
+              "backend.overloaded",
+              "strong",
+              "log",
+              [...evidence, oks[0].facts[oks[0].facts.length - 1].ev],
+              { ...conn, how: "log" },
+            ),
+          );
         } else out.push(finding(cause, strength, "log", evidence, conn));
         break;
       case "backend.timeout":
-        if (oks.length > 0) out.push(finding("net.packet-loss", "weak", "log", [...evidence, oks[0].facts[oks[0].facts.length - 1].ev], { ...conn, succeeded: oks.length, failed: failing.length }));
+        if (oks.length > 0)
+          out.push(
+            finding(
+              "net.packet-loss",
+              "weak",
+              "log",
+              [...evidence, oks[0].facts[oks[0].facts.length - 1].ev],
+              { ...conn, succeeded: oks.length, failed: failing.length },
+            ),
+          );
         out.push(finding(cause, strength, "log", evidence, conn));
         break;
       case "tls.handshake-failure":
-        out.push(finding(cause, strength, "log", evidence, { ...conn, alert: fact.params.alert ?? fact.params.reason ?? fact.params.detail }));
+        out.push(
+          finding(cause, strength, "log", evidence, {
+            ...conn,
+            alert: fact.params.alert ?? fact.params.reason ?? fact.params.detail,
+          }),
+        );
         break;
       case "backend.overloaded":
         out.push(finding(cause, strength, "log", evidence, { ...conn, how: "log" }));
         break;
       case "dns.no-response":
-        out.push(finding(cause, strength, "log", evidence, { name: fact.params.host ?? fact.params.name, servers: fact.params.server ? [fact.params.server] : [] }));
+        out.push(
+          finding(cause, strength, "log", evidence, {
+            name: fact.params.host ?? fact.params.name,
+            servers: fact.params.server ? [fact.params.server] : [],
+          }),
+        );
         break;
       case "dns.stale-cache":
         out.push(finding(cause, strength, "log", evidence, { cached: [], current: [] }));
@@ -209,13 +269,23 @@ export function logRules(f: Facts): Finding[] {
 /** Log lines saying the gateway used a cached address for a host: `host -> addresses`. */
 export function logCacheHits(f: Facts): { host: string; addresses: string[]; fact: LogFact }[] {
   return f.log
-    .filter((x) => x.event === "dnsCacheHit" || (x.event === "dnsResolved" && /cache/i.test(x.params.source ?? "")))
-    .map((x) => ({ host: x.params.host ?? "", addresses: (x.params.addresses ?? "").split(/[\s,[\]]+/).filter((a) => isIP(a) !== 0), fact: x }));
+    .filter(
+      (x) => x.event === "dnsCacheHit" || (x.event === "dnsResolved" && /cache/i.test(x.params.source ?? "")),
+    )
+    .map((x) => ({
+      host: x.params.host ?? "",
+      addresses: (x.params.addresses ?? "").split(/[\s,[\]]+/).filter((a) => isIP(a) !== 0),
+      fact: x,
+    }));
 }
 
 /** Log lines with fresh answers from a name server: `host -> addresses`. */
 export function logServerAnswers(f: Facts): { host: string; addresses: string[]; fact: LogFact }[] {
   return f.log
     .filter((x) => x.event === "dnsResolved" && !/cache|static/i.test(x.params.source ?? ""))
-    .map((x) => ({ host: x.params.host ?? "", addresses: (x.params.addresses ?? "").split(/[\s,[\]]+/).filter(Boolean), fact: x }));
+    .map((x) => ({
+      host: x.params.host ?? "",
+      addresses: (x.params.addresses ?? "").split(/[\s,[\]]+/).filter(Boolean),
+      fact: x,
+    }));
 }

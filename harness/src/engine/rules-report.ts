@@ -21,21 +21,33 @@ function routeRules(f: Facts, out: Finding[]): void {
   for (const addr of targets) {
     if (!isIP(addr)) continue;
     const route = lookupRoute(r.routes, addr);
-    const ev = (statement: string): Evidence => ({ source, kind: "report", part: "RoutingStatus", statement });
+    const ev = (statement: string): Evidence => ({
+      source,
+      kind: "report",
+      part: "RoutingStatus",
+      statement,
+    });
     if (!route) {
-      out.push(finding("net.host-unreachable", "strong", "report", [ev(`no route matches ${addr}`)], { address: addr }));
+      out.push(
+        finding("net.host-unreachable", "strong", "report", [ev(`no route matches ${addr}`)], {
+          address: addr,
+        }),
+      );
       continue;
     }
     const iface = r.interfaces.find((i) => i.name === route.interface);
     const onIface = (a: string) => !!iface && iface.addresses.some((x) => x.includes("/") && inPrefix(a, x));
     let why: string | undefined;
     if (iface && /down/i.test(iface.operStatus)) why = `interface ${iface.name} is ${iface.operStatus}`;
-    else if (!route.gateway && iface && !onIface(addr)) why = `${addr} is sent on-link out of ${iface.name}, whose subnets (${iface.addresses.join(", ")}) do not hold it`;
-    else if (route.gateway && iface && !onIface(route.gateway)) why = `next hop ${route.gateway} is not on ${iface.name}'s subnets`;
+    else if (!route.gateway && iface && !onIface(addr))
+      why = `${addr} is sent on-link out of ${iface.name}, whose subnets (${iface.addresses.join(", ")}) do not hold it`;
+    else if (route.gateway && iface && !onIface(route.gateway))
+      why = `next hop ${route.gateway} is not on ${iface.name}'s subnets`;
     else {
       // The route is plausible on its own; it is wrong when the backend's address sits on another interface's subnet.
       const home = connectedInterface(r.interfaces, addr);
-      if (home && iface && home.name !== iface.name) why = `${addr} is on ${home.name}'s subnet but the route sends it out of ${iface.name}`;
+      if (home && iface && home.name !== iface.name)
+        why = `${addr} is on ${home.name}'s subnet but the route sends it out of ${iface.name}`;
     }
     if (!why) continue;
     const statement = `route ${route.destination}${route.gateway ? ` via ${route.gateway}` : ""} dev ${route.interface ?? "?"} carries ${addr}: ${why}`;
@@ -44,11 +56,21 @@ function routeRules(f: Facts, out: Finding[]): void {
     const ifAddrs = new Set((iface?.addresses ?? []).map((a) => a.split("/")[0]));
     for (const c of f.captures) {
       const syn = c.conns.find((x) => x.address === addr && ifAddrs.has(x.client));
-      if (syn) evidence.push({ ...syn.ev, statement: `the SYN to ${addr} leaves from ${syn.client} (${route.interface}): ${syn.ev.statement}` });
+      if (syn)
+        evidence.push({
+          ...syn.ev,
+          statement: `the SYN to ${addr} leaves from ${syn.client} (${route.interface}): ${syn.ev.statement}`,
+        });
       const arp = c.arp.find((a) => a.target === addr && ifAddrs.has(a.sender));
       if (arp) evidence.push(arp.ev);
     }
-    out.push(finding("net.wrong-route", evidence.length > 1 ? "decisive" : "strong", "report", evidence, { address: addr, iface: route.interface, why }));
+    out.push(
+      finding("net.wrong-route", evidence.length > 1 ? "decisive" : "strong", "report", evidence, {
+        address: addr,
+        iface: route.interface,
+        why,
+      }),
+    );
   }
 }
 
@@ -56,14 +78,32 @@ function tcpTableRules(f: Facts, out: Finding[]): void {
   const r = f.report!.report;
   const targets = new Set([...f.backend.addresses, ...f.groups.map((g) => g.near.address)]);
   const port = f.backend.port;
-  const synSent = r.tcpTable.filter((t) => /syn_sent|syn-sent/i.test(t.state) && (targets.size === 0 || targets.has(t.remoteIP)) && (port === undefined || t.remotePort === port));
+  const synSent = r.tcpTable.filter(
+    (t) =>
+      /syn_sent|syn-sent/i.test(t.state) &&
+      (targets.size === 0 || targets.has(t.remoteIP)) &&
+      (port === undefined || t.remotePort === port),
+  );
   if (synSent.length > 0) {
     const t = synSent[0];
     out.push(
-      finding("tcp.silent-drop", "weak", "report", [{ source: f.report!.source, kind: "report", part: "TCPTable", statement: `${synSent.length} connection(s) to ${t.remoteIP}:${t.remotePort} in SYN_SENT` }], {
-        address: t.remoteIP,
-        port: t.remotePort,
-      }),
+      finding(
+        "tcp.silent-drop",
+        "weak",
+        "report",
+        [
+          {
+            source: f.report!.source,
+            kind: "report",
+            part: "TCPTable",
+            statement: `${synSent.length} connection(s) to ${t.remoteIP}:${t.remotePort} in SYN_SENT`,
+          },
+        ],
+        {
+          address: t.remoteIP,
+          port: t.remotePort,
+        },
+      ),
     );
   }
 }
@@ -76,15 +116,33 @@ function cacheAndObjects(f: Facts, out: Finding[]): void {
     if (!c.negative || !host || normName(c.host) !== normName(host)) continue;
     const cause = dnsCauseFromReason(c.negative);
     if (!cause) continue;
-    const ev: Evidence = { source, kind: "report", part: "DNSCacheHostStatus4", statement: `negative DNS cache entry for ${c.host}: ${c.negative}` };
+    const ev: Evidence = {
+      source,
+      kind: "report",
+      part: "DNSCacheHostStatus4",
+      statement: `negative DNS cache entry for ${c.host}: ${c.negative}`,
+    };
     out.push(finding(cause as "dns.nxdomain", "strong", "report", [ev], { name: c.host }));
   }
   for (const o of r.objectStatus) {
     if (!o.errorCode || /^(0|none|ok)$/i.test(o.errorCode)) continue;
-    const cause: Cause | undefined = /resolve|dns/i.test(o.errorCode) ? dnsCauseFromReason(o.errorCode) : connectCauseFromErrno(o.errorCode);
+    const cause: Cause | undefined = /resolve|dns/i.test(o.errorCode)
+      ? dnsCauseFromReason(o.errorCode)
+      : connectCauseFromErrno(o.errorCode);
     if (!cause) continue;
-    const ev: Evidence = { source, kind: "report", part: "ObjectStatus", statement: `${o.className} ${o.name}: last error "${o.errorCode}"` };
-    out.push({ cause, strength: "weak", kind: "report", evidence: [ev], detail: { servers: [], cached: [], current: [], how: "log" } } as unknown as Finding);
+    const ev: Evidence = {
+      source,
+      kind: "report",
+      part: "ObjectStatus",
+      statement: `${o.className} ${o.name}: last error "${o.errorCode}"`,
+    };
+    out.push({
+      cause,
+      strength: "weak",
+      kind: "report",
+      evidence: [ev],
+      detail: { servers: [], cached: [], current: [], how: "log" },
+    } as unknown as Finding);
   }
 }
 

@@ -47,13 +47,21 @@ export function rank(findings: Finding[]): Ranked[] {
     const best = new Map<EvidenceKind, number>();
     for (const f of fs) best.set(f.kind, Math.max(best.get(f.kind) ?? 0, STRENGTH_SCORE[f.strength]));
     const score = [...best.values()].reduce((a, b) => a + b, 0);
-    out.push({ cause, score, decisive: fs.some((f) => f.strength === "decisive"), kinds: [...best.keys()], findings: fs });
+    out.push({
+      cause,
+      score,
+      decisive: fs.some((f) => f.strength === "decisive"),
+      kinds: [...best.keys()],
+      findings: fs,
+    });
   }
   const prec = (c: Cause) => {
     const i = PRECEDENCE.indexOf(c);
     return i < 0 ? CAUSES.length : i;
   };
-  return out.sort((a, b) => b.score - a.score || Number(b.decisive) - Number(a.decisive) || prec(a.cause) - prec(b.cause));
+  return out.sort(
+    (a, b) => b.score - a.score || Number(b.decisive) - Number(a.decisive) || prec(a.cause) - prec(b.cause),
+  );
 }
 
 /** high: a decisive finding and a clear lead; medium: a strong case; low: hints only or a near tie. */

@@ -21,7 +21,10 @@ Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing o
 
 function value(argv: string[], i: number, flag: string): string {
   const v = argv[i + 1];
-  if (v === undefined || v === "" || (v.startsWith("--") && v.length > 2)) throw new BacksideError("USAGE", `diagnose: ${flag} needs a value`, { hint: "run `backside diagnose --help`" });
+  if (v === undefined || v === "" || (v.startsWith("--") && v.length > 2))
+    throw new BacksideError("USAGE", `diagnose: ${flag} needs a value`, {
+      hint: "run `backside diagnose --help`",
+    });
   return v;
 }
 
@@ -30,7 +33,10 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
   let format: "text" | "json" = "text";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith("--") && a.includes("=")
+        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+        : [a, undefined];
     const take = () => {
       if (inline !== undefined) {
         if (inline === "") throw new BacksideError("USAGE", `diagnose: ${flag} needs a value`);
@@ -56,22 +62,28 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
         break;
       case "--target": {
         const t = parseHostPort(take());
-        if (!t || (t.port !== undefined && !(t.port >= 1 && t.port <= 65535))) throw new BacksideError("USAGE", "diagnose: --target must be HOST or HOST:PORT with PORT 1-65535");
+        if (!t || (t.port !== undefined && !(t.port >= 1 && t.port <= 65535)))
+          throw new BacksideError("USAGE", "diagnose: --target must be HOST or HOST:PORT with PORT 1-65535");
         input.target = t;
         break;
       }
       case "--format": {
         const f = take();
-        if (f !== "text" && f !== "json") throw new BacksideError("USAGE", `diagnose: --format must be text or json, not '${f}'`);
+        if (f !== "text" && f !== "json")
+          throw new BacksideError("USAGE", `diagnose: --format must be text or json, not '${f}'`);
         format = f;
         break;
       }
       default:
-        throw new BacksideError("USAGE", `diagnose: unknown option '${a}'`, { hint: "run `backside diagnose --help`" });
+        throw new BacksideError("USAGE", `diagnose: unknown option '${a}'`, {
+          hint: "run `backside diagnose --help`",
+        });
     }
   }
   if (!input.pcaps!.length && !input.logs!.length && !input.errorReport) {
-    throw new BacksideError("USAGE", "diagnose: give at least one of --pcap, --log, --error-report", { hint: "run `backside diagnose --help`" });
+    throw new BacksideError("USAGE", "diagnose: give at least one of --pcap, --log, --error-report", {
+      hint: "run `backside diagnose --help`",
+    });
   }
   return { input, format };
 }
