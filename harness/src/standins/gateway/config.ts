@@ -88,6 +88,14 @@ export const GatewayConfigSchema = z.strictObject({
       tcpdump: z.string().default("tcpdump"),
       maxDuration: seconds.default(600),
       maxKB: z.number().int().min(10).max(500_000).default(100_000),
+      /** A capture started with the gateway (the appliance's failure-notification background capture); bounded by maxDuration and its maxKB. */
+      background: z
+        .strictObject({
+          interface: z.string().default("any"),
+          filter: z.string().max(1000).default("not port 5554"),
+          maxKB: z.number().int().min(10).max(500_000).default(20_000),
+        })
+        .optional(),
     })
     .prefault({}),
   firmware: z.string().default("IDG.10.6.0.0"),

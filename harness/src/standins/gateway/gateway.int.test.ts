@@ -29,7 +29,7 @@ async function curl(args: string[]): Promise<string> {
 
 const mgmt = (path: string) => `http://127.0.0.1:5554${path}`;
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await f().catch(() => undefined);
@@ -84,8 +84,33 @@ describe("gateway container", () => {
     expect(report.log.entries.map((e) => e.message)).toContain("Connection refused by 127.0.0.1:9 (ECONNREFUSED)");
   });
 
+  it("starts a background capture with the gateway when configured, and the report carries it", async () => {
+    const c = await docker.createContainer({
+      Image: imageRef("gateway"),
+      Env: [`BACKSIDE_CONFIG=${JSON.stringify({ ...config, capture: { background: { interface: "lo" } } })}`],
+      Labels: { "backside.project": "backside", "backside.run": run, "backside.node": "gateway-bg" },
+      HostConfig: { NetworkMode: "none", CapAdd: ["NET_ADMIN", "NET_RAW"] },
+    });
+    try {
+      await c.start();
+      const exec = async (args: string[]) => (await dockerExec(c, ["curl", "-sS", "--max-time", "10", ...args], { timeoutMs: 15_000 })).stdout;
+      const status = await until("background capture running", async () => {
+        const s = JSON.parse(await exec([mgmt("/mgmt/capture")]));
+        return s.running && s.bytes >= 24 ? s : undefined;
+      });
+      expect(status).toMatchObject({ interface: "lo", filter: "not port 5554" });
+      expect(await exec(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:8080/"])).toBe("500");
+      await until("SYN captured", async () => (JSON.parse(await exec([mgmt("/mgmt/capture")])).bytes > 24 + 2 * 40 ? true : undefined));
+      await exec(["-X", "POST", mgmt("/mgmt/error-report")]);
+      const report = parseErrorReport(await exec([mgmt("/mgmt/error-report")]));
+      expect(report.pcap!.length).toBeGreaterThan(24 + 2 * 40);
+    } finally {
+      await c.remove({ force: true }).catch(() => {});
+    }
+  });
+
   it("refuses a second capture while one runs and bounds it by its duration", async () => {
-    await curl(["-X", "POST", "-d", JSON.stringify({ interface: "lo", durationSeconds: 1, maxKB: 10 }), mgmt("/mgmt/capture")]);
+    await curl(["-X", "POST", "-d", JSON.stringify({ interface: "lo", durationSeconds: 6, maxKB: 10 }), mgmt("/mgmt/capture")]);
     const second = await dockerExec(gw, ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "{}", mgmt("/mgmt/capture")]);
     expect(second.stdout).toBe("409");
     const done = await until("capture stopped by its duration", async () => {

@@ -196,11 +196,19 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
       await gw.stop();
     },
   };
+  const bg = cfg.capture.background;
+  if (bg) {
+    // Best effort, like the appliance: a capture that cannot start must not stop the service.
+    await capture.start({ interface: bg.interface, filter: bg.filter, durationSeconds: cfg.capture.maxDuration, maxKB: bg.maxKB }).catch((e: unknown) => {
+      process.stderr.write(`gateway: background capture not started: ${(e as Error).message}\n`);
+    });
+  }
   if (cfg.mgmt.enabled) {
     try {
       mgmt = await startMgmtApi(gw, cfg.mgmt.address, cfg.mgmt.port);
       Object.assign(gw, { mgmtPort: mgmt.port, mgmtUrl: `http://${cfg.mgmt.address === "0.0.0.0" ? "127.0.0.1" : cfg.mgmt.address}:${mgmt.port}` });
     } catch (e) {
+      await capture.stop("gateway failed to start").catch(() => undefined);
       await service.stop();
       throw new BacksideError("RUNTIME", `management API cannot listen on ${cfg.mgmt.address}:${cfg.mgmt.port}: ${(e as Error).message}`, { cause: e });
     }
