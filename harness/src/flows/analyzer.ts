@@ -7,6 +7,7 @@ import { isMulticastOrBroadcast } from "../decode/address.js";
 import { decodeIcmpQuote, icmpKind } from "../decode/icmp.js";
 import { CK_BAD, decodePacket, IPPROTO, newDecodedPacket, type DecodedPacket } from "../decode/packet.js";
 import { parseTcpOptions } from "../decode/tcp-options.js";
+import { looksLikeTlsRecord } from "../decode/tls.js";
 import type { RawPacket } from "../pcap/types.js";
 import { ArpTracker } from "./arp-tracker.js";
 import { DatagramSession } from "./datagram-session.js";
@@ -48,6 +49,8 @@ interface TcpEntry {
   mss: number | null;
   ws: number | null;
   firstN: number;
+  /** Sides (1 orig, 2 resp) whose first payload has been seen, for TLS detection. */
+  payloadSeen: number;
 }
 
 interface DgEntry {
@@ -137,7 +140,7 @@ export class FlowAnalyzer {
     }
     if (!e) {
       const s = new TcpSession(d.src, d.sport, d.dst, d.dport, ref.ts, this.opts.maxSegmentsPerConn);
-      e = { s, uid: `T${++this.tcpCount}`, capture: ref.capture, tls: null, mss: null, ws: null, firstN: ref.n };
+      e = { s, uid: `T${++this.tcpCount}`, capture: ref.capture, tls: null, mss: null, ws: null, firstN: ref.n, payloadSeen: 0 };
       // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
       if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && LIKELY_TCP_SERVER_PORTS.has(d.sport)) {
         if (!LIKELY_TCP_SERVER_PORTS.has(d.dport)) s.flip();
@@ -159,10 +162,15 @@ export class FlowAnalyzer {
       e.ws = o.windowScale;
     }
     if (d.payloadCap > 0 && !(flags & TcpFlags.RST)) {
-      if (!e.tls) e.tls = new TlsState(e.uid);
-      const msg = e.tls.segment(fromOrig ? "orig" : "resp", d.data, d.payloadOff, d.payloadCap, ref);
-      if (msg) this.problem({ kind: "malformed-tls", capture: ref.capture, offset: null, packet: ref.n, message: `${e.uid}: ${msg}` });
-      if (!e.tls.active && (DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 14) {
+      // TLS state only for connections whose first payload on some side looks like a TLS record.
+      const bit = fromOrig ? 1 : 2;
+      if (!e.tls && !(e.payloadSeen & bit) && looksLikeTlsRecord(d.data, d.payloadOff, d.payloadCap)) e.tls = new TlsState(e.uid);
+      if (e.tls) {
+        const msg = e.tls.segment(fromOrig ? "orig" : "resp", d.data, d.payloadOff, d.payloadCap, ref);
+        if (msg) this.problem({ kind: "malformed-tls", capture: ref.capture, offset: null, packet: ref.n, message: `${e.uid}: ${msg}` });
+      }
+      e.payloadSeen |= bit;
+      if (!e.tls?.active && (DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 14) {
         // DNS over TCP: a 2-byte length prefix (RFC 1035 section 4.2.2); only whole messages in one segment.
         const mlen = (d.data[d.payloadOff] << 8) | d.data[d.payloadOff + 1];
         if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", s.origH, s.origP, s.respH, s.respP, d.data, d.payloadOff + 2, mlen, ref, this.report);
