@@ -115,3 +115,30 @@ describe("parseErrorReport", () => {
     expect(() => parseErrorReport(new Uint8Array([0x1f, 0x8b, 1, 2, 3]))).toThrowError(expect.objectContaining({ code: "BAD_ARTIFACT" }));
   });
 });
+
+describe("parsers on damaged input", () => {
+  // A small deterministic generator so a failure reproduces (mulberry32).
+  function rng(seed: number) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it("never throw anything but BAD_ARTIFACT on a report with random bytes flipped or cut", () => {
+    const good = Buffer.from(buildErrorReport(sample()));
+    const rand = rng(42);
+    for (let i = 0; i < 200; i++) {
+      const b = Buffer.from(good.subarray(0, Math.floor(rand() * good.length)));
+      for (let k = 0; k < 20; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      try {
+        const r = parseErrorReport(b);
+        expect(Array.isArray(r.problems)).toBe(true);
+      } catch (e) {
+        expect((e as { code?: string }).code).toBe("BAD_ARTIFACT");
+      }
+    }
+  });
+});
