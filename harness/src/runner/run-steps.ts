@@ -68,6 +68,12 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
       timeoutMs: 30_000,
       intervalMs: 100,
     });
+  } else if (step.lookup) {
+    // The node's own resolver is the dns node (HostConfig.Dns), so the query crosses the
+    // captured links like the gateway's own queries do.
+    const r = await topo.node(step.lookup.node).exec(["getent", "ahostsv4", step.lookup.name], { timeoutMs: 15_000 });
+    const addrs = [...new Set(r.stdout.split("\n").map((l) => l.split(/\s+/)[0]).filter(Boolean))];
+    ctx.log(`lookup ${step.lookup.name} on ${step.lookup.node}: ${addrs.join(", ") || `no answer (exit ${r.exitCode})`}`);
   } else if (step.set) {
     const set = step.set;
     if (set.backend) {

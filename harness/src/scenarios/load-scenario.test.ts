@@ -53,7 +53,7 @@ describe("scenario loader", () => {
 
   it("requires exactly one action per step", () => {
     const e = errorOf(() => parseScenario(minimal + "steps:\n  - { request: {}, wait: { seconds: 1 } }\n", "scenarios/a.yaml"));
-    expect(e.message).toBe("scenarios/a.yaml: steps[0] must have exactly one of request, set, wait, topology, restart");
+    expect(e.message).toBe("scenarios/a.yaml: steps[0] must have exactly one of request, set, wait, topology, restart, lookup");
   });
 
   it("reports YAML syntax errors with the line", () => {

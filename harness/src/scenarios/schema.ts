@@ -164,8 +164,10 @@ export const stepSchema = z
     wait: z.strictObject({ seconds: seconds(120) }).optional(),
     topology: topologyChangeSchema.optional(),
     restart: z.enum(["backend", "dns"]).optional(),
+    /** Ask the name server from a node, as an operator's nslookup would (what it answers now). */
+    lookup: z.strictObject({ node: z.enum(["gateway"]).default("gateway"), name: hostname }).optional(),
   })
-  .refine((s) => Object.keys(s).length === 1, "must have exactly one of request, set, wait, topology, restart");
+  .refine((s) => Object.keys(s).length === 1, "must have exactly one of request, set, wait, topology, restart, lookup");
 
 export const capturePointSchema = z.strictObject({ node, segment });
 
