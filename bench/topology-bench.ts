@@ -23,7 +23,11 @@ async function main(): Promise<void> {
   const up: number[] = [];
   const down: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = new Topology({ name: "bench", registry, defaultImage: base ? "backside/base:latest" : undefined });
+    const t = new Topology({
+      name: "bench",
+      registry,
+      defaultImage: base ? "backside/base:latest" : undefined,
+    });
     const t0 = performance.now();
     const started = await t.start();
     const t1 = performance.now();
@@ -31,9 +35,13 @@ async function main(): Promise<void> {
     const t2 = performance.now();
     up.push(t1 - t0);
     down.push(t2 - t1);
-    process.stdout.write(`run ${i + 1}: slot ${started.slot} up ${(t1 - t0).toFixed(0)} ms (${JSON.stringify(started.timings)}), down ${(t2 - t1).toFixed(0)} ms\n`);
+    process.stdout.write(
+      `run ${i + 1}: slot ${started.slot} up ${(t1 - t0).toFixed(0)} ms (${JSON.stringify(started.timings)}), down ${(t2 - t1).toFixed(0)} ms\n`,
+    );
   }
-  process.stdout.write(`median of ${runs} (${base ? "base image" : "role images"}): bring-up ${median(up).toFixed(0)} ms, teardown ${median(down).toFixed(0)} ms\n`);
+  process.stdout.write(
+    `median of ${runs} (${base ? "base image" : "role images"}): bring-up ${median(up).toFixed(0)} ms, teardown ${median(down).toFixed(0)} ms\n`,
+  );
   registry.uninstallSignalHandlers();
 }
 

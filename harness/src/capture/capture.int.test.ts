@@ -26,7 +26,9 @@ describe("capture (real tcpdump in a node)", () => {
   it("maxBytes cuts the pcap at that size; the cut file is still a pcap", async () => {
     const gw = t.node("gateway");
     const cap = await startCapture(gw, { segment: "mid", filter: "icmp", maxBytes: 1500, name: "bytes" });
-    await gw.exec(["ping", "-c", "30", "-i", "0.05", "-W", "1", t.node("firewall").address("mid")], { timeoutMs: 15_000 });
+    await gw.exec(["ping", "-c", "30", "-i", "0.05", "-W", "1", t.node("firewall").address("mid")], {
+      timeoutMs: 15_000,
+    });
     const r = await cap.stop();
     expect(r.bytes).toBe(1500);
     expect(isPcap(readFileSync(r.file))).toBe(true);
@@ -35,11 +37,14 @@ describe("capture (real tcpdump in a node)", () => {
   it("maxSeconds ends tcpdump by itself; stop() afterwards still returns the file and count", async () => {
     const fw = t.node("firewall");
     const cap = await startCapture(fw, { segment: "back", maxSeconds: 1, name: "seconds" });
-    await pollUntil(async () => (await fw.exec(["test", "-e", "/tmp/captures/seconds.done"])).exitCode === 0, {
-      what: "tcpdump to end after 1 s",
-      timeoutMs: 10_000,
-      intervalMs: 100,
-    });
+    await pollUntil(
+      async () => (await fw.exec(["test", "-e", "/tmp/captures/seconds.done"])).exitCode === 0,
+      {
+        what: "tcpdump to end after 1 s",
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      },
+    );
     const r = await cap.stop();
     expect(r.bytes).toBe(24); // header only: nothing was sent on back
     expect(r.packets).toBe(0);
@@ -51,7 +56,9 @@ describe("capture (real tcpdump in a node)", () => {
     let file = "";
     try {
       const fw = t2.node("firewall");
-      const caps = await Promise.all((["mid", "back", "dnsnet"] as const).map((segment) => startCapture(fw, { segment })));
+      const caps = await Promise.all(
+        (["mid", "back", "dnsnet"] as const).map((segment) => startCapture(fw, { segment })),
+      );
       expect(new Set(caps.map((c) => c.iface)).size).toBe(3);
       file = caps[0].file;
     } finally {
@@ -63,7 +70,9 @@ describe("capture (real tcpdump in a node)", () => {
 
   it("a capture that cannot start fails fast with RUNTIME", async () => {
     const t0 = Date.now();
-    await expect(startCapture(t.node("backend"), { iface: "nosuch0" })).rejects.toMatchObject({ code: "RUNTIME" });
+    await expect(startCapture(t.node("backend"), { iface: "nosuch0" })).rejects.toMatchObject({
+      code: "RUNTIME",
+    });
     expect(Date.now() - t0).toBeLessThan(9_000);
   });
 });

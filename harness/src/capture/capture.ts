@@ -48,7 +48,15 @@ function shellQuote(s: string): string {
 }
 
 /** The shell script that runs tcpdump in the background; exported for unit tests. */
-export function captureScript(o: { name: string; iface: string; filter?: string; maxBytes?: number; maxSeconds?: number; maxPackets?: number; snaplen?: number }): string {
+export function captureScript(o: {
+  name: string;
+  iface: string;
+  filter?: string;
+  maxBytes?: number;
+  maxSeconds?: number;
+  maxPackets?: number;
+  snaplen?: number;
+}): string {
   const base = `${CAPTURE_DIR}/${o.name}`;
   // -n: never resolve names (that would put DNS traffic in the topology); -Z root: Debian's
   // tcpdump drops to user tcpdump before opening the file, which could not write here.
@@ -59,7 +67,9 @@ export function captureScript(o: { name: string; iface: string; filter?: string;
   args.push("-w", out);
   if (o.filter) args.push(o.filter);
   // `timeout` passes SIGINT on to tcpdump, so stop() works the same with or without it.
-  const cmd = [...(o.maxSeconds ? ["timeout", "-s", "INT", String(o.maxSeconds)] : []), ...args].map(shellQuote).join(" ");
+  const cmd = [...(o.maxSeconds ? ["timeout", "-s", "INT", String(o.maxSeconds)] : []), ...args]
+    .map(shellQuote)
+    .join(" ");
   const lines = [`mkdir -p ${CAPTURE_DIR}`, `rm -f ${base}.pcap ${base}.fifo ${base}.err ${base}.done`];
   if (o.maxBytes) {
     // head cuts the stream at maxBytes; tcpdump then dies of SIGPIPE, which is fine.
@@ -102,7 +112,9 @@ export class StartedCapture {
     this.untrack();
     const base = `${CAPTURE_DIR}/${this.name}`;
     // The pid may already be gone (limits reached): kill then fails, which is fine.
-    await this.node.exec(["/bin/sh", "-c", `kill -INT $(cat ${base}.pid) 2>/dev/null; true`], { timeoutMs: 10_000 });
+    await this.node.exec(["/bin/sh", "-c", `kill -INT $(cat ${base}.pid) 2>/dev/null; true`], {
+      timeoutMs: 10_000,
+    });
     await pollUntil(
       async () => (await this.node.exec(["test", "-e", `${base}.done`], { timeoutMs: 5_000 })).exitCode === 0,
       { what: `tcpdump ${this.name} on ${this.node.name} to exit`, timeoutMs: 10_000, intervalMs: 50 },
@@ -120,36 +132,60 @@ export class StartedCapture {
 }
 
 export async function startCapture(node: StartedNode, opts: CaptureOptions): Promise<StartedCapture> {
-  if (!opts.iface && !opts.segment) throw new BacksideError("USAGE", "startCapture needs `iface` or `segment`");
+  if (!opts.iface && !opts.segment)
+    throw new BacksideError("USAGE", "startCapture needs `iface` or `segment`");
   const iface = opts.iface ?? (await node.interfaceOn(opts.segment!));
   const name = opts.name ?? `${node.name}-${opts.segment ?? iface}`;
-  if (!NAME.test(name)) throw new BacksideError("USAGE", `capture name '${name}' must be 1-64 of [A-Za-z0-9._-]`);
-  for (const [k, v] of Object.entries({ maxBytes: opts.maxBytes, maxSeconds: opts.maxSeconds, maxPackets: opts.maxPackets, snaplen: opts.snaplen })) {
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new BacksideError("USAGE", `capture option ${k} must be a positive integer`);
+  if (!NAME.test(name))
+    throw new BacksideError("USAGE", `capture name '${name}' must be 1-64 of [A-Za-z0-9._-]`);
+  for (const [k, v] of Object.entries({
+    maxBytes: opts.maxBytes,
+    maxSeconds: opts.maxSeconds,
+    maxPackets: opts.maxPackets,
+    snaplen: opts.snaplen,
+  })) {
+    if (v !== undefined && (!Number.isInteger(v) || v <= 0))
+      throw new BacksideError("USAGE", `capture option ${k} must be a positive integer`);
   }
   const outDir = opts.outDir ?? join(tmpdir(), "backside-captures", node.context.runId);
   await mkdir(outDir, { recursive: true });
   const script = captureScript({ ...opts, name, iface });
   const base = `${CAPTURE_DIR}/${name}`;
   // Detached exec: the script outlives this call; its state lives in files beside the pcap.
-  const exec = await node.container.exec({ Cmd: ["/bin/sh", "-c", script], AttachStdout: false, AttachStderr: false, Tty: false });
+  const exec = await node.container.exec({
+    Cmd: ["/bin/sh", "-c", script],
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+  });
   await exec.start({ Detach: true });
   const capture = new StartedCapture(node, name, iface, join(outDir, `${name}.pcap`));
   try {
     await pollUntil(
       async () => {
-        const r = await node.exec(["/bin/sh", "-c", `cat ${base}.err 2>/dev/null; test -e ${base}.done && echo __DONE__`], { timeoutMs: 5_000 });
+        const r = await node.exec(
+          ["/bin/sh", "-c", `cat ${base}.err 2>/dev/null; test -e ${base}.done && echo __DONE__`],
+          { timeoutMs: 5_000 },
+        );
         if (r.stdout.includes("listening on")) return true;
         if (r.stdout.includes("__DONE__")) {
           const why = r.stdout.replace("__DONE__", "").trim();
-          throw new PollAbort(new BacksideError("RUNTIME", `tcpdump on ${node.name}/${iface} exited: ${why}`));
+          throw new PollAbort(
+            new BacksideError("RUNTIME", `tcpdump on ${node.name}/${iface} exited: ${why}`),
+          );
         }
         return false;
       },
-      { what: `tcpdump on ${node.name}/${iface} listening`, timeoutMs: opts.startTimeoutMs ?? 10_000, intervalMs: 50 },
+      {
+        what: `tcpdump on ${node.name}/${iface} listening`,
+        timeoutMs: opts.startTimeoutMs ?? 10_000,
+        intervalMs: 50,
+      },
     );
   } catch (e) {
-    await node.exec(["/bin/sh", "-c", `kill -INT $(cat ${base}.pid) 2>/dev/null; true`], { timeoutMs: 5_000 }).catch(() => undefined);
+    await node
+      .exec(["/bin/sh", "-c", `kill -INT $(cat ${base}.pid) 2>/dev/null; true`], { timeoutMs: 5_000 })
+      .catch(() => undefined);
     throw e;
   }
   capture.setUntrack(node.context.track(capture));

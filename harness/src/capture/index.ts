@@ -1,1 +1,8 @@
-export { startCapture, StartedCapture, captureScript, CAPTURE_DIR, type CaptureOptions, type CaptureResult } from "./capture.js";
+export {
+  startCapture,
+  StartedCapture,
+  captureScript,
+  CAPTURE_DIR,
+  type CaptureOptions,
+  type CaptureResult,
+} from "./capture.js";

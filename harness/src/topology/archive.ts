@@ -17,7 +17,11 @@ export async function copyFileOut(container: Docker.Container, path: string): Pr
     stream = await container.getArchive({ path });
   } catch (e) {
     const status = (e as { statusCode?: number }).statusCode;
-    throw new BacksideError(status === 404 ? "NOT_FOUND" : "RUNTIME", `cannot copy ${path} out of the container`, { cause: e });
+    throw new BacksideError(
+      status === 404 ? "NOT_FOUND" : "RUNTIME",
+      `cannot copy ${path} out of the container`,
+      { cause: e },
+    );
   }
   const extract = tar.extract();
   let found: Buffer | undefined;
@@ -38,7 +42,8 @@ export async function copyFileOut(container: Docker.Container, path: string): Pr
   });
   stream.pipe(extract);
   await done;
-  if (found === undefined) throw new BacksideError("NOT_FOUND", `${path} in the container is not a regular file`);
+  if (found === undefined)
+    throw new BacksideError("NOT_FOUND", `${path} in the container is not a regular file`);
   return found;
 }
 

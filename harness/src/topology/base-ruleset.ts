@@ -9,7 +9,9 @@ export const BASE_TABLE = "backside_base";
  * is final, so faults need not edit this one.
  */
 export function renderBaseRuleset(plan: TopologyPlan): string {
-  const routed = (Object.keys(plan.segments) as SegmentName[]).filter((s) => plan.nodes.firewall.segments.includes(s));
+  const routed = (Object.keys(plan.segments) as SegmentName[]).filter((s) =>
+    plan.nodes.firewall.segments.includes(s),
+  );
   const subnets = routed.map((s) => plan.segments[s].subnet).join(", ");
   const bridges = routed.map((s) => plan.segments[s].bridgeAddress).join(", ");
   // `destroy` needs nft 1.0.8+; bookworm has 1.0.6, so add-then-delete makes re-applying idempotent.

@@ -34,7 +34,10 @@ async function inspectImages(docker: Docker, images: string[]): Promise<Map<stri
   try {
     await docker.ping();
   } catch (e) {
-    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", { cause: e, hint: "start dockerd and check `docker info`" });
+    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", {
+      cause: e,
+      hint: "start dockerd and check `docker info`",
+    });
   }
   const out = new Map<string, ImageInfo>();
   for (const image of new Set(images)) {
@@ -43,17 +46,32 @@ async function inspectImages(docker: Docker, images: string[]): Promise<Map<stri
       const ep = info.Config.Entrypoint as string[] | string | null;
       out.set(image, { entrypoint: typeof ep === "string" ? [ep] : ep, cmd: info.Config.Cmd ?? null });
     } catch (e) {
-      throw new BacksideError("ENVIRONMENT", `image ${image} is not present`, { cause: e, hint: "build the images: `backside images`" });
+      throw new BacksideError("ENVIRONMENT", `image ${image} is not present`, {
+        cause: e,
+        hint: "build the images: `backside images`",
+      });
     }
   }
   return out;
 }
 
 /** Builds the create call for one node: first network at create time, fixed address. */
-function containerSpec(input: BringUpInput, tp: TopologyPlan, plan: NodePlan, opts: NodeOptions, image: string, info: ImageInfo, firstNet: string): Docker.ContainerCreateOptions {
+function containerSpec(
+  input: BringUpInput,
+  tp: TopologyPlan,
+  plan: NodePlan,
+  opts: NodeOptions,
+  image: string,
+  info: ImageInfo,
+  firstNet: string,
+): Docker.ContainerCreateOptions {
   const userEnv = opts.env === undefined ? {} : resolvePlanValue(opts.env, tp);
   // Set even when empty: entry.sh then deletes every default route (firewall, client).
-  const env: Record<string, string> = { BACKSIDE_ROUTES: routesEnv(plan), BACKSIDE_NODE: plan.name, ...userEnv };
+  const env: Record<string, string> = {
+    BACKSIDE_ROUTES: routesEnv(plan),
+    BACKSIDE_NODE: plan.name,
+    ...userEnv,
+  };
   if (opts.config !== undefined) env.BACKSIDE_CONFIG = JSON.stringify(resolvePlanValue(opts.config, tp));
   // Images without the role entry script get the same route setup from a shell shim.
   const shim = !imageAppliesRoutes(info.entrypoint);
@@ -100,7 +118,9 @@ async function waitReady(node: StartedNode, opts: NodeOptions, timeoutMs: number
         );
       }
       const defaults = (await node.routes()).filter((l) => l.startsWith("default"));
-      const ok = defaults.length === expected.length && expected.every((e) => defaults.some((d) => d.startsWith(e + " ") || d === e));
+      const ok =
+        defaults.length === expected.length &&
+        expected.every((e) => defaults.some((d) => d.startsWith(e + " ") || d === e));
       if (!ok) throw new Error(`routes not applied yet: ${defaults.join(" | ") || "(no default route)"}`);
       return true;
     },
@@ -111,15 +131,23 @@ async function waitReady(node: StartedNode, opts: NodeOptions, timeoutMs: number
     await pollUntil(
       async () => {
         const r = await node.exec(probe.cmd, { timeoutMs: 5_000 });
-        if (r.exitCode !== 0) throw new Error(`probe exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 200)}`);
+        if (r.exitCode !== 0)
+          throw new Error(`probe exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 200)}`);
         return true;
       },
-      { what: `${node.name} ready (${probe.cmd.join(" ")})`, timeoutMs: probe.timeoutMs ?? timeoutMs, intervalMs: 100 },
+      {
+        what: `${node.name} ready (${probe.cmd.join(" ")})`,
+        timeoutMs: probe.timeoutMs ?? timeoutMs,
+        intervalMs: 100,
+      },
     );
   }
 }
 
-export async function installBaseRuleset(firewall: StartedNode, topologyPlan: TopologyResources["plan"]): Promise<void> {
+export async function installBaseRuleset(
+  firewall: StartedNode,
+  topologyPlan: TopologyResources["plan"],
+): Promise<void> {
   await firewall.execOk(["nft", "-f", "-"], { stdin: renderBaseRuleset(topologyPlan), timeoutMs: 10_000 });
   await firewall.execOk(["nft", "list", "table", "inet", BASE_TABLE], { timeoutMs: 10_000 });
 }
@@ -140,7 +168,11 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
   const imageOf = (n: NodeName) => input.nodes.get(n)?.image ?? input.defaultImage ?? `backside/${n}:latest`;
   const images = await inspectImages(input.docker, NODES.map(imageOf));
   phase("images");
-  const { plan, networks, names } = await createNetworks(input.docker, { runId: input.runId, labels: input.labels, slot: input.slot });
+  const { plan, networks, names } = await createNetworks(input.docker, {
+    runId: input.runId,
+    labels: input.labels,
+    slot: input.slot,
+  });
   const res: TopologyResources = {
     docker: input.docker,
     runId: input.runId,
@@ -174,7 +206,10 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
         const c = await input.docker.createContainer(spec);
         res.containers.push(c);
         for (const seg of np.segments.slice(1)) {
-          await networks[seg].connect({ Container: c.id, EndpointConfig: { IPAMConfig: { IPv4Address: np.addresses[seg] } } });
+          await networks[seg].connect({
+            Container: c.id,
+            EndpointConfig: { IPAMConfig: { IPv4Address: np.addresses[seg] } },
+          });
         }
         await copyFilesIn(c, opts.files === undefined ? [] : resolvePlanValue(opts.files, plan));
         nodeMap.set(n, new StartedNode(n, np, c, spec.name!, context));
@@ -183,7 +218,9 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
     phase("create");
     await Promise.all(res.containers.map((c) => c.start()));
     phase("start");
-    await Promise.all(NODES.map((n) => waitReady(nodeMap.get(n)!, input.nodes.get(n) ?? {}, input.readyTimeoutMs)));
+    await Promise.all(
+      NODES.map((n) => waitReady(nodeMap.get(n)!, input.nodes.get(n) ?? {}, input.readyTimeoutMs)),
+    );
     phase("ready");
     await installBaseRuleset(nodeMap.get("firewall")!, plan);
     phase("ruleset");
@@ -195,6 +232,8 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
     input.registry?.delete(pending);
     await removeResources(res).catch(() => undefined);
     if (isBacksideError(e)) throw e;
-    throw new BacksideError("RUNTIME", `topology ${input.runId} failed to start: ${(e as Error).message}`, { cause: e });
+    throw new BacksideError("RUNTIME", `topology ${input.runId} failed to start: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

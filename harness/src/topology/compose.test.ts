@@ -18,7 +18,8 @@ describe("docker-compose.yml", () => {
     const p = planFor(0);
     for (const n of NODES) {
       const svc = doc.services[n];
-      for (const [seg, addr] of Object.entries(p.nodes[n].addresses)) expect(svc.networks[seg].ipv4_address).toBe(addr);
+      for (const [seg, addr] of Object.entries(p.nodes[n].addresses))
+        expect(svc.networks[seg].ipv4_address).toBe(addr);
       expect(svc.environment.BACKSIDE_ROUTES).toBe(p.nodes[n].routes.join(";"));
       expect(svc.dns).toEqual([p.dnsServer]);
       expect(svc.cap_add ?? []).toEqual(p.nodes[n].capAdd);
@@ -34,11 +35,11 @@ describe("docker-compose.yml", () => {
   it("is accepted by docker-compose v1 when installed", () => {
     let have = true;
     try {
-      execFileSync("docker-compose", ["version"], { stdio: "ignore" });
+      execFileSync("docker-compose", ["version"], { stdio: "ignore", timeout: 80_000 });
     } catch {
       have = false;
     }
     if (!have) return;
-    execFileSync("docker-compose", ["-f", file, "config", "-q"], { stdio: "pipe" });
-  });
+    execFileSync("docker-compose", ["-f", file, "config", "-q"], { stdio: "pipe", timeout: 80_000 });
+  }, 90_000); // a Python start-up: 2 s idle, over 20 s on a loaded 2-core machine (measured)
 });

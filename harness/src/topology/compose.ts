@@ -41,7 +41,13 @@ export function renderCompose(plan: TopologyPlan = planFor(COMPOSE_SLOT)): Recor
       // The runtime installs the firewall's base table by exec; here the firewall does it itself
       // (arguments go to entry.sh, which runs them after the routes). `$$` is compose's `$`.
       ...(n === "firewall"
-        ? { command: ["/bin/sh", "-c", 'printf "%s" "$$BACKSIDE_BASE_RULESET" | nft -f - && exec sleep infinity'] }
+        ? {
+            command: [
+              "/bin/sh",
+              "-c",
+              'printf "%s" "$$BACKSIDE_BASE_RULESET" | nft -f - && exec sleep infinity',
+            ],
+          }
         : {}),
       labels: labels({ [LABEL.node]: n }),
       networks,

@@ -22,7 +22,11 @@ export interface ExecResult {
  * dropped and TIMEOUT thrown; the process inside may live on (Docker has no exec kill), so
  * long-running commands should carry their own `timeout` wrapper.
  */
-export async function dockerExec(container: Docker.Container, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+export async function dockerExec(
+  container: Docker.Container,
+  cmd: string[],
+  opts: ExecOptions = {},
+): Promise<ExecResult> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const withStdin = opts.stdin !== undefined;
   const exec = await container.exec({
@@ -50,13 +54,19 @@ export async function dockerExec(container: Docker.Container, cmd: string[], opt
         stream.destroy();
         reject(
           new BacksideError("TIMEOUT", `exec '${cmd.join(" ")}' did not finish within ${timeoutMs} ms`, {
-            details: { cmd, stdout: Buffer.concat(outChunks).toString(), stderr: Buffer.concat(errChunks).toString() },
+            details: {
+              cmd,
+              stdout: Buffer.concat(outChunks).toString(),
+              stderr: Buffer.concat(errChunks).toString(),
+            },
           }),
         );
       }, timeoutMs);
       stream.on("end", () => resolve());
       stream.on("close", () => resolve());
-      stream.on("error", (e: Error) => reject(new BacksideError("RUNTIME", `exec '${cmd[0]}' failed: ${e.message}`, { cause: e })));
+      stream.on("error", (e: Error) =>
+        reject(new BacksideError("RUNTIME", `exec '${cmd[0]}' failed: ${e.message}`, { cause: e })),
+      );
       if (withStdin) {
         // Half-close: Docker sees EOF on stdin and keeps sending output (API >= 1.25 honours CloseWrite).
         stream.end(opts.stdin);

@@ -1,6 +1,13 @@
 export * from "./plan.js";
 export { LABEL, PROJECT, labelFilter, resourceName } from "./labels.js";
-export { Topology, resolvePlanValue, type NodeOptions, type TopologyOptions, type ReadinessProbe, type PlanValue } from "./topology.js";
+export {
+  Topology,
+  resolvePlanValue,
+  type NodeOptions,
+  type TopologyOptions,
+  type ReadinessProbe,
+  type PlanValue,
+} from "./topology.js";
 export { StartedTopology } from "./started-topology.js";
 export { StartedNode, type NodeContext } from "./started-node.js";
 export type { ExecOptions, ExecResult } from "./docker-exec.js";
@@ -14,7 +21,9 @@ import type { NodeName } from "./plan.js";
 import type { StartedTopology } from "./started-topology.js";
 
 /** One-call bring-up: `await startTopology({ nodes: { backend: { config } } })`. */
-export function startTopology(opts: TopologyOptions & { nodes?: Partial<Record<NodeName, NodeOptions>> } = {}): Promise<StartedTopology> {
+export function startTopology(
+  opts: TopologyOptions & { nodes?: Partial<Record<NodeName, NodeOptions>> } = {},
+): Promise<StartedTopology> {
   const t = new Topology(opts);
   for (const [name, o] of Object.entries(opts.nodes ?? {})) if (o) t.withNode(name as NodeName, o);
   return t.start();

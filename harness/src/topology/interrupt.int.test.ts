@@ -61,7 +61,9 @@ describe("interrupted and crashed runs", () => {
       expect((await runResources(runId)).containers.length).toBe(5);
       const dry = spawnCli(["clean", "--dry-run", "--run", runId]);
       await dry.exited(30_000);
-      expect(dry.output()).toContain(`would remove container backside-${runId}-firewall (run ${runId}, owner dead)`);
+      expect(dry.output()).toContain(
+        `would remove container backside-${runId}-firewall (run ${runId}, owner dead)`,
+      );
       expect((await runResources(runId)).containers.length).toBe(5);
       const clean = spawnCli(["clean", "--run", runId]);
       const exit = await clean.exited(60_000);
@@ -82,13 +84,23 @@ describe("interrupted and crashed runs", () => {
     const dead = newRunId("t");
     const manual = newRunId("t");
     const mk = (run: string, owner: Record<string, string>) =>
-      docker.createNetwork({ Name: `backside-${run}-probe`, Internal: true, Labels: { [LABEL.project]: PROJECT, [LABEL.run]: run, ...owner } });
-    const ownerOf = (pid: number, start: string) => ({ [LABEL.host]: me.host, [LABEL.pid]: String(pid), [LABEL.pidStart]: start });
+      docker.createNetwork({
+        Name: `backside-${run}-probe`,
+        Internal: true,
+        Labels: { [LABEL.project]: PROJECT, [LABEL.run]: run, ...owner },
+      });
+    const ownerOf = (pid: number, start: string) => ({
+      [LABEL.host]: me.host,
+      [LABEL.pid]: String(pid),
+      [LABEL.pidStart]: start,
+    });
     await Promise.all([mk(live, ownerOf(me.pid, me.start)), mk(dead, ownerOf(me.pid, "1")), mk(manual, {})]);
     try {
       const r = await sweep(docker, { runIds: [live, dead, manual] });
       expect(r.removed.map((x) => x.run)).toEqual([dead]);
-      expect(r.kept.map((x) => `${x.run}:${x.owner}`).sort()).toEqual([`${live}:alive`, `${manual}:manual`].sort());
+      expect(r.kept.map((x) => `${x.run}:${x.owner}`).sort()).toEqual(
+        [`${live}:alive`, `${manual}:manual`].sort(),
+      );
     } finally {
       await sweep(docker, { all: true, runIds: [live, dead, manual] });
     }

@@ -1,6 +1,14 @@
 import type Docker from "dockerode";
 import { BacksideError } from "../errors.js";
-import { SEGMENTS, SLOT_COUNT, COMPOSE_SLOT, planFor, slotOfSubnet, type SegmentName, type TopologyPlan } from "./plan.js";
+import {
+  SEGMENTS,
+  SLOT_COUNT,
+  COMPOSE_SLOT,
+  planFor,
+  slotOfSubnet,
+  type SegmentName,
+  type TopologyPlan,
+} from "./plan.js";
 import { LABEL, resourceName } from "./labels.js";
 
 export interface CreatedNetworks {
@@ -42,7 +50,8 @@ async function searchOrder(docker: Docker): Promise<number[]> {
 }
 
 function isOverlap(e: unknown): boolean {
-  const msg = (e as { json?: { message?: string }; message?: string }).json?.message ?? (e as Error).message ?? "";
+  const msg =
+    (e as { json?: { message?: string }; message?: string }).json?.message ?? (e as Error).message ?? "";
   return /overlap/i.test(msg);
 }
 
@@ -69,7 +78,10 @@ export async function createNetworks(docker: Docker, opts: AllocateOptions): Pro
           CheckDuplicate: true,
           Internal: plan.segments[seg].internal,
           EnableIPv6: false,
-          IPAM: { Driver: "default", Config: [{ Subnet: plan.segments[seg].subnet, Gateway: plan.segments[seg].bridgeAddress }] },
+          IPAM: {
+            Driver: "default",
+            Config: [{ Subnet: plan.segments[seg].subnet, Gateway: plan.segments[seg].bridgeAddress }],
+          },
           // No NAT: nothing a node sends may leave the host under the host's address.
           Options: { "com.docker.network.bridge.enable_ip_masquerade": "false" },
           Labels: { ...opts.labels, [LABEL.segment]: seg, [LABEL.slot]: String(slot) },
@@ -83,12 +95,18 @@ export async function createNetworks(docker: Docker, opts: AllocateOptions): Pro
       lastError = e;
       await Promise.allSettled(made.map((n) => n.remove()));
       if (!isOverlap(e)) {
-        throw new BacksideError("RUNTIME", `cannot create the topology's networks: ${(e as Error).message}`, { cause: e });
+        throw new BacksideError("RUNTIME", `cannot create the topology's networks: ${(e as Error).message}`, {
+          cause: e,
+        });
       }
     }
   }
-  throw new BacksideError("RUNTIME", `no free topology slot after ${Math.min(maxTries, candidates.length)} tries`, {
-    cause: lastError,
-    hint: "run `backside clean` to remove networks of dead runs",
-  });
+  throw new BacksideError(
+    "RUNTIME",
+    `no free topology slot after ${Math.min(maxTries, candidates.length)} tries`,
+    {
+      cause: lastError,
+      hint: "run `backside clean` to remove networks of dead runs",
+    },
+  );
 }

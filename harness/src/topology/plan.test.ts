@@ -1,13 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { NODES, SEGMENTS, planFor, segmentSubnet, slotOfSubnet, nodeAddress, checkSlot, SLOT_COUNT } from "./plan.js";
+import {
+  NODES,
+  SEGMENTS,
+  planFor,
+  segmentSubnet,
+  slotOfSubnet,
+  nodeAddress,
+  checkSlot,
+  SLOT_COUNT,
+} from "./plan.js";
 
 describe("plan", () => {
   it("slot 0 is the compose slot of ARCHITECTURE.md", () => {
     const p = planFor(0);
-    expect(SEGMENTS.map((s) => p.segments[s].subnet)).toEqual(["10.100.0.0/24", "10.100.1.0/24", "10.100.2.0/24", "10.100.3.0/24"]);
+    expect(SEGMENTS.map((s) => p.segments[s].subnet)).toEqual([
+      "10.100.0.0/24",
+      "10.100.1.0/24",
+      "10.100.2.0/24",
+      "10.100.3.0/24",
+    ]);
     expect(p.nodes.gateway.addresses).toEqual({ front: "10.100.0.10", mid: "10.100.1.10" });
     expect(p.nodes.client.addresses).toEqual({ front: "10.100.0.20" });
-    expect(p.nodes.firewall.addresses).toEqual({ mid: "10.100.1.254", back: "10.100.2.254", dnsnet: "10.100.3.254" });
+    expect(p.nodes.firewall.addresses).toEqual({
+      mid: "10.100.1.254",
+      back: "10.100.2.254",
+      dnsnet: "10.100.3.254",
+    });
     expect(p.nodes.backend.addresses).toEqual({ back: "10.100.2.10" });
     expect(p.nodes.dns.addresses).toEqual({ dnsnet: "10.100.3.53" });
     expect(p.dnsServer).toBe("10.100.3.53");

@@ -58,7 +58,12 @@ const SPECS: Readonly<Record<NodeName, NodeSpec>> = {
 
 /** `front` is internal: only client and gateway, nothing routed. The others must not be
  * (Docker's isolation chain drops routed traffic on internal bridges, ENVIRONMENT.md). */
-const INTERNAL: Readonly<Record<SegmentName, boolean>> = { front: true, mid: false, back: false, dnsnet: false };
+const INTERNAL: Readonly<Record<SegmentName, boolean>> = {
+  front: true,
+  mid: false,
+  back: false,
+  dnsnet: false,
+};
 
 export interface SegmentPlan {
   name: SegmentName;

@@ -4,7 +4,6 @@ import { newRunId } from "../util/run-id.js";
 import { startCapture } from "../capture/index.js";
 import { readTcp, isSyn, isSynAck } from "./testing/pcap-text.js";
 
-
 let t: StartedTopology;
 
 beforeAll(async () => {
@@ -33,7 +32,11 @@ describe("topology with the role images", () => {
   it("the gateway stand-in reaches the backend stand-in through the firewall (SYN and SYN-ACK on the back segment)", async () => {
     const cap = await startCapture(t.node("firewall"), { segment: "back", filter: "tcp port 80" });
     const gw = t.node("gateway").address("front");
-    const r = await t.node("client").exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", `http://${gw}:8080/`], { timeoutMs: 15_000 });
+    const r = await t
+      .node("client")
+      .exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", `http://${gw}:8080/`], {
+        timeoutMs: 15_000,
+      });
     const res = await cap.stop();
     expect(r.stdout).toBe("200");
     const pkts = readTcp(res.file);

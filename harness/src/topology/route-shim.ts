@@ -9,7 +9,7 @@ export const ROUTE_SHIM = [
   "-c",
   [
     "i=0",
-    'while [ $i -lt 16 ] && ip -4 route del default 2>/dev/null; do i=$((i+1)); done',
+    "while [ $i -lt 16 ] && ip -4 route del default 2>/dev/null; do i=$((i+1)); done",
     'if [ -n "$BACKSIDE_ROUTES" ]; then',
     "  IFS=';'",
     "  for r in $BACKSIDE_ROUTES; do IFS=' '; ip route replace $r || exit 97; IFS=';'; done",

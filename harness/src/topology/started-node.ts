@@ -43,9 +43,13 @@ export class StartedNode {
   async execOk(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const r = await this.exec(cmd, opts);
     if (r.exitCode !== 0) {
-      throw new BacksideError("RUNTIME", `'${cmd.join(" ")}' on ${this.name} exited ${r.exitCode}: ${r.stderr.trim().split("\n")[0] ?? ""}`, {
-        details: { node: this.name, cmd, ...r },
-      });
+      throw new BacksideError(
+        "RUNTIME",
+        `'${cmd.join(" ")}' on ${this.name} exited ${r.exitCode}: ${r.stderr.trim().split("\n")[0] ?? ""}`,
+        {
+          details: { node: this.name, cmd, ...r },
+        },
+      );
     }
     return r;
   }
@@ -68,9 +72,13 @@ export class StartedNode {
         return iface;
       }
     }
-    throw new BacksideError("RUNTIME", `node '${this.name}' has no interface with ${addr} (segment '${segment}')`, {
-      details: { addrs: r.stdout },
-    });
+    throw new BacksideError(
+      "RUNTIME",
+      `node '${this.name}' has no interface with ${addr} (segment '${segment}')`,
+      {
+        details: { addrs: r.stdout },
+      },
+    );
   }
 
   /** Forget interface names (after disconnect/connect the name may change). */
@@ -79,7 +87,11 @@ export class StartedNode {
   }
 
   async logs(): Promise<{ stdout: string; stderr: string }> {
-    const buf = (await this.container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    const buf = (await this.container.logs({
+      stdout: true,
+      stderr: true,
+      follow: false,
+    })) as unknown as Buffer;
     return demuxLogs(buf);
   }
 
@@ -94,7 +106,10 @@ export class StartedNode {
   /** The routes the node has now, one `ip -4 route` line each. */
   async routes(): Promise<string[]> {
     const r = await this.execOk(["ip", "-4", "route", "show"], { timeoutMs: 10_000 });
-    return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    return r.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   /**

@@ -115,7 +115,10 @@ export class StartedTopology implements AsyncDisposable {
   async connect(node: NodeName, segment: SegmentName): Promise<void> {
     const n = this.node(node);
     const net = this.res.networks[segment]!;
-    await net.connect({ Container: n.id, EndpointConfig: { IPAMConfig: { IPv4Address: n.address(segment) } } });
+    await net.connect({
+      Container: n.id,
+      EndpointConfig: { IPAMConfig: { IPv4Address: n.address(segment) } },
+    });
     n.invalidateInterfaces();
     await n.applyRoutes();
   }

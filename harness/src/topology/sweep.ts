@@ -47,7 +47,12 @@ export async function sweep(docker: Docker, opts: SweepOptions = {}): Promise<Sw
     containers.map(async (c) => {
       const run = c.Labels?.[LABEL.run] ?? "?";
       if (!wanted(run)) return;
-      const r: SweptResource = { kind: "container", name: (c.Names?.[0] ?? c.Id).replace(/^\//, ""), run, owner: ownerState(c.Labels) };
+      const r: SweptResource = {
+        kind: "container",
+        name: (c.Names?.[0] ?? c.Id).replace(/^\//, ""),
+        run,
+        owner: ownerState(c.Labels),
+      };
       if (!doomed(r.owner)) return void result.kept.push(r);
       if (opts.dryRun) return void result.removed.push(r);
       try {
@@ -77,7 +82,8 @@ export async function sweep(docker: Docker, opts: SweepOptions = {}): Promise<Sw
       }
     }),
   );
-  const order = (a: SweptResource, b: SweptResource) => a.run.localeCompare(b.run) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name);
+  const order = (a: SweptResource, b: SweptResource) =>
+    a.run.localeCompare(b.run) || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name);
   result.removed.sort(order);
   result.kept.sort(order);
   return result;

@@ -23,7 +23,9 @@ beforeAll(async () => {
     .withNode("backend", minimalNodes.backend)
     .start();
   subnets = SEGMENTS.map((s) => t.plan.segments[s].subnet);
-  bridges = await Promise.all(SEGMENTS.map(async (s) => `br-${(await docker.getNetwork(t.networkName(s)).inspect()).Id.slice(0, 12)}`));
+  bridges = await Promise.all(
+    SEGMENTS.map(async (s) => `br-${(await docker.getNetwork(t.networkName(s)).inspect()).Id.slice(0, 12)}`),
+  );
 });
 
 afterAll(async () => {
@@ -39,7 +41,9 @@ describe("topology (real containers)", () => {
       startCapture(fw, { segment: "mid", filter: "tcp port 80" }),
       startCapture(fw, { segment: "back", filter: "tcp port 80" }),
     ]);
-    const r = await t.node("client").exec(["curl", "-s", "-m", "10", `http://${gw.address("front")}:8080/`], { timeoutMs: 15_000 });
+    const r = await t
+      .node("client")
+      .exec(["curl", "-s", "-m", "10", `http://${gw.address("front")}:8080/`], { timeoutMs: 15_000 });
     expect(r.stdout).toBe("ok from backend\n");
     const [gwMid, fwMid, fwBack] = await Promise.all(caps.map((c) => c.stop()));
 
@@ -48,7 +52,11 @@ describe("topology (real containers)", () => {
     expect(gwSyn, "gateway mid capture has the SYN").toBeDefined();
     expect(gwSyn!.src).toBe(gw.address("mid"));
     const port = gwSyn!.sport;
-    for (const [where, res] of [["gateway/mid", gwMid], ["firewall/mid", fwMid], ["firewall/back", fwBack]] as const) {
+    for (const [where, res] of [
+      ["gateway/mid", gwMid],
+      ["firewall/mid", fwMid],
+      ["firewall/back", fwBack],
+    ] as const) {
       const pkts = readTcp(res.file).filter((p) => p.sport === port || p.dport === port);
       expect(pkts.some(isSyn), `${where} SYN`).toBe(true);
       expect(pkts.some(isSynAck), `${where} SYN-ACK`).toBe(true);
@@ -64,12 +72,19 @@ describe("topology (real containers)", () => {
     const gw = t.node("gateway");
     const fw = t.node("firewall");
     await fw.execOk(["nft", "-f", "-"], {
-      stdin: "table inet fault_test {\n chain forward_fault {\n  type filter hook forward priority filter - 10; policy accept;\n  tcp dport 80 drop\n }\n}\n",
+      stdin:
+        "table inet fault_test {\n chain forward_fault {\n  type filter hook forward priority filter - 10; policy accept;\n  tcp dport 80 drop\n }\n}\n",
     });
     try {
       const cap = await startCapture(gw, { segment: "mid", filter: "tcp port 80", name: "gateway-mid-drop" });
-      const capBack = await startCapture(fw, { segment: "back", filter: "tcp port 80", name: "firewall-back-drop" });
-      const r = await gw.exec(["curl", "-s", "-m", "4", `http://${t.node("backend").address("back")}:80/`], { timeoutMs: 10_000 });
+      const capBack = await startCapture(fw, {
+        segment: "back",
+        filter: "tcp port 80",
+        name: "firewall-back-drop",
+      });
+      const r = await gw.exec(["curl", "-s", "-m", "4", `http://${t.node("backend").address("back")}:80/`], {
+        timeoutMs: 10_000,
+      });
       expect(r.exitCode).toBe(28); // curl: operation timed out
       const res = await cap.stop();
       const back = await capBack.stop();
@@ -109,11 +124,17 @@ describe("topology (real containers)", () => {
     expect(ruleset.match(/hook forward/g)?.length).toBe(1);
     const table = (await fw.execOk(["nft", "list", "table", "inet", "backside_base"])).stdout;
     expect(table).toMatch(/hook forward priority filter; policy drop;/);
-    const accept = table.split("\n").filter((l) => /\baccept\b/.test(l)).map((l) => l.trim());
+    const accept = table
+      .split("\n")
+      .filter((l) => /\baccept\b/.test(l))
+      .map((l) => l.trim());
     // nft shows the three adjacent /24s (mid, back, dnsnet) merged into one interval.
     const lo = plan.segments.mid.subnet.replace(".0/24", ".0");
     const hi = plan.segments.dnsnet.subnet.replace(".0/24", ".255");
-    expect(accept).toEqual(["ct state established,related accept", `ip saddr { ${lo}-${hi} } ip daddr { ${lo}-${hi} } accept`]);
+    expect(accept).toEqual([
+      "ct state established,related accept",
+      `ip saddr { ${lo}-${hi} } ip daddr { ${lo}-${hi} } accept`,
+    ]);
     // The client's segment is not routed at all; front stays internal.
     expect((await docker.getNetwork(t.networkName("front")).inspect()).Internal).toBe(true);
     for (const s of SEGMENTS) {

@@ -67,7 +67,8 @@ export class Topology {
   }
 
   withNode(name: NodeName, opts: NodeOptions): this {
-    if (!isNodeName(name)) throw new BacksideError("USAGE", `unknown node '${name}' (nodes: ${NODES.join(", ")})`);
+    if (!isNodeName(name))
+      throw new BacksideError("USAGE", `unknown node '${name}' (nodes: ${NODES.join(", ")})`);
     // A later withNode for the same node replaces the options it names.
     const prev = this.nodeOptions.get(name) ?? {};
     this.nodeOptions.set(name, { ...prev, ...opts });

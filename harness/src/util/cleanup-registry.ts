@@ -41,7 +41,11 @@ export class CleanupRegistry {
       this.items.clear();
       const results = await Promise.allSettled(all.map((i) => i.stop()));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), `${failed.length} cleanup(s) failed`);
+      if (failed.length > 0)
+        throw new AggregateError(
+          failed.map((f) => f.reason),
+          `${failed.length} cleanup(s) failed`,
+        );
     })().finally(() => {
       this.stopping = undefined;
     });

@@ -15,14 +15,18 @@ export interface PollOptions {
  * the TIMEOUT so a wait that never succeeds says why. A probe can stop the wait early by
  * throwing `PollAbort`.
  */
-export async function pollUntil<T>(probe: () => Promise<T | undefined | false>, opts: PollOptions): Promise<T> {
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined | false>,
+  opts: PollOptions,
+): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   const base = opts.intervalMs ?? 50;
   let interval = base;
   let lastError: unknown;
   let attempts = 0;
   for (;;) {
-    if (opts.signal?.aborted) throw new BacksideError("INTERRUPTED", `interrupted while waiting for ${opts.what}`);
+    if (opts.signal?.aborted)
+      throw new BacksideError("INTERRUPTED", `interrupted while waiting for ${opts.what}`);
     attempts++;
     try {
       const v = await probe();
@@ -34,10 +38,14 @@ export async function pollUntil<T>(probe: () => Promise<T | undefined | false>, 
     const left = deadline - Date.now();
     if (left <= 0) {
       const why = lastError instanceof Error ? `: ${lastError.message.split("\n")[0]}` : "";
-      throw new BacksideError("TIMEOUT", `timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${why}`, {
-        cause: lastError,
-        details: { attempts },
-      });
+      throw new BacksideError(
+        "TIMEOUT",
+        `timed out after ${opts.timeoutMs} ms waiting for ${opts.what}${why}`,
+        {
+          cause: lastError,
+          details: { attempts },
+        },
+      );
     }
     await delay(Math.min(interval, left));
     interval = Math.min(interval * 1.5, base * 4);

@@ -31,22 +31,32 @@ export async function run(argv: string[]): Promise<number> {
       const id = argv[++i];
       if (!id) throw new BacksideError("USAGE", "clean: --run needs a run id");
       runIds.push(id);
-    } else throw new BacksideError("USAGE", `clean: unknown option '${a}'`, { hint: "run `backside clean --help`" });
+    } else
+      throw new BacksideError("USAGE", `clean: unknown option '${a}'`, {
+        hint: "run `backside clean --help`",
+      });
   }
   const docker = new Docker();
   try {
     await docker.ping();
   } catch (e) {
-    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", { cause: e, hint: "start dockerd and check `docker info`" });
+    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", {
+      cause: e,
+      hint: "start dockerd and check `docker info`",
+    });
   }
   const r = await sweep(docker, { all, dryRun, runIds: runIds.length ? runIds : undefined });
   const verb = dryRun ? "would remove" : "removed";
-  for (const x of r.removed) process.stdout.write(`${verb} ${x.kind} ${x.name} (run ${x.run}, owner ${x.owner})\n`);
-  for (const x of r.failed) process.stderr.write(`could not remove ${x.kind} ${x.name} (run ${x.run}): ${x.error}\n`);
+  for (const x of r.removed)
+    process.stdout.write(`${verb} ${x.kind} ${x.name} (run ${x.run}, owner ${x.owner})\n`);
+  for (const x of r.failed)
+    process.stderr.write(`could not remove ${x.kind} ${x.name} (run ${x.run}): ${x.error}\n`);
   const keptRuns = new Set(r.kept.map((x) => x.run));
   process.stdout.write(
     `${r.removed.length} ${dryRun ? "to remove" : "removed"}, ${r.kept.length} kept` +
-      (keptRuns.size ? ` (runs still alive or not ours: ${[...keptRuns].join(", ")}; --all removes them)` : "") +
+      (keptRuns.size
+        ? ` (runs still alive or not ours: ${[...keptRuns].join(", ")}; --all removes them)`
+        : "") +
       "\n",
   );
   if (r.failed.length > 0) {

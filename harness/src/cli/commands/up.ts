@@ -26,7 +26,8 @@ function parse(argv: string[]): UpOptions | "help" {
   const o: UpOptions = { base: false };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
-    if (v === undefined || !Number.isInteger(n) || n < 0) throw new BacksideError("USAGE", `up: ${flag} needs a non-negative integer`);
+    if (v === undefined || !Number.isInteger(n) || n < 0)
+      throw new BacksideError("USAGE", `up: ${flag} needs a non-negative integer`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -49,7 +50,8 @@ function describe(t: StartedTopology): string {
     lines.push(n.name.padEnd(16) + cols + n.containerName);
   }
   lines.push("", "segments:");
-  for (const s of SEGMENTS) lines.push(`  ${s.padEnd(8)} ${t.plan.segments[s].subnet}  (${t.networkName(s)})`);
+  for (const s of SEGMENTS)
+    lines.push(`  ${s.padEnd(8)} ${t.plan.segments[s].subnet}  (${t.networkName(s)})`);
   const gw = t.node("gateway").address("front");
   lines.push(
     "",
@@ -83,12 +85,21 @@ export async function run(argv: string[]): Promise<number> {
   // A pending promise does not keep Node alive; this timer does, until we are done.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
-    const topology = new Topology({ name: "up", runId: o.runId, slot: o.slot, registry, defaultImage: o.base ? "backside/base:latest" : undefined });
-    if (!o.base) for (const n of NODES) if (defaultNodeOptions[n]) topology.withNode(n, defaultNodeOptions[n]);
+    const topology = new Topology({
+      name: "up",
+      runId: o.runId,
+      slot: o.slot,
+      registry,
+      defaultImage: o.base ? "backside/base:latest" : undefined,
+    });
+    if (!o.base)
+      for (const n of NODES) if (defaultNodeOptions[n]) topology.withNode(n, defaultNodeOptions[n]);
     process.stdout.write(`backside up: starting run ${topology.runId}...\n`);
     const t0 = Date.now();
     const started = await topology.start();
-    process.stdout.write(`${describe(started)}\nbackside up: ready in ${Date.now() - t0} ms (run ${started.runId})\n`);
+    process.stdout.write(
+      `${describe(started)}\nbackside up: ready in ${Date.now() - t0} ms (run ${started.runId})\n`,
+    );
     let timer: NodeJS.Timeout | undefined;
     if (o.forSeconds !== undefined) {
       timer = setTimeout(() => {

@@ -22,8 +22,14 @@ export interface HostDiff {
   unexplained: string[];
 }
 
-export function diffHostRules(before: Set<string>, after: Set<string>, bridges: string[], subnets: string[]): HostDiff {
-  const mentionsOurs = (l: string) => bridges.some((b) => l.includes(b)) || subnets.some((s) => l.includes(s));
+export function diffHostRules(
+  before: Set<string>,
+  after: Set<string>,
+  bridges: string[],
+  subnets: string[],
+): HostDiff {
+  const mentionsOurs = (l: string) =>
+    bridges.some((b) => l.includes(b)) || subnets.some((s) => l.includes(s));
   const otherRun = (l: string) => /br-[0-9a-f]{12}/.test(l) || /10\.10[0-3]\.\d+\.0\/24/.test(l);
   const changed = [...after].filter((l) => !before.has(l)).concat([...before].filter((l) => !after.has(l)));
   return {

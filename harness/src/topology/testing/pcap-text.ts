@@ -15,7 +15,10 @@ export interface TcpLine {
 }
 
 export function readTcp(file: string): TcpLine[] {
-  const out = execFileSync("tcpdump", ["-r", file, "-n", "-tt", "-v", "tcp"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("tcpdump", ["-r", file, "-n", "-tt", "-v", "tcp"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const lines: TcpLine[] = [];
   // -v puts the IP header on one line ("... ttl 63, ...") and the TCP part on the next.
   const rows = out.split("\n");
@@ -25,7 +28,15 @@ export function readTcp(file: string): TcpLine[] {
     const head = rows[i - 1] ?? "";
     const t = /^([\d.]+) IP /.exec(head);
     const ttl = /ttl (\d+)/.exec(head);
-    lines.push({ time: t ? Number(t[1]) : NaN, src: m[1], sport: Number(m[2]), dst: m[3], dport: Number(m[4]), flags: m[5], ttl: ttl ? Number(ttl[1]) : undefined });
+    lines.push({
+      time: t ? Number(t[1]) : NaN,
+      src: m[1],
+      sport: Number(m[2]),
+      dst: m[3],
+      dport: Number(m[4]),
+      flags: m[5],
+      ttl: ttl ? Number(ttl[1]) : undefined,
+    });
   }
   return lines;
 }
