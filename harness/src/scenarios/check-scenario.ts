@@ -36,6 +36,10 @@ export function checkScenario(s: Scenario): string[] {
   s.topology.forEach((t, i) => {
     if (t.kind === "disconnect" && !NODE_SEGMENTS[t.node].includes(t.segment))
       out.push(`topology[${i}].segment ${t.segment} is not one of ${t.node}'s segments (${NODE_SEGMENTS[t.node].join(", ")})`);
+    if (t.kind === "disconnect") {
+      const j = s.capture.findIndex((p) => p.node === t.node && p.segment === t.segment);
+      if (j >= 0) out.push(`capture[${j}] captures on ${t.node}-${t.segment}, which topology[${i}] disconnects (list capture points without it)`);
+    }
   });
   const budget = estimateSeconds(s);
   if (budget > s.timeoutSeconds) out.push(`timeoutSeconds ${s.timeoutSeconds} is less than the steps need (about ${Math.ceil(budget)} s)`);

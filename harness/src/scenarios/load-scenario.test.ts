@@ -106,3 +106,10 @@ describe("the committed catalogue", () => {
     expect(errorOf(() => selectScenarios(all, ["nope"])).code).toBe("USAGE");
   });
 });
+
+describe("cross-field rules", () => {
+  it("refuses a capture on a segment the topology disconnects", () => {
+    const e = errorOf(() => parseScenario(minimal + "topology:\n  - { kind: disconnect, node: backend, segment: back }\n", "s/a.yaml"));
+    expect(e.message).toBe("s/a.yaml: capture[3] captures on backend-back, which topology[0] disconnects (list capture points without it)");
+  });
+});
