@@ -10,7 +10,7 @@ export class ArpTracker {
 
   message(capture: number, m: ArpMessage, ref: PacketRef): void {
     // Anything sent by the target proves it is alive on the segment.
-    for (const [k, v] of this.pending) if (v.capture === capture && v.targetIp === m.senderIp) this.pending.delete(k);
+    this.pending.delete(`${capture}|${m.senderIp}`);
     if (m.op !== 1 || m.senderIp === m.targetIp) return; // replies, and gratuitous ARP
     const key = `${capture}|${m.targetIp}`;
     let u = this.pending.get(key);
