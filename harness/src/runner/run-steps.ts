@@ -69,11 +69,11 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
       intervalMs: 100,
     });
   } else if (step.lookup) {
-    // The node's own resolver is the dns node (HostConfig.Dns), so the query crosses the
+    // Straight to the gateway's first name server, so the query and its answer cross the
     // captured links like the gateway's own queries do.
-    const r = await topo.node(step.lookup.node).exec(["getent", "ahostsv4", step.lookup.name], { timeoutMs: 15_000 });
-    const addrs = [...new Set(r.stdout.split("\n").map((l) => l.split(/\s+/)[0]).filter(Boolean))];
-    ctx.log(`lookup ${step.lookup.name} on ${step.lookup.node}: ${addrs.join(", ") || `no answer (exit ${r.exitCode})`}`);
+    const server = resolveAddress(topo.slot, firstServer(s));
+    const r = await topo.node(step.lookup.node).exec(["dig", "+short", "+time=2", "+tries=1", `@${server}`, step.lookup.name, "A"], { timeoutMs: 15_000 });
+    ctx.log(`lookup ${step.lookup.name} at ${server} from ${step.lookup.node}: ${r.stdout.trim().replace(/\n/g, ", ") || `no answer (exit ${r.exitCode})`}`);
   } else if (step.set) {
     const set = step.set;
     if (set.backend) {
@@ -93,6 +93,12 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
     }
     if (set.firewall) await setFaults(ctx, set.firewall.faults);
   }
+}
+
+function firstServer(s: Scenario): string {
+  const first = s.gateway.dns.servers[0];
+  if (first === undefined) return "dns";
+  return typeof first === "string" ? first : first.address;
 }
 
 /** Runs every step; stops early (without error) when the signal aborts. */
