@@ -51,11 +51,13 @@ const has = (s: TcpSegmentRef, f: number) => (s.flags & f) !== 0;
 /** Pure ACKs repeating the previous ACK number from the same side while the other side sent data (RFC 5681 section 2). */
 export function countDupAcks(segs: TcpSegmentRef[]): number {
   let dups = 0;
-  const last: Record<"orig" | "resp", number | null> = { orig: null, resp: null };
+  const last: Record<"orig" | "resp", { ack: number; window: number } | null> = { orig: null, resp: null };
   for (const s of segs) {
     const pure = s.len === 0 && !has(s, TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST) && has(s, TcpFlags.ACK);
-    if (pure && last[s.dir] === s.ack) dups++;
-    if (has(s, TcpFlags.ACK)) last[s.dir] = s.ack;
+    // Same ACK and same window: a window update is not a duplicate (RFC 5681 section 2, DUPLICATE ACKNOWLEDGMENT).
+    const prev = last[s.dir];
+    if (pure && prev && prev.ack === s.ack && prev.window === s.window) dups++;
+    if (has(s, TcpFlags.ACK)) last[s.dir] = { ack: s.ack, window: s.window };
   }
   return dups;
 }

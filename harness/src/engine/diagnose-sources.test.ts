@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync, truncateSync, statSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CaptureBuilder } from "../pcap/testing/packets.js";
+import { CaptureBuilder, arpFrame } from "../pcap/testing/packets.js";
 import { diagnose } from "./diagnose.js";
 import { LOGS, logText, writeLog, writeReport, type LogStep } from "./fixtures/artifacts.js";
 import {
@@ -373,5 +373,38 @@ describe("sequence versus burst", () => {
     for (let i = 0; i < 2; i++) synRetries(conn(cap), 3);
     const d = await diagnose({ pcaps: [{ path: cap.write(p("seq.pcap")) }] });
     expect(d.cause).toBe("tcp.silent-drop");
+  });
+});
+
+describe("recovery is healthy (the label of what finally happened)", () => {
+  it("a dead first name server (unanswered, ARP unanswered) then an answer from the second and a served request is healthy", async () => {
+    const cap = new CaptureBuilder();
+    dns(cap, { rcode: null, tries: 2, server: "10.100.3.77" });
+    for (let i = 0; i < 3; i++)
+      cap.add(
+        arpFrame({
+          op: "request",
+          senderMac: "02:42:0a:64:03:fe",
+          senderIp: "10.100.3.254",
+          targetIp: "10.100.3.77",
+        }),
+        1,
+      );
+    dns(cap, { rcode: 0, answers: [BACKEND] });
+    okExchange(conn(cap));
+    const d = await diagnose({ pcaps: [{ path: cap.write(p("failover.pcap")) }], target: { host: NAME } });
+    expect(d.cause).toBe("healthy");
+    expect(d.confidence).toBe("high");
+  });
+
+  it("a refused connect followed later by a served request is healthy, with the refusal as an alternative", async () => {
+    const cap = new CaptureBuilder();
+    dns(cap, { rcode: 0, answers: [BACKEND] });
+    conn(cap).syn({ dt: 0.01 }).refuse({ dt: 0.001 });
+    cap.wait(2);
+    okExchange(conn(cap));
+    const d = await diagnose({ pcaps: [{ path: cap.write(p("retry.pcap")) }] });
+    expect(d.cause).toBe("healthy");
+    expect(d.alternatives?.map((a) => a.cause)).toContain("tcp.refused");
   });
 });

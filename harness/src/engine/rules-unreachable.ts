@@ -25,7 +25,13 @@ function sameSubnet(f: Facts, a: string, b: string): boolean {
 
 function arpRules(f: Facts, out: Finding[]): void {
   const backend = new Set([...f.backend.addresses, ...f.groups.map((g) => g.near.address)]);
-  const arps: ArpFact[] = f.captures.flatMap((c) => c.arp);
+  // Once the backend answered, unanswered ARP elsewhere (a dead name server, a stray host) is not why it failed.
+  if (f.groups.some((g) => g.near.outcome === "ok")) return;
+  const nameServers = new Set([
+    ...f.captures.flatMap((c) => c.dns.map((d) => d.server)),
+    ...(f.report?.report.dns?.servers.map((s) => s.address) ?? []),
+  ]);
+  const arps: ArpFact[] = f.captures.flatMap((c) => c.arp).filter((a) => !nameServers.has(a.target));
   for (const a of arps) {
     const cap = f.captures[a.point];
     const forBackend = backend.has(a.target);
