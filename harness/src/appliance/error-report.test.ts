@@ -16,8 +16,18 @@ const dns: DnsConfig = {
 };
 const t = Date.UTC(2026, 10, 25, 2, 0, 0, 123);
 const logText =
-  formatLogLine({ time: t, domain: "default", code: "0x01130006", category: "mpgw", level: "error", objectType: "mpgw", objectName: "TEST_MPGW", tid: 7, clientIp: "10.100.0.20", message: "Failed to establish a backside connection" }) +
-  "\nstray <line> & junk\n";
+  formatLogLine({
+    time: t,
+    domain: "default",
+    code: "0x01130006",
+    category: "mpgw",
+    level: "error",
+    objectType: "mpgw",
+    objectName: "TEST_MPGW",
+    tid: 7,
+    clientIp: "10.100.0.20",
+    message: "Failed to establish a backside connection",
+  }) + "\nstray <line> & junk\n";
 
 function sample(): ErrorReportInput {
   return {
@@ -26,8 +36,26 @@ function sample(): ErrorReportInput {
     firmware: { version: "IDG.10.6.0.0", build: "backside" },
     platform: { platform: "docker" },
     interfaces: [
-      { name: "lo", adminStatus: "up", operStatus: "unknown", addresses: ["127.0.0.1/8", "::1/128"], mtu: 65536, rxPackets: 10, txPackets: 10, rxErrors: 0, txErrors: 0, rxDrops: 0, txDrops: 0 },
-      { name: "eth1", adminStatus: "up", operStatus: "lowerlayerdown", addresses: [], mac: "02:42:0a:64:01:0a" },
+      {
+        name: "lo",
+        adminStatus: "up",
+        operStatus: "unknown",
+        addresses: ["127.0.0.1/8", "::1/128"],
+        mtu: 65536,
+        rxPackets: 10,
+        txPackets: 10,
+        rxErrors: 0,
+        txErrors: 0,
+        rxDrops: 0,
+        txDrops: 0,
+      },
+      {
+        name: "eth1",
+        adminStatus: "up",
+        operStatus: "lowerlayerdown",
+        addresses: [],
+        mac: "02:42:0a:64:01:0a",
+      },
     ],
     routes: [
       { destination: "default", gateway: "10.100.1.254", interface: "eth1", family: "inet", metric: 0 },
@@ -39,10 +67,40 @@ function sample(): ErrorReportInput {
       { host: "backend.backside.test", addresses: ["10.100.2.10", "10.100.2.11"], ttlRemaining: 42 },
       { host: "gone.backside.test", addresses: [], ttlRemaining: 3, negative: "NXDOMAIN" },
     ],
-    objectStatus: [{ name: "TEST_MPGW", className: "MultiProtocolGateway", opState: "up", adminState: "enabled", errorCode: "Failed to establish a backside connection <&>" }],
-    tcpTable: [{ localIP: "10.100.1.10", localPort: 40000, remoteIP: "10.100.2.10", remotePort: 80, state: "syn_sent", serviceClass: "MultiProtocolGateway", serviceDomain: "default", serviceName: "TEST_MPGW" }],
+    objectStatus: [
+      {
+        name: "TEST_MPGW",
+        className: "MultiProtocolGateway",
+        opState: "up",
+        adminState: "enabled",
+        errorCode: "Failed to establish a backside connection <&>",
+      },
+    ],
+    tcpTable: [
+      {
+        localIP: "10.100.1.10",
+        localPort: 40000,
+        remoteIP: "10.100.2.10",
+        remotePort: 80,
+        state: "syn_sent",
+        serviceClass: "MultiProtocolGateway",
+        serviceDomain: "default",
+        serviceName: "TEST_MPGW",
+      },
+    ],
     runningConfig: renderRunningConfig(
-      { name: "TEST_MPGW", frontPort: 8080, backendUrl: "http://backend.backside.test/", backTimeout: 120, backPersistentTimeout: 180, frontTimeout: 120, frontPersistentTimeout: 180, persistentConnections: true, connectTimeoutMs: 5000, sslVerify: true },
+      {
+        name: "TEST_MPGW",
+        frontPort: 8080,
+        backendUrl: "http://backend.backside.test/",
+        backTimeout: 120,
+        backPersistentTimeout: 180,
+        frontTimeout: 120,
+        frontPersistentTimeout: 180,
+        persistentConnections: true,
+        connectTimeoutMs: 5000,
+        sslVerify: true,
+      },
       dns,
     ),
     logText,
@@ -104,7 +162,8 @@ describe("parseErrorReport", () => {
   it("reports a damaged XML part instead of throwing", () => {
     const text = buildErrorReport({ ...sample(), objectStatus: [] }).replace(
       /(Content-ID: <ObjectStatus@datapower.ibm.com>\r\n\r\n)[^-]*?\r\n(?=--)/,
-      (_, h: string) => h + Buffer.from("<dp:status><ObjectStatus><Name>x</Name>").toString("base64") + "\r\n",
+      (_, h: string) =>
+        h + Buffer.from("<dp:status><ObjectStatus><Name>x</Name>").toString("base64") + "\r\n",
     );
     const r = parseErrorReport(text);
     expect(r.objectStatus).toEqual([]);
@@ -112,7 +171,9 @@ describe("parseErrorReport", () => {
   });
   it("throws BAD_ARTIFACT on something that is not a report", () => {
     expect(() => parseErrorReport("hello")).toThrowError(expect.objectContaining({ code: "BAD_ARTIFACT" }));
-    expect(() => parseErrorReport(new Uint8Array([0x1f, 0x8b, 1, 2, 3]))).toThrowError(expect.objectContaining({ code: "BAD_ARTIFACT" }));
+    expect(() => parseErrorReport(new Uint8Array([0x1f, 0x8b, 1, 2, 3]))).toThrowError(
+      expect.objectContaining({ code: "BAD_ARTIFACT" }),
+    );
   });
 });
 

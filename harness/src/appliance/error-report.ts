@@ -30,7 +30,10 @@ import { dnsFromConfig, parseRunningConfig } from "./running-config.js";
 import { num, parseRows, renderRows, type Row } from "./status-xml.js";
 import type { DnsConfig, ErrorReport, InterfaceStatus, Problem } from "./types.js";
 
-export type ErrorReportInput = Omit<ErrorReport, "log" | "problems" | "otherParts" | "generatedAt" | "firmware" | "platform"> & {
+export type ErrorReportInput = Omit<
+  ErrorReport,
+  "log" | "problems" | "otherParts" | "generatedAt" | "firmware" | "platform"
+> & {
   firmware: { version: string; build?: string };
   platform: { platform: string };
   generatedAt: number;
@@ -41,7 +44,11 @@ const SUFFIX = "@datapower.ibm.com";
 export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
 
 export function buildErrorReport(r: ErrorReportInput): string {
-  const xml = (id: string, row: string, rows: Row[]): PartInput => ({ id: id + SUFFIX, contentType: "text/xml", body: renderRows(row, rows) });
+  const xml = (id: string, row: string, rows: Row[]): PartInput => ({
+    id: id + SUFFIX,
+    contentType: "text/xml",
+    body: renderRows(row, rows),
+  });
   const s = (v: number | undefined) => (v === undefined ? "" : String(v));
   const ifRows: Row[] = r.interfaces.flatMap((i, idx) => {
     const base = {
@@ -62,9 +69,21 @@ export function buildErrorReport(r: ErrorReportInput): string {
     return i.addresses.map((a) => ({ ...base, IP: a.split("/")[0], PrefixLength: a.split("/")[1] ?? "" }));
   });
   const parts: PartInput[] = [
-    xml("FirmwareVersion", "FirmwareVersion3", [{ Version: r.firmware.version, Build: r.firmware.build ?? "" }]),
+    xml("FirmwareVersion", "FirmwareVersion3", [
+      { Version: r.firmware.version, Build: r.firmware.build ?? "" },
+    ]),
     xml("VirtualPlatform", "VirtualPlatform3", [{ Platform: r.platform.platform }]),
-    xml("ObjectStatus", "ObjectStatus", r.objectStatus.map((o) => ({ Class: o.className, OpState: o.opState, AdminState: o.adminState, Name: o.name, ErrorCode: o.errorCode }))),
+    xml(
+      "ObjectStatus",
+      "ObjectStatus",
+      r.objectStatus.map((o) => ({
+        Class: o.className,
+        OpState: o.opState,
+        AdminState: o.adminState,
+        Name: o.name,
+        ErrorCode: o.errorCode,
+      })),
+    ),
     xml(
       "TCPTable",
       "TCPTable",
@@ -83,7 +102,14 @@ export function buildErrorReport(r: ErrorReportInput): string {
     xml(
       "RoutingStatus",
       "RoutingStatus3",
-      r.routes.map((x) => ({ Destination: x.destination, Gateway: x.gateway ?? "", Interface: x.interface ?? "", Metric: s(x.metric), Family: x.family, Source: x.source ?? "" })),
+      r.routes.map((x) => ({
+        Destination: x.destination,
+        Gateway: x.gateway ?? "",
+        Interface: x.interface ?? "",
+        Metric: s(x.metric),
+        Family: x.family,
+        Source: x.source ?? "",
+      })),
     ),
     { id: "NetworkInfo" + SUFFIX, contentType: "text/plain", body: r.networkInfo },
   ];
@@ -91,23 +117,64 @@ export function buildErrorReport(r: ErrorReportInput): string {
     const d = r.dns;
     parts.push(
       xml("DNSNameService", "DNSNameService", [
-        { LoadBalanceAlgorithm: d.loadBalance, IPPreference: String(d.ipPreference), ForceIPPreference: d.forceIpPreference ? "on" : "off", Timeout: String(d.timeoutSeconds) },
+        {
+          LoadBalanceAlgorithm: d.loadBalance,
+          IPPreference: String(d.ipPreference),
+          ForceIPPreference: d.forceIpPreference ? "on" : "off",
+          Timeout: String(d.timeoutSeconds),
+        },
       ]),
-      xml("DNSNameServerStatus2", "DNSNameServerStatus2", d.servers.map((x) => ({ IPAddress: x.address, UDPPort: String(x.udpPort), TCPPort: String(x.tcpPort), MaxRetries: String(x.retries) }))),
-      xml("DNSSearchDomainStatus", "DNSSearchDomainStatus", d.searchDomains.map((x) => ({ SearchDomain: x }))),
-      xml("DNSStaticHostStatus", "DNSStaticHostStatus", d.staticHosts.map((x) => ({ Hostname: x.hostname, IPAddress: x.address }))),
+      xml(
+        "DNSNameServerStatus2",
+        "DNSNameServerStatus2",
+        d.servers.map((x) => ({
+          IPAddress: x.address,
+          UDPPort: String(x.udpPort),
+          TCPPort: String(x.tcpPort),
+          MaxRetries: String(x.retries),
+        })),
+      ),
+      xml(
+        "DNSSearchDomainStatus",
+        "DNSSearchDomainStatus",
+        d.searchDomains.map((x) => ({ SearchDomain: x })),
+      ),
+      xml(
+        "DNSStaticHostStatus",
+        "DNSStaticHostStatus",
+        d.staticHosts.map((x) => ({ Hostname: x.hostname, IPAddress: x.address })),
+      ),
     );
   }
   parts.push(
-    xml("DNSCacheHostStatus4", "DNSCacheHostStatus4", r.dnsCache.map((c) => ({ Hostname: c.host, IPAddress: c.addresses.join(" "), TTL: String(c.ttlRemaining), Negative: c.negative ?? "" }))),
+    xml(
+      "DNSCacheHostStatus4",
+      "DNSCacheHostStatus4",
+      r.dnsCache.map((c) => ({
+        Hostname: c.host,
+        IPAddress: c.addresses.join(" "),
+        TTL: String(c.ttlRemaining),
+        Negative: c.negative ?? "",
+      })),
+    ),
     { id: "default-config" + SUFFIX, contentType: "text/plain", body: r.runningConfig },
     { id: "default-log" + SUFFIX, contentType: "text/plain", body: r.logText, filename: "default-log" },
   );
-  if (r.pcap) parts.push({ id: "BackgroundPacketCapture" + SUFFIX, contentType: "application/vnd.tcpdump.pcap", body: r.pcap, filename: "capture.pcap" });
+  if (r.pcap)
+    parts.push({
+      id: "BackgroundPacketCapture" + SUFFIX,
+      contentType: "application/vnd.tcpdump.pcap",
+      body: r.pcap,
+      filename: "capture.pcap",
+    });
   const boundary = "--dp" + String(r.generatedAt % 1e12).padStart(12, "0");
   return buildMultipart({
     boundary,
-    headers: { "MIME-Version": "1.0", Date: new Date(r.generatedAt).toUTCString(), Subject: `DataPower Error Report for domain ${r.domain}` },
+    headers: {
+      "MIME-Version": "1.0",
+      Date: new Date(r.generatedAt).toUTCString(),
+      Subject: `DataPower Error Report for domain ${r.domain}`,
+    },
     preamble: `DataPower Error Report for domain ${r.domain}`,
     parts,
   });
@@ -140,7 +207,11 @@ export function reportText(input: string | Uint8Array): string {
     try {
       return gunzipSync(b, { maxOutputLength: MAX_REPORT_BYTES }).toString("utf8");
     } catch (e) {
-      throw new BacksideError("BAD_ARTIFACT", `error report: gzip data cannot be read: ${(e as Error).message}`, { cause: e });
+      throw new BacksideError(
+        "BAD_ARTIFACT",
+        `error report: gzip data cannot be read: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
   return b.toString("utf8");
@@ -153,19 +224,28 @@ export function reportText(input: string | Uint8Array): string {
 export function parseErrorReport(input: string | Uint8Array): ErrorReport {
   const text = reportText(input);
   const mime = parseMultipart(text);
-  if (mime.parts.length === 0) throw new BacksideError("BAD_ARTIFACT", "error report: no MIME parts found", { details: { problems: mime.problems } });
+  if (mime.parts.length === 0)
+    throw new BacksideError("BAD_ARTIFACT", "error report: no MIME parts found", {
+      details: { problems: mime.problems },
+    });
   const r = emptyReport();
   const problems: Problem[] = mime.problems.map((m) => ({ where: "multipart", message: m }));
   r.problems = problems;
-  const dm = /Error Report for domain (\S+)/.exec(mime.preamble) ?? /Error Report for domain (\S+)/.exec(mime.headers["subject"] ?? "");
+  const dm =
+    /Error Report for domain (\S+)/.exec(mime.preamble) ??
+    /Error Report for domain (\S+)/.exec(mime.headers["subject"] ?? "");
   if (dm) r.domain = dm[1];
   const date = Date.parse(mime.headers["date"] ?? "");
   if (Number.isFinite(date)) r.generatedAt = date;
 
   const byName = new Map<string, { text: string; body: Buffer; contentType: string }>();
   for (const p of mime.parts) {
-    const name = p.id.replace(/@.*$/, "") || p.headers["content-disposition"]?.match(/filename=("?)([^";]+)\1/)?.[2] || "";
-    if (byName.has(name)) problems.push({ where: name, message: "part appears more than once; the first is used" });
+    const name =
+      p.id.replace(/@.*$/, "") ||
+      p.headers["content-disposition"]?.match(/filename=("?)([^";]+)\1/)?.[2] ||
+      "";
+    if (byName.has(name))
+      problems.push({ where: name, message: "part appears more than once; the first is used" });
     else byName.set(name, { text: p.body.toString("utf8"), body: p.body, contentType: p.contentType });
   }
   const rows = (name: string, row: string): Row[] | undefined => {
@@ -182,7 +262,10 @@ export function parseErrorReport(input: string | Uint8Array): ErrorReport {
   const fw = rows(use("FirmwareVersion"), "FirmwareVersion3")?.[0];
   r.firmware = { version: fw?.Version ?? "", text: byName.get("FirmwareVersion")?.text ?? "" };
   if (fw?.Build) r.firmware.build = fw.Build;
-  r.platform = { platform: rows(use("VirtualPlatform"), "VirtualPlatform3")?.[0]?.Platform ?? "", text: byName.get("VirtualPlatform")?.text ?? "" };
+  r.platform = {
+    platform: rows(use("VirtualPlatform"), "VirtualPlatform3")?.[0]?.Platform ?? "",
+    text: byName.get("VirtualPlatform")?.text ?? "",
+  };
   r.objectStatus = (rows(use("ObjectStatus"), "ObjectStatus") ?? []).map((o) => ({
     name: o.Name ?? "",
     className: o.Class ?? "",
@@ -206,8 +289,18 @@ export function parseErrorReport(input: string | Uint8Array): ErrorReport {
     let i = ifs.get(name);
     if (!i) {
       i = { name, adminStatus: x.AdminStatus ?? "", operStatus: x.OperStatus ?? "", addresses: [] };
-      const opt = { mac: x.MACAddress || undefined, mtu: num(x.MTU), rxPackets: num(x.RxHCPackets), txPackets: num(x.TxHCPackets), rxErrors: num(x.RxErrors2), txErrors: num(x.TxErrors2), rxDrops: num(x.RxDrops2), txDrops: num(x.TxDrops2) };
-      for (const [k, v] of Object.entries(opt)) if (v !== undefined) (i as unknown as Record<string, unknown>)[k] = v;
+      const opt = {
+        mac: x.MACAddress || undefined,
+        mtu: num(x.MTU),
+        rxPackets: num(x.RxHCPackets),
+        txPackets: num(x.TxHCPackets),
+        rxErrors: num(x.RxErrors2),
+        txErrors: num(x.TxErrors2),
+        rxDrops: num(x.RxDrops2),
+        txDrops: num(x.TxDrops2),
+      };
+      for (const [k, v] of Object.entries(opt))
+        if (v !== undefined) (i as unknown as Record<string, unknown>)[k] = v;
       ifs.set(name, i);
     }
     if (x.IP) i.addresses.push(x.PrefixLength ? `${x.IP}/${x.PrefixLength}` : x.IP);
@@ -215,7 +308,8 @@ export function parseErrorReport(input: string | Uint8Array): ErrorReport {
   r.interfaces = [...ifs.values()];
   r.routes = (rows(use("RoutingStatus"), "RoutingStatus3") ?? []).map((x) => ({
     destination: x.Destination ?? "",
-    family: x.Family === "inet6" || (x.Destination ?? "").includes(":") ? ("inet6" as const) : ("inet" as const),
+    family:
+      x.Family === "inet6" || (x.Destination ?? "").includes(":") ? ("inet6" as const) : ("inet" as const),
     ...(x.Gateway ? { gateway: x.Gateway } : {}),
     ...(x.Interface ? { interface: x.Interface } : {}),
     ...(num(x.Metric) !== undefined ? { metric: num(x.Metric) } : {}),
@@ -236,12 +330,18 @@ export function parseErrorReport(input: string | Uint8Array): ErrorReport {
   r.log = parseLog(r.logText);
   const cap = byName.get(use("BackgroundPacketCapture"));
   if (cap) r.pcap = new Uint8Array(cap.body);
-  for (const [name, p] of byName) if (!known.has(name)) r.otherParts.push({ id: name, contentType: p.contentType, text: p.text.slice(0, 64 * 1024) });
-  for (const required of ["FirmwareVersion", "default-config", "default-log"]) if (!byName.has(required)) problems.push({ where: required, message: "part missing" });
+  for (const [name, p] of byName)
+    if (!known.has(name))
+      r.otherParts.push({ id: name, contentType: p.contentType, text: p.text.slice(0, 64 * 1024) });
+  for (const required of ["FirmwareVersion", "default-config", "default-log"])
+    if (!byName.has(required)) problems.push({ where: required, message: "part missing" });
   return r;
 }
 
-function dnsFromParts(rows: (name: string, row: string) => Row[] | undefined, use: (n: string) => string): DnsConfig | undefined {
+function dnsFromParts(
+  rows: (name: string, row: string) => Row[] | undefined,
+  use: (n: string) => string,
+): DnsConfig | undefined {
   const svc = rows(use("DNSNameService"), "DNSNameService");
   const servers = rows(use("DNSNameServerStatus2"), "DNSNameServerStatus2");
   const search = rows(use("DNSSearchDomainStatus"), "DNSSearchDomainStatus");
@@ -249,7 +349,12 @@ function dnsFromParts(rows: (name: string, row: string) => Row[] | undefined, us
   if (!svc && !servers) return undefined;
   const s = svc?.[0] ?? {};
   return {
-    servers: (servers ?? []).map((x) => ({ address: x.IPAddress ?? "", udpPort: num(x.UDPPort) ?? 53, tcpPort: num(x.TCPPort) ?? 53, retries: num(x.MaxRetries) ?? 3 })),
+    servers: (servers ?? []).map((x) => ({
+      address: x.IPAddress ?? "",
+      udpPort: num(x.UDPPort) ?? 53,
+      tcpPort: num(x.TCPPort) ?? 53,
+      retries: num(x.MaxRetries) ?? 3,
+    })),
     loadBalance: s.LoadBalanceAlgorithm === "round-robin" ? "round-robin" : "first-alive",
     searchDomains: (search ?? []).map((x) => x.SearchDomain ?? "").filter(Boolean),
     staticHosts: (statics ?? []).map((x) => ({ hostname: x.Hostname ?? "", address: x.IPAddress ?? "" })),

@@ -15,28 +15,63 @@ const PUBLIC = [
 describe("parseLogLine", () => {
   it("parses the legacy timestamp with code, txn type and masked client address", () => {
     const e = parseLogLine(PUBLIC[0])!;
-    expect(e).toMatchObject({ code: "0x01130006", category: "mpgw", level: "error", objectType: "mpgw", objectName: "TEST_MPGW", tid: 38886775, txnType: "error", clientIp: "9.xx.xx.xx", message: "Failed to establish a backside connection" });
+    expect(e).toMatchObject({
+      code: "0x01130006",
+      category: "mpgw",
+      level: "error",
+      objectType: "mpgw",
+      objectName: "TEST_MPGW",
+      tid: 38886775,
+      txnType: "error",
+      clientIp: "9.xx.xx.xx",
+      message: "Failed to establish a backside connection",
+    });
     expect(e.domain).toBeUndefined();
     expect(new Date(e.time).toISOString()).toBe("2017-03-22T22:31:49.000Z");
   });
   it("parses a zulu line with domain and gtid", () => {
     const e = parseLogLine(PUBLIC[1])!;
-    expect(e).toMatchObject({ domain: "APIMgmt_848CDBBB62", code: "0x80e00126", tid: 2097, gtid: 2097, objectName: "webapi-internal" });
+    expect(e).toMatchObject({
+      domain: "APIMgmt_848CDBBB62",
+      code: "0x80e00126",
+      tid: 2097,
+      gtid: 2097,
+      objectName: "webapi-internal",
+    });
     expect(e.message).toMatch(/url: https:\/\/analytics-lb/);
     expect(new Date(e.time).toISOString()).toBe("2016-12-02T18:33:48.225Z");
   });
   it("reads a non-address bracket after tid as the transaction type", () => {
-    expect(parseLogLine(PUBLIC[2])).toMatchObject({ domain: "apiconnect", txnType: "scheduled", objectType: "xmlmgr", category: "network" });
+    expect(parseLogLine(PUBLIC[2])).toMatchObject({
+      domain: "apiconnect",
+      txnType: "scheduled",
+      objectType: "xmlmgr",
+      category: "network",
+    });
     expect(parseLogLine(PUBLIC[2])!.clientIp).toBeUndefined();
   });
   it("parses lines without domain, and without code", () => {
-    expect(parseLogLine(PUBLIC[3])).toMatchObject({ code: "0x00350014", category: "mgmt", level: "notice", tid: 111 });
+    expect(parseLogLine(PUBLIC[3])).toMatchObject({
+      code: "0x00350014",
+      category: "mgmt",
+      level: "notice",
+      tid: 111,
+    });
     const e = parseLogLine(PUBLIC[4])!;
     expect(e.code).toBeUndefined();
-    expect(e).toMatchObject({ category: "mpgw", level: "error", objectName: "test", message: "Network Error on Back interface" });
+    expect(e).toMatchObject({
+      category: "mpgw",
+      level: "error",
+      objectName: "test",
+      message: "Network Error on Back interface",
+    });
   });
   it("accepts angle brackets in place of square ones", () => {
-    expect(parseLogLine(PUBLIC[5])).toMatchObject({ code: "0x01130006", clientIp: "9.xx.xx.xx", txnType: "error" });
+    expect(parseLogLine(PUBLIC[5])).toMatchObject({
+      code: "0x01130006",
+      clientIp: "9.xx.xx.xx",
+      txnType: "error",
+    });
   });
   it("rejects an unknown level", () => {
     expect(parseLogLine("20200505T203853.858Z [mgmt][loud] mpgw(x): tid(1): hi")).toBeUndefined();
@@ -46,12 +81,42 @@ describe("parseLogLine", () => {
 describe("formatLogLine", () => {
   it("round-trips through the parser with every optional part", () => {
     const t = Date.UTC(2017, 2, 22, 22, 31, 49, 165);
-    const line = formatLogLine({ time: t, domain: "default", code: "0x01130006", category: "mpgw", level: "error", objectType: "mpgw", objectName: "TEST_MPGW", tid: 38886775, clientIp: "10.0.1.5", gtid: 38886775, message: "Failed to establish a backside connection" });
-    expect(line).toBe("20170322T223149.165Z [default][0x01130006][mpgw][error] mpgw(TEST_MPGW): tid(38886775)[10.0.1.5] gtid(38886775): Failed to establish a backside connection");
-    expect(parseLogLine(line)).toMatchObject({ time: t, domain: "default", clientIp: "10.0.1.5", gtid: 38886775 });
+    const line = formatLogLine({
+      time: t,
+      domain: "default",
+      code: "0x01130006",
+      category: "mpgw",
+      level: "error",
+      objectType: "mpgw",
+      objectName: "TEST_MPGW",
+      tid: 38886775,
+      clientIp: "10.0.1.5",
+      gtid: 38886775,
+      message: "Failed to establish a backside connection",
+    });
+    expect(line).toBe(
+      "20170322T223149.165Z [default][0x01130006][mpgw][error] mpgw(TEST_MPGW): tid(38886775)[10.0.1.5] gtid(38886775): Failed to establish a backside connection",
+    );
+    expect(parseLogLine(line)).toMatchObject({
+      time: t,
+      domain: "default",
+      clientIp: "10.0.1.5",
+      gtid: 38886775,
+    });
   });
   it("writes the legacy style and flattens newlines in the message", () => {
-    const line = formatLogLine({ time: Date.UTC(2010, 3, 7, 8, 36, 9), category: "mpgw", level: "error", objectType: "mpgw", objectName: "test", tid: 2899, message: "a\nb" }, { style: "legacy" });
+    const line = formatLogLine(
+      {
+        time: Date.UTC(2010, 3, 7, 8, 36, 9),
+        category: "mpgw",
+        level: "error",
+        objectType: "mpgw",
+        objectName: "test",
+        tid: 2899,
+        message: "a\nb",
+      },
+      { style: "legacy" },
+    );
     expect(line).toBe("Wed Apr 07 2010 08:36:09 [mpgw][error] mpgw(test): tid(2899): a b");
   });
 });
@@ -69,7 +134,13 @@ describe("parseLog", () => {
     expect(log.entries[1].message).toMatch(/logevent$/);
   });
   it("keeps garbage, binary and enormous lines as unknown without throwing", () => {
-    const text = [PUBLIC[3], "not a log line", "\u0000\u0001\u0002binary\u00ff", "x".repeat(200_000), PUBLIC[4]].join("\n");
+    const text = [
+      PUBLIC[3],
+      "not a log line",
+      "\u0000\u0001\u0002binary\u00ff",
+      "x".repeat(200_000),
+      PUBLIC[4],
+    ].join("\n");
     const log = parseLog(text);
     expect(log.entries).toHaveLength(2);
     expect(log.unknown.map((u) => u.line)).toEqual([2, 3, 4]);
@@ -93,6 +164,8 @@ describe("event catalog", () => {
   });
   it("finds events by code and renders templates", () => {
     expect(eventByCode("0x01130006")?.name).toBe("backsideFailed");
-    expect(renderText(EVENTS.connectRefused.text, { address: "127.0.0.1", port: 9 })).toBe("Connection refused by 127.0.0.1:9 (ECONNREFUSED)");
+    expect(renderText(EVENTS.connectRefused.text, { address: "127.0.0.1", port: 9 })).toBe(
+      "Connection refused by 127.0.0.1:9 (ECONNREFUSED)",
+    );
   });
 });

@@ -53,7 +53,10 @@ export function formatTimestamp(time: number, opts: FormatOptions = {}): string 
 
 /** One line, no newline. Newlines inside the message are flattened so a line stays a line. */
 export function formatLogLine(e: LogLineInput, opts: FormatOptions = {}): string {
-  const head = [e.domain, e.code, e.category, e.level].filter((x): x is string => x !== undefined && x !== "").map((x) => `[${x}]`).join("");
+  const head = [e.domain, e.code, e.category, e.level]
+    .filter((x): x is string => x !== undefined && x !== "")
+    .map((x) => `[${x}]`)
+    .join("");
   let tid = `tid(${e.tid ?? 0})`;
   if (e.txnType) tid += `[${e.txnType}]`;
   if (e.clientIp) tid += `[${e.clientIp}]`;
@@ -63,7 +66,8 @@ export function formatLogLine(e: LogLineInput, opts: FormatOptions = {}): string
 }
 
 const ZULU = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})$/;
-const LEGACY = /^(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})/;
+const LEGACY =
+  /^(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})/;
 
 /** Milliseconds since the epoch, or undefined when the text is not one of the two styles. */
 export function parseTimestamp(text: string): number | undefined {
@@ -93,7 +97,8 @@ const LINE = new RegExp(
     " +(?<ot>[^\\s()]+)\\((?<on>[^)]*)\\):\\s?(?<rest>.*)$",
 );
 const BRACKET = /[[<]([^\]>\s]*)[\]>]/g;
-const TID = /^tid\((?<tid>\d+)\)(?<br>(?:[[<][^\]>\s]*[\]>]){0,2})(?:\s+gtid\((?<gtid>\d+)\))?:\s?(?<msg>.*)$/;
+const TID =
+  /^tid\((?<tid>\d+)\)(?<br>(?:[[<][^\]>\s]*[\]>]){0,2})(?:\s+gtid\((?<gtid>\d+)\))?:\s?(?<msg>.*)$/;
 const CODE = /^0x[0-9a-f]{8}$/i;
 // A client address: IPv4/IPv6, possibly masked (`9.xx.xx.xx`), as seen in public copies.
 const ADDRESS = /^(?:[0-9x]{1,3}(?:\.[0-9x]{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)$/i;
@@ -161,7 +166,10 @@ export function parseLog(text: string): ParsedLog {
     const lineNo = i + 1;
     if (raw.trim() === "") return;
     if (raw.length > MAX_LINE) {
-      out.problems.push({ where: `line ${lineNo}`, message: `line of ${raw.length} characters exceeds ${MAX_LINE}; not parsed` });
+      out.problems.push({
+        where: `line ${lineNo}`,
+        message: `line of ${raw.length} characters exceeds ${MAX_LINE}; not parsed`,
+      });
     } else if (looksBinary(raw)) {
       out.problems.push({ where: `line ${lineNo}`, message: "binary content; not a log line" });
     } else {
@@ -174,7 +182,10 @@ export function parseLog(text: string): ParsedLog {
     if (out.unknown.length < MAX_UNKNOWN) out.unknown.push({ line: lineNo, text: raw.slice(0, KEPT_TEXT) });
     else if (!dropping) {
       dropping = true;
-      out.problems.push({ where: `line ${lineNo}`, message: `more than ${MAX_UNKNOWN} unknown lines; the rest are not kept` });
+      out.problems.push({
+        where: `line ${lineNo}`,
+        message: `more than ${MAX_UNKNOWN} unknown lines; the rest are not kept`,
+      });
     }
   });
   return out;

@@ -36,12 +36,22 @@ function base64Lines(b: Buffer): string {
 }
 
 /** `boundary` is the parameter value; delimiter lines are `--` + boundary. */
-export function buildMultipart(opts: { boundary: string; headers: Record<string, string>; preamble: string; parts: PartInput[] }): string {
+export function buildMultipart(opts: {
+  boundary: string;
+  headers: Record<string, string>;
+  preamble: string;
+  parts: PartInput[];
+}): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(opts.headers)) lines.push(`${k}: ${v}`);
   lines.push(`Content-Type: multipart/mixed; boundary="${opts.boundary}"`, "", opts.preamble);
   for (const p of opts.parts) {
-    lines.push(`--${opts.boundary}`, `Content-Type: ${p.contentType}`, "Content-Transfer-Encoding: base64", `Content-ID: <${p.id}>`);
+    lines.push(
+      `--${opts.boundary}`,
+      `Content-Type: ${p.contentType}`,
+      "Content-Transfer-Encoding: base64",
+      `Content-ID: <${p.id}>`,
+    );
     if (p.filename) lines.push(`Content-Disposition: attachment; filename=${p.filename}`);
     lines.push("", base64Lines(Buffer.from(p.body)));
   }
@@ -79,13 +89,16 @@ export function parseMultipart(text: string): MimeMessage {
   if (!boundary) {
     // No usable header: take the first delimiter-looking line, and read everything as body.
     const m = /^--(-*dp\d+)[ \t]*\r?$/m.exec(text);
-    if (!m) return { headers, preamble: text.slice(0, 200), parts: [], problems: ["no multipart boundary found"] };
+    if (!m)
+      return { headers, preamble: text.slice(0, 200), parts: [], problems: ["no multipart boundary found"] };
     problems.push("multipart boundary missing from the header; taken from the first delimiter line");
     boundary = m[1];
     body = text;
   }
   const delim = `--${boundary}`;
-  const chunks = body.split(new RegExp(`^${delim.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(--)?[ \\t]*\\r?$`, "m"));
+  const chunks = body.split(
+    new RegExp(`^${delim.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(--)?[ \\t]*\\r?$`, "m"),
+  );
   // split with one capture group: [preamble, cap, part, cap, part, ...]
   const preamble = chunks[0].trim();
   const parts: MimePart[] = [];
@@ -104,12 +117,18 @@ export function parseMultipart(text: string): MimeMessage {
     let data: Buffer;
     if (enc === "base64") {
       const clean = pb.replace(/\s+/g, "");
-      if (/[^A-Za-z0-9+/=]/.test(clean)) problems.push(`part ${id || parts.length + 1}: invalid base64 characters ignored`);
+      if (/[^A-Za-z0-9+/=]/.test(clean))
+        problems.push(`part ${id || parts.length + 1}: invalid base64 characters ignored`);
       data = Buffer.from(clean.replace(/[^A-Za-z0-9+/=]/g, ""), "base64");
     } else {
       data = Buffer.from(pb.replace(/\r?\n$/, ""), "utf8");
     }
-    parts.push({ headers: h, id, contentType: (h["content-type"] ?? "text/plain").split(";")[0].trim(), body: data });
+    parts.push({
+      headers: h,
+      id,
+      contentType: (h["content-type"] ?? "text/plain").split(";")[0].trim(),
+      body: data,
+    });
   }
   if (!closed) problems.push("multipart message has no closing delimiter (truncated?)");
   return { headers, preamble, parts, problems };

@@ -38,20 +38,42 @@ export interface ConfigBlock {
 const q = (s: string) => `"${s.replace(/["\\]/g, "\\$&")}"`;
 
 export function renderRunningConfig(service: ServiceSettings, dns: DnsConfig): string {
-  const out: string[] = ["top; configure terminal;", "", "%if% available \"dns\"", "", "dns"];
+  const out: string[] = ["top; configure terminal;", "", '%if% available "dns"', "", "dns"];
   out.push("  admin-state enabled");
   for (const d of dns.searchDomains) out.push(`  search-domain ${q(d)}`);
-  for (const s of dns.servers) out.push(`  name-server ${s.address} ${s.udpPort} ${s.tcpPort} 0 ${s.retries}`);
+  for (const s of dns.servers)
+    out.push(`  name-server ${s.address} ${s.udpPort} ${s.tcpPort} 0 ${s.retries}`);
   for (const h of dns.staticHosts) out.push(`  static-host ${q(h.hostname)} ${h.address}`);
-  out.push(`  ip-preference ${dns.ipPreference}`, `  force-ip-preference ${dns.forceIpPreference ? "on" : "off"}`);
+  out.push(
+    `  ip-preference ${dns.ipPreference}`,
+    `  force-ip-preference ${dns.forceIpPreference ? "on" : "off"}`,
+  );
   out.push(`  load-balance ${dns.loadBalance}`, `  timeout ${dns.timeoutSeconds}`, "exit", "", "%endif%", "");
-  out.push(`mpgw ${q(service.name)}`, "  admin-state enabled", `  front-protocol ${q(service.name + "_HTTP_FSH")}`);
+  out.push(
+    `mpgw ${q(service.name)}`,
+    "  admin-state enabled",
+    `  front-protocol ${q(service.name + "_HTTP_FSH")}`,
+  );
   out.push(`  backend-url ${q(service.backendUrl)}`);
   out.push(`  front-timeout ${service.frontTimeout}`, `  back-timeout ${service.backTimeout}`);
-  out.push(`  front-persistent-timeout ${service.frontPersistentTimeout}`, `  back-persistent-timeout ${service.backPersistentTimeout}`);
+  out.push(
+    `  front-persistent-timeout ${service.frontPersistentTimeout}`,
+    `  back-persistent-timeout ${service.backPersistentTimeout}`,
+  );
   out.push(`  persistent-connections ${service.persistentConnections ? "on" : "off"}`);
-  out.push(`  connect-timeout-ms ${service.connectTimeoutMs}`, `  ssl-validate ${service.sslVerify ? "on" : "off"}`, "exit", "");
-  out.push(`source-http ${q(service.name + "_HTTP_FSH")}`, "  local-address 0.0.0.0", `  local-port ${service.frontPort}`, "exit", "");
+  out.push(
+    `  connect-timeout-ms ${service.connectTimeoutMs}`,
+    `  ssl-validate ${service.sslVerify ? "on" : "off"}`,
+    "exit",
+    "",
+  );
+  out.push(
+    `source-http ${q(service.name + "_HTTP_FSH")}`,
+    "  local-address 0.0.0.0",
+    `  local-port ${service.frontPort}`,
+    "exit",
+    "",
+  );
   return out.join("\n");
 }
 
@@ -98,9 +120,23 @@ export function parseRunningConfig(text: string): { blocks: ConfigBlock[]; probl
 export function dnsFromConfig(blocks: ConfigBlock[]): DnsConfig | undefined {
   const b = blocks.find((x) => x.kind === "dns");
   if (!b) return undefined;
-  const dns: DnsConfig = { servers: [], loadBalance: "first-alive", searchDomains: [], staticHosts: [], ipPreference: 4, forceIpPreference: false, timeoutSeconds: 5 };
+  const dns: DnsConfig = {
+    servers: [],
+    loadBalance: "first-alive",
+    searchDomains: [],
+    staticHosts: [],
+    ipPreference: 4,
+    forceIpPreference: false,
+    timeoutSeconds: 5,
+  };
   for (const [k, ...a] of b.lines) {
-    if (k === "name-server" && a[0]) dns.servers.push({ address: a[0], udpPort: Number(a[1] ?? 53), tcpPort: Number(a[2] ?? 53), retries: Number(a[4] ?? a[3] ?? 3) });
+    if (k === "name-server" && a[0])
+      dns.servers.push({
+        address: a[0],
+        udpPort: Number(a[1] ?? 53),
+        tcpPort: Number(a[2] ?? 53),
+        retries: Number(a[4] ?? a[3] ?? 3),
+      });
     else if (k === "search-domain" && a[0]) dns.searchDomains.push(a[0]);
     else if (k === "static-host" && a[1]) dns.staticHosts.push({ hostname: a[0], address: a[1] });
     else if (k === "load-balance") dns.loadBalance = a[0] === "round-robin" ? "round-robin" : "first-alive";

@@ -49,7 +49,8 @@ export function parseRows(rowName: string, xml: string, problems: string[]): Row
       break;
     }
     const row: Row = {};
-    for (const f of m[1].matchAll(/<(\w+)(?:\s[^>]*)?(?:\/>|>([^<]*)<\/\1>)/g)) row[f[1]] = xmlUnescape(f[2] ?? "");
+    for (const f of m[1].matchAll(/<(\w+)(?:\s[^>]*)?(?:\/>|>([^<]*)<\/\1>)/g))
+      row[f[1]] = xmlUnescape(f[2] ?? "");
     rows.push(row);
   }
   const opens = (xml.match(new RegExp(`<${rowName}[\\s>]`, "g")) ?? []).length;

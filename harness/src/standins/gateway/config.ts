@@ -20,25 +20,34 @@ const nameServer = z.strictObject({
 });
 
 export const GatewayConfigSchema = z.strictObject({
-  service: z
-    .strictObject({
-      name: z.string().regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, _ . -").default("TEST_MPGW"),
-      frontAddress: z.string().default("0.0.0.0"),
-      frontPort: port.default(8080),
-      backendUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
-      backTimeout: seconds.default(120),
-      backPersistentTimeout: seconds.default(180),
-      frontTimeout: seconds.default(120),
-      frontPersistentTimeout: seconds.default(180),
-      /** Connect budget; the appliance has none of its own (SYN retries or back-timeout), so defaults to back-timeout. */
-      connectTimeout: seconds.optional(),
-      persistentConnections: z.boolean().default(true),
-      maxRequestBytes: z.number().int().positive().max(64 * 1024 * 1024).default(8 * 1024 * 1024),
-    }),
+  service: z.strictObject({
+    name: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, "must be 1-64 letters, digits, _ . -")
+      .default("TEST_MPGW"),
+    frontAddress: z.string().default("0.0.0.0"),
+    frontPort: port.default(8080),
+    backendUrl: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+    backTimeout: seconds.default(120),
+    backPersistentTimeout: seconds.default(180),
+    frontTimeout: seconds.default(120),
+    frontPersistentTimeout: seconds.default(180),
+    /** Connect budget; the appliance has none of its own (SYN retries or back-timeout), so defaults to back-timeout. */
+    connectTimeout: seconds.optional(),
+    persistentConnections: z.boolean().default(true),
+    maxRequestBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(64 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
+  }),
   tls: z
     .strictObject({
       verify: z.boolean().default(true),
-      caPem: z.array(z.string().includes("-----BEGIN CERTIFICATE-----", { message: "must be a PEM certificate" })).default([]),
+      caPem: z
+        .array(z.string().includes("-----BEGIN CERTIFICATE-----", { message: "must be a PEM certificate" }))
+        .default([]),
       servername: z.string().optional(),
     })
     .prefault({}),
@@ -49,7 +58,14 @@ export const GatewayConfigSchema = z.strictObject({
       /** Per attempt, per server (the appliance waits 5 s per server). */
       timeout: seconds.default(5),
       searchDomains: z.array(z.string().min(1)).max(16).default([]),
-      staticHosts: z.array(z.strictObject({ hostname: z.string().min(1), address: z.string().refine((s) => isIP(s) !== 0, "must be an IP address") })).default([]),
+      staticHosts: z
+        .array(
+          z.strictObject({
+            hostname: z.string().min(1),
+            address: z.string().refine((s) => isIP(s) !== 0, "must be an IP address"),
+          }),
+        )
+        .default([]),
       ipPreference: z.union([z.literal(4), z.literal(6)]).default(4),
       forceIpPreference: z.boolean().default(false),
     })
@@ -113,7 +129,10 @@ export function parseGatewayConfig(input: unknown, source = "gateway config"): G
 }
 
 /** Start configuration of the container: env BACKSIDE_CONFIG, else the file. */
-export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, file = "/etc/backside/gateway.json"): GatewayConfig {
+export function loadGatewayConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  file = "/etc/backside/gateway.json",
+): GatewayConfig {
   let text = env.BACKSIDE_CONFIG;
   let source = "BACKSIDE_CONFIG";
   if (text === undefined || text.trim() === "") {
@@ -121,7 +140,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, file = "
     try {
       text = readFileSync(file, "utf8");
     } catch (e) {
-      throw new BacksideError("NOT_FOUND", `no gateway config: BACKSIDE_CONFIG is empty and ${file} cannot be read`, { cause: e });
+      throw new BacksideError(
+        "NOT_FOUND",
+        `no gateway config: BACKSIDE_CONFIG is empty and ${file} cannot be read`,
+        { cause: e },
+      );
     }
   }
   let json: unknown;
@@ -134,5 +157,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env, file = "
 }
 
 export function connectTimeoutMs(c: GatewayConfig): number {
-  return Math.round(Math.min(c.service.connectTimeout ?? c.service.backTimeout, c.service.backTimeout) * 1000);
+  return Math.round(
+    Math.min(c.service.connectTimeout ?? c.service.backTimeout, c.service.backTimeout) * 1000,
+  );
 }

@@ -20,7 +20,11 @@ export class DnsCache {
     return `${host.toLowerCase()}|${family}`;
   }
 
-  get(host: string, family: 4 | 6, now = Date.now()): { addresses: string[]; ttlRemaining: number; negative?: string } | undefined {
+  get(
+    host: string,
+    family: 4 | 6,
+    now = Date.now(),
+  ): { addresses: string[]; ttlRemaining: number; negative?: string } | undefined {
     const k = this.key(host, family);
     const e = this.map.get(k);
     if (!e) return undefined;
@@ -28,10 +32,21 @@ export class DnsCache {
       this.map.delete(k);
       return undefined;
     }
-    return { addresses: e.addresses, ttlRemaining: Math.ceil((e.expiresAt - now) / 1000), negative: e.negative };
+    return {
+      addresses: e.addresses,
+      ttlRemaining: Math.ceil((e.expiresAt - now) / 1000),
+      negative: e.negative,
+    };
   }
 
-  put(host: string, family: 4 | 6, addresses: string[], ttlSeconds: number, negative?: string, now = Date.now()): void {
+  put(
+    host: string,
+    family: 4 | 6,
+    addresses: string[],
+    ttlSeconds: number,
+    negative?: string,
+    now = Date.now(),
+  ): void {
     if (!(ttlSeconds > 0)) return;
     if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value!);
     this.map.set(this.key(host, family), { addresses, expiresAt: now + ttlSeconds * 1000, negative });
@@ -46,7 +61,12 @@ export class DnsCache {
       const ttl = Math.ceil((e.expiresAt - now) / 1000);
       const row = byHost.get(host);
       if (!row) {
-        byHost.set(host, { host, addresses: [...e.addresses], ttlRemaining: ttl, ...(e.negative ? { negative: e.negative } : {}) });
+        byHost.set(host, {
+          host,
+          addresses: [...e.addresses],
+          ttlRemaining: ttl,
+          ...(e.negative ? { negative: e.negative } : {}),
+        });
       } else {
         row.addresses.push(...e.addresses);
         row.ttlRemaining = Math.min(row.ttlRemaining, ttl);

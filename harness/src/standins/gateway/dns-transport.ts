@@ -21,13 +21,20 @@ export interface DnsReply {
   transport: "udp" | "tcp";
 }
 
-export type ExchangeResult = { kind: "reply"; reply: DnsReply } | { kind: "timeout"; ms: number } | { kind: "error"; errno: string; ms: number };
+export type ExchangeResult =
+  | { kind: "reply"; reply: DnsReply }
+  | { kind: "timeout"; ms: number }
+  | { kind: "error"; errno: string; ms: number };
 
 export function buildQuery(name: string, qtype: QType, id: number): Buffer {
   const p = new Packet();
   p.header.id = id;
   p.header.rd = 1;
-  p.questions.push({ name, type: qtype === "A" ? Packet.TYPE.A : Packet.TYPE.AAAA, class: Packet.CLASS.IN } as unknown as Question);
+  p.questions.push({
+    name,
+    type: qtype === "A" ? Packet.TYPE.A : Packet.TYPE.AAAA,
+    class: Packet.CLASS.IN,
+  } as unknown as Question);
   return p.toBuffer();
 }
 
@@ -37,14 +44,25 @@ export function newQueryId(): number {
 
 function matches(p: Packet, id: number, name: string): boolean {
   // RFC 5452 §9.1: accept only the reply to our id and question.
-  return p.header.id === id && p.header.qr === 1 && (p.questions.length === 0 || p.questions[0].name.toLowerCase() === name.toLowerCase());
+  return (
+    p.header.id === id &&
+    p.header.qr === 1 &&
+    (p.questions.length === 0 || p.questions[0].name.toLowerCase() === name.toLowerCase())
+  );
 }
 
 function errnoOf(e: unknown): string {
   return (e as NodeJS.ErrnoException)?.code ?? "EIO";
 }
 
-export function udpExchange(server: string, port: number, query: Buffer, id: number, name: string, timeoutMs: number): Promise<ExchangeResult> {
+export function udpExchange(
+  server: string,
+  port: number,
+  query: Buffer,
+  id: number,
+  name: string,
+  timeoutMs: number,
+): Promise<ExchangeResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const sock = createSocket(isIPv6(server) ? "udp6" : "udp4");
@@ -66,18 +84,36 @@ export function udpExchange(server: string, port: number, query: Buffer, id: num
         return; // an undecodable datagram is not our answer; keep waiting until the deadline
       }
       if (!matches(p, id, name)) return;
-      finish({ kind: "reply", reply: { id, rcode: p.header.rcode, truncated: p.header.tc === 1, packet: p, ms: Date.now() - t0, transport: "udp" } });
+      finish({
+        kind: "reply",
+        reply: {
+          id,
+          rcode: p.header.rcode,
+          truncated: p.header.tc === 1,
+          packet: p,
+          ms: Date.now() - t0,
+          transport: "udp",
+        },
+      });
     });
     // With a callback, dgram reports a failed connect (ENETUNREACH: no route) to it, not as 'error'.
     const onConnect = (err?: Error | null) => {
       if (err) return finish({ kind: "error", errno: errnoOf(err), ms: Date.now() - t0 });
-      if (!done) sock.send(query, (e) => e && finish({ kind: "error", errno: errnoOf(e), ms: Date.now() - t0 }));
+      if (!done)
+        sock.send(query, (e) => e && finish({ kind: "error", errno: errnoOf(e), ms: Date.now() - t0 }));
     };
     sock.connect(port, server, onConnect as () => void);
   });
 }
 
-export function tcpExchange(server: string, port: number, query: Buffer, id: number, name: string, timeoutMs: number): Promise<ExchangeResult> {
+export function tcpExchange(
+  server: string,
+  port: number,
+  query: Buffer,
+  id: number,
+  name: string,
+  timeoutMs: number,
+): Promise<ExchangeResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const sock = netConnect({ host: server, port });
@@ -104,7 +140,17 @@ export function tcpExchange(server: string, port: number, query: Buffer, id: num
       try {
         const p = Packet.parse(buf.subarray(2, 2 + buf.readUInt16BE(0)));
         if (!matches(p, id, name)) return finish({ kind: "error", errno: "EBADMSG", ms: Date.now() - t0 });
-        finish({ kind: "reply", reply: { id, rcode: p.header.rcode, truncated: false, packet: p, ms: Date.now() - t0, transport: "tcp" } });
+        finish({
+          kind: "reply",
+          reply: {
+            id,
+            rcode: p.header.rcode,
+            truncated: false,
+            packet: p,
+            ms: Date.now() - t0,
+            transport: "tcp",
+          },
+        });
       } catch {
         finish({ kind: "error", errno: "EBADMSG", ms: Date.now() - t0 });
       }
@@ -118,7 +164,11 @@ export function tcpExchange(server: string, port: number, query: Buffer, id: num
  * cache them for: the smallest TTL along the chain (APAR IC86912: the smaller of the CNAME
  * and address TTLs).
  */
-export function addressesFromAnswer(p: Packet, name: string, qtype: QType): { addresses: string[]; ttl: number; cnames: string[] } {
+export function addressesFromAnswer(
+  p: Packet,
+  name: string,
+  qtype: QType,
+): { addresses: string[]; ttl: number; cnames: string[] } {
   const want = qtype === "A" ? Packet.TYPE.A : Packet.TYPE.AAAA;
   let cur = name.toLowerCase();
   let ttl = Infinity;

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLog } from "../../appliance/log-line.js";
 import type { GatewayConfigInput } from "./config.js";
 import { startGateway, type StartedGateway } from "./gateway.js";
-import { closedPort, makeSelfSignedCert, startHttpBackend, startSaturatedListener, startSilentBackend, startTestDns, startTlsBackend, type TestDns } from "./test-peers.js";
+import {
+  closedPort,
+  makeSelfSignedCert,
+  startHttpBackend,
+  startSaturatedListener,
+  startSilentBackend,
+  startTestDns,
+  startTlsBackend,
+  type TestDns,
+} from "./test-peers.js";
 
 let dns: TestDns;
 let tmp: string;
@@ -19,10 +28,24 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function config(backendUrl: string, more: Partial<GatewayConfigInput["service"]> = {}, level: "debug" | "notice" = "debug"): GatewayConfigInput {
+function config(
+  backendUrl: string,
+  more: Partial<GatewayConfigInput["service"]> = {},
+  level: "debug" | "notice" = "debug",
+): GatewayConfigInput {
   return {
-    service: { frontAddress: "127.0.0.1", frontPort: 0, backendUrl, backTimeout: 2, connectTimeout: 1, ...more },
-    dns: { servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 0 }], timeout: 0.5 },
+    service: {
+      frontAddress: "127.0.0.1",
+      frontPort: 0,
+      backendUrl,
+      backTimeout: 2,
+      connectTimeout: 1,
+      ...more,
+    },
+    dns: {
+      servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 0 }],
+      timeout: 0.5,
+    },
     log: { level, file: join(tmp, "gateway.log"), stdout: false },
     mgmt: { enabled: false },
     errorReport: { dir: join(tmp, "reports") },
@@ -54,18 +77,24 @@ describe("gateway stand-in on loopback", () => {
     const m = messages(gw).join("\n");
     expect(m).toMatch(new RegExp(`DNS query id \\d+ A backend.test to 127.0.0.1:${dns.port}/udp`));
     expect(m).toMatch(/DNS query id \d+ AAAA backend.test/);
-    expect(m).toMatch(/DNS answer id \d+ A backend.test from 127.0.0.1:\d+\/udp: rcode 0 answers \[127.0.0.1\] ttl 60/);
+    expect(m).toMatch(
+      /DNS answer id \d+ A backend.test from 127.0.0.1:\d+\/udp: rcode 0 answers \[127.0.0.1\] ttl 60/,
+    );
     expect(m).toContain(`Connecting to 127.0.0.1:${be.port} for 'backend.test'`);
     expect(m).toMatch(new RegExp(`Connected to 127.0.0.1:${be.port} from 127.0.0.1:\\d+`));
     expect(m).toMatch(/Reusing persistent connection/);
     expect(m).toMatch(/Sent \d+ bytes to 127.0.0.1/);
-    expect(gw.dnsCache()).toEqual([{ host: "backend.test", addresses: ["127.0.0.1"], ttlRemaining: expect.any(Number) }]);
+    expect(gw.dnsCache()).toEqual([
+      { host: "backend.test", addresses: ["127.0.0.1"], ttlRemaining: expect.any(Number) },
+    ]);
     await be.close();
   });
 
   it("without persistent connections a second request connects again and takes the address from the DNS cache", async () => {
     const be = await startHttpBackend("hi");
-    await using gw = await startGateway(config(`http://backend.test:${be.port}/`, { persistentConnections: false }));
+    await using gw = await startGateway(
+      config(`http://backend.test:${be.port}/`, { persistentConnections: false }),
+    );
     const before = dns.queries.filter((q) => q.name === "backend.test" && q.type === 1).length;
     expect((await call(gw)).status).toBe(200);
     gw.flushDnsCache();
@@ -99,7 +128,15 @@ describe("gateway stand-in on loopback", () => {
     await call(gw);
     const entries = parseLog(gw.logText()).entries;
     expect(entries.map((e) => e.level)).not.toContain("debug");
-    expect(entries.find((e) => e.code === "0x01130006")).toMatchObject({ level: "error", category: "mpgw", objectType: "mpgw", objectName: "TEST_MPGW", domain: "default", clientIp: "127.0.0.1", txnType: "error" });
+    expect(entries.find((e) => e.code === "0x01130006")).toMatchObject({
+      level: "error",
+      category: "mpgw",
+      objectType: "mpgw",
+      objectName: "TEST_MPGW",
+      domain: "default",
+      clientIp: "127.0.0.1",
+      txnType: "error",
+    });
   });
 
   it("connection refused: ECONNREFUSED, 0x80e00126 and 0x01130006", async () => {
@@ -142,7 +179,9 @@ describe("gateway stand-in on loopback", () => {
     const m = messages(gw).join("\n");
     expect(m).toMatch(new RegExp(`Connected to 127.0.0.1:${be.port}`));
     expect(m).toMatch(/back-timeout fired after 600 ms/);
-    expect(m).toContain("Backside header ('N/A') failed to parse due to: Failed to establish a backside connection");
+    expect(m).toContain(
+      "Backside header ('N/A') failed to parse due to: Failed to establish a backside connection",
+    );
     expect(m).toMatch(/Sent [1-9]\d* bytes/);
     expect(m).toContain(`Received 0 bytes from 127.0.0.1:${be.port}`);
     expect(codes(gw)).toContain("0x01130006");
@@ -153,15 +192,27 @@ describe("gateway stand-in on loopback", () => {
     const closing = await startSilentBackend("close");
     const resetting = await startSilentBackend("reset");
     try {
-      await using a = await startGateway(config(`http://127.0.0.1:${closing.port}/`, { persistentConnections: false }));
+      await using a = await startGateway(
+        config(`http://127.0.0.1:${closing.port}/`, { persistentConnections: false }),
+      );
       const ra = await fetch(a.frontUrl + "/");
       expect([ra.status, ra.headers.get("x-backside-failure")]).toEqual([500, "closed"]);
-      expect(messages(a).join("\n")).toMatch(new RegExp(`Backend 127.0.0.1:${closing.port} closed the connection before responding \\([1-9]\\d* bytes sent\\)`));
+      expect(messages(a).join("\n")).toMatch(
+        new RegExp(
+          `Backend 127.0.0.1:${closing.port} closed the connection before responding \\([1-9]\\d* bytes sent\\)`,
+        ),
+      );
 
-      await using b = await startGateway(config(`http://127.0.0.1:${resetting.port}/`, { persistentConnections: false }));
+      await using b = await startGateway(
+        config(`http://127.0.0.1:${resetting.port}/`, { persistentConnections: false }),
+      );
       const rb = await fetch(b.frontUrl + "/");
       expect([rb.status, rb.headers.get("x-backside-failure")]).toEqual([500, "reset"]);
-      expect(messages(b).join("\n")).toMatch(new RegExp(`Connection reset by 127.0.0.1:${resetting.port} \\(ECONNRESET\\) after [1-9]\\d* bytes sent, 0 received`));
+      expect(messages(b).join("\n")).toMatch(
+        new RegExp(
+          `Connection reset by 127.0.0.1:${resetting.port} \\(ECONNRESET\\) after [1-9]\\d* bytes sent, 0 received`,
+        ),
+      );
       expect(codes(b)).toContain("0x01130006");
     } finally {
       await closing.close();
@@ -194,7 +245,10 @@ describe("gateway stand-in on loopback", () => {
         expect(m).toMatch(/Certificate verification failed for backend.test: DEPTH_ZERO_SELF_SIGNED_CERT/);
         expect(codes(bad)).toEqual(expect.arrayContaining(["0x80e00127", "0x01130006"]));
 
-        await using good = await startGateway({ ...config(`https://backend.test:${be.port}/`), tls: { caPem: [cert.cert] } });
+        await using good = await startGateway({
+          ...config(`https://backend.test:${be.port}/`),
+          tls: { caPem: [cert.cert] },
+        });
         const r = await call(good);
         expect([r.status, r.body]).toEqual([200, "hello over tls"]);
         expect(messages(good).join("\n")).toMatch(/TLS handshake completed with 127.0.0.1:\d+: TLSv1.3/);
@@ -209,14 +263,20 @@ describe("gateway stand-in on loopback", () => {
       const old = await startTlsBackend(cert, "x", { minVersion: "TLSv1", maxVersion: "TLSv1.1" });
       const mtls = await startTlsBackend(cert, "x", { requestCert: true, rejectUnauthorized: true });
       try {
-        await using a = await startGateway({ ...config(`https://backend.test:${old.port}/`), tls: { caPem: [cert.cert] } });
+        await using a = await startGateway({
+          ...config(`https://backend.test:${old.port}/`),
+          tls: { caPem: [cert.cert] },
+        });
         expect((await call(a)).status).toBe(500);
         const ma = messages(a).join("\n");
         expect(ma).toContain("TLS alert received: protocol_version (70)");
         expect(ma).toMatch(/SSL library error: ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION/);
         expect(codes(a)).toEqual(expect.arrayContaining(["0x8120002f", "0x80e00127", "0x01130006"]));
 
-        await using b = await startGateway({ ...config(`https://backend.test:${mtls.port}/`), tls: { caPem: [cert.cert] } });
+        await using b = await startGateway({
+          ...config(`https://backend.test:${mtls.port}/`),
+          tls: { caPem: [cert.cert] },
+        });
         expect((await call(b)).status).toBe(500);
         expect(messages(b).join("\n")).toContain("TLS alert received: certificate_required (116)");
         expect(codes(b)).toEqual(expect.arrayContaining(["0x80e00127", "0x01130006"]));
@@ -231,9 +291,14 @@ describe("gateway stand-in on loopback", () => {
       const cert = await makeSelfSignedCert("other.test");
       const be = await startTlsBackend(cert);
       try {
-        await using gw = await startGateway({ ...config(`https://backend.test:${be.port}/`), tls: { caPem: [cert.cert] } });
+        await using gw = await startGateway({
+          ...config(`https://backend.test:${be.port}/`),
+          tls: { caPem: [cert.cert] },
+        });
         expect((await call(gw)).status).toBe(500);
-        expect(messages(gw).join("\n")).toMatch(/Certificate verification failed for backend.test: ERR_TLS_CERT_ALTNAME_INVALID/);
+        expect(messages(gw).join("\n")).toMatch(
+          /Certificate verification failed for backend.test: ERR_TLS_CERT_ALTNAME_INVALID/,
+        );
       } finally {
         await be.close();
         cert.cleanup();

@@ -24,7 +24,14 @@ export class GatewayLogger {
   private fileOk = true;
 
   constructor(
-    private opts: { level: LogLevel; file: string | null; stdout: boolean; domain: string; keepLines: number; objectName: string },
+    private opts: {
+      level: LogLevel;
+      file: string | null;
+      stdout: boolean;
+      domain: string;
+      keepLines: number;
+      objectName: string;
+    },
   ) {
     if (opts.file) {
       try {

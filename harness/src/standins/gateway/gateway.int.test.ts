@@ -41,7 +41,11 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_0
 
 beforeAll(async () => {
   docker = await connectDocker();
-  const outcomes = await buildImages(docker, { only: ["base", "gateway"], root: repoRoot(), log: { info: () => {} } });
+  const outcomes = await buildImages(docker, {
+    only: ["base", "gateway"],
+    root: repoRoot(),
+    log: { info: () => {} },
+  });
   const failed = outcomes.filter((o) => o.status === "failed");
   if (failed.length > 0) throw new Error(`images did not build: ${failed.map((f) => f.name).join(", ")}`);
   gw = await docker.createContainer({
@@ -51,7 +55,9 @@ beforeAll(async () => {
     HostConfig: { NetworkMode: "none", CapAdd: ["NET_ADMIN", "NET_RAW"] },
   });
   await gw.start();
-  await until("management API up", async () => (JSON.parse(await curl([mgmt("/mgmt/status")])).service === "TEST_MPGW" ? true : undefined));
+  await until("management API up", async () =>
+    JSON.parse(await curl([mgmt("/mgmt/status")])).service === "TEST_MPGW" ? true : undefined,
+  );
 });
 
 afterAll(async () => {
@@ -60,28 +66,46 @@ afterAll(async () => {
 
 describe("gateway container", () => {
   it("captures the refused SYN through the management API and attaches it to the error report", async () => {
-    const started = JSON.parse(await curl(["-X", "POST", "-d", JSON.stringify({ interface: "lo", filter: "tcp port 9", durationSeconds: 30, maxKB: 100 }), mgmt("/mgmt/capture")]));
+    const started = JSON.parse(
+      await curl([
+        "-X",
+        "POST",
+        "-d",
+        JSON.stringify({ interface: "lo", filter: "tcp port 9", durationSeconds: 30, maxKB: 100 }),
+        mgmt("/mgmt/capture"),
+      ]),
+    );
     expect(started).toMatchObject({ running: true, interface: "lo" });
     // tcpdump needs a moment to open the interface; the pcap header is written when it has.
-    await until("capture file written", async () => (JSON.parse(await curl([mgmt("/mgmt/capture")])).bytes >= 24 ? true : undefined));
+    await until("capture file written", async () =>
+      JSON.parse(await curl([mgmt("/mgmt/capture")])).bytes >= 24 ? true : undefined,
+    );
     const front = await curl(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:8080/x"]);
     expect(front).toBe("500");
-    await until("SYN and RST captured", async () => (JSON.parse(await curl([mgmt("/mgmt/capture")])).bytes > 24 + 2 * 40 ? true : undefined));
+    await until("SYN and RST captured", async () =>
+      JSON.parse(await curl([mgmt("/mgmt/capture")])).bytes > 24 + 2 * 40 ? true : undefined,
+    );
     const stopped = JSON.parse(await curl(["-X", "POST", mgmt("/mgmt/capture/stop")]));
     expect(stopped).toMatchObject({ running: false, stopReason: "stopped by request" });
     const read = await dockerExec(gw, ["tcpdump", "-n", "-r", stopped.file], { timeoutMs: 10_000 });
     expect(read.stdout).toMatch(/127\.0\.0\.1\.\d+ > 127\.0\.0\.1\.9: Flags \[S\]/);
     expect(read.stdout).toMatch(/127\.0\.0\.1\.9 > 127\.0\.0\.1\.\d+: Flags \[R\.\]/);
 
-    expect(JSON.parse(await curl(["-X", "POST", "-d", '{"ErrorReport":{}}', mgmt("/mgmt/actionqueue/default")]))).toMatchObject({ ErrorReport: "Operation completed." });
+    expect(
+      JSON.parse(await curl(["-X", "POST", "-d", '{"ErrorReport":{}}', mgmt("/mgmt/actionqueue/default")])),
+    ).toMatchObject({ ErrorReport: "Operation completed." });
     const report = parseErrorReport(await curl([mgmt("/mgmt/error-report")]));
     expect(report.problems).toEqual([]);
     expect(report.platform.platform).toBe("docker");
     expect(Array.from(report.pcap!.subarray(0, 4))).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
     expect(report.interfaces.map((i) => i.name)).toEqual(["lo"]);
     expect(report.dns?.staticHosts).toEqual([{ hostname: "backend.test", address: "127.0.0.1" }]);
-    expect(report.log.entries.map((e) => e.code)).toEqual(expect.arrayContaining(["0x80e00126", "0x01130006"]));
-    expect(report.log.entries.map((e) => e.message)).toContain("Connection refused by 127.0.0.1:9 (ECONNREFUSED)");
+    expect(report.log.entries.map((e) => e.code)).toEqual(
+      expect.arrayContaining(["0x80e00126", "0x01130006"]),
+    );
+    expect(report.log.entries.map((e) => e.message)).toContain(
+      "Connection refused by 127.0.0.1:9 (ECONNREFUSED)",
+    );
   });
 
   it("starts a background capture with the gateway when configured, and the report carries it", async () => {
@@ -93,14 +117,17 @@ describe("gateway container", () => {
     });
     try {
       await c.start();
-      const exec = async (args: string[]) => (await dockerExec(c, ["curl", "-sS", "--max-time", "10", ...args], { timeoutMs: 15_000 })).stdout;
+      const exec = async (args: string[]) =>
+        (await dockerExec(c, ["curl", "-sS", "--max-time", "10", ...args], { timeoutMs: 15_000 })).stdout;
       const status = await until("background capture running", async () => {
         const s = JSON.parse(await exec([mgmt("/mgmt/capture")]));
         return s.running && s.bytes >= 24 ? s : undefined;
       });
       expect(status).toMatchObject({ interface: "lo", filter: "not port 5554" });
       expect(await exec(["-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:8080/"])).toBe("500");
-      await until("SYN captured", async () => (JSON.parse(await exec([mgmt("/mgmt/capture")])).bytes > 24 + 2 * 40 ? true : undefined));
+      await until("SYN captured", async () =>
+        JSON.parse(await exec([mgmt("/mgmt/capture")])).bytes > 24 + 2 * 40 ? true : undefined,
+      );
       await exec(["-X", "POST", mgmt("/mgmt/error-report")]);
       const report = parseErrorReport(await exec([mgmt("/mgmt/error-report")]));
       expect(report.pcap!.length).toBeGreaterThan(24 + 2 * 40);
@@ -110,8 +137,26 @@ describe("gateway container", () => {
   });
 
   it("refuses a second capture while one runs and bounds it by its duration", async () => {
-    await curl(["-X", "POST", "-d", JSON.stringify({ interface: "lo", durationSeconds: 6, maxKB: 10 }), mgmt("/mgmt/capture")]);
-    const second = await dockerExec(gw, ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", "{}", mgmt("/mgmt/capture")]);
+    await curl([
+      "-X",
+      "POST",
+      "-d",
+      JSON.stringify({ interface: "lo", durationSeconds: 6, maxKB: 10 }),
+      mgmt("/mgmt/capture"),
+    ]);
+    const second = await dockerExec(gw, [
+      "curl",
+      "-s",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      "-X",
+      "POST",
+      "-d",
+      "{}",
+      mgmt("/mgmt/capture"),
+    ]);
     expect(second.stdout).toBe("409");
     const done = await until("capture stopped by its duration", async () => {
       const s = JSON.parse(await curl([mgmt("/mgmt/capture")]));

@@ -47,7 +47,14 @@ export interface StartedGateway extends AsyncDisposable {
   flushDnsCache(): number;
   tcpTable(): Promise<TcpEntry[]>;
   connectionTest(host: string, port: number, timeoutSeconds: number): Promise<ConnectionTestResult>;
-  status(): { service: string; opState: string; lastError: string; requests: number; failures: number; logLevel: LogLevel };
+  status(): {
+    service: string;
+    opState: string;
+    lastError: string;
+    requests: number;
+    failures: number;
+    logLevel: LogLevel;
+  };
   stop(): Promise<void>;
 }
 
@@ -55,14 +62,24 @@ function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const cur = out[k];
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" && !Array.isArray(cur) ? mergeDeep(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" && !Array.isArray(cur)
+        ? mergeDeep(cur as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
 
 export async function startGateway(input: GatewayConfigInput | GatewayConfig): Promise<StartedGateway> {
   let cfg = parseGatewayConfig(input);
-  const log = new GatewayLogger({ level: cfg.log.level, file: cfg.log.file, stdout: cfg.log.stdout, domain: cfg.log.domain, keepLines: cfg.log.keepLines, objectName: cfg.service.name });
+  const log = new GatewayLogger({
+    level: cfg.log.level,
+    file: cfg.log.file,
+    stdout: cfg.log.stdout,
+    domain: cfg.log.domain,
+    keepLines: cfg.log.keepLines,
+    objectName: cfg.service.name,
+  });
   const resolver = new Resolver(() => dnsConfigOf(cfg), log);
   const failures: FailureRecord[] = [];
   let lastReport: string | undefined;
@@ -73,7 +90,12 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
     tcpdump: cfg.capture.tcpdump,
     maxDuration: cfg.capture.maxDuration,
     maxKB: cfg.capture.maxKB,
-    onEvent: (ev, s) => log.event(ev === "started" ? "captureStarted" : "captureStopped", { iface: s.interface, file: s.file }, { objectType: "system", objectName: "default" }),
+    onEvent: (ev, s) =>
+      log.event(
+        ev === "started" ? "captureStarted" : "captureStopped",
+        { iface: s.interface, file: s.file },
+        { objectType: "system", objectName: "default" },
+      ),
   });
 
   const makeErrorReport = async (): Promise<{ file?: string; text: string }> => {
@@ -101,7 +123,11 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
     } catch {
       file = undefined; // no writable dir (tests, read-only fs): the report is still served from memory
     }
-    log.event("errorReportSaved", { file: file ?? "(memory)" }, { objectType: "system", objectName: "default" });
+    log.event(
+      "errorReportSaved",
+      { file: file ?? "(memory)" },
+      { objectType: "system", objectName: "default" },
+    );
     return { file, text };
   };
 
@@ -127,10 +153,16 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
     failures,
     config: () => cfg,
     updateConfig(patch) {
-      const next = parseGatewayConfig(mergeDeep(cfg as unknown as Record<string, unknown>, patch), "config change");
+      const next = parseGatewayConfig(
+        mergeDeep(cfg as unknown as Record<string, unknown>, patch),
+        "config change",
+      );
       const fixed = ["frontPort", "frontAddress"] as const;
-      for (const k of fixed) if (next.service[k] !== cfg.service[k]) throw new BacksideError("INVALID_INPUT", `config change: service.${k} cannot change while running`);
-      if (JSON.stringify(next.mgmt) !== JSON.stringify(cfg.mgmt)) throw new BacksideError("INVALID_INPUT", "config change: mgmt cannot change while running");
+      for (const k of fixed)
+        if (next.service[k] !== cfg.service[k])
+          throw new BacksideError("INVALID_INPUT", `config change: service.${k} cannot change while running`);
+      if (JSON.stringify(next.mgmt) !== JSON.stringify(cfg.mgmt))
+        throw new BacksideError("INVALID_INPUT", "config change: mgmt cannot change while running");
       const changed = Object.keys(patch).join(",");
       cfg = next;
       log.setLevel(cfg.log.level);
@@ -142,7 +174,8 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
     setLogLevel(level) {
       cfg = { ...cfg, log: { ...cfg.log, level } };
       // Written under whichever of the old and new levels shows it, so lowering the level is recorded too.
-      const note = () => log.event("logLevelChanged", { level }, { objectType: "mgmt", objectName: "default" });
+      const note = () =>
+        log.event("logLevelChanged", { level }, { objectType: "mgmt", objectName: "default" });
       if (note() === undefined) {
         log.setLevel(level);
         note();
@@ -176,17 +209,42 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
       const t0 = Date.now();
       const ctx = { objectType: "mgmt", objectName: "default" };
       try {
-        const c = await connectBackend({ host, port, tls: false }, resolver, log, { connectTimeoutMs: Math.round(timeoutSeconds * 1000), tls: { verify: false, ca: [] } }, ctx);
+        const c = await connectBackend(
+          { host, port, tls: false },
+          resolver,
+          log,
+          { connectTimeoutMs: Math.round(timeoutSeconds * 1000), tls: { verify: false, ca: [] } },
+          ctx,
+        );
         c.stream.destroy();
         log.event("connectionTest", { host, port, result: `connected to ${c.address}` }, ctx);
         return { host, port, success: true, address: c.address, ms: Date.now() - t0 };
       } catch (e) {
         if (!(e instanceof BackendFailure)) throw e;
-        log.event("connectionTest", { host, port, result: `failed: ${e.info.errno ?? e.info.dnsReason ?? e.kind}` }, ctx);
-        return { host, port, success: false, kind: e.kind, errno: e.info.errno ?? e.info.dnsReason, address: e.info.address, ms: Date.now() - t0 };
+        log.event(
+          "connectionTest",
+          { host, port, result: `failed: ${e.info.errno ?? e.info.dnsReason ?? e.kind}` },
+          ctx,
+        );
+        return {
+          host,
+          port,
+          success: false,
+          kind: e.kind,
+          errno: e.info.errno ?? e.info.dnsReason,
+          address: e.info.address,
+          ms: Date.now() - t0,
+        };
       }
     },
-    status: () => ({ service: cfg.service.name, opState: "up", lastError: service.lastError, requests: service.requests, failures: service.failures, logLevel: log.level }),
+    status: () => ({
+      service: cfg.service.name,
+      opState: "up",
+      lastError: service.lastError,
+      requests: service.requests,
+      failures: service.failures,
+      logLevel: log.level,
+    }),
     async stop() {
       await capture.stop("gateway stopping").catch(() => undefined);
       await mgmt?.close();
@@ -199,18 +257,32 @@ export async function startGateway(input: GatewayConfigInput | GatewayConfig): P
   const bg = cfg.capture.background;
   if (bg) {
     // Best effort, like the appliance: a capture that cannot start must not stop the service.
-    await capture.start({ interface: bg.interface, filter: bg.filter, durationSeconds: cfg.capture.maxDuration, maxKB: bg.maxKB }).catch((e: unknown) => {
-      process.stderr.write(`gateway: background capture not started: ${(e as Error).message}\n`);
-    });
+    await capture
+      .start({
+        interface: bg.interface,
+        filter: bg.filter,
+        durationSeconds: cfg.capture.maxDuration,
+        maxKB: bg.maxKB,
+      })
+      .catch((e: unknown) => {
+        process.stderr.write(`gateway: background capture not started: ${(e as Error).message}\n`);
+      });
   }
   if (cfg.mgmt.enabled) {
     try {
       mgmt = await startMgmtApi(gw, cfg.mgmt.address, cfg.mgmt.port);
-      Object.assign(gw, { mgmtPort: mgmt.port, mgmtUrl: `http://${cfg.mgmt.address === "0.0.0.0" ? "127.0.0.1" : cfg.mgmt.address}:${mgmt.port}` });
+      Object.assign(gw, {
+        mgmtPort: mgmt.port,
+        mgmtUrl: `http://${cfg.mgmt.address === "0.0.0.0" ? "127.0.0.1" : cfg.mgmt.address}:${mgmt.port}`,
+      });
     } catch (e) {
       await capture.stop("gateway failed to start").catch(() => undefined);
       await service.stop();
-      throw new BacksideError("RUNTIME", `management API cannot listen on ${cfg.mgmt.address}:${cfg.mgmt.port}: ${(e as Error).message}`, { cause: e });
+      throw new BacksideError(
+        "RUNTIME",
+        `management API cannot listen on ${cfg.mgmt.address}:${cfg.mgmt.port}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
   return gw;

@@ -9,7 +9,9 @@ import { startGateway } from "./gateway.js";
 
 async function main(): Promise<void> {
   const gw = await startGateway(loadGatewayConfig());
-  process.stderr.write(`gateway ${gw.config().service.name}: front ${gw.frontUrl}, mgmt ${gw.mgmtUrl ?? "off"}\n`);
+  process.stderr.write(
+    `gateway ${gw.config().service.name}: front ${gw.frontUrl}, mgmt ${gw.mgmtUrl ?? "off"}\n`,
+  );
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;
@@ -17,7 +19,10 @@ async function main(): Promise<void> {
     process.stderr.write(`gateway: ${sig}, stopping\n`);
     // Bounded: exit even if a socket refuses to close.
     setTimeout(() => process.exit(0), 5000).unref();
-    gw.stop().then(() => process.exit(0), () => process.exit(1));
+    gw.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -25,7 +25,12 @@ afterAll(async () => {
 function config(backendUrl: string, extra: Partial<GatewayConfigInput> = {}): GatewayConfigInput {
   return {
     service: { frontAddress: "127.0.0.1", frontPort: 0, backendUrl, backTimeout: 2, connectTimeout: 1 },
-    dns: { servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 1 }], timeout: 0.5, searchDomains: ["corp.test"], staticHosts: [{ hostname: "pinned.test", address: "127.0.0.9" }] },
+    dns: {
+      servers: [{ address: "127.0.0.1", udpPort: dns.port, tcpPort: dns.tcpPort, retries: 1 }],
+      timeout: 0.5,
+      searchDomains: ["corp.test"],
+      staticHosts: [{ hostname: "pinned.test", address: "127.0.0.9" }],
+    },
     log: { level: "debug", file: null, stdout: false },
     mgmt: { address: "127.0.0.1", port: 0 },
     errorReport: { dir: join(tmp, "reports") },
@@ -34,8 +39,17 @@ function config(backendUrl: string, extra: Partial<GatewayConfigInput> = {}): Ga
   };
 }
 
-async function api(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-  const r = await fetch(base + path, { method, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any; text: string }> {
+  const r = await fetch(base + path, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await r.text();
   let json: unknown;
   try {
@@ -56,33 +70,51 @@ describe("management API", () => {
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/^level: /);
     expect((await api(m, "GET", "/mgmt/nothing")).status).toBe(404);
-    expect((await api(m, "GET", "/mgmt/log")).text).toMatch(/\[0x8b55[0-9a-f]{4}\]\[mgmt\]\[notice\] mgmt\(default\): tid\(0\): Log target level changed to error/);
+    expect((await api(m, "GET", "/mgmt/log")).text).toMatch(
+      /\[0x8b55[0-9a-f]{4}\]\[mgmt\]\[notice\] mgmt\(default\): tid\(0\): Log target level changed to error/,
+    );
   });
 
   it("shows and flushes the DNS cache, tests TCP connections, changes the config", async () => {
     await using gw = await startGateway(config(`http://backend.test:${be.port}/`));
     const m = gw.mgmtUrl!;
     expect((await fetch(gw.frontUrl + "/")).status).toBe(200);
-    expect((await api(m, "GET", "/mgmt/dns-cache")).json.entries).toEqual([{ host: "backend.test", addresses: ["127.0.0.1"], ttlRemaining: expect.any(Number) }]);
+    expect((await api(m, "GET", "/mgmt/dns-cache")).json.entries).toEqual([
+      { host: "backend.test", addresses: ["127.0.0.1"], ttlRemaining: expect.any(Number) },
+    ]);
     expect((await api(m, "DELETE", "/mgmt/dns-cache")).json).toEqual({ flushed: 1 });
     expect((await api(m, "GET", "/mgmt/dns-cache")).json.entries).toEqual([]);
 
-    const ok = await api(m, "POST", "/mgmt/tcp-connection-test", { host: "backend.test", port: be.port, timeoutSeconds: 1 });
+    const ok = await api(m, "POST", "/mgmt/tcp-connection-test", {
+      host: "backend.test",
+      port: be.port,
+      timeoutSeconds: 1,
+    });
     expect(ok.json).toMatchObject({ success: true, address: "127.0.0.1" });
     const port = await closedPort();
-    const refused = await api(m, "POST", "/mgmt/actionqueue/default", { TCPConnectionTest: { RemoteHost: "127.0.0.1", RemotePort: port, Timeout: 1 } });
-    expect(refused.json).toMatchObject({ TCPConnectionTest: "TCP connection failed: ECONNREFUSED", result: { success: false, kind: "refused" } });
+    const refused = await api(m, "POST", "/mgmt/actionqueue/default", {
+      TCPConnectionTest: { RemoteHost: "127.0.0.1", RemotePort: port, Timeout: 1 },
+    });
+    expect(refused.json).toMatchObject({
+      TCPConnectionTest: "TCP connection failed: ECONNREFUSED",
+      result: { success: false, kind: "refused" },
+    });
     const nx = await api(m, "POST", "/mgmt/tcp-connection-test", { host: "nosuch", port: 80 });
     expect(nx.json).toMatchObject({ success: false, kind: "dns", errno: "NXDOMAIN" });
 
     const changed = await api(m, "PATCH", "/mgmt/config", { service: { backTimeout: 7 } });
-    expect(changed.json.service).toMatchObject({ backTimeout: 7, backendUrl: `http://backend.test:${be.port}/` });
+    expect(changed.json.service).toMatchObject({
+      backTimeout: 7,
+      backendUrl: `http://backend.test:${be.port}/`,
+    });
     const bad = await api(m, "PATCH", "/mgmt/config", { service: { backendUrl: "gopher://x" } });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toMatch(/service.backendUrl/);
     expect((await api(m, "PATCH", "/mgmt/config", { service: { frontPort: 1 } })).status).toBe(400);
     expect((await api(m, "GET", "/mgmt/tcp-table")).json.entries).toEqual(
-      expect.arrayContaining([expect.objectContaining({ localPort: gw.frontPort, state: "listen", serviceName: "TEST_MPGW" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ localPort: gw.frontPort, state: "listen", serviceName: "TEST_MPGW" }),
+      ]),
     );
   });
 
@@ -92,7 +124,10 @@ describe("management API", () => {
     const m = gw.mgmtUrl!;
     expect((await fetch(gw.frontUrl + "/")).status).toBe(500);
     const made = await api(m, "POST", "/mgmt/actionqueue/default", { ErrorReport: {} });
-    expect(made.json).toMatchObject({ ErrorReport: "Operation completed.", file: join(tmp, "reports", "error-report.txt") });
+    expect(made.json).toMatchObject({
+      ErrorReport: "Operation completed.",
+      file: join(tmp, "reports", "error-report.txt"),
+    });
     const text = (await api(m, "GET", "/mgmt/error-report")).text;
     const r = parseErrorReport(text);
     expect(r.problems).toEqual([]);
@@ -105,15 +140,32 @@ describe("management API", () => {
       forceIpPreference: false,
       timeoutSeconds: 0.5,
     });
-    expect(r.dnsCache).toEqual([{ host: "backend.test", addresses: ["127.0.0.1"], ttlRemaining: expect.any(Number) }]);
+    expect(r.dnsCache).toEqual([
+      { host: "backend.test", addresses: ["127.0.0.1"], ttlRemaining: expect.any(Number) },
+    ]);
     expect(r.dnsCache[0].ttlRemaining).toBeLessThanOrEqual(90);
-    expect(r.objectStatus[0]).toMatchObject({ name: "TEST_MPGW", className: "MultiProtocolGateway", opState: "up" });
-    expect(r.objectStatus[0].errorCode).toMatch(/Failed to establish a backside connection: connect to 127.0.0.1:\d+ failed: ECONNREFUSED/);
+    expect(r.objectStatus[0]).toMatchObject({
+      name: "TEST_MPGW",
+      className: "MultiProtocolGateway",
+      opState: "up",
+    });
+    expect(r.objectStatus[0].errorCode).toMatch(
+      /Failed to establish a backside connection: connect to 127.0.0.1:\d+ failed: ECONNREFUSED/,
+    );
     expect(r.interfaces.map((i) => i.name)).toContain("lo");
     expect(r.interfaces.find((i) => i.name === "lo")!.addresses).toContain("127.0.0.1/8");
     expect(r.routes.length).toBeGreaterThan(0);
     expect(r.networkInfo).toMatch(/# ip addr/);
-    expect(r.tcpTable).toEqual(expect.arrayContaining([expect.objectContaining({ localIP: "127.0.0.1", localPort: gw.frontPort, state: "listen", serviceName: "TEST_MPGW" })]));
+    expect(r.tcpTable).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          localIP: "127.0.0.1",
+          localPort: gw.frontPort,
+          state: "listen",
+          serviceName: "TEST_MPGW",
+        }),
+      ]),
+    );
     expect(r.runningConfig).toMatch(/mpgw "TEST_MPGW"[\s\S]*back-timeout 2\n/);
     expect(r.log.entries.map((e) => e.code)).toEqual(expect.arrayContaining(["0x80e00126", "0x01130006"]));
     expect(r.log.unknown).toEqual([]);
@@ -122,11 +174,16 @@ describe("management API", () => {
 
   it("makes an error report by itself on a backside failure when configured", async () => {
     const port = await closedPort();
-    await using gw = await startGateway(config(`http://127.0.0.1:${port}/`, { errorReport: { onFailure: true, dir: join(tmp, "auto") } }));
+    await using gw = await startGateway(
+      config(`http://127.0.0.1:${port}/`, { errorReport: { onFailure: true, dir: join(tmp, "auto") } }),
+    );
     expect(gw.lastErrorReport()).toBeUndefined();
     expect((await fetch(gw.frontUrl + "/")).status).toBe(500);
     const deadline = Date.now() + 5000;
-    while (gw.lastErrorReport() === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(parseErrorReport(gw.lastErrorReport()!).log.entries.some((e) => e.code === "0x01130006")).toBe(true);
+    while (gw.lastErrorReport() === undefined && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(parseErrorReport(gw.lastErrorReport()!).log.entries.some((e) => e.code === "0x01130006")).toBe(
+      true,
+    );
   });
 });

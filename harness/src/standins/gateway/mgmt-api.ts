@@ -26,7 +26,11 @@ const CaptureBody = z.strictObject({
   durationSeconds: z.number().positive().max(86400).default(60),
   maxKB: z.number().int().min(10).max(500_000).default(10_000),
 });
-const ConnTestBody = z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535), timeoutSeconds: z.number().positive().max(300).default(5) });
+const ConnTestBody = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  timeoutSeconds: z.number().positive().max(300).default(5),
+});
 
 const ENDPOINTS = [
   "GET /mgmt/status",
@@ -54,7 +58,10 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let n = 0;
-    const timer = setTimeout(() => reject(new HttpError(408, "request body not received in time")), BODY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new HttpError(408, "request body not received in time")),
+      BODY_TIMEOUT_MS,
+    );
     req.on("data", (d: Buffer) => {
       n += d.length;
       if (n > MAX_BODY) {
@@ -83,7 +90,10 @@ function readJson(req: IncomingMessage): Promise<unknown> {
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
   if (r.success) return r.data;
-  throw new HttpError(400, r.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; "));
+  throw new HttpError(
+    400,
+    r.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; "),
+  );
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -119,7 +129,12 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
       }
       case "GET /mgmt/error-report": {
         const text = gw.lastErrorReport() ?? (await gw.makeErrorReport()).text;
-        res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-disposition": "attachment; filename=error-report.txt" }).end(text);
+        res
+          .writeHead(200, {
+            "content-type": "text/plain; charset=utf-8",
+            "content-disposition": "attachment; filename=error-report.txt",
+          })
+          .end(text);
         return;
       }
       case "POST /mgmt/actionqueue/default":
@@ -159,7 +174,8 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
       case "PUT /mgmt/config":
       case "PATCH /mgmt/config": {
         const b = await readJson(req);
-        if (!b || typeof b !== "object" || Array.isArray(b)) throw new HttpError(400, "body must be a JSON object");
+        if (!b || typeof b !== "object" || Array.isArray(b))
+          throw new HttpError(400, "body must be a JSON object");
         return json(res, 200, gw.updateConfig(b as Record<string, unknown>));
       }
       default:
@@ -171,7 +187,8 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
     route(req, res).catch((e: unknown) => {
       if (res.headersSent) return void res.destroy();
       if (e instanceof HttpError) return json(res, e.status, { error: e.status, message: e.message });
-      if (isBacksideError(e)) return json(res, e.code === "INVALID_INPUT" ? 400 : 500, { error: e.code, message: e.message });
+      if (isBacksideError(e))
+        return json(res, e.code === "INVALID_INPUT" ? 400 : 500, { error: e.code, message: e.message });
       json(res, 500, { error: "INTERNAL", message: (e as Error).message });
     });
   });
@@ -192,7 +209,8 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
 
 /** The appliance's action queue: `{"ErrorReport":{}}`, `{"TCPConnectionTest":{...}}`, `{"FlushDNSCache":{}}`. */
 async function action(gw: StartedGateway, body: unknown): Promise<Record<string, unknown>> {
-  if (!body || typeof body !== "object") throw new HttpError(400, "body must be a JSON object naming one action");
+  if (!body || typeof body !== "object")
+    throw new HttpError(400, "body must be a JSON object naming one action");
   const b = body as Record<string, Record<string, unknown>>;
   if ("ErrorReport" in b) {
     const r = await gw.makeErrorReport();
@@ -201,9 +219,19 @@ async function action(gw: StartedGateway, body: unknown): Promise<Record<string,
   if ("FlushDNSCache" in b) return { FlushDNSCache: "Operation completed.", flushed: gw.flushDnsCache() };
   if ("TCPConnectionTest" in b) {
     const a = b.TCPConnectionTest ?? {};
-    const t = parse(ConnTestBody, { host: a.RemoteHost, port: Number(a.RemotePort), timeoutSeconds: a.Timeout === undefined ? undefined : Number(a.Timeout) });
+    const t = parse(ConnTestBody, {
+      host: a.RemoteHost,
+      port: Number(a.RemotePort),
+      timeoutSeconds: a.Timeout === undefined ? undefined : Number(a.Timeout),
+    });
     const r = await gw.connectionTest(t.host, t.port, t.timeoutSeconds);
-    return { TCPConnectionTest: r.success ? "Operation completed." : `TCP connection failed: ${r.errno ?? r.kind}`, result: r };
+    return {
+      TCPConnectionTest: r.success ? "Operation completed." : `TCP connection failed: ${r.errno ?? r.kind}`,
+      result: r,
+    };
   }
-  throw new HttpError(400, `unknown action ${Object.keys(b).join(",") || "(none)"}; known: ErrorReport, TCPConnectionTest, FlushDNSCache`);
+  throw new HttpError(
+    400,
+    `unknown action ${Object.keys(b).join(",") || "(none)"}; known: ErrorReport, TCPConnectionTest, FlushDNSCache`,
+  );
 }

@@ -5,11 +5,26 @@
  * settings: DNS (servers x attempts x timeout), connect timeout, back-timeout (idle within a
  * transaction), back-persistent-timeout (idle pooled connections).
  */
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse, type ClientRequestArgs } from "node:http";
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  type ClientRequestArgs,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { connectTimeoutMs, type GatewayConfig } from "./config.js";
-import { BackendFailure, connectBackend, isTlsError, tlsFailure, type BackendTarget } from "./backend-connector.js";
+import {
+  BackendFailure,
+  connectBackend,
+  isTlsError,
+  tlsFailure,
+  type BackendTarget,
+} from "./backend-connector.js";
+import { logFailureFamily } from "./failure-family.js";
 import type { GatewayLogger, LogContext } from "./gateway-logger.js";
 import type { Resolver } from "./resolver.js";
 
@@ -21,7 +36,17 @@ export interface FailureRecord {
   info: BackendFailure["info"];
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "host",
+  "content-length",
+]);
 const MAX_RESPONSE = 64 * 1024 * 1024;
 
 export const FAULT_BODY =
@@ -82,13 +107,29 @@ export class MpgwService {
   private getAgent(): Agent {
     if (this.agent) return this.agent;
     const cfg = this.config();
-    const agent = new Agent({ keepAlive: cfg.service.persistentConnections, timeout: Math.round(cfg.service.backPersistentTimeout * 1000), maxSockets: 256 });
+    const agent = new Agent({
+      keepAlive: cfg.service.persistentConnections,
+      timeout: Math.round(cfg.service.backPersistentTimeout * 1000),
+      maxSockets: 256,
+    });
     const connect = (options: CtxOptions, cb: (err: Error | null, s: Duplex) => void) => {
       const ctx = options.backsideCtx ?? {};
       const target = this.target();
-      connectBackend(target, this.resolver, this.log, { connectTimeoutMs: connectTimeoutMs(this.config()), tls: this.tlsOptions() }, ctx).then(
+      connectBackend(
+        target,
+        this.resolver,
+        this.log,
+        { connectTimeoutMs: connectTimeoutMs(this.config()), tls: this.tlsOptions() },
+        ctx,
+      ).then(
         (conn) => {
-          conn.stream.once("close", () => this.log.event("persistentClosed", { local: conn.local, address: conn.address, port: conn.port, reason: "closed" }, ctx));
+          conn.stream.once("close", () =>
+            this.log.event(
+              "persistentClosed",
+              { local: conn.local, address: conn.address, port: conn.port, reason: "closed" },
+              ctx,
+            ),
+          );
           cb(null, conn.stream);
         },
         (e: unknown) => cb(e as Error, undefined as unknown as Duplex),
@@ -132,27 +173,55 @@ export class MpgwService {
     try {
       const r = await this.forward(req, body, path, ctx, true);
       const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+      for (const [k, v] of Object.entries(r.headers))
+        if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
       res.writeHead(r.status, headers).end(r.body);
-      this.log.event("responseSent", { status: r.status, client, ms: Date.now() - t0 }, { ...ctx, txnType: "response" });
+      this.log.event(
+        "responseSent",
+        { status: r.status, client, ms: Date.now() - t0 },
+        { ...ctx, txnType: "response" },
+      );
     } catch (e) {
-      const f = e instanceof BackendFailure ? e : new BackendFailure("connect-error", (e as Error).message, { errno: (e as NodeJS.ErrnoException).code });
-      this.logFailure(f, { ...ctx, txnType: "error" }, urlText);
+      const f =
+        e instanceof BackendFailure
+          ? e
+          : new BackendFailure("connect-error", (e as Error).message, {
+              errno: (e as NodeJS.ErrnoException).code,
+            });
+      logFailureFamily(this.log, f, { ...ctx, txnType: "error" }, urlText, this.config());
       this.failures++;
       this.lastError = `Failed to establish a backside connection: ${f.message}`;
       if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "text/xml", connection: "close", "x-backside-tid": String(tid), "x-backside-failure": f.kind }).end(FAULT_BODY);
+        res
+          .writeHead(500, {
+            "content-type": "text/xml",
+            connection: "close",
+            "x-backside-tid": String(tid),
+            "x-backside-failure": f.kind,
+          })
+          .end(FAULT_BODY);
       } else res.destroy();
-      this.log.event("errorResponseSent", { status: 500, client, reason: f.kind }, { ...ctx, txnType: "error" });
+      this.log.event(
+        "errorResponseSent",
+        { status: 500, client, reason: f.kind },
+        { ...ctx, txnType: "error" },
+      );
       this.onFailure({ tid, time: Date.now(), kind: f.kind, message: f.message, info: f.info });
     }
   }
 
-  private forward(req: IncomingMessage, body: Buffer, path: string, ctx: LogContext, mayRetry: boolean): Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }> {
+  private forward(
+    req: IncomingMessage,
+    body: Buffer,
+    path: string,
+    ctx: LogContext,
+    mayRetry: boolean,
+  ): Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }> {
     const cfg = this.config();
     const target = this.target();
     const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
     headers.host = target.port === (target.tls ? 443 : 80) ? target.host : `${target.host}:${target.port}`;
     headers["content-length"] = String(body.length);
     if (!cfg.service.persistentConnections) headers.connection = "close";
@@ -160,28 +229,48 @@ export class MpgwService {
     return new Promise((resolveOnce, rejectOnce) => {
       // Settles once: the request, the response and the timers can each report the same end.
       let settled = false;
-      const resolve = (v: { status: number; headers: IncomingMessage["headers"]; body: Buffer }) => (settled ? undefined : ((settled = true), resolveOnce(v)));
+      const resolve = (v: { status: number; headers: IncomingMessage["headers"]; body: Buffer }) =>
+        settled ? undefined : ((settled = true), resolveOnce(v));
       const reject = (e: unknown) => (settled ? undefined : ((settled = true), rejectOnce(e)));
       let sock: Socket | undefined;
       let sent0 = 0;
       let recv0 = 0;
       let fin = false;
-      const opts: CtxOptions = { agent: this.getAgent(), host: target.host, port: target.port, method: req.method, path, headers, backsideCtx: ctx };
+      const opts: CtxOptions = {
+        agent: this.getAgent(),
+        host: target.host,
+        port: target.port,
+        method: req.method,
+        path,
+        headers,
+        backsideCtx: ctx,
+      };
       const out = httpRequest(opts);
-      const where = () => ({ address: sock?.remoteAddress ?? target.host, port: sock?.remotePort ?? target.port });
-      const bytes = () => ({ sent: (sock?.bytesWritten ?? 0) - sent0, received: (sock?.bytesRead ?? 0) - recv0 });
+      const where = () => ({
+        address: sock?.remoteAddress ?? target.host,
+        port: sock?.remotePort ?? target.port,
+      });
+      const bytes = () => ({
+        sent: (sock?.bytesWritten ?? 0) - sent0,
+        received: (sock?.bytesRead ?? 0) - recv0,
+      });
       out.on("socket", (s: Socket) => {
         sock = s;
         sent0 = s.bytesWritten ?? 0;
         recv0 = s.bytesRead ?? 0;
-        if (out.reusedSocket) this.log.event("persistentReused", { local: `${s.localAddress}:${s.localPort}`, ...where() }, ctx);
+        if (out.reusedSocket)
+          this.log.event("persistentReused", { local: `${s.localAddress}:${s.localPort}`, ...where() }, ctx);
         const onEnd = () => (fin = true);
         s.once("end", onEnd);
         out.once("close", () => s.off("end", onEnd));
       });
       out.setTimeout(backTimeoutMs, () => {
         this.log.event("timeoutFired", { timer: "back-timeout", ms: backTimeoutMs, ...where() }, ctx);
-        out.destroy(new BackendFailure("no-response", `no response within back-timeout ${cfg.service.backTimeout} s`, { ...where() }));
+        out.destroy(
+          new BackendFailure("no-response", `no response within back-timeout ${cfg.service.backTimeout} s`, {
+            ...where(),
+          }),
+        );
       });
       out.on("error", (e: NodeJS.ErrnoException) => {
         if (e instanceof BackendFailure) {
@@ -195,19 +284,30 @@ export class MpgwService {
         if (isTlsError(e)) return reject(tlsFailure(e, this.log, ctx, { host: target.host, ...where() }));
         // A pooled connection the backend closed while idle: the request never reached it; retry once on a new one.
         if (mayRetry && out.reusedSocket && b.received === 0) {
-          this.log.event("persistentClosed", { local: `${sock?.localAddress}:${sock?.localPort}`, ...where(), reason: e.code ?? e.message }, ctx);
+          this.log.event(
+            "persistentClosed",
+            { local: `${sock?.localAddress}:${sock?.localPort}`, ...where(), reason: e.code ?? e.message },
+            ctx,
+          );
           return this.forward(req, body, path, ctx, false).then(resolve, reject);
         }
         const closed = fin || e.message === "socket hang up";
         const kind = closed ? "closed" : e.code === "ECONNRESET" ? "reset" : "connect-error";
-        reject(new BackendFailure(kind, `${closed ? "backend closed the connection" : (e.code ?? e.message)} after ${b.sent} bytes sent, ${b.received} received`, { errno: e.code, ...where(), ...b }));
+        reject(
+          new BackendFailure(
+            kind,
+            `${closed ? "backend closed the connection" : (e.code ?? e.message)} after ${b.sent} bytes sent, ${b.received} received`,
+            { errno: e.code, ...where(), ...b },
+          ),
+        );
       });
       out.on("response", (r) => {
         const chunks: Buffer[] = [];
         let n = 0;
         r.on("data", (d: Buffer) => {
           n += d.length;
-          if (n > MAX_RESPONSE) return out.destroy(new BackendFailure("reset", "response too large", where()));
+          if (n > MAX_RESPONSE)
+            return out.destroy(new BackendFailure("reset", "response too large", where()));
           chunks.push(d);
         });
         r.on("end", () => {
@@ -218,64 +318,37 @@ export class MpgwService {
         // transaction too; without this the front side would wait for its own timeout.
         r.on("error", (e: NodeJS.ErrnoException) => {
           this.logBytes(bytes(), where(), ctx);
-          reject(e instanceof BackendFailure ? e : new BackendFailure(fin ? "closed" : "reset", `response cut off: ${e.code ?? e.message}`, { errno: e.code, ...where(), ...bytes() }));
+          reject(
+            e instanceof BackendFailure
+              ? e
+              : new BackendFailure(fin ? "closed" : "reset", `response cut off: ${e.code ?? e.message}`, {
+                  errno: e.code,
+                  ...where(),
+                  ...bytes(),
+                }),
+          );
         });
         r.on("close", () => {
-          if (!r.complete) reject(new BackendFailure(fin ? "closed" : "reset", "response cut off before its end", { ...where(), ...bytes() }));
+          if (!r.complete)
+            reject(
+              new BackendFailure(fin ? "closed" : "reset", "response cut off before its end", {
+                ...where(),
+                ...bytes(),
+              }),
+            );
         });
       });
       out.end(body);
     });
   }
 
-  private logBytes(b: { sent: number; received: number }, w: { address: string; port: number }, ctx: LogContext): void {
+  private logBytes(
+    b: { sent: number; received: number },
+    w: { address: string; port: number },
+    ctx: LogContext,
+  ): void {
     this.log.event("bytesSent", { bytes: b.sent, ...w }, ctx);
     this.log.event("bytesReceived", { bytes: b.received, ...w }, ctx);
-  }
-
-  private logFailure(f: BackendFailure, ctx: LogContext, url: string): void {
-    const i = f.info;
-    const at = { address: i.address, port: i.port };
-    const log = (n: Parameters<GatewayLogger["event"]>[0], p: Record<string, string | number | undefined> = {}) => this.log.event(n, p, ctx);
-    switch (f.kind) {
-      case "dns":
-        log("dnsCallbackFailed", { host: i.host });
-        log("dnsResolveFailed", { host: i.host, reason: i.dnsReason });
-        log("connectServerFailed", { url });
-        break;
-      case "refused":
-        log("connectRefused", at);
-        break;
-      case "host-unreachable":
-        log("hostUnreachable", { ...at, errno: i.errno });
-        break;
-      case "net-unreachable":
-        log("netUnreachable", { ...at, errno: i.errno });
-        break;
-      case "connect-timeout":
-        log("connectTimedOut", { ...at, ms: connectTimeoutMs(this.config()), errno: i.errno });
-        break;
-      case "tls":
-        log("backNetworkError");
-        break;
-      case "no-response":
-        log("backendNoResponse", { ...at, seconds: this.config().service.backTimeout });
-        log("backsideHeaderFailed");
-        break;
-      case "reset":
-        log("connectionReset", { ...at, sent: i.sent, received: i.received });
-        break;
-      case "closed":
-        log("backendClosed", { ...at, sent: i.sent });
-        break;
-      case "connect-error":
-        break;
-    }
-    if (["refused", "host-unreachable", "net-unreachable", "connect-timeout", "connect-error"].includes(f.kind)) {
-      log("connectionError", { errno: i.errno, url });
-      log("backsideInvalid", { url });
-    }
-    log("backsideFailed");
   }
 }
 

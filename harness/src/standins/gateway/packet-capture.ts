@@ -35,7 +35,15 @@ export class PacketCapture {
   private timers: NodeJS.Timeout[] = [];
   private exited?: Promise<void>;
 
-  constructor(private opts: { dir: string; tcpdump: string; maxDuration: number; maxKB: number; onEvent?: (ev: "started" | "stopped", s: CaptureStatus) => void }) {}
+  constructor(
+    private opts: {
+      dir: string;
+      tcpdump: string;
+      maxDuration: number;
+      maxKB: number;
+      onEvent?: (ev: "started" | "stopped", s: CaptureStatus) => void;
+    },
+  ) {}
 
   current(): CaptureStatus {
     if (this.status.file) this.status.bytes = fileSize(this.status.file);
@@ -43,23 +51,49 @@ export class PacketCapture {
   }
 
   async start(req: CaptureRequest): Promise<CaptureStatus> {
-    if (this.proc) throw new BacksideError("RUNTIME", "a packet capture is already running", { hint: "stop it first" });
-    if (!/^[\w.@:-]{1,32}$/.test(req.interface)) throw new BacksideError("INVALID_INPUT", "capture.interface must be an interface name (or 'any')");
+    if (this.proc)
+      throw new BacksideError("RUNTIME", "a packet capture is already running", { hint: "stop it first" });
+    if (!/^[\w.@:-]{1,32}$/.test(req.interface))
+      throw new BacksideError("INVALID_INPUT", "capture.interface must be an interface name (or 'any')");
     const duration = Math.min(Math.max(req.durationSeconds, 1), this.opts.maxDuration);
     const maxBytes = Math.min(Math.max(req.maxKB, 10), this.opts.maxKB) * 1024;
     mkdirSync(this.opts.dir, { recursive: true });
     const file = join(this.opts.dir, `capture-${req.interface.replace(/[^\w]/g, "_")}-${Date.now()}.pcap`);
-    const args = ["-i", req.interface, "-U", "-n", "-s", "0", "-w", file, ...(req.filter ? req.filter.split(/\s+/).filter(Boolean) : [])];
+    const args = [
+      "-i",
+      req.interface,
+      "-U",
+      "-n",
+      "-s",
+      "0",
+      "-w",
+      file,
+      ...(req.filter ? req.filter.split(/\s+/).filter(Boolean) : []),
+    ];
     const proc = spawn(this.opts.tcpdump, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     proc.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
     this.proc = proc;
-    this.status = { running: true, file, interface: req.interface, filter: req.filter, startedAt: Date.now(), bytes: 0 };
+    this.status = {
+      running: true,
+      file,
+      interface: req.interface,
+      filter: req.filter,
+      startedAt: Date.now(),
+      bytes: 0,
+    };
     this.exited = new Promise((resolve) =>
       proc.once("exit", () => {
         this.clearTimers();
         this.proc = undefined;
-        this.status = { ...this.status, running: false, stoppedAt: Date.now(), bytes: fileSize(file), stderr, stopReason: this.status.stopReason ?? "tcpdump exited" };
+        this.status = {
+          ...this.status,
+          running: false,
+          stoppedAt: Date.now(),
+          bytes: fileSize(file),
+          stderr,
+          stopReason: this.status.stopReason ?? "tcpdump exited",
+        };
         this.opts.onEvent?.("stopped", this.current());
         resolve();
       }),
@@ -70,11 +104,15 @@ export class PacketCapture {
     });
     if (spawnError) {
       this.proc = undefined;
-      throw new BacksideError("ENVIRONMENT", `tcpdump cannot start: ${spawnError.message}`, { cause: spawnError });
+      throw new BacksideError("ENVIRONMENT", `tcpdump cannot start: ${spawnError.message}`, {
+        cause: spawnError,
+      });
     }
     this.timers.push(setTimeout(() => void this.stop("duration reached"), duration * 1000));
     // Size limit: tcpdump's own -C rotates files, so watch the size instead.
-    this.timers.push(setInterval(() => fileSize(file) >= maxBytes && void this.stop("size limit reached"), 250));
+    this.timers.push(
+      setInterval(() => fileSize(file) >= maxBytes && void this.stop("size limit reached"), 250),
+    );
     this.opts.onEvent?.("started", this.current());
     return this.current();
   }

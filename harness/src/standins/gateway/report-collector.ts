@@ -12,7 +12,12 @@ import { readNetwork, readTcpTable } from "./system-state.js";
 
 export function dnsConfigOf(c: GatewayConfig): DnsConfig {
   return {
-    servers: c.dns.servers.map((s) => ({ address: s.address, udpPort: s.udpPort, tcpPort: s.tcpPort, retries: s.retries })),
+    servers: c.dns.servers.map((s) => ({
+      address: s.address,
+      udpPort: s.udpPort,
+      tcpPort: s.tcpPort,
+      retries: s.retries,
+    })),
     loadBalance: c.dns.loadBalance,
     searchDomains: c.dns.searchDomains,
     staticHosts: c.dns.staticHosts,
@@ -53,13 +58,23 @@ export interface LiveState {
 
 /** Marks the rows that belong to the service (front listener/clients, backend connections). */
 export function markService(rows: TcpEntry[], s: LiveState): TcpEntry[] {
-  const mark = { serviceClass: "MultiProtocolGateway", serviceDomain: "default", serviceName: s.config.service.name };
+  const mark = {
+    serviceClass: "MultiProtocolGateway",
+    serviceDomain: "default",
+    serviceName: s.config.service.name,
+  };
   return rows.map((r) => {
     const front = r.localPort === s.frontPort;
     const back = r.remotePort === s.backendPort && s.backendAddresses.includes(r.remoteIP);
     const mgmt = s.mgmtPort !== undefined && r.localPort === s.mgmtPort;
     if (front || back) return { ...r, ...mark };
-    if (mgmt) return { ...r, serviceClass: "RestMgmtInterface", serviceDomain: "default", serviceName: "RestMgmtInterface" };
+    if (mgmt)
+      return {
+        ...r,
+        serviceClass: "RestMgmtInterface",
+        serviceDomain: "default",
+        serviceName: "RestMgmtInterface",
+      };
     return r;
   });
 }
@@ -86,9 +101,27 @@ export async function collectErrorReport(s: LiveState): Promise<{ text: string; 
     dns: dnsConfigOf(s.config),
     dnsCache: s.dnsCache,
     objectStatus: [
-      { name: s.config.service.name, className: "MultiProtocolGateway", opState: s.opState, adminState: "enabled", errorCode: s.lastError },
-      { name: s.config.service.name + "_HTTP_FSH", className: "HTTPSourceProtocolHandler", opState: s.opState, adminState: "enabled", errorCode: "" },
-      { name: "default", className: "DNSNameService", opState: s.config.dns.servers.length || s.config.dns.staticHosts.length ? "up" : "down", adminState: "enabled", errorCode: s.config.dns.servers.length ? "" : "No name servers configured" },
+      {
+        name: s.config.service.name,
+        className: "MultiProtocolGateway",
+        opState: s.opState,
+        adminState: "enabled",
+        errorCode: s.lastError,
+      },
+      {
+        name: s.config.service.name + "_HTTP_FSH",
+        className: "HTTPSourceProtocolHandler",
+        opState: s.opState,
+        adminState: "enabled",
+        errorCode: "",
+      },
+      {
+        name: "default",
+        className: "DNSNameService",
+        opState: s.config.dns.servers.length || s.config.dns.staticHosts.length ? "up" : "down",
+        adminState: "enabled",
+        errorCode: s.config.dns.servers.length ? "" : "No name servers configured",
+      },
     ],
     tcpTable: markService(tcp, s),
     runningConfig: renderRunningConfig(serviceSettingsOf(s.config, s.frontPort), dnsConfigOf(s.config)),

@@ -35,7 +35,14 @@ function resolver(servers: TestDns[], more: Partial<DnsConfig> = {}): { r: Resol
     timeoutSeconds: 0.3,
     ...more,
   };
-  const log = new GatewayLogger({ level: "debug", file: null, stdout: false, domain: "default", keepLines: 1000, objectName: "TEST_MPGW" });
+  const log = new GatewayLogger({
+    level: "debug",
+    file: null,
+    stdout: false,
+    domain: "default",
+    keepLines: 1000,
+    objectName: "TEST_MPGW",
+  });
   return { r: new Resolver(() => cfg, log), log };
 }
 
@@ -80,7 +87,9 @@ describe("Resolver", () => {
     const t0 = Date.now();
     expect((await r.resolve("v4only.test")).addresses).toEqual(["127.0.0.12"]);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
-    expect(log.text()).toMatch(new RegExp(`DNS query id \\d+ A v4only.test to 127.0.0.1:${silent.port} timed out after \\d+ ms`));
+    expect(log.text()).toMatch(
+      new RegExp(`DNS query id \\d+ A v4only.test to 127.0.0.1:${silent.port} timed out after \\d+ ms`),
+    );
     // The silent server is now marked down: the next resolution goes straight to the good one.
     r.cache.flush();
     const t1 = Date.now();
@@ -104,14 +113,21 @@ describe("Resolver", () => {
     expect((await r.resolve("big.test")).addresses).toEqual(["127.0.0.13"]);
     expect(good.queries.filter((q) => q.name === "big.test").map((q) => q.transport)).toEqual(["udp", "tcp"]);
     expect(log.text()).toMatch(/DNS answer id \d+ A big.test from 127.0.0.1 truncated, retrying over TCP/);
-    expect(log.text()).toMatch(new RegExp(`DNS answer id \\d+ A big.test from 127.0.0.1:${good.tcpPort}/tcp: rcode 0 answers \\[127.0.0.13\\]`));
+    expect(log.text()).toMatch(
+      new RegExp(
+        `DNS answer id \\d+ A big.test from 127.0.0.1:${good.tcpPort}/tcp: rcode 0 answers \\[127.0.0.13\\]`,
+      ),
+    );
   });
 
   it("reports NXDOMAIN, SERVFAIL, NODATA, no response and no servers as distinct reasons", async () => {
-    const reason = async (r: Resolver, h: string) => ((await r.resolve(h).catch((e: unknown) => e)) as ResolveError).reason;
+    const reason = async (r: Resolver, h: string) =>
+      ((await r.resolve(h).catch((e: unknown) => e)) as ResolveError).reason;
     expect(await reason(resolver([good]).r, "missing.test")).toBe("NXDOMAIN");
     expect(await reason(resolver([failing]).r, "www.test")).toBe("SERVFAIL");
-    expect(await reason(resolver([good], { ipPreference: 6, forceIpPreference: true }).r, "v4only.test")).toBe("NODATA");
+    expect(
+      await reason(resolver([good], { ipPreference: 6, forceIpPreference: true }).r, "v4only.test"),
+    ).toBe("NODATA");
     expect(await reason(resolver([silent]).r, "www.test")).toBe("NO_RESPONSE");
     expect(await reason(resolver([]).r, "www.test")).toBe("NOT_CONFIGURED");
   });

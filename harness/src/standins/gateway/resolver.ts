@@ -13,10 +13,19 @@
 import { isIP } from "node:net";
 import type { DnsConfig } from "../../appliance/types.js";
 import { DnsCache } from "./dns-cache.js";
-import { addressesFromAnswer, buildQuery, negativeTtl, newQueryId, tcpExchange, udpExchange, type QType } from "./dns-transport.js";
+import {
+  addressesFromAnswer,
+  buildQuery,
+  negativeTtl,
+  newQueryId,
+  tcpExchange,
+  udpExchange,
+  type QType,
+} from "./dns-transport.js";
 import type { GatewayLogger, LogContext } from "./gateway-logger.js";
 
-export type ResolveFailure = "NXDOMAIN" | "SERVFAIL" | "REFUSED" | "NODATA" | "NO_RESPONSE" | "NOT_CONFIGURED" | "FORMERR";
+export type ResolveFailure =
+  "NXDOMAIN" | "SERVFAIL" | "REFUSED" | "NODATA" | "NO_RESPONSE" | "NOT_CONFIGURED" | "FORMERR";
 
 export interface Resolved {
   host: string;
@@ -39,7 +48,8 @@ const RCODES: Record<number, ResolveFailure> = { 1: "FORMERR", 2: "SERVFAIL", 3:
 const DOWN_MS = 30_000;
 const serverKey = (s: { address: string; udpPort: number }) => `${s.address}:${s.udpPort}`;
 
-type FamilyResult = { ok: true; addresses: string[]; ttl: number } | { ok: false; reason: ResolveFailure; negTtl: number };
+type FamilyResult =
+  { ok: true; addresses: string[]; ttl: number } | { ok: false; reason: ResolveFailure; negTtl: number };
 
 export class Resolver {
   readonly cache = new DnsCache();
@@ -102,17 +112,30 @@ export class Resolver {
     }
     if (cfg.servers.length === 0) throw new ResolveError(name, "NOT_CONFIGURED");
     const start = this.startIndex(cfg);
-    for (const c of cached) if (c) this.log.event("dnsCacheHit", { host: name, addresses: c.addresses.join(",") || (c.negative ?? "none"), ttl: c.ttlRemaining }, ctx);
+    for (const c of cached)
+      if (c)
+        this.log.event(
+          "dnsCacheHit",
+          { host: name, addresses: c.addresses.join(",") || (c.negative ?? "none"), ttl: c.ttlRemaining },
+          ctx,
+        );
     // Both families at once, and both awaited (the appliance waits for A and AAAA or a timeout).
-    const results = await Promise.all(fams.map((f, i) => (cached[i] ? this.fromCache(cached[i]!) : this.query(name, f === 4 ? "A" : "AAAA", cfg, start, ctx))));
+    const results = await Promise.all(
+      fams.map((f, i) =>
+        cached[i] ? this.fromCache(cached[i]!) : this.query(name, f === 4 ? "A" : "AAAA", cfg, start, ctx),
+      ),
+    );
     results.forEach((r, i) => {
       if (cached[i]) return;
       if (r.ok) this.cache.put(name, fams[i], r.addresses, r.ttl);
-      else if (r.reason === "NXDOMAIN" || r.reason === "NODATA") this.cache.put(name, fams[i], [], r.negTtl, r.reason);
+      else if (r.reason === "NXDOMAIN" || r.reason === "NODATA")
+        this.cache.put(name, fams[i], [], r.negTtl, r.reason);
     });
     const addresses = results.flatMap((r) => (r.ok ? r.addresses : []));
     if (addresses.length) {
-      const ttl = Math.min(...results.filter((r) => r.ok && r.addresses.length).map((r) => (r as { ttl: number }).ttl));
+      const ttl = Math.min(
+        ...results.filter((r) => r.ok && r.addresses.length).map((r) => (r as { ttl: number }).ttl),
+      );
       this.log.event("dnsResolved", { host: name, addresses: addresses.join(","), ttl, source: "dns" }, ctx);
       return { host: name, addresses, ttl, source: "dns" };
     }
@@ -123,7 +146,9 @@ export class Resolver {
   }
 
   private fromCache(c: { addresses: string[]; ttlRemaining: number; negative?: string }): FamilyResult {
-    return c.addresses.length ? { ok: true, addresses: c.addresses, ttl: c.ttlRemaining } : { ok: false, reason: (c.negative as ResolveFailure) ?? "NODATA", negTtl: 0 };
+    return c.addresses.length
+      ? { ok: true, addresses: c.addresses, ttl: c.ttlRemaining }
+      : { ok: false, reason: (c.negative as ResolveFailure) ?? "NODATA", negTtl: 0 };
   }
 
   private startIndex(cfg: DnsConfig): number {
@@ -134,7 +159,13 @@ export class Resolver {
     return 0;
   }
 
-  private async query(name: string, qtype: QType, cfg: DnsConfig, start: number, ctx: LogContext): Promise<FamilyResult> {
+  private async query(
+    name: string,
+    qtype: QType,
+    cfg: DnsConfig,
+    start: number,
+    ctx: LogContext,
+  ): Promise<FamilyResult> {
     const n = cfg.servers.length;
     const timeoutMs = Math.round(cfg.timeoutSeconds * 1000);
     let last: ResolveFailure = "NO_RESPONSE";
@@ -158,17 +189,32 @@ export class Resolver {
           continue;
         }
         if (r.kind === "error") {
-          this.log.event("dnsServerError", { ...base, port: s.udpPort, transport: "udp", errno: r.errno }, ctx);
+          this.log.event(
+            "dnsServerError",
+            { ...base, port: s.udpPort, transport: "udp", errno: r.errno },
+            ctx,
+          );
           this.downUntil.set(serverKey(s), Date.now() + DOWN_MS);
           last = "NO_RESPONSE";
           break; // an ICMP error will repeat; go to the next server
         }
         const { reply } = r;
         this.downUntil.delete(serverKey(s));
-        const ans = reply.rcode === 0 ? addressesFromAnswer(reply.packet, name, qtype) : { addresses: [], ttl: 0, cnames: [] };
+        const ans =
+          reply.rcode === 0
+            ? addressesFromAnswer(reply.packet, name, qtype)
+            : { addresses: [], ttl: 0, cnames: [] };
         this.log.event(
           "dnsAnswer",
-          { ...base, port: reply.transport === "udp" ? s.udpPort : s.tcpPort, transport: reply.transport, rcode: reply.rcode, answers: ans.addresses.join(","), ttl: ans.ttl, ms: reply.ms },
+          {
+            ...base,
+            port: reply.transport === "udp" ? s.udpPort : s.tcpPort,
+            transport: reply.transport,
+            rcode: reply.rcode,
+            answers: ans.addresses.join(","),
+            ttl: ans.ttl,
+            ms: reply.ms,
+          },
           ctx,
         );
         if (reply.rcode === 0) {

@@ -12,7 +12,9 @@ const CMD_TIMEOUT_MS = 3000;
 
 function run(cmd: string, args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: CMD_TIMEOUT_MS, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) => resolve(err ? undefined : stdout));
+    execFile(cmd, args, { timeout: CMD_TIMEOUT_MS, maxBuffer: 8 * 1024 * 1024 }, (err, stdout) =>
+      resolve(err ? undefined : stdout),
+    );
   });
 }
 
@@ -23,7 +25,10 @@ interface IpAddrJson {
   operstate?: string;
   address?: string;
   addr_info?: { family: string; local: string; prefixlen: number }[];
-  stats64?: { rx?: { packets?: number; errors?: number; dropped?: number }; tx?: { packets?: number; errors?: number; dropped?: number } };
+  stats64?: {
+    rx?: { packets?: number; errors?: number; dropped?: number };
+    tx?: { packets?: number; errors?: number; dropped?: number };
+  };
 }
 
 export function interfacesFromIpJson(json: string): InterfaceStatus[] {
@@ -49,7 +54,14 @@ export function interfacesFromIpJson(json: string): InterfaceStatus[] {
 }
 
 export function routesFromIpJson(json: string, family: "inet" | "inet6"): Route[] {
-  const arr = JSON.parse(json) as { dst: string; gateway?: string; dev?: string; metric?: number; prefsrc?: string; type?: string }[];
+  const arr = JSON.parse(json) as {
+    dst: string;
+    gateway?: string;
+    dev?: string;
+    metric?: number;
+    prefsrc?: string;
+    type?: string;
+  }[];
   return arr
     .filter((r) => !r.type || r.type === "unicast")
     .map((r) => ({
@@ -71,7 +83,11 @@ function hexIPv4(h: string): string {
 function hexIPv6(h: string): string {
   const words: string[] = [];
   for (let i = 0; i < 32; i += 8) {
-    const w = h.slice(i, i + 8).match(/../g)!.reverse().join("");
+    const w = h
+      .slice(i, i + 8)
+      .match(/../g)!
+      .reverse()
+      .join("");
     words.push(w.slice(0, 4), w.slice(4));
   }
   const v4mapped = words.slice(0, 5).every((w) => w === "0000") && words[5].toLowerCase() === "ffff";
@@ -81,8 +97,18 @@ function hexIPv6(h: string): string {
 }
 
 const TCP_STATES: Record<string, string> = {
-  "01": "established", "02": "syn_sent", "03": "syn_recv", "04": "fin_wait1", "05": "fin_wait2", "06": "time_wait",
-  "07": "close", "08": "close_wait", "09": "last_ack", "0A": "listen", "0B": "closing", "0C": "new_syn_recv",
+  "01": "established",
+  "02": "syn_sent",
+  "03": "syn_recv",
+  "04": "fin_wait1",
+  "05": "fin_wait2",
+  "06": "time_wait",
+  "07": "close",
+  "08": "close_wait",
+  "09": "last_ack",
+  "0A": "listen",
+  "0B": "closing",
+  "0C": "new_syn_recv",
 };
 
 /** Rows of /proc/net/tcp or tcp6; a malformed row is skipped. */
@@ -106,11 +132,19 @@ export function parseProcNetTcp(text: string, v6: boolean): TcpEntry[] {
 }
 
 export async function readTcpTable(): Promise<TcpEntry[]> {
-  const [t4, t6] = await Promise.all([readFile("/proc/net/tcp", "utf8").catch(() => ""), readFile("/proc/net/tcp6", "utf8").catch(() => "")]);
+  const [t4, t6] = await Promise.all([
+    readFile("/proc/net/tcp", "utf8").catch(() => ""),
+    readFile("/proc/net/tcp6", "utf8").catch(() => ""),
+  ]);
   return [...parseProcNetTcp(t4, false), ...parseProcNetTcp(t6, true)];
 }
 
-export async function readNetwork(): Promise<{ interfaces: InterfaceStatus[]; routes: Route[]; networkInfo: string; notes: string[] }> {
+export async function readNetwork(): Promise<{
+  interfaces: InterfaceStatus[];
+  routes: Route[];
+  networkInfo: string;
+  notes: string[];
+}> {
   const notes: string[] = [];
   const [addrJ, r4J, r6J, addrT, r4T, r6T] = await Promise.all([
     run("ip", ["-j", "-s", "addr"]),
@@ -134,7 +168,18 @@ export async function readNetwork(): Promise<{ interfaces: InterfaceStatus[]; ro
       const m = /^\s*([^:]+):\s*(.*)$/.exec(line);
       if (!m) continue;
       const n = m[2].trim().split(/\s+/).map(Number);
-      interfaces.push({ name: m[1], adminStatus: "unknown", operStatus: "unknown", addresses: [], rxPackets: n[1], rxErrors: n[2], rxDrops: n[3], txPackets: n[9], txErrors: n[10], txDrops: n[11] });
+      interfaces.push({
+        name: m[1],
+        adminStatus: "unknown",
+        operStatus: "unknown",
+        addresses: [],
+        rxPackets: n[1],
+        rxErrors: n[2],
+        rxDrops: n[3],
+        txPackets: n[9],
+        txErrors: n[10],
+        txDrops: n[11],
+      });
     }
   }
   try {
@@ -153,9 +198,23 @@ export async function readNetwork(): Promise<{ interfaces: InterfaceStatus[]; ro
       const mask = parseInt(f[7], 16);
       const bits = mask.toString(2).replace(/0/g, "").length;
       const gw = hexIPv4(f[2]);
-      routes.push({ destination: bits === 0 ? "default" : `${dst}/${bits}`, family: "inet", interface: f[0], metric: Number(f[6]), ...(gw !== "0.0.0.0" ? { gateway: gw } : {}) });
+      routes.push({
+        destination: bits === 0 ? "default" : `${dst}/${bits}`,
+        family: "inet",
+        interface: f[0],
+        metric: Number(f[6]),
+        ...(gw !== "0.0.0.0" ? { gateway: gw } : {}),
+      });
     }
   }
-  const networkInfo = [`# ip addr`, addrT ?? "(failed)", `# ip -4 route`, r4T ?? "(failed)", `# ip -6 route`, r6T ?? "(failed)", ...notes.map((n) => `# note: ${n}`)].join("\n");
+  const networkInfo = [
+    `# ip addr`,
+    addrT ?? "(failed)",
+    `# ip -4 route`,
+    r4T ?? "(failed)",
+    `# ip -6 route`,
+    r6T ?? "(failed)",
+    ...notes.map((n) => `# note: ${n}`),
+  ].join("\n");
   return { interfaces, routes, networkInfo, notes };
 }

@@ -7,7 +7,12 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Socket } from "node:net";
+import {
+  createServer as createNetServer,
+  connect as netConnect,
+  type AddressInfo,
+  type Socket,
+} from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer } from "node:https";
@@ -46,7 +51,8 @@ export async function startTestDns(records: Record<string, DnsRecord>): Promise<
     handle: (req, send, client) => {
       const q = req.questions[0];
       // dns2 hands TCP requests the client socket and UDP ones the datagram's rinfo.
-      const transport = typeof (client as unknown as { write?: unknown }).write === "function" ? "tcp" : "udp";
+      const transport =
+        typeof (client as unknown as { write?: unknown }).write === "function" ? "tcp" : "udp";
       queries.push({ name: q.name, type: q.type, transport });
       const res = Packet.createResponseFromRequest(req);
       const rec = map.get(q.name.toLowerCase());
@@ -65,16 +71,38 @@ export async function startTestDns(records: Record<string, DnsRecord>): Promise<
       }
       let owner = q.name;
       if (rec.cname) {
-        res.answers.push({ name: q.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: rec.cname.ttl, domain: rec.cname.target } as never);
+        res.answers.push({
+          name: q.name,
+          type: Packet.TYPE.CNAME,
+          class: Packet.CLASS.IN,
+          ttl: rec.cname.ttl,
+          domain: rec.cname.target,
+        } as never);
         owner = rec.cname.target;
       }
       const addrs = q.type === Packet.TYPE.A ? rec.a : q.type === Packet.TYPE.AAAA ? rec.aaaa : undefined;
-      for (const address of addrs ?? []) res.answers.push({ name: owner, type: q.type, class: Packet.CLASS.IN, ttl: rec.ttl ?? 300, address } as never);
+      for (const address of addrs ?? [])
+        res.answers.push({
+          name: owner,
+          type: q.type,
+          class: Packet.CLASS.IN,
+          ttl: rec.ttl ?? 300,
+          address,
+        } as never);
       send(res);
     },
   });
-  const a = await server.listen({ udp: { port: 0, address: "127.0.0.1" }, tcp: { port: 0, address: "127.0.0.1" } });
-  return { port: (a.udp as AddressInfo).port, tcpPort: (a.tcp as AddressInfo).port, queries, records: map, close: async () => void (await server.close()) };
+  const a = await server.listen({
+    udp: { port: 0, address: "127.0.0.1" },
+    tcp: { port: 0, address: "127.0.0.1" },
+  });
+  return {
+    port: (a.udp as AddressInfo).port,
+    tcpPort: (a.tcp as AddressInfo).port,
+    queries,
+    records: map,
+    close: async () => void (await server.close()),
+  };
 }
 
 export interface TestBackend {
@@ -84,7 +112,10 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
-function track(server: ReturnType<typeof createHttpServer>, onReq: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestBackend> {
+function track(
+  server: ReturnType<typeof createHttpServer>,
+  onReq: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<TestBackend> {
   const tb: TestBackend = { port: 0, requests: [], connections: 0, close: async () => undefined };
   server.on("connection", () => tb.connections++);
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -105,7 +136,9 @@ function track(server: ReturnType<typeof createHttpServer>, onReq: (req: Incomin
 }
 
 export function startHttpBackend(body = "hello from backend"): Promise<TestBackend> {
-  return track(createHttpServer(), (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(body));
+  return track(createHttpServer(), (_req, res) =>
+    res.writeHead(200, { "content-type": "text/plain" }).end(body),
+  );
 }
 
 /**
@@ -113,7 +146,9 @@ export function startHttpBackend(body = "hello from backend"): Promise<TestBacke
  * `close` sends FIN without a response, `reset` aborts with RST, `cut` sends headers and part
  * of the body, then FIN.
  */
-export function startSilentBackend(mode: "silent" | "close" | "reset" | "cut" = "silent"): Promise<{ port: number; accepted: number; close(): Promise<void> }> {
+export function startSilentBackend(
+  mode: "silent" | "close" | "reset" | "cut" = "silent",
+): Promise<{ port: number; accepted: number; close(): Promise<void> }> {
   const socks = new Set<Socket>();
   const state = { port: 0, accepted: 0, close: async () => undefined as void };
   const server = createNetServer((s) => {
@@ -155,8 +190,11 @@ export function closedPort(): Promise<number> {
  * its queue filled by one connection: the kernel then drops new SYNs, so a connect times out.
  * Undefined when python3 is not installed.
  */
-export async function startSaturatedListener(): Promise<{ port: number; close(): Promise<void> } | undefined> {
-  const py = "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)\n";
+export async function startSaturatedListener(): Promise<
+  { port: number; close(): Promise<void> } | undefined
+> {
+  const py =
+    "import socket,sys,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(120)\n";
   const child = spawn("python3", ["-S", "-c", py], { stdio: ["ignore", "pipe", "ignore"] });
   const port = await new Promise<number | undefined>((resolve) => {
     const t = setTimeout(() => resolve(undefined), 5000);
@@ -197,13 +235,42 @@ export interface TestCert {
 /** A self-signed certificate for `cn` (also its SAN), made with the openssl CLI in a temp dir. */
 export async function makeSelfSignedCert(cn: string): Promise<TestCert> {
   const dir = mkdtempSync(join(tmpdir(), "backside-cert-"));
-  const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "2", "-subj", `/CN=${cn}`, "-addext", `subjectAltName=DNS:${cn}`];
-  await new Promise<void>((resolve, reject) => execFile("openssl", args, { timeout: 20_000 }, (e) => (e ? reject(e) : resolve())));
-  return { dir, cert: readFileSync(join(dir, "cert.pem"), "utf8"), key: readFileSync(join(dir, "key.pem"), "utf8"), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const args = [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    join(dir, "key.pem"),
+    "-out",
+    join(dir, "cert.pem"),
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${cn}`,
+    "-addext",
+    `subjectAltName=DNS:${cn}`,
+  ];
+  await new Promise<void>((resolve, reject) =>
+    execFile("openssl", args, { timeout: 20_000 }, (e) => (e ? reject(e) : resolve())),
+  );
+  return {
+    dir,
+    cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+    key: readFileSync(join(dir, "key.pem"), "utf8"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
-export function startTlsBackend(cert: TestCert, body = "hello over tls", opts: TlsOptions = {}): Promise<TestBackend> {
+export function startTlsBackend(
+  cert: TestCert,
+  body = "hello over tls",
+  opts: TlsOptions = {},
+): Promise<TestBackend> {
   const server = createTlsServer({ cert: cert.cert, key: cert.key, ...opts });
   server.on("tlsClientError", () => undefined); // expected in the failure tests
-  return track(server as unknown as ReturnType<typeof createHttpServer>, (_req, res) => res.writeHead(200).end(body));
+  return track(server as unknown as ReturnType<typeof createHttpServer>, (_req, res) =>
+    res.writeHead(200).end(body),
+  );
 }
