@@ -14,7 +14,10 @@ export interface ConfusionMatrix {
   counts: Record<string, Record<string, number>>;
 }
 
-const order = (labels: Set<string>) => [...CAUSES.filter((c) => labels.has(c)), ...(labels.has(NO_DIAGNOSIS) ? [NO_DIAGNOSIS] : [])];
+const order = (labels: Set<string>) => [
+  ...CAUSES.filter((c) => labels.has(c)),
+  ...(labels.has(NO_DIAGNOSIS) ? [NO_DIAGNOSIS] : []),
+];
 
 export function confusionMatrix(results: readonly ScenarioRunResult[]): ConfusionMatrix {
   const rows = new Set<string>();

@@ -29,7 +29,9 @@ export class ConsoleReporter implements Reporter {
   onRunStart(info: RunStartInfo): void {
     this.total = info.planned.length;
     const scen = new Set(info.planned.map((p) => p.scenario)).size;
-    this.out.write(`Running ${this.total} scenario run(s) (${scen} scenario(s) × ${info.repeats}) with ${info.parallel} in parallel\n`);
+    this.out.write(
+      `Running ${this.total} scenario run(s) (${scen} scenario(s) × ${info.repeats}) with ${info.parallel} in parallel\n`,
+    );
     this.out.write(`Reports: ${info.reportDir}\n\n`);
   }
 
@@ -42,7 +44,9 @@ export class ConsoleReporter implements Reporter {
     const mark = r.match ? this.paint(32, "✓") : this.paint(31, "✘");
     const got = r.diagnosed ?? "no diagnosis";
     const conf = r.confidence === null ? "" : ` (${r.confidence})`;
-    const flags = [r.partial ? this.paint(33, "partial") : "", r.error ? this.paint(31, r.error.code) : ""].filter(Boolean).join(" ");
+    const flags = [r.partial ? this.paint(33, "partial") : "", r.error ? this.paint(31, r.error.code) : ""]
+      .filter(Boolean)
+      .join(" ");
     this.out.write(
       `  ${mark} ${this.paint(2, `[${this.done}/${this.total}]`)} ${r.id}  expected ${r.expected}, diagnosed ${got}${conf}  ${formatDuration(r.timings.total)}${flags ? `  ${flags}` : ""}\n`,
     );
@@ -60,7 +64,9 @@ export class ConsoleReporter implements Reporter {
     if (c.errored) parts.push(this.paint(31, `${c.errored} errored`));
     if (c.partial) parts.push(this.paint(33, `${c.partial} partial`));
     if (s.notRun.length) parts.push(`${s.notRun.length} not run`);
-    this.out.write(`\n${s.interrupted ? "Interrupted: " : ""}${parts.join(", ")} (${formatDuration(s.wallMs)})\n`);
+    this.out.write(
+      `\n${s.interrupted ? "Interrupted: " : ""}${parts.join(", ")} (${formatDuration(s.wallMs)})\n`,
+    );
     this.out.write(`Reports: ${s.reportDir}/index.html, report.json, junit.xml\n`);
   }
 }

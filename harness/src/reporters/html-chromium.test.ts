@@ -14,10 +14,24 @@ import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
 import { writeRefusedPcap } from "./testing/refused-pcap.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
-function chromium(args: string[], profile: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, ...args], { encoding: "utf8", timeout: 90_000 });
+function chromium(
+  args: string[],
+  profile: string,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, ...args], {
+    encoding: "utf8",
+    timeout: 90_000,
+  });
   return { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }
 
@@ -27,11 +41,20 @@ describe.skipIf(!existsSync(CHROMIUM))("html report in headless Chromium", () =>
     mkdirSync(join(dir, "tcp-refused"));
     writeRefusedPcap(join(dir, "tcp-refused", "gateway-mid.pcap"));
     const rs = [
-      result("tcp-refused", "tcp.refused", "tcp.refused", { evidence: [{ text: HOSTILE }], artifacts: { pcaps: ["gateway-mid.pcap"], other: [] } }),
+      result("tcp-refused", "tcp.refused", "tcp.refused", {
+        evidence: [{ text: HOSTILE }],
+        artifacts: { pcaps: ["gateway-mid.pcap"], other: [] },
+      }),
       result("dns-nxdomain", "dns.nxdomain", "dns.servfail", { artifacts: { pcaps: [], other: [] } }),
     ];
     const rep = new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true }));
-    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    rep.onRunStart({
+      startedAt: "2026-11-25T02:00:00.000Z",
+      reportDir: dir,
+      planned: [],
+      parallel: 1,
+      repeats: 1,
+    });
     for (const r of rs) await rep.onScenarioEnd(r);
     await rep.onRunEnd(summary(rs, dir));
     const url = `file://${join(dir, "index.html")}`;

@@ -21,14 +21,18 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   const c = summaryCounts(s.results);
   const out: string[] = [];
   out.push("<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">');
-  out.push('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">');
+  out.push(
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
+  );
   out.push(`<title>backside report ${h(s.startedAt)}</title><style>${CSS}</style></head><body>`);
   out.push(`<h1>backside report</h1>`);
   out.push(
     `<p id="summary">Started ${h(s.startedAt)}; ${s.results.length} run(s): <span class="ok">${c.matched} matched</span>, <span class="bad">${c.mismatched} mismatched</span>, ${c.errored} errored, <span class="partial">${c.partial} partial</span>; wall time ${h(formatDuration(s.wallMs))}.${complete ? "" : ' <strong class="partial">Incomplete: the run was interrupted or is still going.</strong>'}</p>`,
   );
   if (s.notRun.length) out.push(`<p>Not run: ${s.notRun.map(h).join(", ")}</p>`);
-  out.push('<h2>Scenarios</h2><table id="scenarios"><thead><tr><th>scenario</th><th>expected</th><th>diagnosed</th><th>confidence</th><th>result</th><th>time</th></tr></thead><tbody>');
+  out.push(
+    '<h2>Scenarios</h2><table id="scenarios"><thead><tr><th>scenario</th><th>expected</th><th>diagnosed</th><th>confidence</th><th>result</th><th>time</th></tr></thead><tbody>',
+  );
   for (const r of s.results) {
     const cls = r.match ? "ok" : "bad";
     const res = `${r.match ? "match" : r.error && r.diagnosed === null ? `error ${r.error.code}` : "mismatch"}${r.partial ? " (partial)" : ""}`;
@@ -39,7 +43,10 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   out.push("</tbody></table>");
   out.push(renderMatrix(s));
   out.push("<h2>Details</h2>");
-  for (const r of s.results) out.push(sections.get(r.id) ?? `<section class="scenario" id="s-${h(r.id)}"><h3>${h(r.id)}</h3></section>`);
+  for (const r of s.results)
+    out.push(
+      sections.get(r.id) ?? `<section class="scenario" id="s-${h(r.id)}"><h3>${h(r.id)}</h3></section>`,
+    );
   out.push("</body></html>", "");
   return out.join("\n");
 }
@@ -47,7 +54,9 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
 function renderMatrix(s: RunSummary): string {
   const m = confusionMatrix(s.results);
   if (!m.rows.length) return "";
-  const out = ['<h2>Confusion matrix</h2><table class="matrix" id="confusion"><thead><tr><th>expected ↓ / diagnosed →</th>'];
+  const out = [
+    '<h2>Confusion matrix</h2><table class="matrix" id="confusion"><thead><tr><th>expected ↓ / diagnosed →</th>',
+  ];
   for (const col of m.cols) out.push(`<th>${h(col)}</th>`);
   out.push("</tr></thead><tbody>");
   for (const row of m.rows) {

@@ -42,7 +42,9 @@ export class HtmlReporter implements Reporter {
   }
 
   async onRunEnd(s: RunSummary): Promise<void> {
-    for (const r of s.results) if (!this.sections.has(r.id)) this.sections.set(r.id, await renderSection(r, s.reportDir, this.analyze));
+    for (const r of s.results)
+      if (!this.sections.has(r.id))
+        this.sections.set(r.id, await renderSection(r, s.reportDir, this.analyze));
     writeAtomic(join(s.reportDir, "index.html"), renderPage(s, this.sections, !s.interrupted));
   }
 }

@@ -17,10 +17,16 @@ export type AnalyzeFn = (pcapPaths: string[]) => Promise<FlowSummary>;
 
 /** The capture seen from the gateway's side is the one the ladder is drawn from when present. */
 export function ladderCapture(pcaps: readonly string[]): string | undefined {
-  return pcaps.find((p) => /(^|\/)gateway-mid\.pcap$/.test(p)) ?? pcaps.find((p) => /gateway/.test(p)) ?? pcaps[0];
+  return (
+    pcaps.find((p) => /(^|\/)gateway-mid\.pcap$/.test(p)) ?? pcaps.find((p) => /gateway/.test(p)) ?? pcaps[0]
+  );
 }
 
-export async function renderSection(r: ScenarioRunResult, reportDir: string, analyze: AnalyzeFn | undefined): Promise<string> {
+export async function renderSection(
+  r: ScenarioRunResult,
+  reportDir: string,
+  analyze: AnalyzeFn | undefined,
+): Promise<string> {
   const bundleDir = join(reportDir, r.bundle);
   const link = (f: string) => `<a href="${hrefFor(`${r.bundle}/${f}`)}">${h(f)}</a>`;
   const out: string[] = [`<section class="scenario" id="s-${h(r.id)}">`];
@@ -32,25 +38,41 @@ export async function renderSection(r: ScenarioRunResult, reportDir: string, ana
   if (r.error) out.push(`<p class="bad">Harness error ${h(r.error.code)}: ${h(r.error.message)}</p>`);
   if (r.partial) out.push(`<p class="partial">Partial: ${h(r.partialReasons.join("; "))}</p>`);
   if (r.explanation) out.push(`<p>${h(r.explanation)}</p>`);
-  if (r.evidence.length) out.push(`<h4>Evidence</h4><ul>${r.evidence.map((e) => `<li>${h(e.text)}${e.source ? ` <small>[${h(e.source)}]</small>` : ""}</li>`).join("")}</ul>`);
-  if (r.nextSteps.length) out.push(`<h4>Next steps</h4><ul>${r.nextSteps.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`);
+  if (r.evidence.length)
+    out.push(
+      `<h4>Evidence</h4><ul>${r.evidence.map((e) => `<li>${h(e.text)}${e.source ? ` <small>[${h(e.source)}]</small>` : ""}</li>`).join("")}</ul>`,
+    );
+  if (r.nextSteps.length)
+    out.push(`<h4>Next steps</h4><ul>${r.nextSteps.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`);
   out.push(await ladderBlock(r, bundleDir, analyze));
   const logFile = r.artifacts.gatewayLog;
   if (logFile && existsSync(join(bundleDir, logFile))) {
     const lines = keyLogLines(readFileSync(join(bundleDir, logFile), "utf8"));
-    out.push(`<h4>Key log lines</h4><pre class="log">${lines.length ? lines.map(h).join("\n") : "(none at warn or in dns/network/ssl)"}</pre>`);
+    out.push(
+      `<h4>Key log lines</h4><pre class="log">${lines.length ? lines.map(h).join("\n") : "(none at warn or in dns/network/ssl)"}</pre>`,
+    );
   }
   const timings = r.timings;
   out.push(
     `<p><small>bring-up ${h(timings.bringUp)} ms · fault+wait ${h(timings.faultWait)} ms · collect ${h(timings.collect)} ms · diagnose ${h(timings.diagnose)} ms · teardown ${h(timings.teardown)} ms</small></p>`,
   );
-  const files = [...r.artifacts.pcaps, ...(r.artifacts.gatewayLog ? [r.artifacts.gatewayLog] : []), ...(r.artifacts.errorReport ? [r.artifacts.errorReport] : []), ...r.artifacts.other];
-  if (files.length) out.push(`<h4>Bundle</h4><ul class="files">${files.map((f) => `<li>${link(f)}</li>`).join("")}</ul>`);
+  const files = [
+    ...r.artifacts.pcaps,
+    ...(r.artifacts.gatewayLog ? [r.artifacts.gatewayLog] : []),
+    ...(r.artifacts.errorReport ? [r.artifacts.errorReport] : []),
+    ...r.artifacts.other,
+  ];
+  if (files.length)
+    out.push(`<h4>Bundle</h4><ul class="files">${files.map((f) => `<li>${link(f)}</li>`).join("")}</ul>`);
   out.push("</section>");
   return out.join("\n");
 }
 
-async function ladderBlock(r: ScenarioRunResult, bundleDir: string, analyze: AnalyzeFn | undefined): Promise<string> {
+async function ladderBlock(
+  r: ScenarioRunResult,
+  bundleDir: string,
+  analyze: AnalyzeFn | undefined,
+): Promise<string> {
   const pcap = ladderCapture(r.artifacts.pcaps);
   if (!pcap) return "<p><i>No capture in the bundle: no ladder diagram.</i></p>";
   if (!analyze) return "<p><i>Capture analysis unavailable: no ladder diagram.</i></p>";

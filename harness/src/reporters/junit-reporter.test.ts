@@ -3,7 +3,12 @@ import { renderJUnit } from "./junit-reporter.js";
 import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
 
 /** A small well-formedness check: tags balance, attributes quoted, no raw < or & in text. */
-function parseXml(xml: string): { name: string; attrs: Record<string, string>; children: any[]; text: string } {
+function parseXml(xml: string): {
+  name: string;
+  attrs: Record<string, string>;
+  children: any[];
+  text: string;
+} {
   const body = xml.replace(/^<\?xml[^?]*\?>\s*/, "");
   const root: any = { name: "#root", attrs: {}, children: [], text: "" };
   const stack = [root];
@@ -11,7 +16,8 @@ function parseXml(xml: string): { name: string; attrs: Record<string, string>; c
   let m: RegExpExecArray | null;
   let consumed = 0;
   while ((m = re.exec(body))) {
-    if (m.index !== consumed) throw new Error(`unparsed text at ${consumed}: ${body.slice(consumed, consumed + 40)}`);
+    if (m.index !== consumed)
+      throw new Error(`unparsed text at ${consumed}: ${body.slice(consumed, consumed + 40)}`);
     consumed = re.lastIndex;
     if (m[5] !== undefined) {
       if (/&(?!(amp|lt|gt|quot|apos|#\d+);)/.test(m[5])) throw new Error(`raw & in text: ${m[5]}`);
@@ -41,7 +47,9 @@ describe("junit reporter", () => {
   const rs = [
     result("healthy", "healthy", "healthy"),
     result("dns-nxdomain", "dns.nxdomain", "dns.servfail", { evidence: [{ text: HOSTILE }] }),
-    result("tcp-refused", "tcp.refused", null, { error: { code: "RUNTIME", message: "container <gateway> died" } }),
+    result("tcp-refused", "tcp.refused", null, {
+      error: { code: "RUNTIME", message: "container <gateway> died" },
+    }),
   ];
   const xml = renderJUnit(summary(rs, "/r"), "host");
   const doc = parseXml(xml);
@@ -50,7 +58,8 @@ describe("junit reporter", () => {
     expect(doc.name).toBe("testsuites");
     const suite = doc.children[0];
     expect(suite.name).toBe("testsuite");
-    for (const a of ["name", "tests", "failures", "errors", "time", "timestamp", "hostname", "id", "package"]) expect(suite.attrs).toHaveProperty(a);
+    for (const a of ["name", "tests", "failures", "errors", "time", "timestamp", "hostname", "id", "package"])
+      expect(suite.attrs).toHaveProperty(a);
     expect(suite.attrs.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     expect(suite.attrs).toMatchObject({ tests: "3", failures: "1", errors: "1" });
     const cases = suite.children.filter((c: any) => c.name === "testcase");
@@ -59,7 +68,14 @@ describe("junit reporter", () => {
       for (const a of ["name", "classname", "time"]) expect(c.attrs).toHaveProperty(a);
       expect(c.attrs.time).toMatch(/^\d+\.\d{3}$/);
     }
-    expect(suite.children.map((c: any) => c.name)).toEqual(["properties", "testcase", "testcase", "testcase", "system-out", "system-err"]);
+    expect(suite.children.map((c: any) => c.name)).toEqual([
+      "properties",
+      "testcase",
+      "testcase",
+      "testcase",
+      "system-out",
+      "system-err",
+    ]);
   });
 
   it("says expected vs diagnosed with the evidence in a failure, and a harness error as <error>", () => {

@@ -16,12 +16,17 @@ const secs = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 /** xs:dateTime without a zone, as the schema's ISO8601_DATETIME_PATTERN wants. */
 const stamp = (iso: string) => iso.replace(/\.\d+Z$|Z$/, "");
 
-export function renderJUnit(s: Pick<RunSummary, "results" | "startedAt" | "wallMs">, host = hostname()): string {
+export function renderJUnit(
+  s: Pick<RunSummary, "results" | "startedAt" | "wallMs">,
+  host = hostname(),
+): string {
   const rs = s.results;
   const failures = rs.filter((r) => !r.match && !(r.error && r.diagnosed === null)).length;
   const errors = rs.filter((r) => !r.match && r.error && r.diagnosed === null).length;
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(`<testsuites name="backside" tests="${rs.length}" failures="${failures}" errors="${errors}" time="${secs(s.wallMs)}">`);
+  lines.push(
+    `<testsuites name="backside" tests="${rs.length}" failures="${failures}" errors="${errors}" time="${secs(s.wallMs)}">`,
+  );
   lines.push(
     `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${rs.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(s.wallMs)}">`,
   );
@@ -36,7 +41,9 @@ export function renderJUnit(s: Pick<RunSummary, "results" | "startedAt" | "wallM
 
 function testcase(r: ScenarioRunResult): string[] {
   const name = r.repeats > 1 ? `${r.scenario} #${r.repeat}` : r.scenario;
-  const out = [`    <testcase name="${xmlAttr(name)}" classname="backside.${xmlAttr(r.expected)}" time="${secs(r.timings.total)}">`];
+  const out = [
+    `    <testcase name="${xmlAttr(name)}" classname="backside.${xmlAttr(r.expected)}" time="${secs(r.timings.total)}">`,
+  ];
   const got = r.diagnosed ?? "no diagnosis";
   const evidence = r.evidence.map((e) => `- ${e.text}${e.source ? ` [${e.source}]` : ""}`).join("\n");
   const body = [
@@ -50,9 +57,13 @@ function testcase(r: ScenarioRunResult): string[] {
     .filter(Boolean)
     .join("\n");
   if (!r.match && r.error && r.diagnosed === null) {
-    out.push(`      <error message="${xmlAttr(`${r.error.code}: ${r.error.message}`)}" type="${xmlAttr(r.error.code)}">${xmlText(body)}</error>`);
+    out.push(
+      `      <error message="${xmlAttr(`${r.error.code}: ${r.error.message}`)}" type="${xmlAttr(r.error.code)}">${xmlText(body)}</error>`,
+    );
   } else if (!r.match) {
-    out.push(`      <failure message="${xmlAttr(`expected ${r.expected}, diagnosed ${got}`)}" type="mismatch">${xmlText(body)}</failure>`);
+    out.push(
+      `      <failure message="${xmlAttr(`expected ${r.expected}, diagnosed ${got}`)}" type="mismatch">${xmlText(body)}</failure>`,
+    );
   }
   out.push(`      <system-out>${xmlText(body)}</system-out>`);
   out.push("    </testcase>");
@@ -72,7 +83,10 @@ export class JUnitReporter implements Reporter {
     this.results.push(r);
     if (!this.start) return;
     const wallMs = Date.now() - Date.parse(this.start.startedAt);
-    writeAtomic(join(this.start.reportDir, "junit.xml"), renderJUnit({ results: this.results, startedAt: this.start.startedAt, wallMs }));
+    writeAtomic(
+      join(this.start.reportDir, "junit.xml"),
+      renderJUnit({ results: this.results, startedAt: this.start.startedAt, wallMs }),
+    );
   }
 
   onRunEnd(s: RunSummary): void {

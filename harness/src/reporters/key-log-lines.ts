@@ -13,5 +13,7 @@ export function keyLogLines(text: string, max = MAX_KEY_LINES): string[] {
   const parsed = parseLog(text);
   const picked = parsed.entries.filter((e) => LOG_LEVELS.indexOf(e.level) <= WARN || TELLING.has(e.category));
   const lines = picked.map((e) => e.raw);
-  return lines.length > max ? [...lines.slice(0, max - 1), `… ${lines.length - max + 1} more in the log`] : lines;
+  return lines.length > max
+    ? [...lines.slice(0, max - 1), `… ${lines.length - max + 1} more in the log`]
+    : lines;
 }

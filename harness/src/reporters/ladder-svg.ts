@@ -36,19 +36,26 @@ export function renderLadderSvg(l: Ladder): string {
   );
   l.lanes.forEach((lane, i) => {
     parts.push(`<text x="${x(i)}" y="16" text-anchor="middle" font-weight="bold">${htmlEscape(lane)}</text>`);
-    parts.push(`<line x1="${x(i)}" y1="26" x2="${x(i)}" y2="${height - 6}" stroke="#999" stroke-dasharray="4 3"/>`);
+    parts.push(
+      `<line x1="${x(i)}" y1="26" x2="${x(i)}" y2="${height - 6}" stroke="#999" stroke-dasharray="4 3"/>`,
+    );
   });
   l.events.forEach((e, i) => {
     const y = TOP + ROW * i;
     const colour = COLOURS[e.kind];
     parts.push(`<g class="ev ev-${e.kind}">`);
     parts.push(`<text x="4" y="${y + 4}" fill="#57606a">${e.t.toFixed(3)}s</text>`);
-    parts.push(`<line x1="${x(e.from)}" y1="${y}" x2="${x(e.to)}" y2="${y + ROW - 8}" stroke="${colour}" stroke-width="1.5" marker-end="url(#arrow)"/>`);
+    parts.push(
+      `<line x1="${x(e.from)}" y1="${y}" x2="${x(e.to)}" y2="${y + ROW - 8}" stroke="${colour}" stroke-width="1.5" marker-end="url(#arrow)"/>`,
+    );
     const mid = (x(e.from) + x(e.to)) / 2;
-    parts.push(`<text x="${mid}" y="${y + 4}" text-anchor="middle" fill="${colour}">${htmlEscape(e.label)}</text>`);
+    parts.push(
+      `<text x="${mid}" y="${y + 4}" text-anchor="middle" fill="${colour}">${htmlEscape(e.label)}</text>`,
+    );
     parts.push("</g>");
   });
-  if (l.truncated) parts.push(`<text x="${LEFT}" y="${height - 8}" fill="#57606a">… more packets not drawn</text>`);
+  if (l.truncated)
+    parts.push(`<text x="${LEFT}" y="${height - 8}" fill="#57606a">… more packets not drawn</text>`);
   parts.push("</svg>");
   return parts.join("");
 }

@@ -6,7 +6,8 @@
 import type { FlowSummary, TcpConnection, DnsTransaction } from "../flows/types.js";
 import { TcpFlags } from "../flows/types.js";
 
-export type LadderKind = "syn" | "synack" | "ack" | "data" | "fin" | "rst" | "icmp" | "dns-query" | "dns-answer";
+export type LadderKind =
+  "syn" | "synack" | "ack" | "data" | "fin" | "rst" | "icmp" | "dns-query" | "dns-answer";
 
 export interface LadderEvent {
   /** Seconds since the first event. */
@@ -37,7 +38,8 @@ export function pickConnection(tcp: readonly TcpConnection[]): TcpConnection | u
 function flagLabel(flags: number, len: number): { label: string; kind: LadderKind } {
   const f = (b: number) => (flags & b) !== 0;
   if (f(TcpFlags.RST)) return { label: f(TcpFlags.ACK) ? "RST-ACK" : "RST", kind: "rst" };
-  if (f(TcpFlags.SYN)) return f(TcpFlags.ACK) ? { label: "SYN-ACK", kind: "synack" } : { label: "SYN", kind: "syn" };
+  if (f(TcpFlags.SYN))
+    return f(TcpFlags.ACK) ? { label: "SYN-ACK", kind: "synack" } : { label: "SYN", kind: "syn" };
   if (f(TcpFlags.FIN)) return { label: len > 0 ? `FIN-ACK len=${len}` : "FIN-ACK", kind: "fin" };
   if (len > 0) return { label: `${f(TcpFlags.PSH) ? "PSH-ACK" : "ACK"} len=${len}`, kind: "data" };
   return { label: "ACK", kind: "ack" };
@@ -58,7 +60,13 @@ export function tcpLadder(summary: FlowSummary, conn: TcpConnection): Ladder {
       lanes.push(e.sender);
       lane = lanes.length - 1;
     }
-    raw.push({ ts: e.ref.ts, from: lane, to: e.receiver === conn.id.origH ? 0 : 1, label: `ICMP ${e.kind} (${e.type}/${e.code})`, kind: "icmp" });
+    raw.push({
+      ts: e.ref.ts,
+      from: lane,
+      to: e.receiver === conn.id.origH ? 0 : 1,
+      label: `ICMP ${e.kind} (${e.type}/${e.code})`,
+      kind: "icmp",
+    });
   }
   raw.sort((a, b) => a.ts - b.ts);
   return finish(`${conn.uid} ${conn.connState} ${conn.history}`, lanes, raw, conn.segmentsTruncated);
@@ -72,17 +80,30 @@ export function dnsLadder(dns: readonly DnsTransaction[]): Ladder {
     const c = lane(d.client);
     const s = lane(`${d.server}:${d.serverPort}`);
     const q = `${d.qtypeName ?? "?"} ${d.query ?? "?"}`;
-    d.queries.forEach((ref, i) => raw.push({ ts: ref.ts, from: c, to: s, label: `${i ? "retry " : ""}query ${q}`, kind: "dns-query" }));
+    d.queries.forEach((ref, i) =>
+      raw.push({ ts: ref.ts, from: c, to: s, label: `${i ? "retry " : ""}query ${q}`, kind: "dns-query" }),
+    );
     if (d.response) {
       const answer = d.answers.filter((a) => a.section === "answer").map((a) => a.data);
-      raw.push({ ts: d.response.ts, from: s, to: c, label: `${d.rcodeName ?? d.rcode}${answer.length ? ` ${answer.join(",")}` : ""}${d.truncated ? " TC" : ""}`, kind: "dns-answer" });
+      raw.push({
+        ts: d.response.ts,
+        from: s,
+        to: c,
+        label: `${d.rcodeName ?? d.rcode}${answer.length ? ` ${answer.join(",")}` : ""}${d.truncated ? " TC" : ""}`,
+        kind: "dns-answer",
+      });
     }
   }
   raw.sort((a, b) => a.ts - b.ts);
   return finish("DNS exchanges", lanes, raw, false);
 }
 
-function finish(title: string, lanes: string[], raw: (Omit<LadderEvent, "t"> & { ts: number })[], truncated: boolean): Ladder {
+function finish(
+  title: string,
+  lanes: string[],
+  raw: (Omit<LadderEvent, "t"> & { ts: number })[],
+  truncated: boolean,
+): Ladder {
   const t0 = raw[0]?.ts ?? 0;
   const events = raw.slice(0, MAX_LADDER_EVENTS).map(({ ts, ...e }) => ({ ...e, t: ts - t0 }));
   return { title, lanes, events, truncated: truncated || raw.length > MAX_LADDER_EVENTS };

@@ -17,8 +17,17 @@ describe("console reporter", () => {
   it("prints one plain line per scenario without a TTY and a summary", async () => {
     let text = "";
     const rep = new ConsoleReporter({ write: (s: string) => (text += s), isTTY: false });
-    const rs = [result("healthy", "healthy", "healthy"), result("dns-nxdomain", "dns.nxdomain", "dns.servfail")];
-    rep.onRunStart({ startedAt: "x", reportDir: "/r", planned: rs.map((r) => ({ id: r.id, scenario: r.scenario, repeat: 1, expected: r.expected })), parallel: 1, repeats: 1 });
+    const rs = [
+      result("healthy", "healthy", "healthy"),
+      result("dns-nxdomain", "dns.nxdomain", "dns.servfail"),
+    ];
+    rep.onRunStart({
+      startedAt: "x",
+      reportDir: "/r",
+      planned: rs.map((r) => ({ id: r.id, scenario: r.scenario, repeat: 1, expected: r.expected })),
+      parallel: 1,
+      repeats: 1,
+    });
     for (const r of rs) rep.onScenarioEnd(r);
     rep.onRunEnd(summary(rs, "/r"));
     expect(text).not.toMatch(/\x1b\[/);
@@ -32,13 +41,35 @@ describe("json reporter", () => {
   it("writes timings split by phase, partial flags, and marks an interrupted run incomplete", () => {
     const dir = tmp();
     const rep = new JsonReporter();
-    const r = result("tcp-refused", "tcp.refused", "tcp.refused", { partial: true, partialReasons: ["interrupted"] });
-    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    const r = result("tcp-refused", "tcp.refused", "tcp.refused", {
+      partial: true,
+      partialReasons: ["interrupted"],
+    });
+    rep.onRunStart({
+      startedAt: "2026-11-25T02:00:00.000Z",
+      reportDir: dir,
+      planned: [],
+      parallel: 1,
+      repeats: 1,
+    });
     rep.onScenarioEnd(r);
     let doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     expect(doc.complete).toBe(false);
-    expect(doc.results[0]).toMatchObject({ expected: "tcp.refused", diagnosed: "tcp.refused", match: true, confidence: "high", partial: true });
-    expect(Object.keys(doc.results[0].timings).sort()).toEqual(["bringUp", "collect", "diagnose", "faultWait", "teardown", "total"]);
+    expect(doc.results[0]).toMatchObject({
+      expected: "tcp.refused",
+      diagnosed: "tcp.refused",
+      match: true,
+      confidence: "high",
+      partial: true,
+    });
+    expect(Object.keys(doc.results[0].timings).sort()).toEqual([
+      "bringUp",
+      "collect",
+      "diagnose",
+      "faultWait",
+      "teardown",
+      "total",
+    ]);
     rep.onRunEnd(summary([r], dir, { interrupted: true, notRun: ["healthy"] }));
     doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     expect(doc).toMatchObject({ complete: false, interrupted: true, notRun: ["healthy"] });
@@ -72,7 +103,9 @@ describe("confusion matrix", () => {
       result("b", "healthy", null),
     ]);
     expect(m.rows).toEqual(["healthy", "tcp.refused"]);
-    expect(m.cols).toEqual(["tcp.silent-drop", "tcp.refused", "none"].sort((x, y) => (x === "none" ? 1 : y === "none" ? -1 : 0)));
+    expect(m.cols).toEqual(
+      ["tcp.silent-drop", "tcp.refused", "none"].sort((x, y) => (x === "none" ? 1 : y === "none" ? -1 : 0)),
+    );
     expect(m.counts["tcp.refused"]).toEqual({ "tcp.refused": 1, "tcp.silent-drop": 1 });
     expect(m.counts.healthy).toEqual({ none: 1 });
   });
@@ -91,13 +124,35 @@ describe("html reporter", () => {
     mkdirSync(join(dir, "tcp-refused"));
     writeFileSync(
       join(dir, "tcp-refused", "gateway.log"),
-      formatLogLine({ time: 0, code: "0x01130006", category: "mpgw", level: "error", objectType: "mpgw", objectName: "gw", tid: 7, message: `Failed to establish a backside connection ${HOSTILE.replace(/\u0001/g, "")}` }) +
+      formatLogLine({
+        time: 0,
+        code: "0x01130006",
+        category: "mpgw",
+        level: "error",
+        objectType: "mpgw",
+        objectName: "gw",
+        tid: 7,
+        message: `Failed to establish a backside connection ${HOSTILE.replace(/\u0001/g, "")}`,
+      }) +
         "\n" +
-        formatLogLine({ time: 0, category: "mpgw", level: "debug", objectType: "mpgw", objectName: "gw", message: "not shown" }) +
+        formatLogLine({
+          time: 0,
+          category: "mpgw",
+          level: "debug",
+          objectType: "mpgw",
+          objectName: "gw",
+          message: "not shown",
+        }) +
         "\n",
     );
     const rep = new HtmlReporter(async () => refusedFlows("10.0.0.1<b>", "10.0.0.2"));
-    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    rep.onRunStart({
+      startedAt: "2026-11-25T02:00:00.000Z",
+      reportDir: dir,
+      planned: [],
+      parallel: 1,
+      repeats: 1,
+    });
     await rep.onScenarioEnd(r);
     await rep.onRunEnd(summary([r], dir));
     const html = readFileSync(join(dir, "index.html"), "utf8");
@@ -122,10 +177,18 @@ describe("html reporter", () => {
     const rep = new HtmlReporter(async () => {
       throw new Error("truncated <pcap>");
     });
-    rep.onRunStart({ startedAt: "2026-11-25T02:00:00.000Z", reportDir: dir, planned: [], parallel: 1, repeats: 1 });
+    rep.onRunStart({
+      startedAt: "2026-11-25T02:00:00.000Z",
+      reportDir: dir,
+      planned: [],
+      parallel: 1,
+      repeats: 1,
+    });
     await rep.onScenarioEnd(r);
     const html = readFileSync(join(dir, "index.html"), "utf8");
-    expect(html).toContain("Could not draw the ladder from gateway-mid.pcap: internal error: truncated &lt;pcap&gt;");
+    expect(html).toContain(
+      "Could not draw the ladder from gateway-mid.pcap: internal error: truncated &lt;pcap&gt;",
+    );
     expect(html).toContain("Incomplete");
   });
 });

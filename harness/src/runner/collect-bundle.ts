@@ -20,7 +20,13 @@ export interface Collected {
   problems: string[];
 }
 
-async function attempt<T>(what: string, problems: string[], fn: () => Promise<T>, timeoutMs = 30_000, log?: (l: string) => void): Promise<T | undefined> {
+async function attempt<T>(
+  what: string,
+  problems: string[],
+  fn: () => Promise<T>,
+  timeoutMs = 30_000,
+  log?: (l: string) => void,
+): Promise<T | undefined> {
   const t0 = Date.now();
   try {
     const v = await withTimeout(fn(), timeoutMs, what);
@@ -32,7 +38,13 @@ async function attempt<T>(what: string, problems: string[], fn: () => Promise<T>
   }
 }
 
-export async function collectBundle(topo: StartedTopology, captures: readonly StartedCapture[], bundleDir: string, requests: RequestOutcome[], log: (line: string) => void = () => undefined): Promise<Collected> {
+export async function collectBundle(
+  topo: StartedTopology,
+  captures: readonly StartedCapture[],
+  bundleDir: string,
+  requests: RequestOutcome[],
+  log: (line: string) => void = () => undefined,
+): Promise<Collected> {
   const c: Collected = { pcaps: [], other: [], problems: [] };
   const tryTo = <T>(what: string, fn: () => Promise<T>) => attempt(what, c.problems, fn, 30_000, log);
   const gw = topo.node("gateway");
@@ -42,7 +54,10 @@ export async function collectBundle(topo: StartedTopology, captures: readonly St
     c.errorReport = await tryTo("error report", () => saveErrorReport(gw, bundleDir));
     c.gatewayLog = await tryTo("gateway log", () => saveGatewayLog(gw, bundleDir));
   })();
-  const [stopped] = await Promise.all([Promise.all(captures.map((cap) => tryTo(`capture ${cap.name}`, () => cap.stop()))), gatewaySide]);
+  const [stopped] = await Promise.all([
+    Promise.all(captures.map((cap) => tryTo(`capture ${cap.name}`, () => cap.stop()))),
+    gatewaySide,
+  ]);
   stopped.forEach((r, i) => {
     if (r) c.pcaps.push(`${captures[i].name}.pcap`);
   });
@@ -61,8 +76,12 @@ export async function collectBundle(topo: StartedTopology, captures: readonly St
           await save(`${node.name}.stdout.log`, l.stdout + (l.stderr ? `\n--- stderr ---\n${l.stderr}` : ""));
         }),
       ),
-    tryTo("dns query log", async () => save("dns-queries.json", await controlOk(topo.node("dns"), "GET", "/queries"))),
-    tryTo("backend events", async () => save("backend-events.json", await controlOk(topo.node("backend"), "GET", "/events"))),
+    tryTo("dns query log", async () =>
+      save("dns-queries.json", await controlOk(topo.node("dns"), "GET", "/queries")),
+    ),
+    tryTo("backend events", async () =>
+      save("backend-events.json", await controlOk(topo.node("backend"), "GET", "/events")),
+    ),
     tryTo("firewall rules", async () => {
       const r = await topo.node("firewall").exec(["nft", "list", "ruleset"], { timeoutMs: 10_000 });
       await save("firewall-ruleset.txt", r.stdout + r.stderr);

@@ -21,15 +21,28 @@ export async function diagnoseBundle(bundleDir: string, diagnose: Diagnoser): Pr
   const input = bundleInput(bundleDir);
   const diagnosis = await diagnose(input);
   const rel = (p: string) => p.slice(bundleDir.length + 1);
-  const shown = { pcaps: input.pcaps?.map((p) => rel(p.path)), logs: input.logs?.map(rel), errorReport: input.errorReport && rel(input.errorReport) };
-  await writeFile(join(bundleDir, "verdict.json"), JSON.stringify({ input: shown, diagnosis }, null, 2) + "\n");
+  const shown = {
+    pcaps: input.pcaps?.map((p) => rel(p.path)),
+    logs: input.logs?.map(rel),
+    errorReport: input.errorReport && rel(input.errorReport),
+  };
+  await writeFile(
+    join(bundleDir, "verdict.json"),
+    JSON.stringify({ input: shown, diagnosis }, null, 2) + "\n",
+  );
   return diagnosis;
 }
 
 /** One line per evidence item, with where to look. */
 export function flattenEvidence(ev: readonly Evidence[]): EvidenceItem[] {
   return ev.map((e) => {
-    const where = [e.packets?.length ? `packets ${e.packets.slice(0, 6).join(",")}${e.packets.length > 6 ? ",…" : ""}` : "", e.lines?.length ? `lines ${e.lines.slice(0, 6).join(",")}` : "", e.part ?? ""]
+    const where = [
+      e.packets?.length
+        ? `packets ${e.packets.slice(0, 6).join(",")}${e.packets.length > 6 ? ",…" : ""}`
+        : "",
+      e.lines?.length ? `lines ${e.lines.slice(0, 6).join(",")}` : "",
+      e.part ?? "",
+    ]
       .filter(Boolean)
       .join(" ");
     return { text: e.statement, source: where ? `${e.source} ${where}` : e.source };

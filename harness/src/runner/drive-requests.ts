@@ -23,11 +23,18 @@ export interface DriveTarget {
 
 const WRITE_OUT = "%{http_code} %{time_total}";
 
-export async function oneRequest(t: DriveTarget, index: number, maxTimeSeconds: number): Promise<RequestOutcome> {
+export async function oneRequest(
+  t: DriveTarget,
+  index: number,
+  maxTimeSeconds: number,
+): Promise<RequestOutcome> {
   const started = Date.now();
-  const r = await t.client.exec(["curl", "-s", "-o", "/dev/null", "-w", WRITE_OUT, "--max-time", String(maxTimeSeconds), t.url], {
-    timeoutMs: (maxTimeSeconds + 10) * 1000,
-  });
+  const r = await t.client.exec(
+    ["curl", "-s", "-o", "/dev/null", "-w", WRITE_OUT, "--max-time", String(maxTimeSeconds), t.url],
+    {
+      timeoutMs: (maxTimeSeconds + 10) * 1000,
+    },
+  );
   const [code, secs] = r.stdout.trim().split(/\s+/);
   return {
     index,

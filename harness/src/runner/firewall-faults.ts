@@ -11,21 +11,33 @@ export function faultRule(f: ScenarioFault, slot: number, backendPort: number): 
   const host = toDns ? nodeAddress(slot, "dns", "dnsnet") : nodeAddress(slot, "backend", "back");
   const forward = f.path.startsWith("to-");
   const proto: MatchInput["proto"] = f.protocol;
-  const match: MatchInput = forward ? { proto, daddr: host, dport: f.port } : { proto, saddr: host, sport: f.port };
+  const match: MatchInput = forward
+    ? { proto, daddr: host, dport: f.port }
+    : { proto, saddr: host, sport: f.port };
   switch (f.action) {
     case "drop":
       if (f.tcpFlags === "syn-ack") {
         // drop-return takes the forward match and drops what comes back.
-        return { kind: "drop-return", match: { proto: "tcp", daddr: host, dport: f.port ?? backendPort }, synAckOnly: true };
+        return {
+          kind: "drop-return",
+          match: { proto: "tcp", daddr: host, dport: f.port ?? backendPort },
+          synAckOnly: true,
+        };
       }
       return { kind: "drop", match };
     case "reject":
-      return f.with === "tcp-reset" ? { kind: "reject-tcp-reset", match: { ...match, proto: "tcp" } } : { kind: "reject-icmp", match, type: f.with };
+      return f.with === "tcp-reset"
+        ? { kind: "reject-tcp-reset", match: { ...match, proto: "tcp" } }
+        : { kind: "reject-icmp", match, type: f.with };
     case "loss":
       return { kind: "loss", match, percent: f.percent };
   }
 }
 
-export function faultRules(faults: readonly ScenarioFault[], slot: number, backendPort: number): FaultRuleInput[] {
+export function faultRules(
+  faults: readonly ScenarioFault[],
+  slot: number,
+  backendPort: number,
+): FaultRuleInput[] {
   return faults.map((f) => faultRule(f, slot, backendPort));
 }

@@ -15,7 +15,11 @@ export const GATEWAY_LOG_FILE = "/var/log/backside/gateway.log";
 /** Asks for an error report and stores it in the bundle as error-report.txt. */
 export async function saveErrorReport(gateway: StartedNode, bundleDir: string): Promise<string> {
   const made = await control(gateway, "POST", "/mgmt/actionqueue/default", { ErrorReport: {} }, MGMT_PORT);
-  if (made.status < 200 || made.status > 299) throw new BacksideError("RUNTIME", `the gateway refused the ErrorReport action (${made.status}): ${made.body.slice(0, 200)}`);
+  if (made.status < 200 || made.status > 299)
+    throw new BacksideError(
+      "RUNTIME",
+      `the gateway refused the ErrorReport action (${made.status}): ${made.body.slice(0, 200)}`,
+    );
   const text = await controlOk(gateway, "GET", "/mgmt/error-report", undefined, MGMT_PORT);
   await writeFile(join(bundleDir, "error-report.txt"), text);
   return "error-report.txt";

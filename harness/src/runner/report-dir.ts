@@ -6,10 +6,16 @@ import { BacksideError } from "../errors.js";
 export const DEFAULT_REPORTS_ROOT = "reports";
 
 export function timestampName(d = new Date()): string {
-  return d.toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
+  return d
+    .toISOString()
+    .replace(/[:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
-export function makeReportDir(explicit: string | undefined, now = new Date()): { dir: string; isDefault: boolean } {
+export function makeReportDir(
+  explicit: string | undefined,
+  now = new Date(),
+): { dir: string; isDefault: boolean } {
   const dir = resolve(explicit ?? join(DEFAULT_REPORTS_ROOT, timestampName(now)));
   try {
     mkdirSync(dir, { recursive: true });

@@ -11,7 +11,8 @@ export function resolveRef(slot: number, ref: AddressRef): string {
 /** For text already validated by the scenario schema. */
 export function resolveAddress(slot: number, text: string): string {
   const ref = parseAddressRef(text);
-  if (typeof ref === "string") throw new BacksideError("INTERNAL", `'${text}' is not an address reference: ${ref}`);
+  if (typeof ref === "string")
+    throw new BacksideError("INTERNAL", `'${text}' is not an address reference: ${ref}`);
   return resolveRef(slot, ref);
 }
 

@@ -92,7 +92,12 @@ export interface RunSummary {
   repeats: number;
 }
 
-export function summaryCounts(results: readonly ScenarioRunResult[]): { matched: number; mismatched: number; errored: number; partial: number } {
+export function summaryCounts(results: readonly ScenarioRunResult[]): {
+  matched: number;
+  mismatched: number;
+  errored: number;
+  partial: number;
+} {
   let matched = 0;
   let mismatched = 0;
   let errored = 0;

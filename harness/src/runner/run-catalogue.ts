@@ -32,7 +32,9 @@ export interface PlannedRun {
 
 export function planRuns(scenarios: readonly Scenario[], repeats: number): PlannedRun[] {
   const out: PlannedRun[] = [];
-  for (const s of scenarios) for (let r = 1; r <= repeats; r++) out.push({ id: repeats > 1 ? `${s.name}-${r}` : s.name, scenario: s, repeat: r });
+  for (const s of scenarios)
+    for (let r = 1; r <= repeats; r++)
+      out.push({ id: repeats > 1 ? `${s.name}-${r}` : s.name, scenario: s, repeat: r });
   return out;
 }
 
@@ -44,7 +46,12 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   await o.reporter.onRunStart?.({
     startedAt,
     reportDir: o.reportDir,
-    planned: planned.map((p) => ({ id: p.id, scenario: p.scenario.name, repeat: p.repeat, expected: p.scenario.expect })),
+    planned: planned.map((p) => ({
+      id: p.id,
+      scenario: p.scenario.name,
+      repeat: p.repeat,
+      expected: p.scenario.expect,
+    })),
     parallel: o.parallel,
     repeats: o.repeats,
   });
@@ -55,7 +62,13 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
     while (next < planned.length && !o.signal?.aborted) {
       const index = next++;
       const p = planned[index];
-      await o.reporter.onScenarioStart?.({ id: p.id, scenario: p.scenario.name, repeat: p.repeat, index: index + 1, total: planned.length });
+      await o.reporter.onScenarioStart?.({
+        id: p.id,
+        scenario: p.scenario.name,
+        repeat: p.repeat,
+        index: index + 1,
+        total: planned.length,
+      });
       const r = await runScenario({
         scenario: p.scenario,
         repeat: p.repeat,

@@ -24,8 +24,21 @@ let summary: RunSummary;
 beforeAll(async () => {
   await docker.ping();
   const scenarios = selectScenarios(loadCatalogue("scenarios"), ["healthy", "tcp-refused"]);
-  const reporter = new ReporterMultiplexer([new JsonReporter(), new JUnitReporter(), new HtmlReporter((p) => analyzeCapture(p, { ignoreChecksums: true }))]);
-  summary = await runCatalogue({ scenarios, repeats: 1, parallel: 2, reportDir, reporter, diagnose, docker, registry });
+  const reporter = new ReporterMultiplexer([
+    new JsonReporter(),
+    new JUnitReporter(),
+    new HtmlReporter((p) => analyzeCapture(p, { ignoreChecksums: true })),
+  ]);
+  summary = await runCatalogue({
+    scenarios,
+    repeats: 1,
+    parallel: 2,
+    reportDir,
+    reporter,
+    diagnose,
+    docker,
+    registry,
+  });
 }, 400_000);
 
 afterAll(async () => {
@@ -42,7 +55,16 @@ describe("backside run, end to end", () => {
   it("leaves a full bundle per scenario", () => {
     for (const name of ["healthy", "tcp-refused"]) {
       const b = join(reportDir, name);
-      for (const f of ["gateway-mid.pcap", "firewall-mid.pcap", "firewall-back.pcap", "backend-back.pcap", "gateway.log", "error-report.txt", "verdict.json", "steps.log"]) {
+      for (const f of [
+        "gateway-mid.pcap",
+        "firewall-mid.pcap",
+        "firewall-back.pcap",
+        "backend-back.pcap",
+        "gateway.log",
+        "error-report.txt",
+        "verdict.json",
+        "steps.log",
+      ]) {
         expect(existsSync(join(b, f)), `${name}/${f}`).toBe(true);
       }
       expect(statSync(join(b, "gateway-mid.pcap")).size).toBeGreaterThan(24);
@@ -55,14 +77,19 @@ describe("backside run, end to end", () => {
   it("writes report.json, junit.xml and index.html with timings and a ladder", () => {
     const doc = JSON.parse(readFileSync(join(reportDir, "report.json"), "utf8"));
     expect(doc.complete).toBe(true);
-    for (const r of doc.results) for (const k of ["bringUp", "faultWait", "collect", "diagnose"]) expect(r.timings[k], `${r.id} ${k}`).toBeGreaterThan(0);
+    for (const r of doc.results)
+      for (const k of ["bringUp", "faultWait", "collect", "diagnose"])
+        expect(r.timings[k], `${r.id} ${k}`).toBeGreaterThan(0);
     expect(readFileSync(join(reportDir, "junit.xml"), "utf8")).toMatch(/<testsuite [^>]*tests="2"/);
     expect(readFileSync(join(reportDir, "index.html"), "utf8")).toMatch(/<svg[^>]*class="ladder"/);
   });
 
   it("removes every container and network it made", async () => {
     const runs = summary.results.map((r) => r.runId);
-    const containers = await docker.listContainers({ all: true, filters: { label: runs.map((r) => `backside.run=${r}`) } });
+    const containers = await docker.listContainers({
+      all: true,
+      filters: { label: runs.map((r) => `backside.run=${r}`) },
+    });
     const networks = await docker.listNetworks({ filters: { label: runs.map((r) => `backside.run=${r}`) } });
     expect(containers).toEqual([]);
     expect(networks).toEqual([]);

@@ -42,7 +42,6 @@ export interface RunScenarioOptions {
 
 const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
 
-
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunResult> {
   const s = o.scenario;
   const id = o.repeats > 1 ? `${s.name}-${o.repeat}` : s.name;
@@ -98,7 +97,13 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       for (const change of s.topology) log(await applyTopologyChange(topo, change));
       const started = await Promise.allSettled(
         s.capture.map((p) =>
-          startCapture(topo!.node(p.node), { segment: p.segment, name: `${p.node}-${p.segment}`, outDir: bundleDir, maxSeconds: s.timeoutSeconds + 120, maxBytes: 50_000_000 }),
+          startCapture(topo!.node(p.node), {
+            segment: p.segment,
+            name: `${p.node}-${p.segment}`,
+            outDir: bundleDir,
+            maxSeconds: s.timeoutSeconds + 120,
+            maxBytes: 50_000_000,
+          }),
         ),
       );
       for (const r of started) if (r.status === "fulfilled") captures.push(r.value);
@@ -114,7 +119,9 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       if (t.bringUp === 0) lap("bringUp");
       else lap("faultWait");
       fail(e);
-      partialReasons.push(isBacksideError(e) && e.code === "INTERRUPTED" ? "interrupted" : `run stopped early: ${oneLine(e)}`);
+      partialReasons.push(
+        isBacksideError(e) && e.code === "INTERRUPTED" ? "interrupted" : `run stopped early: ${oneLine(e)}`,
+      );
     }
     // --- collect (also after a failure: keep what there is)
     if (topo) {
@@ -136,18 +143,25 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     lap("teardown");
   }
   // --- diagnose (on the bundle only)
-  let result: Pick<ScenarioRunResult, "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps"> = {
-    diagnosed: null,
-    confidence: null,
-    explanation: "",
-    evidence: [],
-    nextSteps: [],
-  };
+  let result: Pick<ScenarioRunResult, "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps"> =
+    {
+      diagnosed: null,
+      confidence: null,
+      explanation: "",
+      evidence: [],
+      nextSteps: [],
+    };
   phase = Date.now();
   if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
     try {
       const d = await diagnoseBundle(bundleDir, o.diagnose);
-      result = { diagnosed: d.cause, confidence: d.confidence, explanation: d.explanation, evidence: flattenEvidence(d.evidence), nextSteps: d.nextSteps };
+      result = {
+        diagnosed: d.cause,
+        confidence: d.confidence,
+        explanation: d.explanation,
+        evidence: flattenEvidence(d.evidence),
+        nextSteps: d.nextSteps,
+      };
       if (d.partial) partialReasons.push(...engineProblems(d.problems));
     } catch (e) {
       fail(e);
@@ -171,7 +185,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     timings: t,
     requests,
     bundle: id,
-    artifacts: { pcaps: collected.pcaps, gatewayLog: collected.gatewayLog, errorReport: collected.errorReport, other: [...collected.other, "steps.log", "verdict.json"] },
+    artifacts: {
+      pcaps: collected.pcaps,
+      gatewayLog: collected.gatewayLog,
+      errorReport: collected.errorReport,
+      other: [...collected.other, "steps.log", "verdict.json"],
+    },
     startedAt,
     runId,
   };
@@ -179,7 +198,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   return out;
 }
 
-function bringUp(o: RunScenarioOptions, runId: string, slot: number, pki: TestPki | undefined): Promise<StartedTopology> {
+function bringUp(
+  o: RunScenarioOptions,
+  runId: string,
+  slot: number,
+  pki: TestPki | undefined,
+): Promise<StartedTopology> {
   const s = o.scenario;
   const gw = gatewayConfig(s, slot, pki);
   gw.log = { ...gw.log, file: GATEWAY_LOG_FILE };
@@ -192,7 +216,12 @@ function bringUp(o: RunScenarioOptions, runId: string, slot: number, pki: TestPk
     labels: { "backside.scenario": s.name },
     readyTimeoutMs: 60_000,
     nodes: {
-      gateway: { config: gw, ready: { cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`] } },
+      gateway: {
+        config: gw,
+        ready: {
+          cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`],
+        },
+      },
       backend: { config: backendConfig(s, pki), ready: controlProbe("/state") },
       dns: { config: dnsConfig(s, slot), ready: controlProbe("/zone") },
     },
@@ -212,7 +241,10 @@ async function withDeadline<T>(p: Promise<T>, ms: number, what: string, signal?:
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BacksideError("TIMEOUT", `${what} took over ${ms / 1000} s (timeoutSeconds)`)), ms);
+    timer = setTimeout(
+      () => reject(new BacksideError("TIMEOUT", `${what} took over ${ms / 1000} s (timeoutSeconds)`)),
+      ms,
+    );
     onAbort = () => reject(new BacksideError("INTERRUPTED", `${what} interrupted`));
     if (signal?.aborted) onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -50,7 +50,10 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
     const url = `http://${topo.node("gateway").address("front")}:${FRONT_PORT}/`;
     const maxTimeSeconds = r.maxTimeSeconds ?? requestLimitSeconds(s);
     ctx.log(`request x${r.count} (concurrency ${r.concurrency}, interval ${r.intervalMs} ms) ${url}`);
-    const out = await driveRequests({ client: topo.node("client"), url, firstIndex: ctx.requests.length, signal: ctx.signal }, { ...r, maxTimeSeconds });
+    const out = await driveRequests(
+      { client: topo.node("client"), url, firstIndex: ctx.requests.length, signal: ctx.signal },
+      { ...r, maxTimeSeconds },
+    );
     ctx.requests.push(...out);
     ctx.log(`  -> ${out.map((o) => `${o.status || "-"}/${o.exitCode}/${o.seconds.toFixed(2)}s`).join(" ")}`);
   } else if (step.wait) {
@@ -63,31 +66,55 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
     ctx.log(`restart ${step.restart}`);
     await node.container.restart({ t: 1 });
     node.invalidateInterfaces();
-    await pollUntil(async () => (await node.exec(controlProbe(step.restart === "dns" ? "/zone" : "/state").cmd, { timeoutMs: 5_000 })).exitCode === 0, {
-      what: `${step.restart} back after restart`,
-      timeoutMs: 30_000,
-      intervalMs: 100,
-    });
+    await pollUntil(
+      async () =>
+        (await node.exec(controlProbe(step.restart === "dns" ? "/zone" : "/state").cmd, { timeoutMs: 5_000 }))
+          .exitCode === 0,
+      {
+        what: `${step.restart} back after restart`,
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
   } else if (step.lookup) {
     // Straight to the gateway's first name server, so the query and its answer cross the
     // captured links like the gateway's own queries do.
     const server = resolveAddress(topo.slot, firstServer(s));
-    const r = await topo.node(step.lookup.node).exec(["dig", "+short", "+time=2", "+tries=1", `@${server}`, step.lookup.name, "A"], { timeoutMs: 15_000 });
-    ctx.log(`lookup ${step.lookup.name} at ${server} from ${step.lookup.node}: ${r.stdout.trim().replace(/\n/g, ", ") || `no answer (exit ${r.exitCode})`}`);
+    const r = await topo
+      .node(step.lookup.node)
+      .exec(["dig", "+short", "+time=2", "+tries=1", `@${server}`, step.lookup.name, "A"], {
+        timeoutMs: 15_000,
+      });
+    ctx.log(
+      `lookup ${step.lookup.name} at ${server} from ${step.lookup.node}: ${r.stdout.trim().replace(/\n/g, ", ") || `no answer (exit ${r.exitCode})`}`,
+    );
   } else if (step.set) {
     const set = step.set;
     if (set.backend) {
       const mode = set.backend.mode ?? s.backend.mode;
       const tls = backendTls(mode, ctx.pki);
       if (tls) await controlOk(topo.node("backend"), "PUT", "/tls", tls);
-      await controlOk(topo.node("backend"), "PUT", "/mode", backendMode(mode, { ...s.backend, ...set.backend }));
+      await controlOk(
+        topo.node("backend"),
+        "PUT",
+        "/mode",
+        backendMode(mode, { ...s.backend, ...set.backend }),
+      );
       ctx.log(`backend mode ${mode}`);
     }
     if (set.dns) {
       for (const m of set.dns.modes) {
         const zone = s.dns.zone[m.name];
-        const current = zone === undefined ? [] : (Array.isArray(zone) ? zone : [zone]).map((r) => resolveAddress(topo.slot, r));
-        await controlOk(topo.node("dns"), "PUT", `/names/${encodeURIComponent(m.name)}`, dnsModeEntry(s, topo.slot, m, current));
+        const current =
+          zone === undefined
+            ? []
+            : (Array.isArray(zone) ? zone : [zone]).map((r) => resolveAddress(topo.slot, r));
+        await controlOk(
+          topo.node("dns"),
+          "PUT",
+          `/names/${encodeURIComponent(m.name)}`,
+          dnsModeEntry(s, topo.slot, m, current),
+        );
         ctx.log(`dns ${m.name} mode ${m.mode}`);
       }
     }
@@ -104,7 +131,8 @@ function firstServer(s: Scenario): string {
 /** Runs every step; stops early (without error) when the signal aborts. */
 export async function runSteps(ctx: StepContext): Promise<void> {
   for (const [i, step] of ctx.scenario.steps.entries()) {
-    if (ctx.signal?.aborted) throw new BacksideError("INTERRUPTED", `stopped before step ${i + 1} of ${ctx.scenario.steps.length}`);
+    if (ctx.signal?.aborted)
+      throw new BacksideError("INTERRUPTED", `stopped before step ${i + 1} of ${ctx.scenario.steps.length}`);
     await runStep(ctx, step);
   }
 }

@@ -17,8 +17,10 @@ export class SlotPicker {
   async take(avoid: ReadonlySet<number> = new Set()): Promise<number> {
     const used = await usedSlots(this.docker);
     const free: number[] = [];
-    for (let s = 0; s < SLOT_COUNT; s++) if (s !== COMPOSE_SLOT && !used.has(s) && !this.held.has(s) && !avoid.has(s)) free.push(s);
-    if (free.length === 0) throw new BacksideError("RUNTIME", "no free topology slot", { hint: "run `backside clean`" });
+    for (let s = 0; s < SLOT_COUNT; s++)
+      if (s !== COMPOSE_SLOT && !used.has(s) && !this.held.has(s) && !avoid.has(s)) free.push(s);
+    if (free.length === 0)
+      throw new BacksideError("RUNTIME", "no free topology slot", { hint: "run `backside clean`" });
     const slot = free[Math.floor(Math.random() * free.length)];
     this.held.add(slot);
     return slot;

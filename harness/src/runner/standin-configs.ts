@@ -23,7 +23,12 @@ export function gatewayConfig(s: Scenario, slot: number, pki: TestPki | undefine
   const servers = g.dns.servers.map((sv) =>
     typeof sv === "string"
       ? { address: resolveAddress(slot, sv), retries: g.dns.retries }
-      : { address: resolveAddress(slot, sv.address), udpPort: sv.port, tcpPort: sv.port, retries: sv.retries },
+      : {
+          address: resolveAddress(slot, sv.address),
+          udpPort: sv.port,
+          tcpPort: sv.port,
+          retries: sv.retries,
+        },
   );
   return {
     service: {
@@ -42,7 +47,10 @@ export function gatewayConfig(s: Scenario, slot: number, pki: TestPki | undefine
       loadBalance: g.dns.loadBalance,
       timeout: g.dns.timeoutSeconds,
       searchDomains: g.dns.searchDomains,
-      staticHosts: g.dns.staticHosts.map((h) => ({ hostname: h.hostname, address: resolveAddress(slot, h.address) })),
+      staticHosts: g.dns.staticHosts.map((h) => ({
+        hostname: h.hostname,
+        address: resolveAddress(slot, h.address),
+      })),
       ipPreference: g.dns.ipPreference,
       forceIpPreference: g.dns.forceIpPreference,
     },
@@ -50,7 +58,10 @@ export function gatewayConfig(s: Scenario, slot: number, pki: TestPki | undefine
   };
 }
 
-export function backendMode(mode: BackendMode, s: Pick<Scenario["backend"], "delayMs" | "backlog">): BackendModeInput {
+export function backendMode(
+  mode: BackendMode,
+  s: Pick<Scenario["backend"], "delayMs" | "backlog">,
+): BackendModeInput {
   switch (mode) {
     case "slow":
       return { kind: "slow", delayMs: s.delayMs ?? 5000 };
@@ -88,7 +99,13 @@ export function backendConfig(s: Scenario, pki: TestPki | undefined): BackendCon
   return { mode: backendMode(s.backend.mode, s.backend), tls: backendTls(s.backend.mode, pki) };
 }
 
-export function dnsEntry(mode: DnsMode, addresses: string[], ttl: number, delayMs?: number, from: string[] = []): NameEntryInput {
+export function dnsEntry(
+  mode: DnsMode,
+  addresses: string[],
+  ttl: number,
+  delayMs?: number,
+  from: string[] = [],
+): NameEntryInput {
   switch (mode) {
     case "answer":
       return { mode: "normal", a: addresses, ttl };
@@ -111,12 +128,18 @@ export function dnsNames(s: Scenario, slot: number): Record<string, NameEntryInp
     if (v === undefined) return [];
     return (Array.isArray(v) ? v : [v]).map((r) => resolveAddress(slot, r));
   };
-  for (const name of Object.keys(s.dns.zone)) names[name] = dnsEntry("answer", zoneAddresses(name), s.dns.ttlSeconds);
+  for (const name of Object.keys(s.dns.zone))
+    names[name] = dnsEntry("answer", zoneAddresses(name), s.dns.ttlSeconds);
   for (const m of s.dns.modes) names[m.name] = dnsModeEntry(s, slot, m, zoneAddresses(m.name));
   return names;
 }
 
-export function dnsModeEntry(s: Scenario, slot: number, m: Scenario["dns"]["modes"][number], current: string[]): NameEntryInput {
+export function dnsModeEntry(
+  s: Scenario,
+  slot: number,
+  m: Scenario["dns"]["modes"][number],
+  current: string[],
+): NameEntryInput {
   const addresses = m.address ? [resolveAddress(slot, m.address)] : current;
   return dnsEntry(m.mode, addresses, s.dns.ttlSeconds, m.delayMs, m.mode === "moved" ? current : []);
 }

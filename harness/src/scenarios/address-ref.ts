@@ -10,7 +10,8 @@ export type NodeName = (typeof NODE_NAMES)[number];
 export const SEGMENT_NAMES = ["front", "mid", "back", "dnsnet"] as const;
 export type SegmentName = (typeof SEGMENT_NAMES)[number];
 
-export type AddressRef = { kind: "node"; node: NodeName } | { kind: "host"; segment: SegmentName; host: number };
+export type AddressRef =
+  { kind: "node"; node: NodeName } | { kind: "host"; segment: SegmentName; host: number };
 
 /** The segment a node's own services are reached on (ARCHITECTURE.md "Topology"). */
 export const HOME_SEGMENT: Record<NodeName, SegmentName> = {

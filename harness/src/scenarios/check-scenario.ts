@@ -12,18 +12,25 @@ export function checkScenario(s: Scenario): string[] {
   });
   s.steps.forEach((st, i) => {
     st.set?.dns?.modes.forEach((m, j) => {
-      if (m.mode === "moved" && !m.address) out.push(`steps[${i}].set.dns.modes[${j}].address is required for mode moved`);
+      if (m.mode === "moved" && !m.address)
+        out.push(`steps[${i}].set.dns.modes[${j}].address is required for mode moved`);
     });
   });
   if (s.backend.mode.startsWith("tls-") && s.gateway.backend.scheme !== "https")
     out.push(`gateway.backend.scheme must be https when backend.mode is ${s.backend.mode}`);
   const faultLists: [string, Scenario["firewall"]["faults"]][] = [["firewall.faults", s.firewall.faults]];
-  s.steps.forEach((st, i) => st.set?.firewall && faultLists.push([`steps[${i}].set.firewall.faults`, st.set.firewall.faults]));
+  s.steps.forEach(
+    (st, i) =>
+      st.set?.firewall && faultLists.push([`steps[${i}].set.firewall.faults`, st.set.firewall.faults]),
+  );
   for (const [where, faults] of faultLists) {
     faults.forEach((f, i) => {
-      if (f.tcpFlags && (f.action !== "drop" || f.path !== "from-backend")) out.push(`${where}[${i}].tcpFlags works only with action drop and path from-backend`);
-      if (f.action === "reject" && f.with === "tcp-reset" && f.protocol !== "tcp") out.push(`${where}[${i}].with tcp-reset needs protocol tcp`);
-      if (f.action === "reject" && f.path.startsWith("from-")) out.push(`${where}[${i}].path must be to-backend or to-dns for reject`);
+      if (f.tcpFlags && (f.action !== "drop" || f.path !== "from-backend"))
+        out.push(`${where}[${i}].tcpFlags works only with action drop and path from-backend`);
+      if (f.action === "reject" && f.with === "tcp-reset" && f.protocol !== "tcp")
+        out.push(`${where}[${i}].with tcp-reset needs protocol tcp`);
+      if (f.action === "reject" && f.path.startsWith("from-"))
+        out.push(`${where}[${i}].path must be to-backend or to-dns for reject`);
     });
   }
   const seen = new Set<string>();
@@ -31,18 +38,27 @@ export function checkScenario(s: Scenario): string[] {
     const key = `${p.node}-${p.segment}`;
     if (seen.has(key)) out.push(`capture[${i}] repeats ${key}`);
     seen.add(key);
-    if (!NODE_SEGMENTS[p.node].includes(p.segment)) out.push(`capture[${i}].segment ${p.segment} is not one of ${p.node}'s segments (${NODE_SEGMENTS[p.node].join(", ")})`);
+    if (!NODE_SEGMENTS[p.node].includes(p.segment))
+      out.push(
+        `capture[${i}].segment ${p.segment} is not one of ${p.node}'s segments (${NODE_SEGMENTS[p.node].join(", ")})`,
+      );
   });
   s.topology.forEach((t, i) => {
     if (t.kind === "disconnect" && !NODE_SEGMENTS[t.node].includes(t.segment))
-      out.push(`topology[${i}].segment ${t.segment} is not one of ${t.node}'s segments (${NODE_SEGMENTS[t.node].join(", ")})`);
+      out.push(
+        `topology[${i}].segment ${t.segment} is not one of ${t.node}'s segments (${NODE_SEGMENTS[t.node].join(", ")})`,
+      );
     if (t.kind === "disconnect") {
       const j = s.capture.findIndex((p) => p.node === t.node && p.segment === t.segment);
-      if (j >= 0) out.push(`capture[${j}] captures on ${t.node}-${t.segment}, which topology[${i}] disconnects (list capture points without it)`);
+      if (j >= 0)
+        out.push(
+          `capture[${j}] captures on ${t.node}-${t.segment}, which topology[${i}] disconnects (list capture points without it)`,
+        );
     }
   });
   const budget = estimateSeconds(s);
-  if (budget > s.timeoutSeconds) out.push(`timeoutSeconds ${s.timeoutSeconds} is less than the steps need (about ${Math.ceil(budget)} s)`);
+  if (budget > s.timeoutSeconds)
+    out.push(`timeoutSeconds ${s.timeoutSeconds} is less than the steps need (about ${Math.ceil(budget)} s)`);
   return out;
 }
 

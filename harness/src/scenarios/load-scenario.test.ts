@@ -26,11 +26,17 @@ describe("scenario loader", () => {
     expect(s.gateway.backend.host).toBe("api.backside.test");
     expect(s.gateway.dns.servers).toEqual(["dns"]);
     expect(s.steps).toEqual([{ request: { count: 1, intervalMs: 0, concurrency: 1 } }]);
-    expect(s.capture.map((p) => `${p.node}-${p.segment}`)).toEqual(["gateway-mid", "firewall-mid", "firewall-back", "backend-back"]);
+    expect(s.capture.map((p) => `${p.node}-${p.segment}`)).toEqual([
+      "gateway-mid",
+      "firewall-mid",
+      "firewall-back",
+      "backend-back",
+    ]);
   });
 
   it("names file and field for a bad port in a fault", () => {
-    const text = minimal + "firewall:\n  faults:\n    - { action: drop }\n    - { action: drop, port: 70000 }\n";
+    const text =
+      minimal + "firewall:\n  faults:\n    - { action: drop }\n    - { action: drop, port: 70000 }\n";
     const e = errorOf(() => parseScenario(text, "scenarios/dns-nxdomain.yaml"));
     expect(e.code).toBe("INVALID_INPUT");
     expect(e.message).toBe("scenarios/dns-nxdomain.yaml: firewall.faults[1].port must be 1-65535");
@@ -47,13 +53,19 @@ describe("scenario loader", () => {
   });
 
   it("refuses literal IP addresses (traffic stays inside the topology)", () => {
-    const e = errorOf(() => parseScenario(minimal + "dns:\n  zone:\n    api.backside.test: 8.8.8.8\n", "scenarios/a.yaml"));
+    const e = errorOf(() =>
+      parseScenario(minimal + "dns:\n  zone:\n    api.backside.test: 8.8.8.8\n", "scenarios/a.yaml"),
+    );
     expect(e.message).toMatch(/^scenarios\/a\.yaml: dns\.zone\.api\.backside\.test must be a node name/);
   });
 
   it("requires exactly one action per step", () => {
-    const e = errorOf(() => parseScenario(minimal + "steps:\n  - { request: {}, wait: { seconds: 1 } }\n", "scenarios/a.yaml"));
-    expect(e.message).toBe("scenarios/a.yaml: steps[0] must have exactly one of request, set, wait, topology, restart, lookup");
+    const e = errorOf(() =>
+      parseScenario(minimal + "steps:\n  - { request: {}, wait: { seconds: 1 } }\n", "scenarios/a.yaml"),
+    );
+    expect(e.message).toBe(
+      "scenarios/a.yaml: steps[0] must have exactly one of request, set, wait, topology, restart, lookup",
+    );
   });
 
   it("reports YAML syntax errors with the line", () => {
@@ -62,16 +74,22 @@ describe("scenario loader", () => {
   });
 
   it("checks cross-field rules: moved needs an address, tls needs https", () => {
-    expect(errorOf(() => parseScenario(minimal + "dns:\n  modes:\n    - { name: a.b, mode: moved }\n", "s/a.yaml")).message).toBe(
-      "s/a.yaml: dns.modes[0].address is required for mode moved",
-    );
-    expect(errorOf(() => parseScenario(minimal + "backend: { mode: tls-expired }\n", "s/a.yaml")).message).toBe(
-      "s/a.yaml: gateway.backend.scheme must be https when backend.mode is tls-expired",
-    );
+    expect(
+      errorOf(() => parseScenario(minimal + "dns:\n  modes:\n    - { name: a.b, mode: moved }\n", "s/a.yaml"))
+        .message,
+    ).toBe("s/a.yaml: dns.modes[0].address is required for mode moved");
+    expect(
+      errorOf(() => parseScenario(minimal + "backend: { mode: tls-expired }\n", "s/a.yaml")).message,
+    ).toBe("s/a.yaml: gateway.backend.scheme must be https when backend.mode is tls-expired");
   });
 
   it("refuses a timeout too small for the steps", () => {
-    const e = errorOf(() => parseScenario(minimal + "steps:\n  - wait: { seconds: 20 }\n  - request: {}\ntimeoutSeconds: 10\n", "s/a.yaml"));
+    const e = errorOf(() =>
+      parseScenario(
+        minimal + "steps:\n  - wait: { seconds: 20 }\n  - request: {}\ntimeoutSeconds: 10\n",
+        "s/a.yaml",
+      ),
+    );
     expect(e.message).toMatch(/^s\/a\.yaml: timeoutSeconds 10 is less than the steps need/);
   });
 
@@ -109,7 +127,14 @@ describe("the committed catalogue", () => {
 
 describe("cross-field rules", () => {
   it("refuses a capture on a segment the topology disconnects", () => {
-    const e = errorOf(() => parseScenario(minimal + "topology:\n  - { kind: disconnect, node: backend, segment: back }\n", "s/a.yaml"));
-    expect(e.message).toBe("s/a.yaml: capture[3] captures on backend-back, which topology[0] disconnects (list capture points without it)");
+    const e = errorOf(() =>
+      parseScenario(
+        minimal + "topology:\n  - { kind: disconnect, node: backend, segment: back }\n",
+        "s/a.yaml",
+      ),
+    );
+    expect(e.message).toBe(
+      "s/a.yaml: capture[3] captures on backend-back, which topology[0] disconnects (list capture points without it)",
+    );
   });
 });

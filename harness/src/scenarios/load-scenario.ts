@@ -23,25 +23,36 @@ export function parseScenario(text: string, file: string): Scenario {
   const shown = displayPath(file);
   const name = basename(file).replace(/\.ya?ml$/, "");
   if (!SCENARIO_NAME.test(name))
-    throw new BacksideError("INVALID_INPUT", `${shown}: file name must be kebab-case (a-z, 0-9, -) ending in .yaml`);
+    throw new BacksideError(
+      "INVALID_INPUT",
+      `${shown}: file name must be kebab-case (a-z, 0-9, -) ending in .yaml`,
+    );
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const line = e.linePos?.[0]?.line;
-    throw new BacksideError("INVALID_INPUT", `${shown}${line ? `:${line}` : ""}: not valid YAML: ${e.message.split("\n")[0]}`);
+    throw new BacksideError(
+      "INVALID_INPUT",
+      `${shown}${line ? `:${line}` : ""}: not valid YAML: ${e.message.split("\n")[0]}`,
+    );
   }
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data))
-    throw new BacksideError("INVALID_INPUT", `${shown}: must be a mapping with at least description and expect`);
+    throw new BacksideError(
+      "INVALID_INPUT",
+      `${shown}: must be a mapping with at least description and expect`,
+    );
   const parsed = scenarioFileSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(formatIssue);
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).join("; ")})` : "";
+    const more =
+      issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).join("; ")})` : "";
     throw new BacksideError("INVALID_INPUT", `${shown}: ${issues[0]}${more}`, { details: { issues } });
   }
   const scenario: Scenario = { ...parsed.data, name, file };
   const problems = checkScenario(scenario);
-  if (problems.length > 0) throw new BacksideError("INVALID_INPUT", `${shown}: ${problems[0]}`, { details: { issues: problems } });
+  if (problems.length > 0)
+    throw new BacksideError("INVALID_INPUT", `${shown}: ${problems[0]}`, { details: { issues: problems } });
   return scenario;
 }
 

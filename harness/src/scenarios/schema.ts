@@ -9,7 +9,8 @@ import { LOG_LEVELS } from "../appliance/types.js";
 import { NODE_NAMES, SEGMENT_NAMES, parseAddressRef } from "./address-ref.js";
 
 const port = z.number().int("must be 1-65535").min(1, "must be 1-65535").max(65535, "must be 1-65535");
-const seconds = (max: number) => z.number().positive("must be more than 0").max(max, `must be at most ${max}`);
+const seconds = (max: number) =>
+  z.number().positive("must be more than 0").max(max, `must be at most ${max}`);
 const node = z.enum(NODE_NAMES, { error: `must be one of ${NODE_NAMES.join(", ")}` });
 const segment = z.enum(SEGMENT_NAMES, { error: `must be one of ${SEGMENT_NAMES.join(", ")}` });
 
@@ -22,7 +23,10 @@ export const addressRef = z.string().superRefine((s, ctx) => {
 /** A DNS name the stand-in DNS serves (lower case, dotted labels). */
 const hostname = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a lower-case DNS name");
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+    "must be a lower-case DNS name",
+  );
 
 /** The backend host in the gateway's URL: a DNS name or an address reference. */
 const backendHost = z.string().superRefine((s, ctx) => {
@@ -31,7 +35,17 @@ const backendHost = z.string().superRefine((s, ctx) => {
     ctx.addIssue({ code: "custom", message: "must be a dotted DNS name, a node name or <segment>:.<host>" });
 });
 
-export const DNS_MODES = ["answer", "nxdomain", "servfail", "refused", "nodata", "silent", "slow", "moved", "truncate"] as const;
+export const DNS_MODES = [
+  "answer",
+  "nxdomain",
+  "servfail",
+  "refused",
+  "nodata",
+  "silent",
+  "slow",
+  "moved",
+  "truncate",
+] as const;
 export const BACKEND_MODES = [
   "healthy",
   "slow",
@@ -45,11 +59,25 @@ export const BACKEND_MODES = [
   "tls-hostname",
   "tls-old-protocol",
 ] as const;
-export const REJECT_WITH = ["tcp-reset", "port-unreachable", "host-unreachable", "net-prohibited", "host-prohibited", "admin-prohibited"] as const;
+export const REJECT_WITH = [
+  "tcp-reset",
+  "port-unreachable",
+  "host-unreachable",
+  "net-prohibited",
+  "host-prohibited",
+  "admin-prohibited",
+] as const;
 /** Which way a fault applies, as seen at the firewall. */
 export const FAULT_PATHS = ["to-backend", "from-backend", "to-dns", "from-dns"] as const;
 
-const dnsServer = z.union([addressRef, z.strictObject({ address: addressRef, port: port.default(53), retries: z.number().int().min(0).max(5).default(1) })]);
+const dnsServer = z.union([
+  addressRef,
+  z.strictObject({
+    address: addressRef,
+    port: port.default(53),
+    retries: z.number().int().min(0).max(5).default(1),
+  }),
+]);
 
 const gatewayDns = z.strictObject({
   servers: z.array(dnsServer).max(4, "at most 4 name servers").default(["dns"]),
@@ -100,7 +128,9 @@ const dnsModeRule = z.strictObject({
 
 const dns = z.strictObject({
   /** Name → address reference(s) the stand-in answers with. */
-  zone: z.record(hostname, z.union([addressRef, z.array(addressRef).min(1)])).default({ "api.backside.test": "backend" }),
+  zone: z
+    .record(hostname, z.union([addressRef, z.array(addressRef).min(1)]))
+    .default({ "api.backside.test": "backend" }),
   ttlSeconds: z.number().int().min(0).max(86_400).default(300),
   modes: z.array(dnsModeRule).default([]),
 });
@@ -124,8 +154,16 @@ export const faultSchema = z.discriminatedUnion(
   "action",
   [
     z.strictObject({ action: z.literal("drop"), ...faultBase }),
-    z.strictObject({ action: z.literal("reject"), ...faultBase, with: z.enum(REJECT_WITH).default("port-unreachable") }),
-    z.strictObject({ action: z.literal("loss"), ...faultBase, percent: z.number().int().min(1, "must be 1-100").max(100, "must be 1-100") }),
+    z.strictObject({
+      action: z.literal("reject"),
+      ...faultBase,
+      with: z.enum(REJECT_WITH).default("port-unreachable"),
+    }),
+    z.strictObject({
+      action: z.literal("loss"),
+      ...faultBase,
+      percent: z.number().int().min(1, "must be 1-100").max(100, "must be 1-100"),
+    }),
   ],
   { error: "action must be one of drop, reject, loss" },
 );
@@ -136,7 +174,13 @@ export const topologyChangeSchema = z.discriminatedUnion(
     /** Take a node off a segment: the host is gone, nobody answers ARP for it. */
     z.strictObject({ kind: z.literal("disconnect"), node, segment }),
     /** Add a route on a node: `destination` out of `dev` (optionally via a next hop). */
-    z.strictObject({ kind: z.literal("route"), node, destination: addressRef, dev: segment, via: addressRef.optional() }),
+    z.strictObject({
+      kind: z.literal("route"),
+      node,
+      destination: addressRef,
+      dev: segment,
+      via: addressRef.optional(),
+    }),
   ],
   { error: "kind must be one of disconnect, route" },
 );
@@ -167,7 +211,10 @@ export const stepSchema = z
     /** Ask the name server from a node, as an operator's nslookup would (what it answers now). */
     lookup: z.strictObject({ node: z.enum(["gateway"]).default("gateway"), name: hostname }).optional(),
   })
-  .refine((s) => Object.keys(s).length === 1, "must have exactly one of request, set, wait, topology, restart, lookup");
+  .refine(
+    (s) => Object.keys(s).length === 1,
+    "must have exactly one of request, set, wait, topology, restart, lookup",
+  );
 
 export const capturePointSchema = z.strictObject({ node, segment });
 
@@ -188,8 +235,14 @@ export const scenarioFileSchema = z.strictObject({
   backend: backend.default({ mode: "healthy" }),
   firewall: z.strictObject({ faults: z.array(faultSchema).default([]) }).default({ faults: [] }),
   topology: z.array(topologyChangeSchema).default([]),
-  steps: z.array(stepSchema).min(1, "must have at least one step").default([{ request: { count: 1, intervalMs: 0, concurrency: 1 } }]),
-  capture: z.array(capturePointSchema).min(1).default(() => DEFAULT_CAPTURE_POINTS.map((p) => ({ ...p }))),
+  steps: z
+    .array(stepSchema)
+    .min(1, "must have at least one step")
+    .default([{ request: { count: 1, intervalMs: 0, concurrency: 1 } }]),
+  capture: z
+    .array(capturePointSchema)
+    .min(1)
+    .default(() => DEFAULT_CAPTURE_POINTS.map((p) => ({ ...p }))),
   timeoutSeconds: z.number().int().min(5, "must be 5-600").max(600, "must be 5-600").default(60),
 });
 

@@ -22,17 +22,33 @@ export async function run(argv: string[]): Promise<number> {
       const v = argv[++i];
       if (!v) throw new BacksideError("USAGE", "list: --dir needs a folder");
       dir = v;
-    } else throw new BacksideError("USAGE", `list: unknown option '${a}'`, { hint: "run `backside list --help`" });
+    } else
+      throw new BacksideError("USAGE", `list: unknown option '${a}'`, { hint: "run `backside list --help`" });
   }
   const all = loadCatalogue(dir);
   if (json) {
-    process.stdout.write(JSON.stringify(all.map((s) => ({ name: s.name, expect: s.expect, tags: s.tags, timeoutSeconds: s.timeoutSeconds, description: s.description })), null, 2) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        all.map((s) => ({
+          name: s.name,
+          expect: s.expect,
+          tags: s.tags,
+          timeoutSeconds: s.timeoutSeconds,
+          description: s.description,
+        })),
+        null,
+        2,
+      ) + "\n",
+    );
     return 0;
   }
   const w = Math.max(...all.map((s) => s.name.length), 8);
   const e = Math.max(...all.map((s) => s.expect.length), 6);
   process.stdout.write(`${"SCENARIO".padEnd(w)}  ${"EXPECTS".padEnd(e)}  TAGS\n`);
-  for (const s of all) process.stdout.write(`${s.name.padEnd(w)}  ${s.expect.padEnd(e)}  ${s.tags.join(",")}\n`);
-  process.stdout.write(`\n${all.length} scenarios covering ${new Set(all.map((s) => s.expect)).size} labels\n`);
+  for (const s of all)
+    process.stdout.write(`${s.name.padEnd(w)}  ${s.expect.padEnd(e)}  ${s.tags.join(",")}\n`);
+  process.stdout.write(
+    `\n${all.length} scenarios covering ${new Set(all.map((s) => s.expect)).size} labels\n`,
+  );
   return 0;
 }

@@ -7,14 +7,27 @@
 import Docker from "dockerode";
 import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
 import { loadCatalogue, selectScenarios, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
-import { runCatalogue, makeReportDir, linkLatest, summaryCounts, type RunSummary } from "../../runner/index.js";
-import { ReporterMultiplexer, ConsoleReporter, JsonReporter, JUnitReporter, HtmlReporter } from "../../reporters/index.js";
+import {
+  runCatalogue,
+  makeReportDir,
+  linkLatest,
+  summaryCounts,
+  type RunSummary,
+} from "../../runner/index.js";
+import {
+  ReporterMultiplexer,
+  ConsoleReporter,
+  JsonReporter,
+  JUnitReporter,
+  HtmlReporter,
+} from "../../reporters/index.js";
 import { diagnose } from "../../engine/diagnose.js";
 import { analyzeCapture } from "../../flows/index.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
 
-export const summary = "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
+export const summary =
+  "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
 
 const HELP = `usage: backside run [NAME...|--all] [options]
 
@@ -38,7 +51,8 @@ export interface RunArgs {
 
 function intFlag(name: string, v: string | undefined, max: number): number {
   const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < 1 || n > max) throw new BacksideError("USAGE", `run: ${name} must be an integer 1-${max}`);
+  if (v === undefined || !Number.isInteger(n) || n < 1 || n > max)
+    throw new BacksideError("USAGE", `run: ${name} must be an integer 1-${max}`);
   return n;
 }
 
@@ -57,11 +71,16 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
       const v = argv[++i];
       if (!v) throw new BacksideError("USAGE", "run: --dir needs a folder");
       a.dir = v;
-    } else if (x.startsWith("-")) throw new BacksideError("USAGE", `run: unknown option '${x}'`, { hint: "run `backside run --help`" });
+    } else if (x.startsWith("-"))
+      throw new BacksideError("USAGE", `run: unknown option '${x}'`, { hint: "run `backside run --help`" });
     else a.names.push(x);
   }
-  if (a.all && a.names.length) throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
-  if (!a.all && !a.names.length) throw new BacksideError("USAGE", "run: name at least one scenario, or --all", { hint: "`backside list` shows them" });
+  if (a.all && a.names.length)
+    throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
+  if (!a.all && !a.names.length)
+    throw new BacksideError("USAGE", "run: name at least one scenario, or --all", {
+      hint: "`backside list` shows them",
+    });
   return a;
 }
 
@@ -69,13 +88,19 @@ async function checkEnvironment(docker: Docker): Promise<void> {
   try {
     await docker.ping();
   } catch (e) {
-    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", { cause: e, hint: "start dockerd (npm run setup) and check `docker info`" });
+    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", {
+      cause: e,
+      hint: "start dockerd (npm run setup) and check `docker info`",
+    });
   }
   for (const n of NODES) {
     try {
       await docker.getImage(`backside/${n}:latest`).inspect();
     } catch (e) {
-      throw new BacksideError("ENVIRONMENT", `image backside/${n}:latest is not present`, { cause: e, hint: "build the images: `backside images build`" });
+      throw new BacksideError("ENVIRONMENT", `image backside/${n}:latest is not present`, {
+        cause: e,
+        hint: "build the images: `backside images build`",
+      });
     }
   }
 }
@@ -83,7 +108,8 @@ async function checkEnvironment(docker: Docker): Promise<void> {
 export function exitCodeFor(s: RunSummary): number {
   if (s.interrupted) return ErrorCodes.INTERRUPTED.exit;
   const errored = s.results.find((r) => r.error && r.diagnosed === null);
-  if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0) return ErrorCodes[errored.error.code as ErrorCode].exit;
+  if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0)
+    return ErrorCodes[errored.error.code as ErrorCode].exit;
   return s.results.length > 0 && s.results.every((r) => r.match) ? 0 : 1;
 }
 
@@ -106,7 +132,9 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      process.stderr.write(`\nbackside: ${sig}: stopping; running scenarios collect what they have and tear down (again to force)\n`);
+      process.stderr.write(
+        `\nbackside: ${sig}: stopping; running scenarios collect what they have and tear down (again to force)\n`,
+      );
       abort.abort();
       // Bounded: if the graceful stop hangs, remove everything and leave.
       setTimeout(() => void registry.stopAll().finally(() => process.exit(130)), 90_000).unref();
@@ -118,8 +146,23 @@ export async function run(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const reporter = new ReporterMultiplexer([new ConsoleReporter(), new JsonReporter(), new JUnitReporter(), new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true }))]);
-    const s = await runCatalogue({ scenarios, repeats: args.repeats, parallel: args.parallel, reportDir: dir, reporter, diagnose, docker, registry, signal: abort.signal });
+    const reporter = new ReporterMultiplexer([
+      new ConsoleReporter(),
+      new JsonReporter(),
+      new JUnitReporter(),
+      new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true })),
+    ]);
+    const s = await runCatalogue({
+      scenarios,
+      repeats: args.repeats,
+      parallel: args.parallel,
+      reportDir: dir,
+      reporter,
+      diagnose,
+      docker,
+      registry,
+      signal: abort.signal,
+    });
     const code = exitCodeFor(s);
     // Some Docker streams (detached execs) can outlive the run and keep the event loop alive;
     // the run is over and everything is torn down, so do not wait for them.

@@ -7,8 +7,31 @@ export function writeRefusedPcap(path: string, client = "10.100.1.10", server = 
   writePcap(
     path,
     [
-      { ts: t, data: tcpFrame({ src: client, dst: server, sport: 40000, dport: 80, flags: "S", seq: 1000, mss: 1460 }) },
-      { ts: t + 0.0004, data: tcpFrame({ src: server, dst: client, sport: 80, dport: 40000, flags: "RA", seq: 0, ack: 1001, ttl: 63 }) },
+      {
+        ts: t,
+        data: tcpFrame({
+          src: client,
+          dst: server,
+          sport: 40000,
+          dport: 80,
+          flags: "S",
+          seq: 1000,
+          mss: 1460,
+        }),
+      },
+      {
+        ts: t + 0.0004,
+        data: tcpFrame({
+          src: server,
+          dst: client,
+          sport: 80,
+          dport: 40000,
+          flags: "RA",
+          seq: 0,
+          ack: 1001,
+          ttl: 63,
+        }),
+      },
     ],
     { linkType: LINKTYPE.ETHERNET },
   );

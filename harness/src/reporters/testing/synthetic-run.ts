@@ -6,7 +6,12 @@ import type { Cause } from "../../taxonomy.js";
 
 export const HOSTILE = `<script>alert("x")</script>&<img src=x onerror=alert(1)>'\u0001`;
 
-export function result(id: string, expected: Cause, diagnosed: Cause | null, extra: Partial<ScenarioRunResult> = {}): ScenarioRunResult {
+export function result(
+  id: string,
+  expected: Cause,
+  diagnosed: Cause | null,
+  extra: Partial<ScenarioRunResult> = {},
+): ScenarioRunResult {
   return {
     id,
     scenario: id.replace(/-\d+$/, ""),
@@ -25,14 +30,23 @@ export function result(id: string, expected: Cause, diagnosed: Cause | null, ext
     timings: { bringUp: 1200, faultWait: 3400, collect: 500, diagnose: 80, teardown: 100, total: 5400 },
     requests: [{ index: 0, status: 500, exitCode: 0, seconds: 3.1 }],
     bundle: id,
-    artifacts: { pcaps: ["gateway-mid.pcap"], gatewayLog: "gateway.log", errorReport: "error-report.txt", other: ["verdict.json"] },
+    artifacts: {
+      pcaps: ["gateway-mid.pcap"],
+      gatewayLog: "gateway.log",
+      errorReport: "error-report.txt",
+      other: ["verdict.json"],
+    },
     startedAt: "2026-11-25T02:00:00.000Z",
     runId: "r-test",
     ...extra,
   };
 }
 
-export function summary(results: ScenarioRunResult[], reportDir: string, extra: Partial<RunSummary> = {}): RunSummary {
+export function summary(
+  results: ScenarioRunResult[],
+  reportDir: string,
+  extra: Partial<RunSummary> = {},
+): RunSummary {
   return {
     startedAt: "2026-11-25T02:00:00.000Z",
     finishedAt: "2026-11-25T02:01:00.000Z",
@@ -92,5 +106,15 @@ export function refusedFlows(origH = "10.100.5.10", respH = "10.100.6.10"): Flow
     tls: null,
     icmpErrors: [],
   };
-  return { captures: [], packets: 2, tcp: [conn], datagrams: [], dns: [], icmp: [], arp: [], tls: [], problems: [] };
+  return {
+    captures: [],
+    packets: 2,
+    tcp: [conn],
+    datagrams: [],
+    dns: [],
+    icmp: [],
+    arp: [],
+    tls: [],
+    problems: [],
+  };
 }
