@@ -45,6 +45,23 @@ describe("log-only diagnosis", () => {
     });
   }
 
+  for (const [reason, cause] of [
+    ["SERVFAIL", "dns.servfail"],
+    ["REFUSED", "dns.refused"],
+    ["NODATA", "dns.no-address"],
+    ["NO_RESPONSE", "dns.no-response"],
+  ] as const) {
+    it(`a resolution failure with reason ${reason} is ${cause}`, async () => {
+      const steps: LogStep[] = [
+        ["dnsResolveFailed", { host: NAME, reason }],
+        ["backsideFailed", {}],
+      ];
+      const d = await diagnose({ logs: [writeLog(p(`${reason}.log`), steps)] });
+      expect(d.cause).toBe(cause);
+      expect(d.explanation).toContain(NAME);
+    });
+  }
+
   it("a public appliance log line without our codes is still read (Backside header failed to parse)", async () => {
     const path = p("public.log");
     writeFileSync(
