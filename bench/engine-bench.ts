@@ -11,10 +11,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { decodePacket, newDecodedPacket } from "../harness/src/decode/packet.js";
 import { analyzeCapture } from "../harness/src/flows/analyze.js";
+import { readCapture } from "../harness/src/pcap/reader.js";
 import { arpFrame, dnsMessage, icmpErrorFrame, ipPacketOf, tcpFrame, tlsAlert, tlsClientHello, udpFrame } from "../harness/src/pcap/testing/packets.js";
 import { PcapWriter } from "../harness/src/pcap/writer.js";
 
@@ -29,6 +31,19 @@ async function analyzeOnly(file: string): Promise<void> {
   process.stdout.write(
     JSON.stringify({ packets: s.packets, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024, tcp: s.tcp.length, dns: s.dns.length, icmp: s.icmp.length, states, problems: s.problems.length }) + "\n",
   );
+}
+
+/** Reader + decoder only: shows the streaming reader's memory stays flat whatever the file size. */
+async function readOnly(file: string): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  const dp = newDecodedPacket();
+  let n = 0;
+  await readCapture(file, (p) => {
+    decodePacket(p.data, p.linkType, dp);
+    n++;
+  });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stdout.write(JSON.stringify({ packets: n, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
 }
 
 function generate(file: string, target: number): number {
@@ -120,6 +135,7 @@ function timeTool(cmd: string, args: string[]): { seconds: number; maxRssMB: num
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--analyze") return analyzeOnly(args[1]);
+  if (args[0] === "--read") return readOnly(args[1]);
   const pi = args.indexOf("--packets");
   const target = pi >= 0 ? Number(args[pi + 1]) : 1_000_000;
   const dir = mkdtempSync(path.join(tmpdir(), "backside-bench-"));
@@ -129,10 +145,15 @@ async function main(): Promise<void> {
   const size = statSync(file).size;
   console.log(`generated ${count.toLocaleString()} packets, ${(size / 1e6).toFixed(1)} MB in ${((Date.now() - g0) / 1000).toFixed(1)} s: ${file}`);
 
-  const child = spawnSync(process.execPath, ["--import", "tsx", self, "--analyze", file], { encoding: "utf8", maxBuffer: 1 << 24 });
-  if (child.status !== 0) throw new Error(`analysis child failed: ${child.stderr}`);
-  const ours = JSON.parse(child.stdout.trim().split("\n").pop() ?? "{}");
+  const child = (mode: string) => {
+    const c = spawnSync(process.execPath, ["--import", "tsx", self, mode, file], { encoding: "utf8", maxBuffer: 1 << 24 });
+    if (c.status !== 0) throw new Error(`${mode} child failed: ${c.stderr}`);
+    return JSON.parse(c.stdout.trim().split("\n").pop() ?? "{}");
+  };
+  const reader = child("--read");
+  const ours = child("--analyze");
   const rows: string[][] = [["tool", "seconds", "packets/s", "peak RSS MB"]];
+  rows.push(["backside reader+decode only", reader.seconds.toFixed(2), Math.round(reader.packets / reader.seconds).toLocaleString(), reader.maxRssMB.toFixed(0)]);
   rows.push(["backside analyzeCapture", ours.seconds.toFixed(2), Math.round(ours.packets / ours.seconds).toLocaleString(), ours.maxRssMB.toFixed(0)]);
   for (const [name, cmd, a] of [
     ["tcpdump -r F -nn", "tcpdump", ["-r", file, "-nn"]],
@@ -144,6 +165,7 @@ async function main(): Promise<void> {
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
+  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
   console.log(`flows: ${ours.tcp} tcp, ${ours.dns} dns, ${ours.icmp} icmp errors; states ${JSON.stringify(ours.states)}; problems ${ours.problems}`);
   if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 }
