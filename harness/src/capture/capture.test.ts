@@ -5,7 +5,7 @@ describe("capture script", () => {
   it("never resolves names and writes unbuffered to the pcap", () => {
     const s = captureScript({ name: "gw-mid", iface: "eth1", filter: "tcp port 80" });
     expect(s).toContain(
-      "'tcpdump' '-n' '-U' '-Z' 'root' '-i' 'eth1' '-w' '/tmp/captures/gw-mid.pcap' 'tcp port 80' 2> /tmp/captures/gw-mid.err &",
+      "'tcpdump' '-n' '-U' '--immediate-mode' '-Z' 'root' '-i' 'eth1' '-w' '/tmp/captures/gw-mid.pcap' 'tcp port 80' 2> /tmp/captures/gw-mid.err &",
     );
     expect(s).toContain("echo $! > /tmp/captures/gw-mid.pid");
     expect(s.trim().endsWith("touch /tmp/captures/gw-mid.done")).toBe(true);

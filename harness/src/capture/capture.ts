@@ -60,7 +60,9 @@ export function captureScript(o: {
   const base = `${CAPTURE_DIR}/${o.name}`;
   // -n: never resolve names (that would put DNS traffic in the topology); -Z root: Debian's
   // tcpdump drops to user tcpdump before opening the file, which could not write here.
-  const args = ["tcpdump", "-n", "-U", "-Z", "root", "-i", o.iface];
+  // --immediate-mode: without it libpcap batches packets in the kernel ring and a SIGINT soon
+  // after a short exchange loses the last ones (seen: "10 received by filter, 4 captured").
+  const args = ["tcpdump", "-n", "-U", "--immediate-mode", "-Z", "root", "-i", o.iface];
   if (o.snaplen) args.push("-s", String(o.snaplen));
   if (o.maxPackets) args.push("-c", String(o.maxPackets));
   const out = o.maxBytes ? `${base}.fifo` : `${base}.pcap`;
