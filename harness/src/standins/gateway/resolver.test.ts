@@ -2,7 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DnsConfig } from "../../appliance/types.js";
 import { GatewayLogger } from "./gateway-logger.js";
 import { ResolveError, Resolver } from "./resolver.js";
+import { createSocket } from "node:dgram";
 import { startTestDns, type TestDns } from "./test-peers.js";
+
+/** A UDP port that was just free: bound then released, so datagrams to it get ICMP port unreachable. */
+function closedUdpPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createSocket("udp4");
+    s.bind(0, "127.0.0.1", () => {
+      const port = s.address().port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 let good: TestDns;
 let silent: TestDns;
@@ -95,6 +107,32 @@ describe("Resolver", () => {
     const t1 = Date.now();
     await r.resolve("v4only.test");
     expect(Date.now() - t1).toBeLessThan(250);
+  });
+
+  it("takes an ICMP port unreachable from a closed name server port as ECONNREFUSED and moves on", async () => {
+    const { log } = resolver([good], { forceIpPreference: true });
+    const closed = await closedUdpPort();
+    const r2 = new Resolver(
+      () => ({
+        servers: [
+          { address: "127.0.0.1", udpPort: closed, tcpPort: closed, retries: 2 },
+          { address: "127.0.0.1", udpPort: good.port, tcpPort: good.tcpPort, retries: 0 },
+        ],
+        loadBalance: "first-alive",
+        searchDomains: [],
+        staticHosts: [],
+        ipPreference: 4,
+        forceIpPreference: true,
+        timeoutSeconds: 2,
+      }),
+      log,
+    );
+    const t0 = Date.now();
+    expect((await r2.resolve("v4only.test")).addresses).toEqual(["127.0.0.12"]);
+    expect(Date.now() - t0).toBeLessThan(1500); // no waiting for the 2 s timeout
+    expect(log.text()).toMatch(
+      new RegExp(`DNS query id \\d+ A v4only.test to 127.0.0.1:${closed}/udp failed: ECONNREFUSED`),
+    );
   });
 
   it("round-robin starts each resolution at the next server", async () => {

@@ -177,23 +177,21 @@ export class Resolver {
         const base = { id, qtype, name, server: s.address };
         this.log.event("dnsQuerySent", { ...base, port: s.udpPort, transport: "udp", attempt }, ctx);
         let r = await udpExchange(s.address, s.udpPort, q, id, name, timeoutMs);
+        let via = { port: s.udpPort, transport: "udp" };
         if (r.kind === "reply" && r.reply.truncated) {
+          via = { port: s.tcpPort, transport: "tcp" };
           this.log.event("dnsTruncated", base, ctx);
           this.log.event("dnsQuerySent", { ...base, port: s.tcpPort, transport: "tcp", attempt }, ctx);
           r = await tcpExchange(s.address, s.tcpPort, q, id, name, timeoutMs);
         }
         if (r.kind === "timeout") {
-          this.log.event("dnsQueryTimedOut", { ...base, port: s.udpPort, ms: r.ms }, ctx);
+          this.log.event("dnsQueryTimedOut", { ...base, port: via.port, ms: r.ms }, ctx);
           this.downUntil.set(serverKey(s), Date.now() + DOWN_MS);
           last = "NO_RESPONSE";
           continue;
         }
         if (r.kind === "error") {
-          this.log.event(
-            "dnsServerError",
-            { ...base, port: s.udpPort, transport: "udp", errno: r.errno },
-            ctx,
-          );
+          this.log.event("dnsServerError", { ...base, ...via, errno: r.errno }, ctx);
           this.downUntil.set(serverKey(s), Date.now() + DOWN_MS);
           last = "NO_RESPONSE";
           break; // an ICMP error will repeat; go to the next server
