@@ -9,10 +9,13 @@ import type { FlowSummary } from "../flows/types.js";
 export type CaptureInput = string | { name: string; bytes: Uint8Array };
 
 export async function analyzeOne(input: CaptureInput, _index: number): Promise<FlowSummary> {
-  if (typeof input === "string") return analyzeCapture(input);
+  // Like `zeek -C`: a capture taken on the sending host shows checksums the NIC (or veth) fills in
+  // later (checksum offload), so a "bad" checksum there is normal and the packet is kept.
+  const opts = { ignoreChecksums: true };
+  if (typeof input === "string") return analyzeCapture(input, opts);
   const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
   async function* once(): AsyncIterable<Buffer> {
     yield bytes;
   }
-  return analyzeCapture({ name: input.name, stream: once() });
+  return analyzeCapture({ name: input.name, stream: once() }, opts);
 }

@@ -74,7 +74,10 @@ export interface CaptureFacts {
   strayIcmp: IcmpError[];
   /** All TCP connections seen, backend or not (to tell "no SYN at all" from "SYN elsewhere"). */
   tcpCount: number;
+  /** Input damage: makes the diagnosis partial. */
   problems: string[];
+  /** Harmless oddities worth telling (bad checksums from checksum offload). */
+  notes: string[];
 }
 
 /** Management and infrastructure ports whose connections are never the backend conversation. */
@@ -280,10 +283,16 @@ export function captureFacts(
       e.quote.proto === "tcp" &&
       !(e.flowUid && connUids.has(e.flowUid)),
   );
-  const problems = s.problems
+  // Bad checksums are kept (capture-analysis.ts): worth a note, not a reason to call the input partial.
+  const serious = s.problems.filter((p) => p.kind !== "bad-checksum");
+  const badSums = s.problems.length - serious.length;
+  const problems = serious
     .slice(0, 10)
     .map((p) => `${source}: ${p.message}${p.packet !== null ? ` (packet ${p.packet})` : ""}`);
-  if (s.problems.length > 10) problems.push(`${source}: ${s.problems.length - 10} more problems`);
+  if (serious.length > 10) problems.push(`${source}: ${serious.length - 10} more problems`);
+  const notes = badSums
+    ? [`${source}: ${badSums} packet(s) with bad checksums, kept (checksum offload on the capturing host)`]
+    : [];
   return {
     point,
     source,
@@ -295,5 +304,6 @@ export function captureFacts(
     strayIcmp,
     tcpCount: s.tcp.length,
     problems,
+    notes,
   };
 }

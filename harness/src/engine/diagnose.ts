@@ -157,7 +157,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     }
   }
   for (const c of captures) {
-    l.problems.push(...c.problems);
+    l.problems.push(...c.problems, ...c.notes);
     if (c.truncated) {
       l.partial = true;
       l.problems.push(`${c.source}: the capture is truncated; packets after the cut are missing`);
