@@ -425,3 +425,15 @@ describe("recovery is healthy (the label of what finally happened)", () => {
     expect(d.alternatives?.map((a) => a.cause)).toContain("tcp.refused");
   });
 });
+
+describe("checksum offload", () => {
+  it("SYNs with bad checksums (captured on the sending host) still count, and the input is not partial", async () => {
+    const cap = new CaptureBuilder();
+    dns(cap, { rcode: 0, answers: [BACKEND] });
+    const c = conn(cap);
+    for (let i = 0; i < 3; i++) c.syn({ dt: i ? 1 : 0.01, badChecksum: true });
+    const d = await diagnose({ pcaps: [{ path: cap.write(p("offload.pcap")) }] });
+    expect(d.cause).toBe("tcp.silent-drop");
+    expect(d.partial).toBe(false);
+  });
+});
