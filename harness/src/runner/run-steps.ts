@@ -17,6 +17,7 @@ import { applyTopologyChange } from "./topology-changes.js";
 import { resolveAddress } from "./resolve-address.js";
 import type { TestPki } from "../tls/index.js";
 import { FRONT_PORT } from "./standin-configs.js";
+import { MGMT_PORT } from "./gateway-artifacts.js";
 
 export interface StepContext {
   topo: StartedTopology;
@@ -49,6 +50,11 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
     const r = step.request;
     const url = `http://${topo.node("gateway").address("front")}:${FRONT_PORT}/`;
     const maxTimeSeconds = r.maxTimeSeconds ?? requestLimitSeconds(s);
+    if (s.gateway.dns.cache === "off") {
+      // The stand-in always caches by TTL; "off" is emulated by flushing before each request step.
+      await controlOk(topo.node("gateway"), "DELETE", "/mgmt/dns-cache", undefined, MGMT_PORT);
+      ctx.log("gateway dns cache flushed (cache: off)");
+    }
     ctx.log(`request x${r.count} (concurrency ${r.concurrency}, interval ${r.intervalMs} ms) ${url}`);
     const out = await driveRequests(
       { client: topo.node("client"), url, firstIndex: ctx.requests.length, signal: ctx.signal },

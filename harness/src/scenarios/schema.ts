@@ -89,7 +89,7 @@ const gatewayDns = z.strictObject({
   searchDomains: z.array(hostname).default([]),
   ipPreference: z.union([z.literal(4), z.literal(6)]).default(4),
   forceIpPreference: z.boolean().default(true),
-  /** `ttl`: keep answers for their TTL; `off`: ask every time. */
+  /** `ttl`: keep answers for their TTL; `off`: flushed before every request step. */
   cache: z.enum(["ttl", "off"]).default("ttl"),
 });
 
