@@ -44,6 +44,10 @@ export async function renderSection(
     );
   if (r.nextSteps.length)
     out.push(`<h4>Next steps</h4><ul>${r.nextSteps.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`);
+  if (r.requests.length)
+    out.push(
+      `<p>Client requests through the gateway: ${r.requests.map((q) => h(`${q.status || "no answer"}${q.exitCode ? ` (curl ${q.exitCode})` : ""} in ${q.seconds.toFixed(2)} s`)).join(", ")}</p>`,
+    );
   out.push(await ladderBlock(r, bundleDir, analyze));
   const logFile = r.artifacts.gatewayLog;
   if (logFile && existsSync(join(bundleDir, logFile))) {
