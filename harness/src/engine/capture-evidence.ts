@@ -74,6 +74,8 @@ export interface CaptureFacts {
   strayIcmp: IcmpError[];
   /** All TCP connections seen, backend or not (to tell "no SYN at all" from "SYN elsewhere"). */
   tcpCount: number;
+  /** Other TCP conversations (capped): who talks to whom, e.g. clients reaching the gateway's front side. */
+  frontConns: { client: string; server: string; port: number }[];
   /** Input damage: makes the diagnosis partial. */
   problems: string[];
   /** Harmless oddities worth telling (bad checksums from checksum offload). */
@@ -303,6 +305,10 @@ export function captureFacts(
     arp,
     strayIcmp,
     tcpCount: s.tcp.length,
+    frontConns: s.tcp
+      .filter((c) => !connUids.has(c.uid) && !NOT_BACKEND_PORTS.has(c.id.respP))
+      .slice(0, 100)
+      .map((c) => ({ client: c.id.origH, server: c.id.respH, port: c.id.respP })),
     problems,
     notes,
   };

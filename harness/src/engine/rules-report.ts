@@ -13,6 +13,30 @@ import { finding, type Finding } from "./findings.js";
 import { connectedInterface, inPrefix, lookupRoute } from "./route-lookup.js";
 import type { Evidence } from "./types.js";
 
+/**
+ * A route for the backend out of the front side: the interface (or next hop) where the gateway's
+ * own clients reach it, as the captures show (connections to the gateway's front port on that
+ * interface's address, or from the next hop).
+ */
+function frontSideRoute(
+  f: Facts,
+  ifAddrs: string[],
+  nextHop: string | undefined,
+  name: string,
+): string | undefined {
+  const mine = new Set(ifAddrs.map((a) => a.split("/")[0]));
+  const port = f.backend.frontPort;
+  for (const c of f.captures) {
+    for (const d of c.frontConns) {
+      if (nextHop && d.client === nextHop)
+        return `the next hop ${nextHop} is a client of the gateway (it sends requests to ${d.server}:${d.port}), not a router to the backend`;
+      if (mine.has(d.server) && (port === undefined || d.port === port))
+        return `${name} is the front side, where clients reach the gateway on ${d.server}:${d.port}`;
+    }
+  }
+  return undefined;
+}
+
 function routeRules(f: Facts, out: Finding[]): void {
   const r = f.report!.report;
   const source = f.report!.source;
@@ -48,6 +72,7 @@ function routeRules(f: Facts, out: Finding[]): void {
       const home = connectedInterface(r.interfaces, addr);
       if (home && iface && home.name !== iface.name)
         why = `${addr} is on ${home.name}'s subnet but the route sends it out of ${iface.name}`;
+      else if (iface) why = frontSideRoute(f, iface.addresses, route.gateway, iface.name);
     }
     if (!why) continue;
     const statement = `route ${route.destination}${route.gateway ? ` via ${route.gateway}` : ""} dev ${route.interface ?? "?"} carries ${addr}: ${why}`;
@@ -64,13 +89,13 @@ function routeRules(f: Facts, out: Finding[]): void {
       const arp = c.arp.find((a) => a.target === addr && ifAddrs.has(a.sender));
       if (arp) evidence.push(arp.ev);
     }
+    const detail = { address: addr, iface: route.interface, why };
     out.push(
-      finding("net.wrong-route", evidence.length > 1 ? "decisive" : "strong", "report", evidence, {
-        address: addr,
-        iface: route.interface,
-        why,
-      }),
+      finding("net.wrong-route", evidence.length > 1 ? "decisive" : "strong", "report", evidence, detail),
     );
+    // The packets on that interface are capture evidence of their own.
+    if (evidence.length > 1)
+      out.push(finding("net.wrong-route", "decisive", "capture", evidence.slice(1), detail));
   }
 }
 

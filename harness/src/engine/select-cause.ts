@@ -39,6 +39,15 @@ const PRECEDENCE: Cause[] = [
   "healthy",
 ];
 
+/**
+ * Root causes whose consequence is another label's signature: a wrong route or a stale address
+ * makes SYNs go unanswered. Once the root has a decisive finding, the symptom counts half.
+ */
+const SYMPTOMS: Partial<Record<Cause, Cause[]>> = {
+  "net.wrong-route": ["tcp.silent-drop", "net.host-unreachable", "tcp.rejected-icmp"],
+  "dns.stale-cache": ["tcp.silent-drop", "net.host-unreachable", "tcp.refused", "tcp.rejected-icmp"],
+};
+
 export function rank(findings: Finding[]): Ranked[] {
   const by = new Map<Cause, Finding[]>();
   for (const f of findings) by.set(f.cause, [...(by.get(f.cause) ?? []), f]);
@@ -54,6 +63,13 @@ export function rank(findings: Finding[]): Ranked[] {
       kinds: [...best.keys()],
       findings: fs,
     });
+  }
+  for (const r of out) {
+    if (!r.decisive) continue;
+    for (const s of SYMPTOMS[r.cause] ?? []) {
+      const sym = out.find((x) => x.cause === s);
+      if (sym) sym.score = Math.floor(sym.score / 2);
+    }
   }
   const prec = (c: Cause) => {
     const i = PRECEDENCE.indexOf(c);
