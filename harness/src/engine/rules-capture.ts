@@ -26,14 +26,18 @@ export const isFailure = (g: ConnGroup) => FAILURES.has(g.near.outcome);
 const lossy = (g: ConnGroup) =>
   g.views.some((v) => v.retransmissions > 0 || v.dupAcks >= 2) && g.near.outcome !== "unanswered";
 
-/** Failing connections that ran alongside successful ones (one burst), not after them. */
+const ESTABLISHED = new Set<ConnOutcome>(["ok", "no-response", "closed", "reset", "tls-failed", "idle"]);
+
+/** Unanswered connections that ran alongside established ones (one burst), not after them. */
 function burstFailures(groups: ConnGroup[]): ConnGroup[] {
-  // Successful intervals by start, with the running maximum of their ends: one binary search each.
-  const oks = groups.filter((g) => g.near.outcome === "ok").sort((a, b) => a.start - b.start);
+  // Connections whose handshake completed (served or not: an overloaded backend's kernel accepts
+  // into the backlog what its program never serves), by start, with the running maximum of their
+  // ends: one binary search for each unanswered connection.
+  const oks = groups.filter((g) => ESTABLISHED.has(g.near.outcome)).sort((a, b) => a.start - b.start);
   const maxEnd: number[] = [];
   oks.forEach((o, i) => maxEnd.push(Math.max(o.near.end, i ? maxEnd[i - 1] : -Infinity)));
   return groups.filter((g) => {
-    if (!isFailure(g) || oks.length === 0) return false;
+    if (g.near.outcome !== "unanswered" || oks.length === 0) return false;
     let lo = 0;
     let hi = oks.length;
     while (lo < hi) {
@@ -127,13 +131,19 @@ export function captureRules(f: Facts): Finding[] {
     );
   }
   const burst = burstFailures(groups);
-  if (burst.length > 0 && lossyGroups.length === 0 && burst.every((g) => g.near.outcome === "unanswered")) {
+  if (burst.length > 0 && lossyGroups.length === 0 && burst.length > 0) {
     out.push(
       finding(
         "backend.overloaded",
         "decisive",
         "capture",
-        [...burst.slice(0, 3).map((g) => g.near.ev), oks[0].near.ev],
+        [
+          ...burst.slice(0, 3).map((g) => g.near.ev),
+          ...groups
+            .filter((g) => ESTABLISHED.has(g.near.outcome))
+            .slice(0, 2)
+            .map((g) => g.near.ev),
+        ],
         { ...conn, how: "partial-burst" },
       ),
     );

@@ -174,6 +174,10 @@ export function logRules(f: Facts): Finding[] {
       );
     return out;
   }
+  // Transactions whose connect succeeded, and those whose connect timed out: together in one burst
+  // they are the backend's listen queue, not a firewall.
+  const connected = txs.filter((t) => t.facts.some((x) => x.event === "connectSucceeded"));
+  const connectFails = failing.filter((t) => t.failure?.cause === "tcp.silent-drop");
   // Tally causes over failing transactions.
   const tally = new Map<Cause, { reading: Reading; facts: LogFact[] }>();
   for (const t of failing) {
@@ -201,13 +205,13 @@ export function logRules(f: Facts): Finding[] {
       case "tcp.silent-drop":
         // Connect timeouts in some transactions while others of the same burst got through: the
         // backend's listen queue, not a firewall (a firewall drops every SYN alike).
-        if (oks.length > 0 && overlapping(failing, oks)) {
+        if (connected.length > 0 && overlapping(connectFails, connected)) {
           out.push(
             finding(
               "backend.overloaded",
               "strong",
               "log",
-              [...evidence, oks[0].facts[oks[0].facts.length - 1].ev],
+              [...evidence, connected[0].facts[connected[0].facts.length - 1].ev],
               { ...conn, how: "log" },
             ),
           );
@@ -220,7 +224,7 @@ export function logRules(f: Facts): Finding[] {
               "net.packet-loss",
               "weak",
               "log",
-              [...evidence, oks[0].facts[oks[0].facts.length - 1].ev],
+              [...evidence, connected[0].facts[connected[0].facts.length - 1].ev],
               { ...conn, succeeded: oks.length, failed: failing.length },
             ),
           );

@@ -46,6 +46,8 @@ const PRECEDENCE: Cause[] = [
 const SYMPTOMS: Partial<Record<Cause, Cause[]>> = {
   "net.wrong-route": ["tcp.silent-drop", "net.host-unreachable", "tcp.rejected-icmp"],
   "dns.stale-cache": ["tcp.silent-drop", "net.host-unreachable", "tcp.refused", "tcp.rejected-icmp"],
+  // Accepted into the backlog but never served, or dropped at the full queue.
+  "backend.overloaded": ["tcp.silent-drop", "backend.timeout"],
 };
 
 export function rank(findings: Finding[]): Ranked[] {
