@@ -89,7 +89,8 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
       r.outcome = "icmp";
       r.icmp = icmp;
       r.refs.push(icmp.ref);
-    } else if (c.connState === "REJ" || c.resets.some((x) => x.dir === "resp")) {
+    } else if (c.syns.length > 0 && (c.connState === "REJ" || c.resets.some((x) => x.dir === "resp"))) {
+      // Only an RST answering a SYN is a refusal; an RST picked up midstream (no SYN seen) is not.
       r.outcome = "refused";
       const rst = c.resets.find((x) => x.dir === "resp");
       if (rst) r.refs.push(rst);

@@ -437,3 +437,15 @@ describe("checksum offload", () => {
     expect(d.partial).toBe(false);
   });
 });
+
+describe("midstream pick-ups", () => {
+  it("an RST seen without its connection's SYN (a capture that started late) is not a refusal", async () => {
+    const cap = new CaptureBuilder();
+    dns(cap, { rcode: 0, answers: [BACKEND] });
+    okExchange(conn(cap));
+    const late = conn(cap);
+    late.fin("orig", { dt: 1 }).rst("resp", { dt: 0.001 });
+    const d = await diagnose({ pcaps: [{ path: cap.write(p("midstream.pcap")) }], target: { host: NAME } });
+    expect(d.cause).toBe("healthy");
+  });
+});

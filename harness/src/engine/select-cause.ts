@@ -46,6 +46,10 @@ const PRECEDENCE: Cause[] = [
 const SYMPTOMS: Partial<Record<Cause, Cause[]>> = {
   "net.wrong-route": ["tcp.silent-drop", "net.host-unreachable", "tcp.rejected-icmp"],
   "dns.stale-cache": ["tcp.silent-drop", "net.host-unreachable", "tcp.refused", "tcp.rejected-icmp"],
+  // An ICMP error or RST on the wire explains a connect the application saw time out.
+  "net.host-unreachable": ["tcp.silent-drop"],
+  "tcp.rejected-icmp": ["tcp.silent-drop"],
+  "tcp.refused": ["tcp.silent-drop"],
   // Accepted into the backlog but never served, or dropped at the full queue.
   "backend.overloaded": ["tcp.silent-drop", "backend.timeout"],
 };
