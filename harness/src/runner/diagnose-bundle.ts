@@ -34,7 +34,10 @@ export async function diagnoseBundle(bundleDir: string, diagnose: Diagnoser): Pr
 }
 
 /** One line per evidence item, with where to look. */
-export function flattenEvidence(ev: readonly Evidence[]): EvidenceItem[] {
+export function flattenEvidence(ev: readonly Evidence[], bundleDir?: string): EvidenceItem[] {
+  // Sources are shown relative to the bundle: the report folder may move.
+  const rel = (src: string) =>
+    bundleDir && src.startsWith(`${bundleDir}/`) ? src.slice(bundleDir.length + 1) : src;
   return ev.map((e) => {
     const where = [
       e.packets?.length
@@ -45,6 +48,6 @@ export function flattenEvidence(ev: readonly Evidence[]): EvidenceItem[] {
     ]
       .filter(Boolean)
       .join(" ");
-    return { text: e.statement, source: where ? `${e.source} ${where}` : e.source };
+    return { text: e.statement, source: where ? `${rel(e.source)} ${where}` : rel(e.source) };
   });
 }

@@ -159,7 +159,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         diagnosed: d.cause,
         confidence: d.confidence,
         explanation: d.explanation,
-        evidence: flattenEvidence(d.evidence),
+        evidence: flattenEvidence(d.evidence, bundleDir),
         nextSteps: d.nextSteps,
       };
       if (d.partial) partialReasons.push(...engineProblems(d.problems));
