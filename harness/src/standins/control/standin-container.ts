@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { BacksideError } from "../../errors.js";
-import { pollUntil } from "../../util/poll-until.js";
+import { pollUntil, withTimeout } from "../../util/poll-until.js";
+import { GenericContainer, Wait, type StartedTestContainer } from "../../util/testcontainers.js";
 
 /**
  * For the stand-ins' container tests: the current source of a stand-in bundled like
@@ -70,60 +71,51 @@ export async function startStandinContainer(o: {
     logLevel: "silent",
   });
   const name = `backside-${o.runId}-${o.role}`;
-  const run = await docker([
-    "run",
-    "-d",
-    "--name",
-    name,
-    "--network",
-    "none",
-    "--label",
-    "backside.project=backside",
-    "--label",
-    `backside.run=${o.runId}`,
-    "--label",
-    `backside.node=${o.role}`,
-    "--cap-add",
-    "NET_ADMIN",
-    "--cap-add",
-    "NET_RAW",
-    "-v",
-    `${dir}:/opt/test:ro`,
-    "-e",
-    `BACKSIDE_CONFIG=${JSON.stringify(o.config)}`,
-    o.image,
-    "node",
-    `/opt/test/${o.role}.mjs`,
-  ]);
-  const id = run.stdout.trim();
-  const remove = async () => {
+  let started: StartedTestContainer;
+  try {
+    // testcontainers owns this container's lifecycle: a failed start (or a ready line that
+    // never comes) removes it before the error reaches us.
+    started = await new GenericContainer(o.image)
+      .withName(name)
+      .withNetworkMode("none")
+      .withLabels({ "backside.project": "backside", "backside.run": o.runId, "backside.node": o.role })
+      .withAddedCapabilities("NET_ADMIN", "NET_RAW")
+      .withBindMounts([{ source: dir, target: "/opt/test", mode: "ro" }])
+      .withEnvironment({ BACKSIDE_CONFIG: JSON.stringify(o.config) })
+      .withCommand(["node", `/opt/test/${o.role}.mjs`])
+      .withWaitStrategy(Wait.forLogMessage(o.readyMarker))
+      .withStartupTimeout(20_000)
+      .start();
+  } catch (e) {
     await docker(["rm", "-f", name], 30_000);
     await rm(dir, { recursive: true, force: true });
-  };
-  if (run.code !== 0) {
-    await remove();
-    throw new BacksideError("RUNTIME", `docker run ${o.image}: ${run.stderr.trim()}`);
+    throw new BacksideError(
+      "RUNTIME",
+      `${o.role} stand-in did not start: ${String((e as Error).message ?? e).slice(-500)}`,
+      {
+        cause: e,
+      },
+    );
   }
+  const id = started.getId();
+  const remove = async () => {
+    await started.stop({ timeout: 1_000, remove: true }).catch(() => docker(["rm", "-f", name], 30_000));
+    await rm(dir, { recursive: true, force: true });
+  };
   const exec: StandinContainer["exec"] = async (argv, opts = {}) => {
-    const r = await docker(["exec", name, ...argv], opts.timeoutMs ?? 30_000);
-    if (r.code !== 0 && !opts.allowFail)
-      throw new BacksideError("RUNTIME", `docker exec ${argv.join(" ")}: exit ${r.code} ${r.stderr.trim()}`);
-    return r;
+    const r = await withTimeout(started.exec(argv), opts.timeoutMs ?? 30_000, `exec ${argv[0]}`);
+    const out = { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    if (out.code !== 0 && !opts.allowFail)
+      throw new BacksideError(
+        "RUNTIME",
+        `docker exec ${argv.join(" ")}: exit ${out.code} ${out.stderr.trim()}`,
+      );
+    return out;
   };
   const logs = async () => {
     const r = await docker(["logs", name], 10_000);
     return r.stdout + r.stderr;
   };
-  try {
-    await pollUntil(async () => (await logs()).includes(o.readyMarker), {
-      what: `${o.role} stand-in ready`,
-      timeoutMs: 15_000,
-    });
-  } catch (e) {
-    const l = await logs();
-    await remove();
-    throw new BacksideError("RUNTIME", `${o.role} stand-in did not start: ${l.slice(-500)}`, { cause: e });
-  }
   let n = 0;
   const capture = async (filter: string) => {
     const file = `/tmp/cap${++n}.pcap`;
