@@ -55,6 +55,7 @@ describe("backside run, end to end", () => {
   it("leaves a full bundle per scenario", () => {
     for (const name of ["healthy", "tcp-refused"]) {
       const b = join(reportDir, name);
+      const why = summary.results.find((r) => r.scenario === name)?.partialReasons.join("; ") ?? "";
       for (const f of [
         "gateway-mid.pcap",
         "firewall-mid.pcap",
@@ -65,7 +66,7 @@ describe("backside run, end to end", () => {
         "verdict.json",
         "steps.log",
       ]) {
-        expect(existsSync(join(b, f)), `${name}/${f}`).toBe(true);
+        expect(existsSync(join(b, f)), `${name}/${f} (${why})`).toBe(true);
       }
       expect(statSync(join(b, "gateway-mid.pcap")).size).toBeGreaterThan(24);
       expect(readFileSync(join(b, "error-report.txt"), "utf8")).toContain("DataPower Error Report");
