@@ -107,6 +107,7 @@ interface Tx {
   generic: LogFact[];
   ok: boolean;
   start: number;
+  end: number;
 }
 
 function transactions(log: LogFact[]): Tx[] {
@@ -134,24 +135,27 @@ function transactions(log: LogFact[]): Tx[] {
       failure,
       generic,
       ok,
-      start: Math.min(...facts.map((f) => f.time)),
+      start: facts.reduce((m, f) => Math.min(m, f.time), Infinity),
+      end: facts.reduce((m, f) => Math.max(m, f.time), -Infinity),
     };
   });
 }
 
-/** Whether some failing transaction started within 2 s of a successful one (a burst). */
-function overlapping(failing: Tx[], oks: Tx[]): boolean {
-  const starts = oks.map((o) => o.start).sort((a, b) => a - b);
+/** Whether some failing transaction ran while a connected one was open (one burst). */
+function overlapping(failing: Tx[], others: Tx[]): boolean {
+  // Others by start with the running maximum of their ends: one binary search per failing one.
+  const sorted = [...others].sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  sorted.forEach((o, i) => maxEnd.push(Math.max(o.end, i ? maxEnd[i - 1] : -Infinity)));
   return failing.some((x) => {
-    // Binary search for the first successful start at or after x.start - 2.
     let lo = 0;
-    let hi = starts.length;
+    let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (starts[mid] < x.start - 2) lo = mid + 1;
+      if (sorted[mid].start <= x.end) lo = mid + 1;
       else hi = mid;
     }
-    return lo < starts.length && starts[lo] < x.start + 2;
+    return lo > 0 && maxEnd[lo - 1] >= x.start;
   });
 }
 
@@ -207,9 +211,10 @@ export function logRules(f: Facts): Finding[] {
         // backend's listen queue, not a firewall (a firewall drops every SYN alike).
         if (connected.length > 0 && overlapping(connectFails, connected)) {
           out.push(
+            // Connect timeouts while other connects of the same burst got through: the listen queue.
             finding(
               "backend.overloaded",
-              "strong",
+              "decisive",
               "log",
               [...evidence, connected[0].facts[connected[0].facts.length - 1].ev],
               { ...conn, how: "log" },
