@@ -75,6 +75,9 @@ export async function* capturePackets(source: CaptureSource, opts: ReadOptions =
 }
 
 /** Feeds the parser chunk by chunk, yielding after each so callers can drain what it produced. */
+/** Bytes of a new chunk joined to a cut record: more than any ordinary record (snap length 262144 is rare). */
+const JOIN = 64 * 1024;
+
 async function* drive(source: CaptureSource, onPacket: (p: RawPacket) => void, opts: ReadOptions): AsyncGenerator<void, ReadResult> {
   const capture = opts.capture ?? 0;
   const { name, stream } = await openSource(source, opts.chunkSize ?? 1 << 20);
@@ -84,24 +87,51 @@ async function* drive(source: CaptureSource, onPacket: (p: RawPacket) => void, o
   let pending: Buffer | null = null;
   let base = 0;
   for await (const raw of stream) {
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-    const buf: Buffer = pending && pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (!parser) {
-      if (buf.length < 4) {
-        pending = Buffer.from(buf);
+      const head: Buffer = pending && pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      if (head.length < 4) {
+        pending = Buffer.from(head);
         continue;
       }
-      info.format = sniff(buf, name);
+      info.format = sniff(head, name);
       parser = info.format === "pcap" ? new ClassicPcapParser(info, problems, onPacket, capture) : new PcapngParser(info, problems, onPacket, capture);
+      chunk = head;
+      pending = null;
     }
-    const used = parser.parse(buf, base);
+    if (pending && pending.length) {
+      // Finish the record cut at the chunk boundary from a small join, instead of copying the
+      // whole new chunk behind it on every read; a record longer than the join falls back to that.
+      const join = Buffer.concat([pending, chunk.subarray(0, Math.min(chunk.length, JOIN))]);
+      const used = parser.parse(join, base);
+      if (parser.stopped) {
+        pending = null;
+        break;
+      }
+      if (used > pending.length || (used === pending.length && used > 0)) {
+        base += used;
+        chunk = chunk.subarray(used - pending.length);
+        pending = null;
+      } else if (join.length === pending.length + chunk.length) {
+        // The whole chunk was in the join and still no complete record: keep it all.
+        base += used;
+        pending = Buffer.from(join.subarray(used));
+        yield;
+        continue;
+      } else {
+        base += used;
+        chunk = Buffer.concat([pending.subarray(used), chunk]);
+        pending = null;
+      }
+    }
+    const used = parser.parse(chunk, base);
     if (parser.stopped) {
       pending = null;
       break;
     }
     base += used;
     // Copy the remainder so the big chunk can be freed.
-    pending = used < buf.length ? Buffer.from(buf.subarray(used)) : null;
+    pending = used < chunk.length ? Buffer.from(chunk.subarray(used)) : null;
     yield;
   }
   if (!parser) {
