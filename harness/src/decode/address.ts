@@ -1,7 +1,22 @@
 /** Address text as Zeek and tshark print it: dotted quad, and RFC 5952 compressed IPv6. */
 
+/**
+ * Memo of IPv4 address text by address: every packet needs two, a capture has few distinct ones,
+ * and one string per address (instead of per packet) is both less garbage and one shared copy in
+ * every record that keeps it. A pure function's cache, bounded: cleared when it reaches the cap.
+ */
+const V4_NAMES = new Map<number, string>();
+const V4_NAMES_MAX = 1 << 16;
+
 export function ipv4String(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+  const k = b[o] * 0x100_0000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+  let s = V4_NAMES.get(k);
+  if (s === undefined) {
+    if (V4_NAMES.size >= V4_NAMES_MAX) V4_NAMES.clear();
+    s = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+    V4_NAMES.set(k, s);
+  }
+  return s;
 }
 
 /** RFC 5952 section 4: lower case, no leading zeros, the longest run (>= 2 groups) of zero groups as `::`, leftmost on ties. */
