@@ -14,7 +14,7 @@ import { DatagramSession } from "./datagram-session.js";
 import { DNS_PORTS, DnsTracker } from "./dns-tracker.js";
 import { joinIcmpErrors } from "./icmp-join.js";
 import { LIKELY_TCP_SERVER_PORTS, LIKELY_UDP_SERVER_PORTS } from "./likely-server-ports.js";
-import { TcpSession } from "./tcp-session.js";
+import { TcpSession, type TcpPacketIn } from "./tcp-session.js";
 import { tcpRecord } from "./tcp-record.js";
 import { TlsState } from "./tls-state.js";
 import {
@@ -32,6 +32,14 @@ import {
 /** Zeek's tcp_inactivity_timeout (5 min) and udp_inactivity_timeout (1 min), init-bare.zeek. */
 const TCP_INACTIVITY = 300;
 const UDP_INACTIVITY = 60;
+/**
+ * Finished flows leave the open tables early (see sweep) only this long after Zeek would have
+ * expired them, so that a packet stamped a little earlier than one before it (merged or reordered
+ * captures) still meets its connection, as it would without the sweep.
+ */
+const SWEEP_SLACK = 60;
+/** Sweep at most once per this many packets (and per half the open table): amortised O(1) per packet. */
+const SWEEP_EVERY = 8192;
 
 const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
 const ICMP6_PAIRS: Record<number, number> = { 128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135 };
@@ -44,11 +52,12 @@ function flowKey(capture: number, proto: number, a: string, ap: number, b: strin
 interface TcpEntry {
   s: TcpSession;
   uid: string;
+  /** Position in creation order = position in the summary (capture, then first packet). */
+  index: number;
   capture: number;
   tls: TlsState | null;
   mss: number | null;
   ws: number | null;
-  firstN: number;
   /** Sides (1 orig, 2 resp) whose first payload has been seen, for TLS detection. */
   payloadSeen: number;
 }
@@ -56,17 +65,23 @@ interface TcpEntry {
 interface DgEntry {
   s: DatagramSession;
   uid: string;
+  index: number;
   capture: number;
-  firstN: number;
 }
 
 export class FlowAnalyzer {
   private readonly opts: Required<AnalyzeOptions>;
   private readonly dp: DecodedPacket = newDecodedPacket();
   private tcpOpen = new Map<string, TcpEntry>();
-  private tcpDone: TcpEntry[] = [];
+  /** Records in summary order; a slot is filled when its flow ends (or at finish). */
+  private tcpRecs: (TcpConnection | null)[] = [];
   private dgOpen = new Map<string, DgEntry>();
-  private dgDone: DgEntry[] = [];
+  private dgRecs: (DatagramConnection | null)[] = [];
+  /** Latest timestamp seen in the capture being read, and when the open tables were last swept. */
+  private now = -Infinity;
+  private sinceSweep = 0;
+  /** Reused for every TCP packet (TcpSession.process keeps only its `ref`). */
+  private readonly tcpIn: TcpPacketIn = { ref: { capture: 0, n: 0, ts: 0 }, flags: 0, seq: 0, ack: 0, window: 0, len: 0, ipLen: 0, ttl: 0, badChecksum: false };
   private dns = new DnsTracker();
   private arp = new ArpTracker();
   private icmp: IcmpError[] = [];
@@ -98,6 +113,8 @@ export class FlowAnalyzer {
     this.packets++;
     const d = decodePacket(pkt.data, pkt.linkType, this.dp, !this.opts.ignoreChecksums);
     const ref: PacketRef = { capture: pkt.capture, n: pkt.n, ts: pkt.ts };
+    if (pkt.ts > this.now) this.now = pkt.ts;
+    if (++this.sinceSweep >= SWEEP_EVERY && this.sinceSweep * 2 >= this.tcpOpen.size + this.dgOpen.size) this.sweep();
     if (d.problem) this.problem({ kind: d.problem.startsWith("link type") ? "unknown-linktype" : "truncated-packet", capture: pkt.capture, offset: pkt.offset, packet: pkt.n, message: d.problem });
     if (d.l3 === 0x806) {
       const m = decodeArp(d.data, d.l3Off);
@@ -133,14 +150,15 @@ export class FlowAnalyzer {
     if (e) {
       const isOrig = e.s.isFromOrig(d.src, d.sport);
       if (ref.ts - e.s.last >= TCP_INACTIVITY || e.s.expired(ref.ts, this.opts.attemptTimeout) || e.s.isReuse(flags, isOrig, d.seq)) {
-        this.tcpDone.push(e);
+        this.endTcp(e);
         this.tcpOpen.delete(key);
         e = undefined;
       }
     }
     if (!e) {
       const s = new TcpSession(d.src, d.sport, d.dst, d.dport, ref.ts, this.opts.maxSegmentsPerConn);
-      e = { s, uid: `T${++this.tcpCount}`, capture: ref.capture, tls: null, mss: null, ws: null, firstN: ref.n, payloadSeen: 0 };
+      e = { s, uid: `T${++this.tcpCount}`, index: this.tcpRecs.length, capture: ref.capture, tls: null, mss: null, ws: null, payloadSeen: 0 };
+      this.tcpRecs.push(null);
       // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
       if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && LIKELY_TCP_SERVER_PORTS.has(d.sport)) {
         if (!LIKELY_TCP_SERVER_PORTS.has(d.dport)) s.flip();
@@ -152,7 +170,17 @@ export class FlowAnalyzer {
     const bad = d.checksum === CK_BAD;
     if (bad) this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `TCP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong` });
     const flipsBefore = s.flips;
-    s.process(s.isFromOrig(d.src, d.sport), { ref, flags, seq: d.seq, ack: d.ack, window: d.window, len: d.payloadLen, ipLen: d.ipLen, ttl: d.ttl, badChecksum: bad }, this.opts.ignoreChecksums);
+    const p = this.tcpIn;
+    p.ref = ref;
+    p.flags = flags;
+    p.seq = d.seq;
+    p.ack = d.ack;
+    p.window = d.window;
+    p.len = d.payloadLen;
+    p.ipLen = d.ipLen;
+    p.ttl = d.ttl;
+    p.badChecksum = bad;
+    s.process(s.isFromOrig(d.src, d.sport), p, this.opts.ignoreChecksums);
     if (e.tls && s.flips !== flipsBefore && (s.flips - flipsBefore) % 2 === 1) e.tls.flip();
     if (bad && !this.opts.ignoreChecksums) return;
     const fromOrig = s.isFromOrig(d.src, d.sport);
@@ -182,7 +210,7 @@ export class FlowAnalyzer {
     const key = flowKey(ref.capture, ipProto, d.src, sport, d.dst, dport);
     let e = this.dgOpen.get(key);
     if (e && ref.ts - e.s.last >= UDP_INACTIVITY) {
-      this.dgDone.push(e);
+      this.endDatagram(e);
       this.dgOpen.delete(key);
       e = undefined;
     }
@@ -190,7 +218,8 @@ export class FlowAnalyzer {
       const s = new DatagramSession(proto, ipProto, d.src, sport, d.dst, dport, ref.ts);
       // UDP.cc WantConnection: flip when the source port is a likely server port and the destination's is not.
       if (flipPorts && flipPorts.has(sport) && !flipPorts.has(dport) && !isMulticastOrBroadcast(d.dst)) s.flip();
-      e = { s, uid: `U${++this.dgCount}`, capture: ref.capture, firstN: ref.n };
+      e = { s, uid: `U${++this.dgCount}`, index: this.dgRecs.length, capture: ref.capture };
+      this.dgRecs.push(null);
       this.dgOpen.set(key, e);
     }
     return e;
@@ -233,15 +262,67 @@ export class FlowAnalyzer {
     e.s.add(e.s.isFromOrig(d.src, 0), ref, Math.max(0, d.l4Len), d.ttl, false);
   }
 
+  /** Reduce a finished connection to its record; the session and its state machine can go. */
+  private endTcp(e: TcpEntry): void {
+    this.tcpRecs[e.index] = tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws });
+  }
+
+  private endDatagram(e: DgEntry): void {
+    this.dgRecs[e.index] = e.s.toRecord(e.uid, e.capture);
+  }
+
+  /**
+   * Memory follows the open flows, not the file: flows that Zeek would already have expired
+   * (closed, reset or attempt timers, inactivity) become records now instead of at the end. The
+   * result is the same as expiring them when their next packet comes, because nothing about a
+   * flow changes between its packets.
+   */
+  private sweep(): void {
+    this.sinceSweep = 0;
+    const t = this.now - SWEEP_SLACK;
+    const attempt = this.opts.attemptTimeout;
+    for (const [k, e] of this.tcpOpen) {
+      const s = e.s;
+      if ((s.closeDeadline !== null && t >= s.closeDeadline) || t - s.last >= TCP_INACTIVITY || s.expired(t, attempt)) {
+        this.endTcp(e);
+        this.tcpOpen.delete(k);
+      }
+    }
+    for (const [k, e] of this.dgOpen)
+      if (t - e.s.last >= UDP_INACTIVITY) {
+        this.endDatagram(e);
+        this.dgOpen.delete(k);
+      }
+  }
+
+  /** After a capture's last packet none of its flows can continue (each capture has its own flows). */
+  private endCapture(capture: number): void {
+    for (const [k, e] of this.tcpOpen)
+      if (e.capture === capture) {
+        this.endTcp(e);
+        this.tcpOpen.delete(k);
+      }
+    for (const [k, e] of this.dgOpen)
+      if (e.capture === capture) {
+        this.endDatagram(e);
+        this.dgOpen.delete(k);
+      }
+    this.now = -Infinity;
+  }
+
+  /** Called after each capture, in capture order (capture i is the i-th call). */
   noteCapture(info: CaptureInfo): void {
     this.captures.push(info);
+    this.endCapture(this.captures.length - 1);
   }
 
   finish(): FlowSummary {
-    const tcpEntries = [...this.tcpDone, ...this.tcpOpen.values()].sort((x, y) => x.capture - y.capture || x.firstN - y.firstN);
-    const tcp: TcpConnection[] = tcpEntries.map((e) => tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws }));
-    const dgEntries = [...this.dgDone, ...this.dgOpen.values()].sort((x, y) => x.capture - y.capture || x.firstN - y.firstN);
-    const datagrams: DatagramConnection[] = dgEntries.map((e) => e.s.toRecord(e.uid, e.capture));
+    for (const e of this.tcpOpen.values()) this.endTcp(e);
+    for (const e of this.dgOpen.values()) this.endDatagram(e);
+    this.tcpOpen.clear();
+    this.dgOpen.clear();
+    const tcp = this.tcpRecs as TcpConnection[];
+    const datagrams = this.dgRecs as DatagramConnection[];
     joinIcmpErrors(this.icmp, tcp, datagrams);
     if (this.droppedProblems > 0)
       this.problems.push({ kind: "unsupported", capture: 0, offset: null, packet: null, message: `${this.droppedProblems} more problems not listed` });

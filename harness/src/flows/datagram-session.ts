@@ -100,8 +100,9 @@ export class DatagramSession {
       respBytes: this.respBytes,
       first,
       last: this.lastRef ?? first,
-      origTtls: this.origTtls,
-      respTtls: this.respTtls,
+      // Exact-size copies: arrays filled by push keep spare capacity.
+      origTtls: this.origTtls.slice(),
+      respTtls: this.respTtls.slice(),
       icmpErrors: [],
     };
   }

@@ -3,8 +3,9 @@
  * (src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc) — history, sequence bookkeeping, the
  * endpoint state machine and role flips — and conn_state from scripts/base/protocols/conn/main.zeek.
  */
-import { TcpFlags, type ConnState, type Direction, type PacketRef, type TcpClose, type TcpSegmentRef } from "./types.js";
+import { TcpFlags, type ConnState, type Direction, type PacketRef, type TcpClose } from "./types.js";
 import { EP, HIST, History, seqDelta, TcpEndpoint } from "./tcp-endpoint.js";
+import { SegmentLog } from "./segment-log.js";
 
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
@@ -37,8 +38,8 @@ export class TcpSession {
   firstData: { orig: PacketRef | null; resp: PacketRef | null } = { orig: null, resp: null };
   close: { orig: TcpClose | null; resp: TcpClose | null } = { orig: null, resp: null };
   resets: Array<PacketRef & { dir: Direction }> = [];
-  segments: TcpSegmentRef[] = [];
-  segmentsTruncated = false;
+  /** Per-packet evidence: first and last segments, compact (see SegmentLog). */
+  readonly log: SegmentLog;
   /** Evidence refs keep "orig"/"resp" as they were when recorded; a flip swaps them. */
   private readonly maxSegments: number;
 
@@ -50,6 +51,7 @@ export class TcpSession {
     this.start = ts;
     this.last = ts;
     this.maxSegments = maxSegments;
+    this.log = SegmentLog.forCap(maxSegments);
   }
 
   /** Whether a packet from (h, p) is from the current originator. */
@@ -70,7 +72,7 @@ export class TcpSession {
     [this.origP, this.respP] = [this.respP, this.origP];
     this.hist.text += "^";
     const sw = (d: Direction): Direction => (d === "orig" ? "resp" : "orig");
-    for (const s of this.segments) s.dir = sw(s.dir);
+    this.log.flipDirs();
     for (const r of this.resets) r.dir = sw(r.dir);
     [this.firstData.orig, this.firstData.resp] = [this.firstData.resp, this.firstData.orig];
     [this.close.orig, this.close.resp] = [this.close.resp, this.close.orig];
@@ -346,21 +348,7 @@ export class TcpSession {
       this.resets.push({ capture: r.capture, n: r.n, ts: r.ts, dir });
       if (this.close[dir] === null) this.close[dir] = { by: dir, how: "rst", ref: r };
     } else if (f & TcpFlags.FIN && this.close[dir] === null) this.close[dir] = { by: dir, how: "fin", ref: r };
-    if (this.segments.length < this.maxSegments)
-      this.segments.push({
-        capture: r.capture,
-        n: r.n,
-        ts: r.ts,
-        dir,
-        flags: f,
-        seq: p.seq >>> 0,
-        ack: p.ack >>> 0,
-        len: p.len,
-        window: p.window,
-        ttl: p.ttl,
-        badChecksum: p.badChecksum,
-      });
-    else this.segmentsTruncated = true;
+    this.log.add(r.ts, r.n, p.seq >>> 0, p.ack >>> 0, p.len, p.window, f, p.ttl, dir === "resp", p.badChecksum);
   }
 
   /** conn_state as scripts/base/protocols/conn/main.zeek computes it. */

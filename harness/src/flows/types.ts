@@ -107,9 +107,15 @@ export interface TcpConnection {
   /** Distinct IPv4 TTL / IPv6 hop limit values seen per side, in order of first appearance. */
   origTtls: number[];
   respTtls: number[];
-  /** Per-packet evidence, in capture order (capped; see segmentsTruncated). */
+  /**
+   * Per-packet evidence, in capture order: the first and the last segments when there were more
+   * than AnalyzeOptions.maxSegmentsPerConn (see segmentsTruncated, segmentsDropped). Records from
+   * the analyzer build this array afresh on each read: read it once into a local when looping.
+   */
   segments: TcpSegmentRef[];
   segmentsTruncated: boolean;
+  /** Segments left out between the kept first and last ones (absent means 0). */
+  segmentsDropped?: number;
   /** TLS seen on this connection (any port), or null. */
   tls: TlsInfo | null;
   /** Indexes (FlowSummary.icmp) of ICMP errors quoting this connection. */
@@ -281,7 +287,7 @@ export interface FlowSummary {
 export interface AnalyzeOptions {
   /** Like `zeek -C`: do not drop TCP/UDP packets with bad checksums. Default false (Zeek's default). */
   ignoreChecksums?: boolean;
-  /** Per-connection cap on kept TcpSegmentRef entries. Default 2000. */
+  /** Per-connection cap on kept TcpSegmentRef entries: half from the start, half from the end. Default 2000. */
   maxSegmentsPerConn?: number;
   /** Cap on problems kept (the count of dropped ones is reported as one more problem). Default 1000. */
   maxProblems?: number;
