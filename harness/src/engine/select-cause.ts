@@ -48,7 +48,8 @@ const SYMPTOMS: Partial<Record<Cause, Cause[]>> = {
   "dns.stale-cache": ["tcp.silent-drop", "net.host-unreachable", "tcp.refused", "tcp.rejected-icmp"],
   // An ICMP error or RST on the wire explains a connect the application saw time out.
   "net.host-unreachable": ["tcp.silent-drop"],
-  "tcp.rejected-icmp": ["tcp.silent-drop"],
+  // ICMP 10/13 reach the application as EHOSTUNREACH, 3 as ECONNREFUSED (DOMAIN.md section 8).
+  "tcp.rejected-icmp": ["tcp.silent-drop", "net.host-unreachable", "tcp.refused"],
   "tcp.refused": ["tcp.silent-drop"],
   // Accepted into the backlog but never served, or dropped at the full queue.
   "backend.overloaded": ["tcp.silent-drop", "backend.timeout"],
