@@ -1,94 +1,281 @@
-/** Turn a finished TcpSession into the public TcpConnection record. */
+/**
+ * Turn a finished TcpSession into the public TcpConnection record.
+ *
+ * A summary holds one record per connection for the whole analysis (~150k on the benchmark), so
+ * the record is compact: counters and strings as fields, and the per-packet evidence (segments,
+ * SYNs, closes, resets...) as two packed number arrays that getters turn into the public objects
+ * on each read. Plain-object records with a dozen small objects each were most of the heap and
+ * most of the garbage collector's time. `toJSON` gives the same document as a plain record.
+ */
 import { findSegment, segmentRefs } from "./segment-log.js";
-import { TcpFlags, type PacketRef, type TcpConnection, type TcpSegmentRef } from "./types.js";
+import {
+  TcpFlags,
+  type ConnId,
+  type ConnState,
+  type Direction,
+  type PacketRef,
+  type TcpClose,
+  type TcpConnection,
+  type TcpSegmentRef,
+  type TlsInfo,
+} from "./types.js";
 import type { TcpSession } from "./tcp-session.js";
 import type { TlsState } from "./tls-state.js";
 
-/** Where a record keeps its sealed segments; not enumerable, so JSON and test equality never see it. */
-const LOG = Symbol("segments");
+/** Event codes in the packed event array (code, ts, packet number per event, in packet order). */
+const EV = {
+  SYN: 1,
+  SYN_ACK: 2,
+  RST_ORIG: 3,
+  RST_RESP: 4,
+  DATA_ORIG: 5,
+  DATA_RESP: 6,
+  CLOSE_ORIG_FIN: 7,
+  CLOSE_ORIG_RST: 8,
+  CLOSE_RESP_FIN: 9,
+  CLOSE_RESP_RST: 10,
+  HANDSHAKE_ACK: 11,
+} as const;
 
-type WithLog = TcpConnection & { [LOG]: number[] };
+/** Assigning a derived field replaces the getter with a plain value on that record. */
+function own<T>(rec: object, name: string, v: T): void {
+  Object.defineProperty(rec, name, { value: v, writable: true, enumerable: true, configurable: true });
+}
 
-/**
- * `segments` is an own enumerable accessor (JSON.stringify, spreads and deep equality read it like a
- * field) that builds the objects on each read: ~150k records holding segment objects until the end
- * of an analysis was what made memory grow with the file. One shared getter keeps every record on
- * the same hidden class. Assigning replaces it with a plain array.
- */
-const segmentsProperty: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: WithLog): TcpSegmentRef[] {
-    return segmentRefs(this[LOG], this.capture);
-  },
-  set(this: WithLog, v: TcpSegmentRef[]) {
-    Object.defineProperty(this, "segments", { value: v, writable: true, enumerable: true, configurable: true });
-  },
-};
+class TcpRecord implements TcpConnection {
+  uid: string;
+  capture: number;
+  id: ConnId & { proto: "tcp" };
+  connState: ConnState;
+  history: string;
+  start: number;
+  duration: number;
+  origPkts: number;
+  respPkts: number;
+  origBytes: number;
+  respBytes: number;
+  origIpBytes: number;
+  respIpBytes: number;
+  handshakeRtt: number | null;
+  responseDelay: number | null;
+  retransmissions: number;
+  zeroWindows: number;
+  origTtls: number[];
+  respTtls: number[];
+  segmentsTruncated: boolean;
+  segmentsDropped: number;
+  tls: TlsInfo | null;
+  icmpErrors: number[] = [];
+  synMss: number | null;
+  synWindowScale: number | null;
+  readonly #segs: number[];
+  readonly #ev: number[];
+
+  constructor(s: TcpSession, uid: string, capture: number, tls: TlsState | null, syn: { mss: number | null; ws: number | null }, segs: number[], ev: number[]) {
+    this.uid = uid;
+    this.capture = capture;
+    this.id = { proto: "tcp", origH: s.origH, origP: s.origP, respH: s.respH, respP: s.respP };
+    this.connState = s.connState();
+    this.history = s.hist.text;
+    this.start = s.start;
+    this.duration = s.last - s.start;
+    this.origPkts = s.orig.pkts;
+    this.respPkts = s.resp.pkts;
+    this.origBytes = s.orig.payloadBytes;
+    this.respBytes = s.resp.payloadBytes;
+    this.origIpBytes = s.orig.ipBytes;
+    this.respIpBytes = s.resp.ipBytes;
+    this.handshakeRtt = null;
+    this.responseDelay = null;
+    this.retransmissions = s.orig.rxmt + s.resp.rxmt;
+    this.zeroWindows = s.orig.zeroWin + s.resp.zeroWin;
+    // Exact-size copies: arrays filled by push keep spare capacity (17 slots after the first push).
+    this.origTtls = s.orig.ttls.slice();
+    this.respTtls = s.resp.ttls.slice();
+    this.segmentsTruncated = s.log.dropped > 0;
+    this.segmentsDropped = s.log.dropped;
+    this.tls = tls && tls.active ? tls.info : null;
+    this.synMss = syn.mss;
+    this.synWindowScale = syn.ws;
+    this.#segs = segs;
+    this.#ev = ev;
+  }
+
+  private refs(code: number): PacketRef[] {
+    const out: PacketRef[] = [];
+    const e = this.#ev;
+    for (let i = 0; i < e.length; i += 3) if (e[i] === code) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1] });
+    return out;
+  }
+
+  private ref(code: number): PacketRef | null {
+    const e = this.#ev;
+    for (let i = 0; i < e.length; i += 3) if (e[i] === code) return { capture: this.capture, n: e[i + 2], ts: e[i + 1] };
+    return null;
+  }
+
+  private close(by: Direction): TcpClose | null {
+    const fin = by === "orig" ? EV.CLOSE_ORIG_FIN : EV.CLOSE_RESP_FIN;
+    const e = this.#ev;
+    for (let i = 0; i < e.length; i += 3)
+      if (e[i] === fin || e[i] === fin + 1) return { by, how: e[i] === fin ? "fin" : "rst", ref: { capture: this.capture, n: e[i + 2], ts: e[i + 1] } };
+    return null;
+  }
+
+  get syns(): PacketRef[] {
+    return this.refs(EV.SYN);
+  }
+  set syns(v: PacketRef[]) {
+    own(this, "syns", v);
+  }
+  get synGaps(): number[] {
+    const syns = this.syns;
+    const gaps: number[] = [];
+    for (let i = 1; i < syns.length; i++) gaps.push(syns[i].ts - syns[i - 1].ts);
+    return gaps;
+  }
+  set synGaps(v: number[]) {
+    own(this, "synGaps", v);
+  }
+  get synAcks(): PacketRef[] {
+    return this.refs(EV.SYN_ACK);
+  }
+  set synAcks(v: PacketRef[]) {
+    own(this, "synAcks", v);
+  }
+  get handshakeAck(): PacketRef | null {
+    return this.ref(EV.HANDSHAKE_ACK);
+  }
+  set handshakeAck(v: PacketRef | null) {
+    own(this, "handshakeAck", v);
+  }
+  get firstOrigData(): PacketRef | null {
+    return this.ref(EV.DATA_ORIG);
+  }
+  set firstOrigData(v: PacketRef | null) {
+    own(this, "firstOrigData", v);
+  }
+  get firstRespData(): PacketRef | null {
+    return this.ref(EV.DATA_RESP);
+  }
+  set firstRespData(v: PacketRef | null) {
+    own(this, "firstRespData", v);
+  }
+  get origClose(): TcpClose | null {
+    return this.close("orig");
+  }
+  set origClose(v: TcpClose | null) {
+    own(this, "origClose", v);
+  }
+  get respClose(): TcpClose | null {
+    return this.close("resp");
+  }
+  set respClose(v: TcpClose | null) {
+    own(this, "respClose", v);
+  }
+  get closedBy(): TcpClose | null {
+    const oc = this.origClose;
+    const rc = this.respClose;
+    return oc && rc ? (oc.ref.n <= rc.ref.n ? oc : rc) : (oc ?? rc);
+  }
+  set closedBy(v: TcpClose | null) {
+    own(this, "closedBy", v);
+  }
+  get resets(): Array<PacketRef & { dir: Direction }> {
+    const out: Array<PacketRef & { dir: Direction }> = [];
+    const e = this.#ev;
+    for (let i = 0; i < e.length; i += 3)
+      if (e[i] === EV.RST_ORIG || e[i] === EV.RST_RESP) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1], dir: e[i] === EV.RST_ORIG ? "orig" : "resp" });
+    return out;
+  }
+  set resets(v: Array<PacketRef & { dir: Direction }>) {
+    own(this, "resets", v);
+  }
+  get segments(): TcpSegmentRef[] {
+    return segmentRefs(this.#segs, this.capture);
+  }
+  set segments(v: TcpSegmentRef[]) {
+    own(this, "segments", v);
+  }
+
+  /** The plain record, fields in declaration order of TcpConnection (what JSON output showed before). */
+  toJSON(): TcpConnection {
+    return {
+      uid: this.uid,
+      capture: this.capture,
+      id: this.id,
+      connState: this.connState,
+      history: this.history,
+      start: this.start,
+      duration: this.duration,
+      origPkts: this.origPkts,
+      respPkts: this.respPkts,
+      origBytes: this.origBytes,
+      respBytes: this.respBytes,
+      origIpBytes: this.origIpBytes,
+      respIpBytes: this.respIpBytes,
+      syns: this.syns,
+      synGaps: this.synGaps,
+      synAcks: this.synAcks,
+      handshakeRtt: this.handshakeRtt,
+      handshakeAck: this.handshakeAck,
+      firstOrigData: this.firstOrigData,
+      firstRespData: this.firstRespData,
+      responseDelay: this.responseDelay,
+      origClose: this.origClose,
+      respClose: this.respClose,
+      closedBy: this.closedBy,
+      resets: this.resets,
+      retransmissions: this.retransmissions,
+      zeroWindows: this.zeroWindows,
+      origTtls: this.origTtls,
+      respTtls: this.respTtls,
+      segments: this.segments,
+      segmentsTruncated: this.segmentsTruncated,
+      segmentsDropped: this.segmentsDropped,
+      tls: this.tls,
+      icmpErrors: this.icmpErrors,
+      synMss: this.synMss,
+      synWindowScale: this.synWindowScale,
+    };
+  }
+}
 
 export function tcpRecord(s: TcpSession, uid: string, capture: number, tls: TlsState | null, syn: { mss: number | null; ws: number | null }): TcpConnection {
-  const syns = s.synLike.filter((x) => x.dir === "orig" && !x.ack).map((x) => x.ref);
-  const synAcks = s.synLike.filter((x) => x.dir === "resp" && x.ack).map((x) => x.ref);
-  const synGaps: number[] = [];
-  for (let i = 1; i < syns.length; i++) synGaps.push(syns[i].ts - syns[i - 1].ts);
+  const ev: number[] = [];
+  const put = (code: number, r: PacketRef | null) => {
+    if (r) ev.push(code, r.ts, r.n);
+  };
+  let firstSynAck: PacketRef | null = null;
+  for (const x of s.synLike)
+    if (x.dir === "orig" && !x.ack) put(EV.SYN, x.ref);
+    else if (x.dir === "resp" && x.ack) {
+      put(EV.SYN_ACK, x.ref);
+      firstSynAck ??= x.ref;
+    }
   let handshakeRtt: number | null = null;
-  if (synAcks.length && syns.length) {
-    const sa = synAcks[0];
-    const before = syns.filter((x) => x.ts <= sa.ts);
-    if (before.length) handshakeRtt = sa.ts - before[before.length - 1].ts;
-  }
-  const sealed = s.log.seal();
-  let handshakeAck: PacketRef | null = null;
-  if (synAcks.length) {
-    const sa = synAcks[0];
+  const segs = s.log.seal();
+  if (firstSynAck) {
+    const sa = firstSynAck;
+    let before: PacketRef | null = null;
+    for (const x of s.synLike) if (x.dir === "orig" && !x.ack && x.ref.ts <= sa.ts) before = x.ref;
+    if (before) handshakeRtt = sa.ts - before.ts;
     // Segments of a record are all from its own capture, as is its SYN-ACK.
-    const a = findSegment(sealed, (dir, flags, n) => dir === "orig" && n > sa.n && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK);
-    if (a && sa.capture === capture) handshakeAck = { capture, n: a.n, ts: a.ts };
+    const a = findSegment(segs, (dir, flags, n) => dir === "orig" && n > sa.n && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK);
+    if (a) ev.push(EV.HANDSHAKE_ACK, a.ts, a.n);
   }
   const fo = s.firstData.orig;
   const fr = s.firstData.resp;
+  put(EV.DATA_ORIG, fo);
+  put(EV.DATA_RESP, fr);
   const oc = s.close.orig;
   const rc = s.close.resp;
-  const closedBy = oc && rc ? (oc.ref.n <= rc.ref.n ? oc : rc) : (oc ?? rc);
-  const rec = {
-    uid,
-    capture,
-    id: { proto: "tcp", origH: s.origH, origP: s.origP, respH: s.respH, respP: s.respP },
-    connState: s.connState(),
-    history: s.hist.text,
-    start: s.start,
-    duration: s.last - s.start,
-    origPkts: s.orig.pkts,
-    respPkts: s.resp.pkts,
-    origBytes: s.orig.payloadBytes,
-    respBytes: s.resp.payloadBytes,
-    origIpBytes: s.orig.ipBytes,
-    respIpBytes: s.resp.ipBytes,
-    syns,
-    synGaps,
-    synAcks,
-    handshakeRtt,
-    handshakeAck,
-    firstOrigData: fo,
-    firstRespData: fr,
-    responseDelay: fo && fr ? fr.ts - fo.ts : null,
-    origClose: oc,
-    respClose: rc,
-    closedBy,
-    // Arrays filled by push carry spare capacity (17 slots for the first push): copy exact.
-    resets: s.resets.slice(),
-    retransmissions: s.orig.rxmt + s.resp.rxmt,
-    zeroWindows: s.orig.zeroWin + s.resp.zeroWin,
-    origTtls: s.orig.ttls.slice(),
-    respTtls: s.resp.ttls.slice(),
-    segmentsTruncated: s.log.dropped > 0,
-    segmentsDropped: s.log.dropped,
-    tls: tls && tls.active ? tls.info : null,
-    icmpErrors: [],
-    synMss: syn.mss,
-    synWindowScale: syn.ws,
-  } as Omit<TcpConnection, "segments"> as TcpConnection;
-  Object.defineProperty(rec, "segments", segmentsProperty);
-  Object.defineProperty(rec, LOG, { value: sealed });
+  if (oc) put(oc.how === "fin" ? EV.CLOSE_ORIG_FIN : EV.CLOSE_ORIG_RST, oc.ref);
+  if (rc) put(rc.how === "fin" ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST, rc.ref);
+  for (const r of s.resets) put(r.dir === "orig" ? EV.RST_ORIG : EV.RST_RESP, r);
+  // slice: exact size, without the spare capacity push left.
+  const rec = new TcpRecord(s, uid, capture, tls, syn, segs, ev.slice());
+  rec.handshakeRtt = handshakeRtt;
+  rec.responseDelay = fo && fr ? fr.ts - fo.ts : null;
   return rec;
 }
