@@ -39,7 +39,7 @@ const UDP_INACTIVITY = 60;
  */
 const SWEEP_SLACK = 60;
 /** Sweep at most once per this many packets (and per half the open table): amortised O(1) per packet. */
-const SWEEP_EVERY = 8192;
+const SWEEP_EVERY = 1024;
 
 const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
 const ICMP6_PAIRS: Record<number, number> = { 128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135 };
@@ -262,13 +262,27 @@ export class FlowAnalyzer {
     e.s.add(e.s.isFromOrig(d.src, 0), ref, Math.max(0, d.l4Len), d.ttl, false);
   }
 
+  /** Few distinct history strings per capture: share one copy of each (bounded). */
+  private readonly histories = new Map<string, string>();
+  private readonly intern = (text: string): string => {
+    let v = this.histories.get(text);
+    if (v === undefined) {
+      if (this.histories.size >= 4096) this.histories.clear();
+      this.histories.set(text, text);
+      v = text;
+    }
+    return v;
+  };
+
   /** Reduce a finished connection to its record; the session and its state machine can go. */
   private endTcp(e: TcpEntry): void {
-    this.tcpRecs[e.index] = tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws });
+    this.tcpRecs[e.index] = tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws }, this.intern);
   }
 
   private endDatagram(e: DgEntry): void {
-    this.dgRecs[e.index] = e.s.toRecord(e.uid, e.capture);
+    const r = e.s.toRecord(e.uid, e.capture);
+    r.history = this.intern(r.history);
+    this.dgRecs[e.index] = r;
   }
 
   /**

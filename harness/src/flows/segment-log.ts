@@ -97,10 +97,10 @@ export function findSegment(a: readonly number[], pred: (dir: Direction, flags: 
   return null;
 }
 
-/** The public evidence objects of sealed segments (made fresh on each call; nothing else holds them). */
-export function segmentRefs(a: readonly number[], capture: number): TcpSegmentRef[] {
+/** The public evidence objects of sealed segments in a[0, end) (made fresh on each call; nothing else holds them). */
+export function segmentRefs(a: readonly number[], capture: number, end = a.length): TcpSegmentRef[] {
   const out: TcpSegmentRef[] = [];
-  for (let o = 0; o < a.length; o += STRIDE) {
+  for (let o = 0; o < end; o += STRIDE) {
     const p = a[o + 4];
     out.push({
       capture,

@@ -45,7 +45,6 @@ function own<T>(rec: object, name: string, v: T): void {
 class TcpRecord implements TcpConnection {
   uid: string;
   capture: number;
-  id: ConnId & { proto: "tcp" };
   connState: ConnState;
   history: string;
   start: number;
@@ -60,23 +59,31 @@ class TcpRecord implements TcpConnection {
   responseDelay: number | null;
   retransmissions: number;
   zeroWindows: number;
-  origTtls: number[];
-  respTtls: number[];
   segmentsTruncated: boolean;
   segmentsDropped: number;
   tls: TlsInfo | null;
   icmpErrors: number[] = [];
   synMss: number | null;
   synWindowScale: number | null;
-  readonly #segs: number[];
-  readonly #ev: number[];
+  readonly #origH: string;
+  readonly #origP: number;
+  readonly #respH: string;
+  readonly #respP: number;
+  /** One packed array: segments, then events (code, ts, n), then originator and responder TTLs. */
+  readonly #d: number[];
+  readonly #evStart: number;
+  readonly #ttlStart: number;
+  readonly #respTtlStart: number;
 
-  constructor(s: TcpSession, uid: string, capture: number, tls: TlsState | null, syn: { mss: number | null; ws: number | null }, segs: number[], ev: number[]) {
+  constructor(s: TcpSession, uid: string, capture: number, tls: TlsState | null, syn: { mss: number | null; ws: number | null }, segs: number[], ev: number[], history: string) {
     this.uid = uid;
     this.capture = capture;
-    this.id = { proto: "tcp", origH: s.origH, origP: s.origP, respH: s.respH, respP: s.respP };
+    this.#origH = s.origH;
+    this.#origP = s.origP;
+    this.#respH = s.respH;
+    this.#respP = s.respP;
     this.connState = s.connState();
-    this.history = s.hist.text;
+    this.history = history;
     this.start = s.start;
     this.duration = s.last - s.start;
     this.origPkts = s.orig.pkts;
@@ -89,39 +96,57 @@ class TcpRecord implements TcpConnection {
     this.responseDelay = null;
     this.retransmissions = s.orig.rxmt + s.resp.rxmt;
     this.zeroWindows = s.orig.zeroWin + s.resp.zeroWin;
-    // Exact-size copies: arrays filled by push keep spare capacity (17 slots after the first push).
-    this.origTtls = s.orig.ttls.slice();
-    this.respTtls = s.resp.ttls.slice();
     this.segmentsTruncated = s.log.dropped > 0;
     this.segmentsDropped = s.log.dropped;
     this.tls = tls && tls.active ? tls.info : null;
     this.synMss = syn.mss;
     this.synWindowScale = syn.ws;
-    this.#segs = segs;
-    this.#ev = ev;
+    // concat makes an exact-size array (push leaves spare capacity).
+    this.#d = segs.concat(ev, s.orig.ttls, s.resp.ttls);
+    this.#evStart = segs.length;
+    this.#ttlStart = segs.length + ev.length;
+    this.#respTtlStart = this.#ttlStart + s.orig.ttls.length;
   }
 
   private refs(code: number): PacketRef[] {
     const out: PacketRef[] = [];
-    const e = this.#ev;
-    for (let i = 0; i < e.length; i += 3) if (e[i] === code) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1] });
+    const e = this.#d;
+    for (let i = this.#evStart; i < this.#ttlStart; i += 3) if (e[i] === code) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1] });
     return out;
   }
 
   private ref(code: number): PacketRef | null {
-    const e = this.#ev;
-    for (let i = 0; i < e.length; i += 3) if (e[i] === code) return { capture: this.capture, n: e[i + 2], ts: e[i + 1] };
+    const e = this.#d;
+    for (let i = this.#evStart; i < this.#ttlStart; i += 3) if (e[i] === code) return { capture: this.capture, n: e[i + 2], ts: e[i + 1] };
     return null;
   }
 
   private close(by: Direction): TcpClose | null {
     const fin = by === "orig" ? EV.CLOSE_ORIG_FIN : EV.CLOSE_RESP_FIN;
-    const e = this.#ev;
-    for (let i = 0; i < e.length; i += 3)
+    const e = this.#d;
+    for (let i = this.#evStart; i < this.#ttlStart; i += 3)
       if (e[i] === fin || e[i] === fin + 1) return { by, how: e[i] === fin ? "fin" : "rst", ref: { capture: this.capture, n: e[i + 2], ts: e[i + 1] } };
     return null;
   }
 
+  get id(): ConnId & { proto: "tcp" } {
+    return { proto: "tcp", origH: this.#origH, origP: this.#origP, respH: this.#respH, respP: this.#respP };
+  }
+  set id(v: ConnId & { proto: "tcp" }) {
+    own(this, "id", v);
+  }
+  get origTtls(): number[] {
+    return this.#d.slice(this.#ttlStart, this.#respTtlStart);
+  }
+  set origTtls(v: number[]) {
+    own(this, "origTtls", v);
+  }
+  get respTtls(): number[] {
+    return this.#d.slice(this.#respTtlStart);
+  }
+  set respTtls(v: number[]) {
+    own(this, "respTtls", v);
+  }
   get syns(): PacketRef[] {
     return this.refs(EV.SYN);
   }
@@ -183,8 +208,8 @@ class TcpRecord implements TcpConnection {
   }
   get resets(): Array<PacketRef & { dir: Direction }> {
     const out: Array<PacketRef & { dir: Direction }> = [];
-    const e = this.#ev;
-    for (let i = 0; i < e.length; i += 3)
+    const e = this.#d;
+    for (let i = this.#evStart; i < this.#ttlStart; i += 3)
       if (e[i] === EV.RST_ORIG || e[i] === EV.RST_RESP) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1], dir: e[i] === EV.RST_ORIG ? "orig" : "resp" });
     return out;
   }
@@ -192,7 +217,7 @@ class TcpRecord implements TcpConnection {
     own(this, "resets", v);
   }
   get segments(): TcpSegmentRef[] {
-    return segmentRefs(this.#segs, this.capture);
+    return segmentRefs(this.#d, this.capture, this.#evStart);
   }
   set segments(v: TcpSegmentRef[]) {
     own(this, "segments", v);
@@ -241,7 +266,18 @@ class TcpRecord implements TcpConnection {
   }
 }
 
-export function tcpRecord(s: TcpSession, uid: string, capture: number, tls: TlsState | null, syn: { mss: number | null; ws: number | null }): TcpConnection {
+/**
+ * `intern` maps a history string to one shared copy: a history built letter by letter is a chain
+ * of cons strings (~30 bytes a letter), and a capture has few distinct histories.
+ */
+export function tcpRecord(
+  s: TcpSession,
+  uid: string,
+  capture: number,
+  tls: TlsState | null,
+  syn: { mss: number | null; ws: number | null },
+  intern: (text: string) => string = (t) => t,
+): TcpConnection {
   const ev: number[] = [];
   const put = (code: number, r: PacketRef | null) => {
     if (r) ev.push(code, r.ts, r.n);
@@ -273,8 +309,7 @@ export function tcpRecord(s: TcpSession, uid: string, capture: number, tls: TlsS
   if (oc) put(oc.how === "fin" ? EV.CLOSE_ORIG_FIN : EV.CLOSE_ORIG_RST, oc.ref);
   if (rc) put(rc.how === "fin" ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST, rc.ref);
   for (const r of s.resets) put(r.dir === "orig" ? EV.RST_ORIG : EV.RST_RESP, r);
-  // slice: exact size, without the spare capacity push left.
-  const rec = new TcpRecord(s, uid, capture, tls, syn, segs, ev.slice());
+  const rec = new TcpRecord(s, uid, capture, tls, syn, segs, ev, intern(s.hist.text));
   rec.handshakeRtt = handshakeRtt;
   rec.responseDelay = fo && fr ? fr.ts - fo.ts : null;
   return rec;
