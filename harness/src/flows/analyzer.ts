@@ -39,7 +39,7 @@ const UDP_INACTIVITY = 60;
  */
 const SWEEP_SLACK = 60;
 /** Sweep at most once per this many packets (and per half the open table): amortised O(1) per packet. */
-const SWEEP_EVERY = 1024;
+const SWEEP_EVERY = 256;
 
 const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
 const ICMP6_PAIRS: Record<number, number> = { 128: 129, 129: 128, 133: 134, 134: 133, 135: 136, 136: 135 };
@@ -307,6 +307,7 @@ export class FlowAnalyzer {
         this.endDatagram(e);
         this.dgOpen.delete(k);
       }
+    this.dns.expire(t - UDP_INACTIVITY, t - TCP_INACTIVITY);
   }
 
   /** After a capture's last packet none of its flows can continue (each capture has its own flows). */
@@ -321,6 +322,7 @@ export class FlowAnalyzer {
         this.endDatagram(e);
         this.dgOpen.delete(k);
       }
+    this.dns.expire(0, 0, capture);
     this.now = -Infinity;
   }
 

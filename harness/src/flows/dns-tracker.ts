@@ -59,6 +59,21 @@ export class DnsTracker {
       this.open.set(key, t);
     }
     this.respond(t, m, ref, malformed);
+    // Answered: a later query or response with this id makes a new transaction anyway (above), so
+    // the open table keeps only the unanswered ones and does not grow with the capture.
+    this.open.delete(key);
+  }
+
+  /**
+   * Forget unanswered queries whose carrying flow Zeek would have expired (no packet since
+   * `udpBefore` for UDP, `tcpBefore` for TCP): a response after that starts a new flow and a new
+   * transaction there too. `capture` limits it to one capture (its end); the transactions stay.
+   */
+  expire(udpBefore: number, tcpBefore: number, capture: number | null = null): void {
+    for (const [k, t] of this.open) {
+      const last = t.queries.length ? t.queries[t.queries.length - 1].ts : -Infinity;
+      if (capture !== null ? t.capture === capture : last < (t.proto === "udp" ? udpBefore : tcpBefore)) this.open.delete(k);
+    }
   }
 
   private create(capture: number, flowUid: string, proto: "udp" | "tcp", client: string, cport: number, server: string, sport: number, m: DnsMessage, nb: boolean): DnsTransaction {
