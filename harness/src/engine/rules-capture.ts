@@ -23,10 +23,29 @@ const FAILURES = new Set<ConnOutcome>([
 const BURST_SECONDS = 0.5;
 
 export const isFailure = (g: ConnGroup) => FAILURES.has(g.near.outcome);
-const lossy = (g: ConnGroup) =>
-  g.views.some((v) => v.retransmissions > 0 || v.dupAcks >= 2) && g.near.outcome !== "unanswered";
 
 const ESTABLISHED = new Set<ConnOutcome>(["ok", "no-response", "closed", "reset", "tls-failed", "idle"]);
+
+/**
+ * The request left the gateway's side but a point farther along never saw it, or the backend's
+ * response passed a farther point but never reached the gateway's: a segment died on the path.
+ */
+const lostBetween = (g: ConnGroup) =>
+  g.views.length > 1 &&
+  ((g.near.requestBytes > 0 && g.far.requestBytes === 0) ||
+    (g.far.responseBytes > 0 && g.near.responseBytes === 0));
+
+/**
+ * Loss on an established connection: data retransmitted, or a segment lost between points. Dup
+ * ACKs alone are not loss: a lost segment is retransmitted after them (RFC 5681 section 3.2), and
+ * a peer that restarted answers a stale connection with repeated ACKs too.
+ */
+const lossy = (g: ConnGroup) =>
+  ESTABLISHED.has(g.near.outcome) && (g.views.some((v) => v.retransmissions > 0) || lostBetween(g));
+
+/** The SYN crossed the routers to the point beside the backend and was not answered there. */
+const unansweredBesideBackend = (g: ConnGroup) =>
+  g.views.length > 1 && g.far.outcome === "unanswered" && (g.near.synTtl ?? 0) > (g.far.synTtl ?? 0);
 
 /** Unanswered connections that ran alongside established ones (one burst), not after them. */
 function burstFailures(groups: ConnGroup[]): ConnGroup[] {
@@ -111,13 +130,21 @@ export function captureRules(f: Facts): Finding[] {
   const n = rep.near;
   const conn = { address: n.address, port: n.port };
   // Losing packets on established connections while others succeed: the path, not one endpoint.
+  // Decisive only when failures themselves show the loss (a retransmitted or lost segment, an
+  // answer that died on the way back) and no SYN that reached the backend went unanswered (that
+  // is a full listen queue, backend.overloaded); random loss drops SYNs too, so an unanswered
+  // connect beside lossy ones is its symptom, not a firewall.
   if (lossyGroups.length > 0) {
     const retrans = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.retransmissions)));
     const dups = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.dupAcks)));
+    const failuresShowLoss = failing.some(
+      (g) => lossy(g) || (g.near.outcome === "unanswered" && g.views.some((v) => v.outcome !== "unanswered")),
+    );
+    const decisive = oks.length > 0 && failuresShowLoss && !groups.some(unansweredBesideBackend);
     out.push(
       finding(
         "net.packet-loss",
-        oks.length > 0 ? "decisive" : "strong",
+        decisive ? "decisive" : "strong",
         "capture",
         [...lossyGroups.slice(0, 3).map((x) => x.near.ev), ...(oks[0] ? [oks[0].near.ev] : [])],
         {
@@ -232,7 +259,7 @@ export function captureRules(f: Facts): Finding[] {
       break;
     }
     case "no-response":
-      if (n.acked || n.retransmissions === 0)
+      if ((n.acked || n.retransmissions === 0) && !lostBetween(rep))
         out.push(
           finding("backend.timeout", n.acked ? "decisive" : "strong", "capture", ev, {
             ...conn,
@@ -240,7 +267,7 @@ export function captureRules(f: Facts): Finding[] {
             lateResponse: n.lateResponse,
           }),
         );
-      else
+      else if (!out.some((x) => x.cause === "net.packet-loss"))
         out.push(
           finding("net.packet-loss", "strong", "capture", ev, {
             ...conn,
