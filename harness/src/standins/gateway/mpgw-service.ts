@@ -6,7 +6,6 @@
  * transaction), back-persistent-timeout (idle pooled connections).
  */
 import {
-  Agent,
   createServer,
   request as httpRequest,
   type IncomingMessage,
@@ -24,6 +23,7 @@ import {
   tlsFailure,
   type BackendTarget,
 } from "./backend-connector.js";
+import { BackendPool } from "./backend-pool.js";
 import { logFailureFamily } from "./failure-family.js";
 import type { GatewayLogger, LogContext } from "./gateway-logger.js";
 import type { Resolver } from "./resolver.js";
@@ -57,7 +57,7 @@ type CtxOptions = ClientRequestArgs & { backsideCtx?: LogContext };
 
 export class MpgwService {
   private server?: Server;
-  private agent?: Agent;
+  private agent?: BackendPool;
   private tid = 1000;
   lastError = "";
   failures = 0;
@@ -104,13 +104,12 @@ export class MpgwService {
     this.agent = undefined;
   }
 
-  private getAgent(): Agent {
+  private getAgent(): BackendPool {
     if (this.agent) return this.agent;
     const cfg = this.config();
-    const agent = new Agent({
-      keepAlive: cfg.service.persistentConnections,
-      timeout: Math.round(cfg.service.backPersistentTimeout * 1000),
-      maxSockets: 256,
+    const agent = new BackendPool({
+      persistent: cfg.service.persistentConnections,
+      idleTimeoutMs: Math.round(cfg.service.backPersistentTimeout * 1000),
     });
     const connect = (options: CtxOptions, cb: (err: Error | null, s: Duplex) => void) => {
       const ctx = options.backsideCtx ?? {};
@@ -233,6 +232,8 @@ export class MpgwService {
         settled ? undefined : ((settled = true), resolveOnce(v));
       const reject = (e: unknown) => (settled ? undefined : ((settled = true), rejectOnce(e)));
       let sock: Socket | undefined;
+      // Kept from the start: a destroyed socket no longer knows its local address.
+      let local = "";
       let sent0 = 0;
       let recv0 = 0;
       let fin = false;
@@ -256,10 +257,10 @@ export class MpgwService {
       });
       out.on("socket", (s: Socket) => {
         sock = s;
+        local = `${s.localAddress}:${s.localPort}`;
         sent0 = s.bytesWritten ?? 0;
         recv0 = s.bytesRead ?? 0;
-        if (out.reusedSocket)
-          this.log.event("persistentReused", { local: `${s.localAddress}:${s.localPort}`, ...where() }, ctx);
+        if (out.reusedSocket) this.log.event("persistentReused", { local, ...where() }, ctx);
         const onEnd = () => (fin = true);
         s.once("end", onEnd);
         out.once("close", () => s.off("end", onEnd));
@@ -282,14 +283,14 @@ export class MpgwService {
         // TLS 1.3: the server checks the client's certificate after the client considers the
         // handshake done, so its alert (certificate_required...) arrives here.
         if (isTlsError(e)) return reject(tlsFailure(e, this.log, ctx, { host: target.host, ...where() }));
-        // A pooled connection the backend closed while idle: the request never reached it; retry once on a new one.
-        if (mayRetry && out.reusedSocket && b.received === 0) {
-          this.log.event(
-            "persistentClosed",
-            { local: `${sock?.localAddress}:${sock?.localPort}`, ...where(), reason: e.code ?? e.message },
-            ctx,
-          );
-          return this.forward(req, body, path, ctx, false).then(resolve, reject);
+        if (out.reusedSocket && b.received === 0) {
+          this.log.event("persistentClosed", { local, ...where(), reason: e.code ?? e.message }, ctx);
+          // A pooled connection whose FIN raced the request: the backend closed it while idle
+          // and never saw the request, so retry once on a new one. An RST is different: the
+          // backend's kernel no longer knows the connection (the host restarted, its FIN lost
+          // on the way); the appliance fails the transaction and logs the reset.
+          if (mayRetry && e.code !== "ECONNRESET")
+            return this.forward(req, body, path, ctx, false).then(resolve, reject);
         }
         const closed = fin || e.message === "socket hang up";
         const kind = closed ? "closed" : e.code === "ECONNRESET" ? "reset" : "connect-error";
