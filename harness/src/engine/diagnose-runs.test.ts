@@ -31,6 +31,15 @@ describe("bundles from real runs", () => {
     expect(d.confidence).toBe("high");
   });
 
+  it("net-packet-loss: served requests with retransmissions beside one whose request never reached the backend", async () => {
+    // 50 % loss both ways: connects needed SYN retransmissions, data was retransmitted, and one
+    // request died between the firewall's two sides; the log reads like a plain back-timeout.
+    const d = await diagnose(bundle("net-packet-loss"));
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
+    expect(d.confidence).toBe("high");
+    expect(d.alternatives?.map((a) => a.cause)).toContain("backend.timeout");
+  });
+
   it("the same bundles from the log alone and the report alone", async () => {
     const b = bundle("backend-overloaded");
     expect((await diagnose({ logs: b.logs })).cause).toBe("backend.overloaded");
