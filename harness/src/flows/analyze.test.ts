@@ -166,3 +166,31 @@ describe("several captures", () => {
     expect(s.problems[0].offset).toBeGreaterThan(24);
   });
 });
+
+describe("compact records", () => {
+  it("a record reads and serialises like a plain object: JSON has every field, spreads keep the evidence", async () => {
+    const cap = new CaptureBuilder();
+    conv(cap).syn().syn({ dt: 1 }).synAck({ dt: 0.01 }).ack("orig", { dt: 0.001 }).rst("resp", { dt: 0.5 });
+    const t = (await analyzeCapture(file(cap))).tcp[0];
+    const json = JSON.parse(JSON.stringify(t));
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(["id", "syns", "synGaps", "synAcks", "handshakeAck", "origClose", "respClose", "closedBy", "resets", "origTtls", "respTtls", "segments"]));
+    expect(json.segments.map((s: { flags: number }) => s.flags)).toEqual([0x02, 0x02, 0x12, 0x10, 0x04]);
+    expect(json).toMatchObject({ synGaps: [1], respClose: { by: "resp", how: "rst" }, closedBy: { by: "resp" }, respTtls: [63], handshakeAck: { n: 4 } });
+    expect(JSON.parse(JSON.stringify({ ...json }))).toEqual(json);
+    t.segments = [];
+    expect(t.segments).toEqual([]);
+  });
+
+  it("a closed connection swept long before a new SYN on the same ports still gives two records", async () => {
+    const cap = new CaptureBuilder();
+    const c = conv(cap);
+    c.syn().synAck({ dt: 0.001 }).ack("orig", { dt: 0.001 }).fin("orig", { dt: 0.001 }).fin("resp", { dt: 0.001 }).ack("orig", { dt: 0.001 });
+    // Enough other traffic, long after, for the open table to be swept.
+    for (let i = 0; i < 300; i++) cap.tcp({ client: GW, server: BE, cport: 50000 + i, sport: 443 }).syn({ dt: 1 });
+    c.syn({ dt: 1 });
+    const s = await analyzeCapture(file(cap));
+    const same = s.tcp.filter((t) => t.id.origP === 40000);
+    expect(same.map((t) => t.connState)).toEqual(["SF", "S0"]);
+    expect(s.tcp.map((t) => t.uid)).toEqual(s.tcp.map((_, i) => `T${i + 1}`));
+  });
+});
