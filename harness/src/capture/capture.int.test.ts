@@ -68,6 +68,35 @@ describe("capture (real tcpdump in a node)", () => {
     expect(isPcap(readFileSync(file))).toBe(true);
   });
 
+  it("leaves no socket to the Docker daemon behind: after capture and topology stop, no more sockets than before", async () => {
+    // Referenced sockets only: those are what keep a process alive (pooled idle ones are unref'd).
+    const sockets = () =>
+      process.getActiveResourcesInfo().filter((r) => /^(TCPSocketWrap|TCPWrap|PipeWrap|TTYWrap)$/.test(r))
+        .length;
+    const t2 = await new Topology({
+      name: "capture-test",
+      runId: newRunId("t"),
+      defaultImage: BASE_IMAGE,
+    }).start();
+    const before = sockets();
+    try {
+      const caps = await Promise.all(
+        (["mid", "back"] as const).map((segment) => startCapture(t2.node("firewall"), { segment })),
+      );
+      caps.push(await startCapture(t2.node("gateway"), { segment: "mid" }));
+      for (const c of caps) await c.stop();
+    } finally {
+      await t2.stop();
+    }
+    // Closed sockets leave the list on the next turns of the loop.
+    await pollUntil(async () => sockets() <= before, {
+      what: "sockets opened by the captures to be closed",
+      timeoutMs: 2_000,
+      intervalMs: 20,
+    }).catch(() => undefined);
+    expect(sockets()).toBeLessThanOrEqual(before);
+  });
+
   it("a capture that cannot start fails fast with RUNTIME", async () => {
     const t0 = Date.now();
     await expect(startCapture(t.node("backend"), { iface: "nosuch0" })).rejects.toMatchObject({

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { BacksideError } from "../errors.js";
 import { pollUntil, PollAbort } from "../util/poll-until.js";
 import type { StartedNode } from "../topology/started-node.js";
@@ -160,7 +162,11 @@ export async function startCapture(node: StartedNode, opts: CaptureOptions): Pro
     AttachStderr: false,
     Tty: false,
   });
-  await exec.start({ Detach: true });
+  // Even detached, docker-modem hands back the HTTP response (200, Content-Length: 0) as a
+  // stream. Unread, it never ends, so the agent keeps its socket to the Docker daemon open and
+  // referenced, one per capture, and the process cannot exit. Read it to its end.
+  const response = await exec.start({ Detach: true });
+  await drain(response);
   const capture = new StartedCapture(node, name, iface, join(outDir, `${name}.pcap`));
   try {
     await pollUntil(
@@ -192,4 +198,15 @@ export async function startCapture(node: StartedNode, opts: CaptureOptions): Pro
   }
   capture.setUntrack(node.context.track(capture));
   return capture;
+}
+
+/** Reads a response to its end (or destroys it on error), so its socket is released. */
+async function drain(response: Readable | undefined): Promise<void> {
+  if (!response || typeof response.resume !== "function") return;
+  response.resume();
+  try {
+    await finished(response);
+  } catch {
+    response.destroy();
+  }
 }
