@@ -8,6 +8,9 @@
  * TLS alerts, DNS answers, NXDOMAIN and unanswered queries, unanswered ARP), then times
  * `analyzeCapture` in a child process (so peak RSS is the analysis alone) next to
  * `tcpdump -r F -nn` and `tshark -r F` on the same file (skipped when not installed).
+ *
+ * The table ends with the rows recorded before the flow analysis was made compact (same benchmark,
+ * same 2-core machine, shared: compare with the load average printed beside each).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -21,6 +24,12 @@ import { arpFrame, dnsMessage, icmpErrorFrame, ipPacketOf, tcpFrame, tlsAlert, t
 import { PcapWriter } from "../harness/src/pcap/writer.js";
 
 const self = fileURLToPath(import.meta.url);
+
+/** Measured at commit 9ae8f56 (before compact records and sweeping), load average 20 on 2 cores. */
+const RECORDED_BEFORE: Array<[string, number, number]> = [
+  ["before: reader+decode only", 587_771, 148],
+  ["before: analyzeCapture", 20_145, 858],
+];
 
 async function analyzeOnly(file: string): Promise<void> {
   const t0 = process.hrtime.bigint();
@@ -163,6 +172,7 @@ async function main(): Promise<void> {
     if (!r) rows.push([name, "not installed", "-", "-"]);
     else rows.push([name, r.seconds.toFixed(2), Math.round(count / r.seconds).toLocaleString(), r.maxRssMB === null ? "?" : r.maxRssMB.toFixed(0)]);
   }
+  for (const [name, pps, rss] of RECORDED_BEFORE) rows.push([name, (count / pps).toFixed(2), pps.toLocaleString(), String(rss)]);
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
   console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
