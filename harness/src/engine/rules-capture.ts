@@ -141,6 +141,9 @@ export function captureRules(f: Facts): Finding[] {
       (g) => lossy(g) || (g.near.outcome === "unanswered" && g.views.some((v) => v.outcome !== "unanswered")),
     );
     const decisive = oks.length > 0 && failuresShowLoss && !groups.some(unansweredBesideBackend);
+    // A reused connection carries many requests: with a log, its per-request tally says how many
+    // succeeded (rules-log.ts); connections counted here would under-count them.
+    const tally = f.log.length > 0 ? {} : { succeeded: oks.length, failed: failing.length };
     out.push(
       finding(
         "net.packet-loss",
@@ -151,8 +154,7 @@ export function captureRules(f: Facts): Finding[] {
           ...conn,
           retransmissions: retrans,
           dupAcks: dups,
-          succeeded: oks.length,
-          failed: failing.length,
+          ...tally,
         },
       ),
     );
