@@ -163,11 +163,7 @@ export async function run(argv: string[]): Promise<number> {
       registry,
       signal: abort.signal,
     });
-    const code = exitCodeFor(s);
-    // Some Docker streams (detached execs) can outlive the run and keep the event loop alive;
-    // the run is over and everything is torn down, so do not wait for them.
-    setTimeout(() => process.exit(code), 3000).unref();
-    return code;
+    return exitCodeFor(s);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
