@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["harness/**/*.test.ts", "scripts/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
           testTimeout: 20_000,
         },
       },
@@ -24,6 +24,18 @@ export default defineConfig({
           maxWorkers: 2,
           // vitest 4 runs projects with different worker limits in separate groups.
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // The whole scenario catalogue end to end, alone on the machine after the other groups:
+        // it brings up two topologies at a time and its timing must not compete with them.
+        test: {
+          name: "e2e",
+          include: ["harness/**/*.e2e.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 2_400_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -86,13 +86,12 @@ describe("backside run, end to end", () => {
   });
 
   it("removes every container and network it made", async () => {
-    const runs = summary.results.map((r) => r.runId);
-    const containers = await docker.listContainers({
-      all: true,
-      filters: { label: runs.map((r) => `backside.run=${r}`) },
-    });
-    const networks = await docker.listNetworks({ filters: { label: runs.map((r) => `backside.run=${r}`) } });
-    expect(containers).toEqual([]);
-    expect(networks).toEqual([]);
+    // One query per run: several label filters in one query must all match (AND), which no
+    // resource of two different runs ever does.
+    for (const r of summary.results) {
+      const filters = { label: [`backside.run=${r.runId}`] };
+      expect(await docker.listContainers({ all: true, filters }), r.runId).toEqual([]);
+      expect(await docker.listNetworks({ filters }), r.runId).toEqual([]);
+    }
   });
 });
