@@ -78,7 +78,11 @@ describe("random loss on the path, seen beside the gateway and beside the backen
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
     expect(d.confidence).toBe("high");
     expect(d.alternatives?.map((a) => a.cause)).toContain("tcp.silent-drop");
-    // The capture alone says the same.
+    // Beside the gateway alone: the request that timed out was never ACKed, unlike a slow backend's.
+    expect((await diagnose({ pcaps: [pcaps[0]], logs, target: { host: BACKEND, port: 80 } })).cause).toBe(
+      "net.packet-loss",
+    );
+    // The captures alone say the same.
     expect((await diagnose({ pcaps, target: { host: BACKEND, port: 80 } })).cause).toBe("net.packet-loss");
   });
 

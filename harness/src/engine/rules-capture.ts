@@ -137,8 +137,15 @@ export function captureRules(f: Facts): Finding[] {
   if (lossyGroups.length > 0) {
     const retrans = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.retransmissions)));
     const dups = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.dupAcks)));
+    // A failure shows loss: its own segments retransmitted or lost between points, its SYN
+    // answered farther along but the answer never back, or its request never ACKed (after a
+    // retransmitted SYN Linux waits 3 s before retransmitting data, RFC 6298 section 5.7, so a
+    // 3 s back-timeout ends before the first retransmission).
     const failuresShowLoss = failing.some(
-      (g) => lossy(g) || (g.near.outcome === "unanswered" && g.views.some((v) => v.outcome !== "unanswered")),
+      (g) =>
+        lossy(g) ||
+        (g.near.outcome === "unanswered" && g.views.some((v) => v.outcome !== "unanswered")) ||
+        (g.near.outcome === "no-response" && !g.near.acked),
     );
     const decisive = oks.length > 0 && failuresShowLoss && !groups.some(unansweredBesideBackend);
     // A reused connection carries many requests: with a log, its per-request tally says how many
