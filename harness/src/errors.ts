@@ -31,7 +31,11 @@ export class BacksideError extends Error {
   readonly hint?: string;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, opts: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "BacksideError";
     this.code = code;

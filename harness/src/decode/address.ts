@@ -25,7 +25,7 @@ export function ipv6String(b: Uint8Array, o: number): string {
   for (let i = 0; i < 8; i++) g[i] = (b[o + i * 2] << 8) | b[o + i * 2 + 1];
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -39,8 +39,14 @@ export function ipv6String(b: Uint8Array, o: number): string {
     i = j;
   }
   if (bestStart < 0) return g.map((x) => x.toString(16)).join(":");
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(":");
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(":");
+  const head = g
+    .slice(0, bestStart)
+    .map((x) => x.toString(16))
+    .join(":");
+  const tail = g
+    .slice(bestStart + bestLen)
+    .map((x) => x.toString(16))
+    .join(":");
   return `${head}::${tail}`;
 }
 

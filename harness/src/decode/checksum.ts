@@ -21,7 +21,15 @@ function fold(acc: number): number {
  * True when the transport checksum over `b[l4Off, l4Off+l4Len)` verifies. `v6` selects the pseudo-header;
  * `srcOff`/`dstOff` locate the addresses in `b`.
  */
-export function transportChecksumOk(b: Uint8Array, v6: boolean, srcOff: number, dstOff: number, proto: number, l4Off: number, l4Len: number): boolean {
+export function transportChecksumOk(
+  b: Uint8Array,
+  v6: boolean,
+  srcOff: number,
+  dstOff: number,
+  proto: number,
+  l4Off: number,
+  l4Len: number,
+): boolean {
   let acc = 0;
   const alen = v6 ? 16 : 4;
   acc = sum16(b, srcOff, srcOff + alen, acc);

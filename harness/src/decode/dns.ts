@@ -7,14 +7,54 @@
 import { ipv4String, ipv6String } from "./address.js";
 
 export const DNS_TYPES: Record<number, string> = {
-  1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 13: "HINFO", 15: "MX", 16: "TXT", 28: "AAAA", 29: "LOC",
-  30: "NXT", 31: "EID", 32: "NIMLOC", 33: "SRV", 35: "NAPTR", 41: "OPT", 43: "DS", 44: "SSHFP", 46: "RRSIG", 47: "NSEC",
-  48: "DNSKEY", 50: "NSEC3", 51: "NSEC3PARAM", 52: "TLSA", 64: "SVCB", 65: "HTTPS", 99: "SPF", 251: "IXFR", 252: "AXFR", 255: "*", 257: "CAA",
+  1: "A",
+  2: "NS",
+  5: "CNAME",
+  6: "SOA",
+  12: "PTR",
+  13: "HINFO",
+  15: "MX",
+  16: "TXT",
+  28: "AAAA",
+  29: "LOC",
+  30: "NXT",
+  31: "EID",
+  32: "NIMLOC",
+  33: "SRV",
+  35: "NAPTR",
+  41: "OPT",
+  43: "DS",
+  44: "SSHFP",
+  46: "RRSIG",
+  47: "NSEC",
+  48: "DNSKEY",
+  50: "NSEC3",
+  51: "NSEC3PARAM",
+  52: "TLSA",
+  64: "SVCB",
+  65: "HTTPS",
+  99: "SPF",
+  251: "IXFR",
+  252: "AXFR",
+  255: "*",
+  257: "CAA",
 };
 
 export const DNS_RCODES: Record<number, string> = {
-  0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED", 6: "YXDOMAIN", 7: "YXRRSET",
-  8: "NXRRSET", 9: "NOTAUTH", 10: "NOTZONE", 16: "BADVERS", 17: "BADKEY", 18: "BADTIME",
+  0: "NOERROR",
+  1: "FORMERR",
+  2: "SERVFAIL",
+  3: "NXDOMAIN",
+  4: "NOTIMP",
+  5: "REFUSED",
+  6: "YXDOMAIN",
+  7: "YXRRSET",
+  8: "NXRRSET",
+  9: "NOTAUTH",
+  10: "NOTZONE",
+  16: "BADVERS",
+  17: "BADKEY",
+  18: "BADTIME",
 };
 
 export function dnsTypeName(t: number): string {
@@ -63,12 +103,18 @@ const MAX_POINTERS = 32;
 const MAX_RECORDS = 512;
 
 /** Read a possibly compressed name at `o`; returns [name, offset after the name in place]. */
-function readName(b: Uint8Array, o: number, end: number, start: number, problems: DnsProblem[]): [string, number] {
+function readName(
+  b: Uint8Array,
+  o: number,
+  end: number,
+  start: number,
+  problems: DnsProblem[],
+): [string, number] {
   const labels: string[] = [];
   let pos = o;
   let after = -1;
   // Bounded by MAX_POINTERS jumps and 255 bytes of labels.
-  for (let jumps = 0, total = 0; ; ) {
+  for (let jumps = 0, total = 0; ;) {
     if (pos >= end) {
       problems.push({ offset: pos - start, message: "name runs past the end of the message" });
       return [labels.join("."), after >= 0 ? after : end];
@@ -98,7 +144,10 @@ function readName(b: Uint8Array, o: number, end: number, start: number, problems
     }
     total += len + 1;
     if (total > 255 || pos + 1 + len > end) {
-      problems.push({ offset: pos - start, message: "label runs past the end of the message or the name is too long" });
+      problems.push({
+        offset: pos - start,
+        message: "label runs past the end of the message or the name is too long",
+      });
       return [labels.join("."), after >= 0 ? after : end];
     }
     let s = "";
@@ -114,11 +163,25 @@ export function decodeDns(b: Uint8Array, start: number, len: number): DnsMessage
   const end = Math.min(b.length, start + len);
   const problems: DnsProblem[] = [];
   const m: DnsMessage = {
-    id: 0, response: false, opcode: 0, authoritative: false, truncated: false, recursionDesired: false, recursionAvailable: false,
-    rcode: 0, counts: { qd: 0, an: 0, ns: 0, ar: 0 }, questions: [], records: [], ednsExtendedRcode: null, problems,
+    id: 0,
+    response: false,
+    opcode: 0,
+    authoritative: false,
+    truncated: false,
+    recursionDesired: false,
+    recursionAvailable: false,
+    rcode: 0,
+    counts: { qd: 0, an: 0, ns: 0, ar: 0 },
+    questions: [],
+    records: [],
+    ednsExtendedRcode: null,
+    problems,
   };
   if (end - start < 12) {
-    problems.push({ offset: 0, message: `message of ${Math.max(0, end - start)} bytes is shorter than the 12-byte header` });
+    problems.push({
+      offset: 0,
+      message: `message of ${Math.max(0, end - start)} bytes is shorter than the 12-byte header`,
+    });
     if (end - start >= 2) m.id = (b[start] << 8) | b[start + 1];
     return m;
   }
@@ -143,7 +206,11 @@ export function decodeDns(b: Uint8Array, start: number, len: number): DnsMessage
     m.questions.push({ name, type: u16(next), class: u16(next + 2) });
     o = next + 4;
   }
-  const sections: Array<[DnsRecord["section"], number]> = [["answer", m.counts.an], ["authority", m.counts.ns], ["additional", m.counts.ar]];
+  const sections: Array<[DnsRecord["section"], number]> = [
+    ["answer", m.counts.an],
+    ["authority", m.counts.ns],
+    ["additional", m.counts.ar],
+  ];
   for (const [section, count] of sections) {
     for (let i = 0; i < count && m.records.length < MAX_RECORDS; i++) {
       const [name, next] = readName(b, o, end, start, problems);
@@ -157,7 +224,10 @@ export function decodeDns(b: Uint8Array, start: number, len: number): DnsMessage
       const rdlen = u16(next + 8);
       const rd = next + 10;
       if (rd + rdlen > end) {
-        problems.push({ offset: next - start, message: `${section} record ${i + 1} data runs past the end of the message` });
+        problems.push({
+          offset: next - start,
+          message: `${section} record ${i + 1} data runs past the end of the message`,
+        });
         return m;
       }
       if (type === 41) {
@@ -165,7 +235,14 @@ export function decodeDns(b: Uint8Array, start: number, len: number): DnsMessage
         m.ednsExtendedRcode = b[next + 4];
         m.rcode = (b[next + 4] << 4) | (flags & 15);
       }
-      m.records.push({ section, name, type, class: klass, ttl: type === 41 ? 0 : ttl, data: rdata(b, type, rd, rdlen, end, start, problems) });
+      m.records.push({
+        section,
+        name,
+        type,
+        class: klass,
+        ttl: type === 41 ? 0 : ttl,
+        data: rdata(b, type, rd, rdlen, end, start, problems),
+      });
       o = rd + rdlen;
     }
   }
@@ -173,14 +250,22 @@ export function decodeDns(b: Uint8Array, start: number, len: number): DnsMessage
   return m;
 }
 
-function rdata(b: Uint8Array, type: number, o: number, len: number, end: number, start: number, problems: DnsProblem[]): string {
+function rdata(
+  b: Uint8Array,
+  type: number,
+  o: number,
+  len: number,
+  end: number,
+  start: number,
+  problems: DnsProblem[],
+): string {
   if (type === 1 && len === 4) return ipv4String(b, o);
   if (type === 28 && len === 16) return ipv6String(b, o);
   if (type === 5 || type === 2 || type === 12) return readName(b, o, end, start, problems)[0];
   if (type === 15 && len > 2) return readName(b, o + 2, end, start, problems)[0];
   if (type === 16) {
     const parts: string[] = [];
-    for (let p = o; p < o + len; ) {
+    for (let p = o; p < o + len;) {
       const l = b[p];
       let s = "";
       for (let i = p + 1; i <= p + l && i < o + len; i++) s += String.fromCharCode(b[i]);
@@ -196,7 +281,8 @@ function rdata(b: Uint8Array, type: number, o: number, len: number, end: number,
     for (let i = o + 2; i < o + len; i++) fp += b[i].toString(16).padStart(2, "0");
     return `SSHFP: ${fp}`;
   }
-  if (type === 46 && len > 18) return `RRSIG ${(b[o] << 8) | b[o + 1]} ${readName(b, o + 18, end, start, problems)[0]}`;
+  if (type === 46 && len > 18)
+    return `RRSIG ${(b[o] << 8) | b[o + 1]} ${readName(b, o + 18, end, start, problems)[0]}`;
   if (type === 6) return readName(b, o, end, start, problems)[0];
   let hex = "";
   for (let i = o; i < o + len && i < o + 64; i++) hex += b[i].toString(16).padStart(2, "0");

@@ -5,7 +5,8 @@
  */
 import { ipv4String, ipv6String } from "./address.js";
 
-export type IcmpKind = "unreachable" | "time-exceeded" | "packet-too-big" | "parameter-problem" | "redirect" | "other";
+export type IcmpKind =
+  "unreachable" | "time-exceeded" | "packet-too-big" | "parameter-problem" | "redirect" | "other";
 
 /** The IP packet an ICMP error quotes (RFC 792; RFC 4443 section 3). */
 export interface IcmpQuote {
@@ -24,7 +25,6 @@ export interface IcmpQuote {
   tcpFlags: number | null;
   tcpSeq: number | null;
 }
-
 
 export function icmpKind(v6: boolean, type: number): IcmpKind | null {
   if (!v6) {
@@ -82,10 +82,26 @@ export function decodeIcmpQuote(d: Uint8Array, o: number, len: number): IcmpQuot
   return quote(proto, src, dst, ttl, d, l4, Math.max(0, end - l4));
 }
 
-function quote(ipProto: number, src: string, dst: string, ttl: number, d: Uint8Array, l4: number, avail: number, extCut = false): IcmpQuote {
+function quote(
+  ipProto: number,
+  src: string,
+  dst: string,
+  ttl: number,
+  d: Uint8Array,
+  l4: number,
+  avail: number,
+  extCut = false,
+): IcmpQuote {
   const known = ipProto === 6 || ipProto === 17 || ipProto === 1 || ipProto === 58;
   const portsKnown = !extCut && (ipProto === 6 || ipProto === 17) && avail >= 4;
-  const proto = extCut || !portsKnown ? (ipProto === 1 || ipProto === 58) && avail >= 2 ? "icmp" : "unknown_transport" : ipProto === 6 ? "tcp" : "udp";
+  const proto =
+    extCut || !portsKnown
+      ? (ipProto === 1 || ipProto === 58) && avail >= 2
+        ? "icmp"
+        : "unknown_transport"
+      : ipProto === 6
+        ? "tcp"
+        : "udp";
   const fullHdr = ipProto === 6 ? 20 : ipProto === 17 ? 8 : 8;
   return {
     proto,
@@ -98,6 +114,9 @@ function quote(ipProto: number, src: string, dst: string, ttl: number, d: Uint8A
     incompleteTransport: !known || extCut || avail < (ipProto === 6 ? 8 : fullHdr),
     ttl,
     tcpFlags: ipProto === 6 && avail >= 14 ? d[l4 + 13] : null,
-    tcpSeq: ipProto === 6 && avail >= 8 ? ((d[l4 + 4] << 24) | (d[l4 + 5] << 16) | (d[l4 + 6] << 8) | d[l4 + 7]) >>> 0 : null,
+    tcpSeq:
+      ipProto === 6 && avail >= 8
+        ? ((d[l4 + 4] << 24) | (d[l4 + 5] << 16) | (d[l4 + 6] << 8) | d[l4 + 7]) >>> 0
+        : null,
   };
 }

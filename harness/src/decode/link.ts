@@ -3,7 +3,15 @@
  * Returns the EtherType of the payload and its offset, or etherType 0 when there is no IP/ARP.
  */
 
-export const ETHERTYPE = { IPV4: 0x0800, ARP: 0x0806, IPV6: 0x86dd, VLAN: 0x8100, QINQ: 0x88a8, QINQ_OLD: 0x9100, FABRICPATH: 0x8903 } as const;
+export const ETHERTYPE = {
+  IPV4: 0x0800,
+  ARP: 0x0806,
+  IPV6: 0x86dd,
+  VLAN: 0x8100,
+  QINQ: 0x88a8,
+  QINQ_OLD: 0x9100,
+  FABRICPATH: 0x8903,
+} as const;
 
 export interface LinkResult {
   etherType: number;

@@ -5,7 +5,19 @@ import { decodeIcmpQuote } from "./icmp.js";
 import { CK_BAD, CK_OK, decodePacket, newDecodedPacket } from "./packet.js";
 import { parseTcpOptions } from "./tcp-options.js";
 
-const syn = tcpFrame({ src: "10.1.2.3", dst: "10.4.5.6", sport: 40000, dport: 443, flags: "S", seq: 7, ttl: 61, mss: 1460, wscale: 7, sackOk: true, timestamps: [1, 0] });
+const syn = tcpFrame({
+  src: "10.1.2.3",
+  dst: "10.4.5.6",
+  sport: 40000,
+  dport: 443,
+  flags: "S",
+  seq: 7,
+  ttl: 61,
+  mss: 1460,
+  wscale: 7,
+  sackOk: true,
+  timestamps: [1, 0],
+});
 const ip = ipPacketOf(syn);
 
 function sll(proto: number, payload: Buffer): Buffer {
@@ -41,10 +53,23 @@ describe("link layers reach the same TCP header", () => {
     it(name, () => {
       const p = decodePacket(data, lt, newDecodedPacket());
       expect(p.problem).toBeNull();
-      expect([p.l3, p.src, p.dst, p.ttl, p.sport, p.dport, p.seq, p.tcpFlags, p.checksum]).toEqual([4, "10.1.2.3", "10.4.5.6", 61, 40000, 443, 7, 2, CK_OK]);
+      expect([p.l3, p.src, p.dst, p.ttl, p.sport, p.dport, p.seq, p.tcpFlags, p.checksum]).toEqual([
+        4,
+        "10.1.2.3",
+        "10.4.5.6",
+        61,
+        40000,
+        443,
+        7,
+        2,
+        CK_OK,
+      ]);
     });
   it("keeps the innermost VLAN id", () => {
-    expect(decodePacket(ethernet(ip, { etherType: 0x0800, vlans: [100, 42], qinq: true }), 1, newDecodedPacket()).vlan).toBe(42);
+    expect(
+      decodePacket(ethernet(ip, { etherType: 0x0800, vlans: [100, 42], qinq: true }), 1, newDecodedPacket())
+        .vlan,
+    ).toBe(42);
   });
   it("names an unknown link type as a problem instead of guessing", () => {
     expect(decodePacket(ip, 147, newDecodedPacket()).problem).toMatch(/link type 147/);
@@ -53,23 +78,47 @@ describe("link layers reach the same TCP header", () => {
 
 describe("IP and transport", () => {
   it("walks IPv6 extension headers to the transport header", () => {
-    const f = udpFrame({ src: "2001:db8::1", dst: "2001:db8::53", sport: 5000, dport: 53, payload: "x", v6ExtHeaders: [0, 60] });
+    const f = udpFrame({
+      src: "2001:db8::1",
+      dst: "2001:db8::53",
+      sport: 5000,
+      dport: 53,
+      payload: "x",
+      v6ExtHeaders: [0, 60],
+    });
     const p = decodePacket(f, 1, newDecodedPacket());
     expect([p.l3, p.proto, p.sport, p.dport, p.payloadLen, p.checksum]).toEqual([6, 17, 5000, 53, 1, CK_OK]);
   });
   it("flags a bad TCP checksum (RFC 9293 section 3.1) and a bad IPv4 header checksum", () => {
-    const bad = decodePacket(tcpFrame({ src: "1.1.1.1", dst: "2.2.2.2", sport: 1, dport: 2, flags: "S", badChecksum: true }), 1, newDecodedPacket());
+    const bad = decodePacket(
+      tcpFrame({ src: "1.1.1.1", dst: "2.2.2.2", sport: 1, dport: 2, flags: "S", badChecksum: true }),
+      1,
+      newDecodedPacket(),
+    );
     expect(bad.checksum).toBe(CK_BAD);
-    const badIp = decodePacket(tcpFrame({ src: "1.1.1.1", dst: "2.2.2.2", sport: 1, dport: 2, flags: "S", badIpChecksum: true }), 1, newDecodedPacket());
+    const badIp = decodePacket(
+      tcpFrame({ src: "1.1.1.1", dst: "2.2.2.2", sport: 1, dport: 2, flags: "S", badIpChecksum: true }),
+      1,
+      newDecodedPacket(),
+    );
     expect(badIp.ipChecksumBad).toBe(true);
   });
   it("does not verify a snapped packet's checksum", () => {
-    const f = tcpFrame({ src: "1.1.1.1", dst: "2.2.2.2", sport: 1, dport: 2, flags: "PA", payload: "x".repeat(100) });
+    const f = tcpFrame({
+      src: "1.1.1.1",
+      dst: "2.2.2.2",
+      sport: 1,
+      dport: 2,
+      flags: "PA",
+      payload: "x".repeat(100),
+    });
     const p = decodePacket(f.subarray(0, 70), 1, newDecodedPacket());
     expect([p.checksum, p.payloadLen, p.payloadCap]).toEqual([0, 100, 16]);
   });
   it("notes fragments and skips transport decoding of later fragments", () => {
-    const later = ethernet(ipv4("1.1.1.1", "2.2.2.2", 17, Buffer.alloc(16), { fragOffset: 1480 }), { etherType: 0x0800 });
+    const later = ethernet(ipv4("1.1.1.1", "2.2.2.2", 17, Buffer.alloc(16), { fragOffset: 1480 }), {
+      etherType: 0x0800,
+    });
     const p = decodePacket(later, 1, newDecodedPacket());
     expect([p.fragment, p.fragOffset, p.sport]).toEqual([true, 1480, 0]);
   });
@@ -79,7 +128,14 @@ describe("IP and transport", () => {
   it("parses MSS, window scale, SACK-permitted and timestamps (RFC 7323)", () => {
     const p = decodePacket(syn, 1, newDecodedPacket());
     const o = parseTcpOptions(p.data, p.l4Off + 20, p.l4Off + p.tcpHdrLen);
-    expect(o).toMatchObject({ mss: 1460, windowScale: 7, sackPermitted: true, tsVal: 1, tsEcr: 0, malformed: false });
+    expect(o).toMatchObject({
+      mss: 1460,
+      windowScale: 7,
+      sackPermitted: true,
+      tsVal: 1,
+      tsEcr: 0,
+      malformed: false,
+    });
   });
   it("prints IPv6 as RFC 5952 text", () => {
     const b = Buffer.from("20010db8000000000000000000000001", "hex");
@@ -95,13 +151,34 @@ describe("ICMP quotes (RFC 792, RFC 4443)", () => {
     const p = decodePacket(f, 1, newDecodedPacket());
     const q = decodeIcmpQuote(p.data, p.payloadOff, p.payloadCap);
     expect([p.icmpType, p.icmpCode, p.checksum]).toEqual([3, 10, CK_OK]);
-    expect(q).toMatchObject({ proto: "tcp", src: "10.1.2.3", dst: "10.4.5.6", srcPort: 40000, dstPort: 443, incompleteTransport: false, ttl: 61, tcpSeq: 7 });
+    expect(q).toMatchObject({
+      proto: "tcp",
+      src: "10.1.2.3",
+      dst: "10.4.5.6",
+      srcPort: 40000,
+      dstPort: 443,
+      incompleteTransport: false,
+      ttl: 61,
+      tcpSeq: 7,
+    });
     expect(q?.tcpFlags).toBeNull(); // only 8 transport bytes quoted: no flags
   });
   it("a quote with only the IP header names the hosts but no ports", () => {
-    const f = icmpErrorFrame({ src: "10.9.9.9", dst: "10.1.2.3", type: 3, code: 1, quoted: ip, quoteLen: 20 });
+    const f = icmpErrorFrame({
+      src: "10.9.9.9",
+      dst: "10.1.2.3",
+      type: 3,
+      code: 1,
+      quoted: ip,
+      quoteLen: 20,
+    });
     const p = decodePacket(f, 1, newDecodedPacket());
-    expect(decodeIcmpQuote(p.data, p.payloadOff, p.payloadCap)).toMatchObject({ proto: "unknown_transport", src: "10.1.2.3", srcPort: 0, incompleteTransport: true });
+    expect(decodeIcmpQuote(p.data, p.payloadOff, p.payloadCap)).toMatchObject({
+      proto: "unknown_transport",
+      src: "10.1.2.3",
+      srcPort: 0,
+      incompleteTransport: true,
+    });
   });
   it("an empty quote is no quote", () => {
     const f = icmpErrorFrame({ src: "10.9.9.9", dst: "10.1.2.3", type: 3, code: 0, quoted: ip, quoteLen: 0 });

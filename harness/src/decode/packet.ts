@@ -96,7 +96,12 @@ const link: LinkResult = { etherType: 0, offset: 0, vlan: -1, problem: null };
 const V6_EXT = new Set([0, 43, 44, 60, 51, 135, 139, 140]);
 const MAX_EXT = 10;
 
-export function decodePacket(d: Uint8Array, linkType: number, p: DecodedPacket, verifyChecksums = true): DecodedPacket {
+export function decodePacket(
+  d: Uint8Array,
+  linkType: number,
+  p: DecodedPacket,
+  verifyChecksums = true,
+): DecodedPacket {
   p.data = d;
   p.l3 = 0;
   p.proto = 0;
@@ -194,11 +199,13 @@ export function decodePacket(d: Uint8Array, linkType: number, p: DecodedPacket, 
       p.tcpHdrLen = (d[l4 + 12] >> 4) * 4;
       p.tcpFlags = d[l4 + 13];
       p.window = (d[l4 + 14] << 8) | d[l4 + 15];
-      if (p.tcpHdrLen < 20 || p.tcpHdrLen > p.l4Len) return fail(p, `TCP header length ${p.tcpHdrLen} is invalid`);
+      if (p.tcpHdrLen < 20 || p.tcpHdrLen > p.l4Len)
+        return fail(p, `TCP header length ${p.tcpHdrLen} is invalid`);
       p.payloadOff = l4 + p.tcpHdrLen;
       p.payloadLen = p.l4Len - p.tcpHdrLen;
       p.payloadCap = Math.max(0, Math.min(p.payloadLen, p.l4Cap - p.tcpHdrLen));
-      if (verifyChecksums && full) p.checksum = transportChecksumOk(d, v6, srcOff, dstOff, 6, l4, p.l4Len) ? CK_OK : CK_BAD;
+      if (verifyChecksums && full)
+        p.checksum = transportChecksumOk(d, v6, srcOff, dstOff, 6, l4, p.l4Len) ? CK_OK : CK_BAD;
       return p;
     }
     case IPPROTO.UDP: {
@@ -227,7 +234,11 @@ export function decodePacket(d: Uint8Array, linkType: number, p: DecodedPacket, 
       p.payloadLen = Math.max(0, p.l4Len - 8);
       p.payloadCap = Math.max(0, Math.min(p.payloadLen, p.l4Cap - 8));
       if (verifyChecksums && full)
-        p.checksum = (v6 ? transportChecksumOk(d, true, srcOff, dstOff, 58, l4, p.l4Len) : checksumOk(d, l4, p.l4Len)) ? CK_OK : CK_BAD;
+        p.checksum = (
+          v6 ? transportChecksumOk(d, true, srcOff, dstOff, 58, l4, p.l4Len) : checksumOk(d, l4, p.l4Len)
+        )
+          ? CK_OK
+          : CK_BAD;
       return p;
     }
     default:

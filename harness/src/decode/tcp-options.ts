@@ -13,7 +13,15 @@ export interface TcpOptions {
 
 /** Parse options between `start` and `end` (the TCP header's data offset). Never throws. */
 export function parseTcpOptions(d: Uint8Array, start: number, end: number): TcpOptions {
-  const r: TcpOptions = { mss: null, windowScale: null, sackPermitted: false, sackBlocks: 0, tsVal: null, tsEcr: null, malformed: false };
+  const r: TcpOptions = {
+    mss: null,
+    windowScale: null,
+    sackPermitted: false,
+    sackBlocks: 0,
+    tsVal: null,
+    tsEcr: null,
+    malformed: false,
+  };
   let o = start;
   // Bounded: every step advances at least one byte.
   while (o < end) {

@@ -5,23 +5,68 @@
  * segment, which is how every stack sends the short messages that matter for diagnosis.
  */
 
-export const TLS_CONTENT = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, APPLICATION_DATA: 23, HEARTBEAT: 24 } as const;
+export const TLS_CONTENT = {
+  CHANGE_CIPHER_SPEC: 20,
+  ALERT: 21,
+  HANDSHAKE: 22,
+  APPLICATION_DATA: 23,
+  HEARTBEAT: 24,
+} as const;
 
 export const TLS_HANDSHAKE_TYPES: Record<number, string> = {
-  0: "hello_request", 1: "client_hello", 2: "server_hello", 4: "new_session_ticket", 5: "end_of_early_data", 8: "encrypted_extensions",
-  11: "certificate", 12: "server_key_exchange", 13: "certificate_request", 14: "server_hello_done", 15: "certificate_verify",
-  16: "client_key_exchange", 20: "finished", 22: "certificate_status", 24: "key_update", 254: "message_hash",
+  0: "hello_request",
+  1: "client_hello",
+  2: "server_hello",
+  4: "new_session_ticket",
+  5: "end_of_early_data",
+  8: "encrypted_extensions",
+  11: "certificate",
+  12: "server_key_exchange",
+  13: "certificate_request",
+  14: "server_hello_done",
+  15: "certificate_verify",
+  16: "client_key_exchange",
+  20: "finished",
+  22: "certificate_status",
+  24: "key_update",
+  254: "message_hash",
 };
 
 /** RFC 8446 section 6 and RFC 5246 section 7.2 alert descriptions, with Zeek's names. */
 export const TLS_ALERTS: Record<number, string> = {
-  0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 21: "decryption_failed", 22: "record_overflow",
-  30: "decompression_failure", 40: "handshake_failure", 41: "no_certificate", 42: "bad_certificate", 43: "unsupported_certificate",
-  44: "certificate_revoked", 45: "certificate_expired", 46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca",
-  49: "access_denied", 50: "decode_error", 51: "decrypt_error", 60: "export_restriction", 70: "protocol_version",
-  71: "insufficient_security", 80: "internal_error", 86: "inappropriate_fallback", 90: "user_canceled", 100: "no_renegotiation",
-  109: "missing_extension", 110: "unsupported_extension", 111: "certificate_unobtainable", 112: "unrecognized_name",
-  113: "bad_certificate_status_response", 114: "bad_certificate_hash_value", 115: "unknown_psk_identity", 116: "certificate_required",
+  0: "close_notify",
+  10: "unexpected_message",
+  20: "bad_record_mac",
+  21: "decryption_failed",
+  22: "record_overflow",
+  30: "decompression_failure",
+  40: "handshake_failure",
+  41: "no_certificate",
+  42: "bad_certificate",
+  43: "unsupported_certificate",
+  44: "certificate_revoked",
+  45: "certificate_expired",
+  46: "certificate_unknown",
+  47: "illegal_parameter",
+  48: "unknown_ca",
+  49: "access_denied",
+  50: "decode_error",
+  51: "decrypt_error",
+  60: "export_restriction",
+  70: "protocol_version",
+  71: "insufficient_security",
+  80: "internal_error",
+  86: "inappropriate_fallback",
+  90: "user_canceled",
+  100: "no_renegotiation",
+  109: "missing_extension",
+  110: "unsupported_extension",
+  111: "certificate_unobtainable",
+  112: "unrecognized_name",
+  113: "bad_certificate_status_response",
+  114: "bad_certificate_hash_value",
+  115: "unknown_psk_identity",
+  116: "certificate_required",
   120: "no_application_protocol",
 };
 
@@ -65,7 +110,13 @@ export interface TlsCursor {
  * Walk the records starting in one segment's payload `b[o, o+len)`. Calls `onRecord` for each.
  * Returns a problem message when framing is lost (the cursor then stops).
  */
-export function scanTlsRecords(b: Uint8Array, o: number, len: number, cur: TlsCursor, onRecord: (r: TlsRecordView) => void): string | null {
+export function scanTlsRecords(
+  b: Uint8Array,
+  o: number,
+  len: number,
+  cur: TlsCursor,
+  onRecord: (r: TlsRecordView) => void,
+): string | null {
   if (cur.lost) return null;
   let p = o;
   const end = o + len;
@@ -87,7 +138,14 @@ export function scanTlsRecords(b: Uint8Array, o: number, len: number, cur: TlsCu
     }
     const length = (b[p + 3] << 8) | b[p + 4];
     const avail = Math.min(length, end - p - 5);
-    onRecord({ contentType: b[p], version: (b[p + 1] << 8) | b[p + 2], length, bodyOff: p + 5, bodyAvail: avail, offsetInSegment: p - o });
+    onRecord({
+      contentType: b[p],
+      version: (b[p + 1] << 8) | b[p + 2],
+      length,
+      bodyOff: p + 5,
+      bodyAvail: avail,
+      offsetInSegment: p - o,
+    });
     if (avail < length) cur.skip = length - avail;
     p += 5 + avail;
   }

@@ -6,7 +6,10 @@ import { readCapture, type CaptureSource } from "../pcap/reader.js";
 import { FlowAnalyzer } from "./analyzer.js";
 import type { AnalyzeOptions, FlowSummary } from "./types.js";
 
-export async function analyzeCapture(sources: CaptureSource | CaptureSource[], opts: AnalyzeOptions = {}): Promise<FlowSummary> {
+export async function analyzeCapture(
+  sources: CaptureSource | CaptureSource[],
+  opts: AnalyzeOptions = {},
+): Promise<FlowSummary> {
   const list = Array.isArray(sources) ? sources : [sources];
   const a = new FlowAnalyzer(opts);
   for (let i = 0; i < list.length; i++) {

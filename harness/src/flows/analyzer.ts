@@ -46,7 +46,9 @@ const ICMP6_PAIRS: Record<number, number> = { 128: 129, 129: 128, 133: 134, 134:
 
 /** One key for both directions of a flow: the lower endpoint first. */
 function flowKey(capture: number, proto: number, a: string, ap: number, b: string, bp: number): string {
-  return a < b || (a === b && ap < bp) ? `${capture}|${proto}|${a}|${ap}|${b}|${bp}` : `${capture}|${proto}|${b}|${bp}|${a}|${ap}`;
+  return a < b || (a === b && ap < bp)
+    ? `${capture}|${proto}|${a}|${ap}|${b}|${bp}`
+    : `${capture}|${proto}|${b}|${bp}|${a}|${ap}`;
 }
 
 interface TcpEntry {
@@ -81,7 +83,17 @@ export class FlowAnalyzer {
   private now = -Infinity;
   private sinceSweep = 0;
   /** Reused for every TCP packet (TcpSession.process keeps only its `ref`). */
-  private readonly tcpIn: TcpPacketIn = { ref: { capture: 0, n: 0, ts: 0 }, flags: 0, seq: 0, ack: 0, window: 0, len: 0, ipLen: 0, ttl: 0, badChecksum: false };
+  private readonly tcpIn: TcpPacketIn = {
+    ref: { capture: 0, n: 0, ts: 0 },
+    flags: 0,
+    seq: 0,
+    ack: 0,
+    window: 0,
+    len: 0,
+    ipLen: 0,
+    ttl: 0,
+    badChecksum: false,
+  };
   private dns = new DnsTracker();
   private arp = new ArpTracker();
   private icmp: IcmpError[] = [];
@@ -114,17 +126,31 @@ export class FlowAnalyzer {
     const d = decodePacket(pkt.data, pkt.linkType, this.dp, !this.opts.ignoreChecksums);
     const ref: PacketRef = { capture: pkt.capture, n: pkt.n, ts: pkt.ts };
     if (pkt.ts > this.now) this.now = pkt.ts;
-    if (++this.sinceSweep >= SWEEP_EVERY && this.sinceSweep * 2 >= this.tcpOpen.size + this.dgOpen.size) this.sweep();
-    if (d.problem) this.problem({ kind: d.problem.startsWith("link type") ? "unknown-linktype" : "truncated-packet", capture: pkt.capture, offset: pkt.offset, packet: pkt.n, message: d.problem });
+    if (++this.sinceSweep >= SWEEP_EVERY && this.sinceSweep * 2 >= this.tcpOpen.size + this.dgOpen.size)
+      this.sweep();
+    if (d.problem)
+      this.problem({
+        kind: d.problem.startsWith("link type") ? "unknown-linktype" : "truncated-packet",
+        capture: pkt.capture,
+        offset: pkt.offset,
+        packet: pkt.n,
+        message: d.problem,
+      });
     if (d.l3 === 0x806) {
       const m = decodeArp(d.data, d.l3Off);
       if (m) this.arp.message(pkt.capture, m, ref);
       return;
     }
-    if (d.l3 === 0 || d.proto === 0 && d.problem) return;
+    if (d.l3 === 0 || (d.proto === 0 && d.problem)) return;
     if (d.fragment && d.fragOffset > 0) return;
     if (d.ipChecksumBad) {
-      this.problem({ kind: "bad-checksum", capture: pkt.capture, offset: pkt.offset, packet: pkt.n, message: `IPv4 header checksum of ${d.src} > ${d.dst} is wrong; packet ignored` });
+      this.problem({
+        kind: "bad-checksum",
+        capture: pkt.capture,
+        offset: pkt.offset,
+        packet: pkt.n,
+        message: `IPv4 header checksum of ${d.src} > ${d.dst} is wrong; packet ignored`,
+      });
       return;
     }
     switch (d.proto) {
@@ -149,7 +175,11 @@ export class FlowAnalyzer {
     const flags = d.tcpFlags;
     if (e) {
       const isOrig = e.s.isFromOrig(d.src, d.sport);
-      if (ref.ts - e.s.last >= TCP_INACTIVITY || e.s.expired(ref.ts, this.opts.attemptTimeout) || e.s.isReuse(flags, isOrig, d.seq)) {
+      if (
+        ref.ts - e.s.last >= TCP_INACTIVITY ||
+        e.s.expired(ref.ts, this.opts.attemptTimeout) ||
+        e.s.isReuse(flags, isOrig, d.seq)
+      ) {
         this.endTcp(e);
         this.tcpOpen.delete(key);
         e = undefined;
@@ -157,7 +187,16 @@ export class FlowAnalyzer {
     }
     if (!e) {
       const s = new TcpSession(d.src, d.sport, d.dst, d.dport, ref.ts, this.opts.maxSegmentsPerConn);
-      e = { s, uid: `T${++this.tcpCount}`, index: this.tcpRecs.length, capture: ref.capture, tls: null, mss: null, ws: null, payloadSeen: 0 };
+      e = {
+        s,
+        uid: `T${++this.tcpCount}`,
+        index: this.tcpRecs.length,
+        capture: ref.capture,
+        tls: null,
+        mss: null,
+        ws: null,
+        payloadSeen: 0,
+      };
       this.tcpRecs.push(null);
       // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
       if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && LIKELY_TCP_SERVER_PORTS.has(d.sport)) {
@@ -168,7 +207,14 @@ export class FlowAnalyzer {
     }
     const s = e.s;
     const bad = d.checksum === CK_BAD;
-    if (bad) this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `TCP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong` });
+    if (bad)
+      this.problem({
+        kind: "bad-checksum",
+        capture: ref.capture,
+        offset: null,
+        packet: ref.n,
+        message: `TCP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong`,
+      });
     const flipsBefore = s.flips;
     const p = this.tcpIn;
     p.ref = ref;
@@ -192,21 +238,51 @@ export class FlowAnalyzer {
     if (d.payloadCap > 0 && !(flags & TcpFlags.RST)) {
       // TLS state only for connections whose first payload on some side looks like a TLS record.
       const bit = fromOrig ? 1 : 2;
-      if (!e.tls && !(e.payloadSeen & bit) && looksLikeTlsRecord(d.data, d.payloadOff, d.payloadCap)) e.tls = new TlsState(e.uid);
+      if (!e.tls && !(e.payloadSeen & bit) && looksLikeTlsRecord(d.data, d.payloadOff, d.payloadCap))
+        e.tls = new TlsState(e.uid);
       if (e.tls) {
         const msg = e.tls.segment(fromOrig ? "orig" : "resp", d.data, d.payloadOff, d.payloadCap, ref);
-        if (msg) this.problem({ kind: "malformed-tls", capture: ref.capture, offset: null, packet: ref.n, message: `${e.uid}: ${msg}` });
+        if (msg)
+          this.problem({
+            kind: "malformed-tls",
+            capture: ref.capture,
+            offset: null,
+            packet: ref.n,
+            message: `${e.uid}: ${msg}`,
+          });
       }
       e.payloadSeen |= bit;
       if (!e.tls?.active && (DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 14) {
         // DNS over TCP: a 2-byte length prefix (RFC 1035 section 4.2.2); only whole messages in one segment.
         const mlen = (d.data[d.payloadOff] << 8) | d.data[d.payloadOff + 1];
-        if (mlen + 2 <= d.payloadCap) this.dns.message(ref.capture, e.uid, "tcp", s.origH, s.origP, s.respH, s.respP, d.data, d.payloadOff + 2, mlen, ref, this.report);
+        if (mlen + 2 <= d.payloadCap)
+          this.dns.message(
+            ref.capture,
+            e.uid,
+            "tcp",
+            s.origH,
+            s.origP,
+            s.respH,
+            s.respP,
+            d.data,
+            d.payloadOff + 2,
+            mlen,
+            ref,
+            this.report,
+          );
       }
     }
   }
 
-  private datagram(proto: "udp" | "icmp" | "unknown_transport", ipProto: number, d: DecodedPacket, sport: number, dport: number, ref: PacketRef, flipPorts: Set<number> | null): DgEntry {
+  private datagram(
+    proto: "udp" | "icmp" | "unknown_transport",
+    ipProto: number,
+    d: DecodedPacket,
+    sport: number,
+    dport: number,
+    ref: PacketRef,
+    flipPorts: Set<number> | null,
+  ): DgEntry {
     const key = flowKey(ref.capture, ipProto, d.src, sport, d.dst, dport);
     let e = this.dgOpen.get(key);
     if (e && ref.ts - e.s.last >= UDP_INACTIVITY) {
@@ -217,7 +293,8 @@ export class FlowAnalyzer {
     if (!e) {
       const s = new DatagramSession(proto, ipProto, d.src, sport, d.dst, dport, ref.ts);
       // UDP.cc WantConnection: flip when the source port is a likely server port and the destination's is not.
-      if (flipPorts && flipPorts.has(sport) && !flipPorts.has(dport) && !isMulticastOrBroadcast(d.dst)) s.flip();
+      if (flipPorts && flipPorts.has(sport) && !flipPorts.has(dport) && !isMulticastOrBroadcast(d.dst))
+        s.flip();
       e = { s, uid: `U${++this.dgCount}`, index: this.dgRecs.length, capture: ref.capture };
       this.dgRecs.push(null);
       this.dgOpen.set(key, e);
@@ -229,23 +306,60 @@ export class FlowAnalyzer {
     const e = this.datagram("udp", 17, d, d.sport, d.dport, ref, LIKELY_UDP_SERVER_PORTS);
     const bad = d.checksum === CK_BAD && !this.opts.ignoreChecksums;
     if (d.checksum === CK_BAD)
-      this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `UDP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong` });
+      this.problem({
+        kind: "bad-checksum",
+        capture: ref.capture,
+        offset: null,
+        packet: ref.n,
+        message: `UDP checksum of ${d.src}:${d.sport} > ${d.dst}:${d.dport} is wrong`,
+      });
     e.s.add(e.s.isFromOrig(d.src, d.sport), ref, d.payloadLen, d.ttl, bad);
     if (bad) return;
     if ((DNS_PORTS.has(d.sport) || DNS_PORTS.has(d.dport)) && d.payloadCap > 0)
-      this.dns.message(ref.capture, e.uid, "udp", e.s.origH, e.s.origP, e.s.respH, e.s.respP, d.data, d.payloadOff, d.payloadCap, ref, this.report);
+      this.dns.message(
+        ref.capture,
+        e.uid,
+        "udp",
+        e.s.origH,
+        e.s.origP,
+        e.s.respH,
+        e.s.respP,
+        d.data,
+        d.payloadOff,
+        d.payloadCap,
+        ref,
+        this.report,
+      );
   }
 
   private icmpPacket(d: DecodedPacket, ref: PacketRef): void {
     const v6 = d.proto === IPPROTO.ICMPV6;
     if (d.checksum === CK_BAD && !this.opts.ignoreChecksums) {
-      this.problem({ kind: "bad-checksum", capture: ref.capture, offset: null, packet: ref.n, message: `ICMP checksum from ${d.src} is wrong; packet ignored` });
+      this.problem({
+        kind: "bad-checksum",
+        capture: ref.capture,
+        offset: null,
+        packet: ref.n,
+        message: `ICMP checksum from ${d.src} is wrong; packet ignored`,
+      });
       return;
     }
     const kind = icmpKind(v6, d.icmpType);
     if (kind) {
       const quote = decodeIcmpQuote(d.data, d.payloadOff, d.payloadCap);
-      this.icmp.push({ index: this.icmp.length, ref, v6, type: d.icmpType, code: d.icmpCode, kind, sender: d.src, receiver: d.dst, ttl: d.ttl, quote, flowUid: null });
+      this.icmp.push({
+        index: this.icmp.length,
+        ref,
+        v6,
+        type: d.icmpType,
+        code: d.icmpCode,
+        kind,
+        sender: d.src,
+        receiver: d.dst,
+        ttl: d.ttl,
+        quote,
+        flowUid: null,
+      });
       return;
     }
     // Echo and other informational messages: ports are the message type and its reply type, so a
@@ -297,7 +411,11 @@ export class FlowAnalyzer {
     const attempt = this.opts.attemptTimeout;
     for (const [k, e] of this.tcpOpen) {
       const s = e.s;
-      if ((s.closeDeadline !== null && t >= s.closeDeadline) || t - s.last >= TCP_INACTIVITY || s.expired(t, attempt)) {
+      if (
+        (s.closeDeadline !== null && t >= s.closeDeadline) ||
+        t - s.last >= TCP_INACTIVITY ||
+        s.expired(t, attempt)
+      ) {
         this.endTcp(e);
         this.tcpOpen.delete(k);
       }
@@ -341,7 +459,13 @@ export class FlowAnalyzer {
     const datagrams = this.dgRecs as DatagramConnection[];
     joinIcmpErrors(this.icmp, tcp, datagrams);
     if (this.droppedProblems > 0)
-      this.problems.push({ kind: "unsupported", capture: 0, offset: null, packet: null, message: `${this.droppedProblems} more problems not listed` });
+      this.problems.push({
+        kind: "unsupported",
+        capture: 0,
+        offset: null,
+        packet: null,
+        message: `${this.droppedProblems} more problems not listed`,
+      });
     return {
       captures: this.captures,
       packets: this.packets,

@@ -11,7 +11,8 @@ function netbiosName(name: string): string {
   const first = name.split(".")[0];
   if (first.length !== 32 || !/^[A-P]+$/.test(first)) return name;
   let s = "";
-  for (let i = 0; i < 32; i += 2) s += String.fromCharCode(((first.charCodeAt(i) - 65) << 4) | (first.charCodeAt(i + 1) - 65));
+  for (let i = 0; i < 32; i += 2)
+    s += String.fromCharCode(((first.charCodeAt(i) - 65) << 4) | (first.charCodeAt(i + 1) - 65));
   return s.slice(0, 15).replace(/ +$/, "");
 }
 
@@ -38,7 +39,13 @@ export class DnsTracker {
   ): void {
     const m = decodeDns(b, off, len);
     for (const p of m.problems.slice(0, 3))
-      report({ kind: "malformed-dns", capture, offset: null, packet: ref.n, message: `DNS message ${m.id}: ${p.message} (message offset ${p.offset})` });
+      report({
+        kind: "malformed-dns",
+        capture,
+        offset: null,
+        packet: ref.n,
+        message: `DNS message ${m.id}: ${p.message} (message offset ${p.offset})`,
+      });
     const malformed = m.problems.length > 0;
     const key = `${capture}|${proto}|${client}|${cport}|${server}|${sport2}|${m.id}`;
     let t = this.open.get(key);
@@ -72,18 +79,47 @@ export class DnsTracker {
   expire(udpBefore: number, tcpBefore: number, capture: number | null = null): void {
     for (const [k, t] of this.open) {
       const last = t.queries.length ? t.queries[t.queries.length - 1].ts : -Infinity;
-      if (capture !== null ? t.capture === capture : last < (t.proto === "udp" ? udpBefore : tcpBefore)) this.open.delete(k);
+      if (capture !== null ? t.capture === capture : last < (t.proto === "udp" ? udpBefore : tcpBefore))
+        this.open.delete(k);
     }
   }
 
-  private create(capture: number, flowUid: string, proto: "udp" | "tcp", client: string, cport: number, server: string, sport: number, m: DnsMessage, nb: boolean): DnsTransaction {
+  private create(
+    capture: number,
+    flowUid: string,
+    proto: "udp" | "tcp",
+    client: string,
+    cport: number,
+    server: string,
+    sport: number,
+    m: DnsMessage,
+    nb: boolean,
+  ): DnsTransaction {
     const q = m.questions[0];
     const t: DnsTransaction = {
-      capture, flowUid, proto, client, clientPort: cport, server, serverPort: sport, id: m.id,
+      capture,
+      flowUid,
+      proto,
+      client,
+      clientPort: cport,
+      server,
+      serverPort: sport,
+      id: m.id,
       query: q ? (nb ? netbiosName(q.name) : q.name.toLowerCase()) : null,
-      qtype: q ? q.type : null, qtypeName: q ? dnsTypeName(q.type) : null,
-      queries: [], response: null, rcode: null, rcodeName: null, rejected: false, answers: [], rtt: null,
-      authoritative: false, truncated: false, recursionDesired: m.recursionDesired, recursionAvailable: false, malformed: false,
+      qtype: q ? q.type : null,
+      qtypeName: q ? dnsTypeName(q.type) : null,
+      queries: [],
+      response: null,
+      rcode: null,
+      rcodeName: null,
+      rejected: false,
+      answers: [],
+      rtt: null,
+      authoritative: false,
+      truncated: false,
+      recursionDesired: m.recursionDesired,
+      recursionAvailable: false,
+      malformed: false,
     };
     this.transactions.push(t);
     return t;
@@ -97,7 +133,14 @@ export class DnsTracker {
     t.rejected = m.counts.an === 0 && m.counts.ns === 0 && m.counts.ar === 0;
     t.answers = m.records
       .filter((r) => r.type !== 41)
-      .map((r) => ({ section: r.section, name: r.name, type: r.type, typeName: dnsTypeName(r.type), ttl: r.ttl, data: r.data }));
+      .map((r) => ({
+        section: r.section,
+        name: r.name,
+        type: r.type,
+        typeName: dnsTypeName(r.type),
+        ttl: r.ttl,
+        data: r.data,
+      }));
     t.rtt = t.queries.length ? ref.ts - t.queries[0].ts : null;
     t.authoritative = m.authoritative;
     t.truncated = m.truncated;

@@ -4,7 +4,12 @@ import type { FlowSummary } from "./types.js";
 function pad(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 const t = (x: number) => x.toFixed(6);
@@ -12,20 +17,71 @@ const t = (x: number) => x.toFixed(6);
 export function formatFlowSummary(s: FlowSummary): string {
   const out: string[] = [];
   for (const c of s.captures)
-    out.push(`# capture ${c.path}: ${c.format}, link types ${c.linkTypes.join(",") || "-"}, ${c.packets} packets${c.truncated ? " (truncated)" : ""}`);
+    out.push(
+      `# capture ${c.path}: ${c.format}, link types ${c.linkTypes.join(",") || "-"}, ${c.packets} packets${c.truncated ? " (truncated)" : ""}`,
+    );
   const conns = [
-    ["uid", "ts", "orig_h", "orig_p", "resp_h", "resp_p", "proto", "duration", "conn_state", "history", "orig_pkts", "resp_pkts", "orig_bytes", "resp_bytes", "notes"],
+    [
+      "uid",
+      "ts",
+      "orig_h",
+      "orig_p",
+      "resp_h",
+      "resp_p",
+      "proto",
+      "duration",
+      "conn_state",
+      "history",
+      "orig_pkts",
+      "resp_pkts",
+      "orig_bytes",
+      "resp_bytes",
+      "notes",
+    ],
     ...s.tcp.map((c) => {
       const notes: string[] = [];
-      if (c.syns.length > 1) notes.push(`SYN x${c.syns.length} gaps ${c.synGaps.map((g) => g.toFixed(2)).join("/")}s`);
+      if (c.syns.length > 1)
+        notes.push(`SYN x${c.syns.length} gaps ${c.synGaps.map((g) => g.toFixed(2)).join("/")}s`);
       if (c.handshakeRtt !== null) notes.push(`rtt ${(c.handshakeRtt * 1000).toFixed(2)}ms`);
       if (c.responseDelay !== null) notes.push(`resp after ${c.responseDelay.toFixed(3)}s`);
       if (c.closedBy) notes.push(`closed by ${c.closedBy.by} ${c.closedBy.how}`);
       if (c.tls?.lastAlert) notes.push(`tls alert ${c.tls.lastAlert}`);
       if (c.icmpErrors.length) notes.push(`icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}`);
-      return [c.uid, t(c.start), c.id.origH, String(c.id.origP), c.id.respH, String(c.id.respP), "tcp", c.duration.toFixed(3), c.connState, c.history || "-", String(c.origPkts), String(c.respPkts), String(c.origBytes), String(c.respBytes), notes.join("; ")];
+      return [
+        c.uid,
+        t(c.start),
+        c.id.origH,
+        String(c.id.origP),
+        c.id.respH,
+        String(c.id.respP),
+        "tcp",
+        c.duration.toFixed(3),
+        c.connState,
+        c.history || "-",
+        String(c.origPkts),
+        String(c.respPkts),
+        String(c.origBytes),
+        String(c.respBytes),
+        notes.join("; "),
+      ];
     }),
-    ...s.datagrams.map((c) => [c.uid, t(c.start), c.id.origH, String(c.id.origP), c.id.respH, String(c.id.respP), c.id.proto, c.duration.toFixed(3), c.connState, c.history || "-", String(c.origPkts), String(c.respPkts), String(c.origBytes), String(c.respBytes), c.icmpErrors.length ? `icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}` : ""]),
+    ...s.datagrams.map((c) => [
+      c.uid,
+      t(c.start),
+      c.id.origH,
+      String(c.id.origP),
+      c.id.respH,
+      String(c.id.respP),
+      c.id.proto,
+      c.duration.toFixed(3),
+      c.connState,
+      c.history || "-",
+      String(c.origPkts),
+      String(c.respPkts),
+      String(c.origBytes),
+      String(c.respBytes),
+      c.icmpErrors.length ? `icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}` : "",
+    ]),
   ];
   out.push("", "## connections", ...pad(conns));
   if (s.dns.length) {
@@ -43,7 +99,10 @@ export function formatFlowSummary(s: FlowSummary): string {
           d.rcodeName ?? "(no response)",
           d.rejected ? "T" : "F",
           d.rtt === null ? "-" : `${(d.rtt * 1000).toFixed(1)}ms`,
-          d.answers.filter((a) => a.section === "answer").map((a) => `${a.data} ttl=${a.ttl}`).join(", ") || "-",
+          d.answers
+            .filter((a) => a.section === "answer")
+            .map((a) => `${a.data} ttl=${a.ttl}`)
+            .join(", ") || "-",
         ]),
       ]),
     );
@@ -51,24 +110,38 @@ export function formatFlowSummary(s: FlowSummary): string {
   if (s.icmp.length) {
     out.push("", "## icmp errors");
     for (const e of s.icmp) {
-      const q = e.quote ? `${e.quote.proto} ${e.quote.src}:${e.quote.srcPort} > ${e.quote.dst}:${e.quote.dstPort}${e.quote.incompleteTransport ? " (partial quote)" : ""}` : "no quote";
-      out.push(`#${e.index} ${t(e.ref.ts)} pkt ${e.ref.n} ${e.v6 ? "icmp6" : "icmp"} ${e.kind} type ${e.type} code ${e.code} from ${e.sender} to ${e.receiver} ttl ${e.ttl}; quotes ${q}; flow ${e.flowUid ?? "-"}`);
+      const q = e.quote
+        ? `${e.quote.proto} ${e.quote.src}:${e.quote.srcPort} > ${e.quote.dst}:${e.quote.dstPort}${e.quote.incompleteTransport ? " (partial quote)" : ""}`
+        : "no quote";
+      out.push(
+        `#${e.index} ${t(e.ref.ts)} pkt ${e.ref.n} ${e.v6 ? "icmp6" : "icmp"} ${e.kind} type ${e.type} code ${e.code} from ${e.sender} to ${e.receiver} ttl ${e.ttl}; quotes ${q}; flow ${e.flowUid ?? "-"}`,
+      );
     }
   }
   if (s.arp.length) {
     out.push("", "## unanswered arp");
-    for (const a of s.arp) out.push(`who-has ${a.targetIp} tell ${a.senderIp} (${a.senderMac}) x${a.requests.length}, first ${t(a.requests[0].ts)}`);
+    for (const a of s.arp)
+      out.push(
+        `who-has ${a.targetIp} tell ${a.senderIp} (${a.senderMac}) x${a.requests.length}, first ${t(a.requests[0].ts)}`,
+      );
   }
   if (s.tls.length) {
     out.push("", "## tls");
     for (const x of s.tls) {
-      const alerts = x.alerts.map((a) => `${a.dir}:${a.descriptionName ?? "encrypted"}${a.level === 2 ? "(fatal)" : ""}`).join(", ");
-      out.push(`${x.uid} sni=${x.serverName ?? "-"} handshake=${x.handshake.map((h) => `${h.dir === "orig" ? "C" : "S"}:${h.typeName}`).join(",") || "-"} alerts=${alerts || "-"} established=${x.established ? "T" : "F"}`);
+      const alerts = x.alerts
+        .map((a) => `${a.dir}:${a.descriptionName ?? "encrypted"}${a.level === 2 ? "(fatal)" : ""}`)
+        .join(", ");
+      out.push(
+        `${x.uid} sni=${x.serverName ?? "-"} handshake=${x.handshake.map((h) => `${h.dir === "orig" ? "C" : "S"}:${h.typeName}`).join(",") || "-"} alerts=${alerts || "-"} established=${x.established ? "T" : "F"}`,
+      );
     }
   }
   if (s.problems.length) {
     out.push("", "## problems");
-    for (const p of s.problems) out.push(`${p.kind} capture ${p.capture}${p.packet !== null ? ` pkt ${p.packet}` : ""}${p.offset !== null ? ` offset ${p.offset}` : ""}: ${p.message}`);
+    for (const p of s.problems)
+      out.push(
+        `${p.kind} capture ${p.capture}${p.packet !== null ? ` pkt ${p.packet}` : ""}${p.offset !== null ? ` offset ${p.offset}` : ""}: ${p.message}`,
+      );
   }
   return out.join("\n") + "\n";
 }

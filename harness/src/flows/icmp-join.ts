@@ -7,14 +7,19 @@ import type { DatagramConnection, IcmpError, TcpConnection } from "./types.js";
 
 type Flow = { uid: string; capture: number; start: number; icmpErrors: number[] };
 
-export function joinIcmpErrors(errors: IcmpError[], tcp: TcpConnection[], datagrams: DatagramConnection[]): void {
+export function joinIcmpErrors(
+  errors: IcmpError[],
+  tcp: TcpConnection[],
+  datagrams: DatagramConnection[],
+): void {
   if (errors.length === 0) return;
   // Index the quoted 5-tuples (few), not every flow (~150k on a big capture): the flows are only
   // looked up, so the index stays the size of the error list.
   const index = new Map<string, Flow[]>();
   for (const e of errors) {
     const q = e.quote;
-    if (q && (q.proto === "tcp" || q.proto === "udp")) index.set(key(e.ref.capture, q.proto, q.src, q.srcPort, q.dst, q.dstPort), []);
+    if (q && (q.proto === "tcp" || q.proto === "udp"))
+      index.set(key(e.ref.capture, q.proto, q.src, q.srcPort, q.dst, q.dstPort), []);
   }
   if (index.size === 0) return;
   for (const c of tcp) {

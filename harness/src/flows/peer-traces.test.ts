@@ -13,7 +13,9 @@ import { compareWithZeek, zeekOptions, type ManifestTrace } from "./zeek-compare
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const dir = path.resolve(repoRoot, "../shared/peer-traces/zeek");
-const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as { traces: ManifestTrace[] };
+const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
+  traces: ManifestTrace[];
+};
 
 /** Zeek's tcp_attempt_delay: the test runs with it so unanswered attempts split as Zeek splits them. */
 const ZEEK_ATTEMPT_DELAY = 5;
@@ -27,19 +29,34 @@ const DIFFERENCES: Record<string, { why: string; fields: string[] }> = {
     why: "bare mode (-b): no analyzer registers port 80 in likely_server_ports, so Zeek does not flip the SYN-ACK-first connection at once; we use the default-mode port list (as wikipedia.pcap needs)",
     fields: ["conn.history"],
   },
-  "tcp/rst-inject-rae.pcap": { why: "tcp_endpoints: Zeek's endpoint size/state records are internal to its TCP analyzer; we compare the packet counts", fields: ["tcp_endpoints"] },
-  "tcp/fin_retransmission.pcap": { why: "tcp_endpoints: Zeek's endpoint size/state records are internal to its TCP analyzer; we compare the packet counts", fields: ["tcp_endpoints"] },
+  "tcp/rst-inject-rae.pcap": {
+    why: "tcp_endpoints: Zeek's endpoint size/state records are internal to its TCP analyzer; we compare the packet counts",
+    fields: ["tcp_endpoints"],
+  },
+  "tcp/fin_retransmission.pcap": {
+    why: "tcp_endpoints: Zeek's endpoint size/state records are internal to its TCP analyzer; we compare the packet counts",
+    fields: ["tcp_endpoints"],
+  },
   "wikipedia.pcap": {
     why: "Zeek's DNS analyzer logs one dns.log row per query message and takes mDNS response names from its answers; we group retries with the same id into one transaction (queries[]) and leave query null when a response carries no question",
     fields: ["dns.query", "dns.missing"],
   },
-  "ntp/misordered-ntp.pcap": { why: "Zeek's NTP analyzer flips the connection by NTP mode (history D^); we have no NTP analyzer and keep the first sender as originator", fields: ["conn.missing"] },
+  "ntp/misordered-ntp.pcap": {
+    why: "Zeek's NTP analyzer flips the connection by NTP mode (history D^); we have no NTP analyzer and keep the first sender as originator",
+    fields: ["conn.missing"],
+  },
   "dns/dynamic-update.pcap": {
     why: "DNS UPDATE (opcode 5): Zeek's analyzer logs the updated name and prerequisite/update records; we log the zone (question section) and answer-section data",
     fields: ["dns.query", "dns.answers"],
   },
-  "dns/dns_notify2.pcap": { why: "a response seen without its query: Zeek leaves query unset, we take it from the response's question section", fields: ["dns.query"] },
-  "tls/tls-1.2-protocol-error.pcap": { why: "analyzer confirmation/violation events belong to Zeek's SSL analyzer framework; we have no analyzer events", fields: ["analyzer"] },
+  "dns/dns_notify2.pcap": {
+    why: "a response seen without its query: Zeek leaves query unset, we take it from the response's question section",
+    fields: ["dns.query"],
+  },
+  "tls/tls-1.2-protocol-error.pcap": {
+    why: "analyzer confirmation/violation events belong to Zeek's SSL analyzer framework; we have no analyzer events",
+    fields: ["analyzer"],
+  },
 };
 
 describe("Zeek peer traces", () => {
@@ -50,7 +67,10 @@ describe("Zeek peer traces", () => {
 
   for (const t of manifest.traces) {
     it(`${t.file} agrees with Zeek's baseline${DIFFERENCES[t.file] ? " except where documented" : ""}`, async () => {
-      const summary = await analyzeCapture(path.join(dir, t.file), { ...zeekOptions(t), attemptTimeout: ZEEK_ATTEMPT_DELAY });
+      const summary = await analyzeCapture(path.join(dir, t.file), {
+        ...zeekOptions(t),
+        attemptTimeout: ZEEK_ATTEMPT_DELAY,
+      });
       expect(summary.captures[0].packets).toBeGreaterThan(0);
       const mismatches = compareWithZeek(t, summary);
       const allowed = DIFFERENCES[t.file];

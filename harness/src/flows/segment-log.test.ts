@@ -2,7 +2,19 @@ import { describe, expect, it } from "vitest";
 import { findSegment, segmentRefs, SegmentLog } from "./segment-log.js";
 
 function fill(log: SegmentLog, count: number): void {
-  for (let i = 1; i <= count; i++) log.add(1000 + i / 10, i, 4_000_000_000 + i, 7, i % 3 === 0 ? 70_000 : i, 65535, 0x18, 64, i % 2 === 0, i === 2);
+  for (let i = 1; i <= count; i++)
+    log.add(
+      1000 + i / 10,
+      i,
+      4_000_000_000 + i,
+      7,
+      i % 3 === 0 ? 70_000 : i,
+      65535,
+      0x18,
+      64,
+      i % 2 === 0,
+      i === 2,
+    );
 }
 
 describe("SegmentLog", () => {
@@ -10,7 +22,19 @@ describe("SegmentLog", () => {
     const log = SegmentLog.forCap(10);
     fill(log, 3);
     const r = segmentRefs(log.seal(), 4);
-    expect(r[1]).toEqual({ capture: 4, n: 2, ts: 1000.2, dir: "resp", flags: 0x18, seq: 4_000_000_002, ack: 7, len: 2, window: 65535, ttl: 64, badChecksum: true });
+    expect(r[1]).toEqual({
+      capture: 4,
+      n: 2,
+      ts: 1000.2,
+      dir: "resp",
+      flags: 0x18,
+      seq: 4_000_000_002,
+      ack: 7,
+      len: 2,
+      window: 65535,
+      ttl: 64,
+      badChecksum: true,
+    });
     expect(r[2]).toMatchObject({ dir: "orig", len: 70_000, badChecksum: false });
   });
 

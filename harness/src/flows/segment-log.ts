@@ -42,8 +42,25 @@ export class SegmentLog {
     return (this.head.length + this.tail.length) / STRIDE;
   }
 
-  add(ts: number, n: number, seq: number, ack: number, len: number, window: number, flags: number, ttl: number, resp: boolean, bad: boolean): void {
-    const packed = (window & 0xffff) + (flags & 0xff) * P16 + (ttl & 0xff) * P24 + (resp ? P32 : 0) + (bad ? P33 : 0) + Math.min(len, LEN_MAX) * P34;
+  add(
+    ts: number,
+    n: number,
+    seq: number,
+    ack: number,
+    len: number,
+    window: number,
+    flags: number,
+    ttl: number,
+    resp: boolean,
+    bad: boolean,
+  ): void {
+    const packed =
+      (window & 0xffff) +
+      (flags & 0xff) * P16 +
+      (ttl & 0xff) * P24 +
+      (resp ? P32 : 0) +
+      (bad ? P33 : 0) +
+      Math.min(len, LEN_MAX) * P34;
     if (this.head.length < this.headMax * STRIDE) {
       this.head.push(ts, n, seq, ack, packed);
       return;
@@ -89,10 +106,14 @@ export class SegmentLog {
 }
 
 /** The first sealed segment matching `pred`: its time and packet number, or null. */
-export function findSegment(a: readonly number[], pred: (dir: Direction, flags: number, n: number) => boolean): { ts: number; n: number } | null {
+export function findSegment(
+  a: readonly number[],
+  pred: (dir: Direction, flags: number, n: number) => boolean,
+): { ts: number; n: number } | null {
   for (let o = 0; o < a.length; o += STRIDE) {
     const p = a[o + 4];
-    if (pred(Math.floor(p / P32) % 2 ? "resp" : "orig", Math.floor(p / P16) & 0xff, a[o + 1])) return { ts: a[o], n: a[o + 1] };
+    if (pred(Math.floor(p / P32) % 2 ? "resp" : "orig", Math.floor(p / P16) & 0xff, a[o + 1]))
+      return { ts: a[o], n: a[o + 1] };
   }
   return null;
 }

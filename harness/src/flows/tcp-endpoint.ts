@@ -5,7 +5,15 @@
  */
 
 /** Zeek's TCP_* endpoint states (scripts/base/init-bare.zeek). */
-export const EP = { INACTIVE: 0, SYN_SENT: 1, SYN_ACK_SENT: 2, PARTIAL: 3, ESTABLISHED: 4, CLOSED: 5, RESET: 6 } as const;
+export const EP = {
+  INACTIVE: 0,
+  SYN_SENT: 1,
+  SYN_ACK_SENT: 2,
+  PARTIAL: 3,
+  ESTABLISHED: 4,
+  CLOSED: 5,
+  RESET: 6,
+} as const;
 
 export const HIST = { SYN: 1, FIN: 2, RST: 4, ACK: 8, DATA: 16, MULTI: 32, FIN_RST: 64 } as const;
 

@@ -75,7 +75,16 @@ class TcpRecord implements TcpConnection {
   readonly #ttlStart: number;
   readonly #respTtlStart: number;
 
-  constructor(s: TcpSession, uid: string, capture: number, tls: TlsState | null, syn: { mss: number | null; ws: number | null }, segs: number[], ev: number[], history: string) {
+  constructor(
+    s: TcpSession,
+    uid: string,
+    capture: number,
+    tls: TlsState | null,
+    syn: { mss: number | null; ws: number | null },
+    segs: number[],
+    ev: number[],
+    history: string,
+  ) {
     this.uid = uid;
     this.capture = capture;
     this.#origH = s.origH;
@@ -111,13 +120,15 @@ class TcpRecord implements TcpConnection {
   private refs(code: number): PacketRef[] {
     const out: PacketRef[] = [];
     const e = this.#d;
-    for (let i = this.#evStart; i < this.#ttlStart; i += 3) if (e[i] === code) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1] });
+    for (let i = this.#evStart; i < this.#ttlStart; i += 3)
+      if (e[i] === code) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1] });
     return out;
   }
 
   private ref(code: number): PacketRef | null {
     const e = this.#d;
-    for (let i = this.#evStart; i < this.#ttlStart; i += 3) if (e[i] === code) return { capture: this.capture, n: e[i + 2], ts: e[i + 1] };
+    for (let i = this.#evStart; i < this.#ttlStart; i += 3)
+      if (e[i] === code) return { capture: this.capture, n: e[i + 2], ts: e[i + 1] };
     return null;
   }
 
@@ -125,7 +136,12 @@ class TcpRecord implements TcpConnection {
     const fin = by === "orig" ? EV.CLOSE_ORIG_FIN : EV.CLOSE_RESP_FIN;
     const e = this.#d;
     for (let i = this.#evStart; i < this.#ttlStart; i += 3)
-      if (e[i] === fin || e[i] === fin + 1) return { by, how: e[i] === fin ? "fin" : "rst", ref: { capture: this.capture, n: e[i + 2], ts: e[i + 1] } };
+      if (e[i] === fin || e[i] === fin + 1)
+        return {
+          by,
+          how: e[i] === fin ? "fin" : "rst",
+          ref: { capture: this.capture, n: e[i + 2], ts: e[i + 1] },
+        };
     return null;
   }
 
@@ -210,7 +226,13 @@ class TcpRecord implements TcpConnection {
     const out: Array<PacketRef & { dir: Direction }> = [];
     const e = this.#d;
     for (let i = this.#evStart; i < this.#ttlStart; i += 3)
-      if (e[i] === EV.RST_ORIG || e[i] === EV.RST_RESP) out.push({ capture: this.capture, n: e[i + 2], ts: e[i + 1], dir: e[i] === EV.RST_ORIG ? "orig" : "resp" });
+      if (e[i] === EV.RST_ORIG || e[i] === EV.RST_RESP)
+        out.push({
+          capture: this.capture,
+          n: e[i + 2],
+          ts: e[i + 1],
+          dir: e[i] === EV.RST_ORIG ? "orig" : "resp",
+        });
     return out;
   }
   set resets(v: Array<PacketRef & { dir: Direction }>) {
@@ -297,7 +319,11 @@ export function tcpRecord(
     for (const x of s.synLike) if (x.dir === "orig" && !x.ack && x.ref.ts <= sa.ts) before = x.ref;
     if (before) handshakeRtt = sa.ts - before.ts;
     // Segments of a record are all from its own capture, as is its SYN-ACK.
-    const a = findSegment(segs, (dir, flags, n) => dir === "orig" && n > sa.n && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK);
+    const a = findSegment(
+      segs,
+      (dir, flags, n) =>
+        dir === "orig" && n > sa.n && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK,
+    );
     if (a) ev.push(EV.HANDSHAKE_ACK, a.ts, a.n);
   }
   const fo = s.firstData.orig;

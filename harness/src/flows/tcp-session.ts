@@ -108,7 +108,13 @@ export class TcpSession {
     const base = seq >>> 0;
     if (base === connOrig.startSeq) return false;
     // A SYN that matches a SYN-ACK seen first (reordering) is not a new connection.
-    if (!(flags & TcpFlags.ACK) && connOrig.state === EP.SYN_ACK_SENT && this.resp.state === EP.INACTIVE && base === this.resp.startSeq) return false;
+    if (
+      !(flags & TcpFlags.ACK) &&
+      connOrig.state === EP.SYN_ACK_SENT &&
+      this.resp.state === EP.INACTIVE &&
+      base === this.resp.startSeq
+    )
+      return false;
     return true;
   }
 
@@ -201,11 +207,12 @@ export class TcpSession {
     const deltaLast = seqDelta(lastSeq, endpoint.lastSeq);
     if ((SYN || RST) && (deltaLast > TOO_LARGE_SEQ_DELTA || deltaLast < -TOO_LARGE_SEQ_DELTA)) {
       // untrusted
-    } else if (FIN && endpoint.lastSeq === ((endpoint.startSeq + 1) >>> 0)) endpoint.lastSeq = lastSeq;
+    } else if (FIN && endpoint.lastSeq === (endpoint.startSeq + 1) >>> 0) endpoint.lastSeq = lastSeq;
     else if (endpoint.state === EP.RESET) {
       // don't trust sequence numbers after a reset
     } else if (deltaLast > 0) endpoint.lastSeq = lastSeq;
-    else if (p.len > 0) endpoint.rxmtThresh = this.hist.scaled(endpoint, "T", ++endpoint.rxmt, endpoint.rxmtThresh);
+    else if (p.len > 0)
+      endpoint.rxmtThresh = this.hist.scaled(endpoint, "T", ++endpoint.rxmt, endpoint.rxmtThresh);
 
     const doClose = this.stateMachine(endpoint, isOrig, f, seq, p.ack >>> 0, p.len);
     // Re-resolve after a possible flip inside the state machine.
@@ -214,11 +221,16 @@ export class TcpSession {
     if (ACK && !FIN && !RST) this.ackReceived(peerNow, relAck);
     if (p.len > 0 && !RST) {
       const relData = SYN ? relSeq + 1 : relSeq;
-      if (relData <= endpoint.dataEnd && relData + p.len > endpoint.dataEnd) endpoint.dataEnd = relData + p.len;
+      if (relData <= endpoint.dataEnd && relData + p.len > endpoint.dataEnd)
+        endpoint.dataEnd = relData + p.len;
     }
     if (doClose && !endpoint.didClose) {
       endpoint.didClose = true;
-      if (this.closeDeadline === null && (endpoint.state === EP.RESET || peerNow.didClose || peerNow.state === EP.INACTIVE)) this.closeDeadline = p.ref.ts + 5;
+      if (
+        this.closeDeadline === null &&
+        (endpoint.state === EP.RESET || peerNow.didClose || peerNow.state === EP.INACTIVE)
+      )
+        this.closeDeadline = p.ref.ts + 5;
     }
   }
 
@@ -261,7 +273,14 @@ export class TcpSession {
   }
 
   /** UpdateStateMachine and its per-state helpers; returns do_close. */
-  private stateMachine(ep: TcpEndpoint, isOrig: boolean, f: number, seq: number, ack: number, len: number): boolean {
+  private stateMachine(
+    ep: TcpEndpoint,
+    isOrig: boolean,
+    f: number,
+    seq: number,
+    ack: number,
+    len: number,
+  ): boolean {
     const SYN = (f & TcpFlags.SYN) !== 0;
     const FIN = (f & TcpFlags.FIN) !== 0;
     const RST = (f & TcpFlags.RST) !== 0;
@@ -274,8 +293,7 @@ export class TcpSession {
           if (isOrig) {
             ep.setState(ACK ? EP.SYN_ACK_SENT : EP.SYN_SENT);
             this.attemptStart ??= this.last;
-          }
-          else {
+          } else {
             if (!ACK && peer.state === EP.SYN_ACK_SENT && seq === ep.startSeq) {
               // SYN/SYN-ACK reversal: the SYN-ACK came first; flip and establish.
               this.flip();
@@ -342,13 +360,26 @@ export class TcpSession {
     const f = p.flags;
     const r = p.ref;
     // Explicit literals (no spreads): this runs for every packet.
-    if (f & TcpFlags.SYN && this.synLike.length < this.maxSegments) this.synLike.push({ ref: r, dir, ack: (f & TcpFlags.ACK) !== 0 });
+    if (f & TcpFlags.SYN && this.synLike.length < this.maxSegments)
+      this.synLike.push({ ref: r, dir, ack: (f & TcpFlags.ACK) !== 0 });
     if (p.len > 0 && !(f & TcpFlags.RST) && this.firstData[dir] === null) this.firstData[dir] = r;
     if (f & TcpFlags.RST) {
       this.resets.push({ capture: r.capture, n: r.n, ts: r.ts, dir });
       if (this.close[dir] === null) this.close[dir] = { by: dir, how: "rst", ref: r };
-    } else if (f & TcpFlags.FIN && this.close[dir] === null) this.close[dir] = { by: dir, how: "fin", ref: r };
-    this.log.add(r.ts, r.n, p.seq >>> 0, p.ack >>> 0, p.len, p.window, f, p.ttl, dir === "resp", p.badChecksum);
+    } else if (f & TcpFlags.FIN && this.close[dir] === null)
+      this.close[dir] = { by: dir, how: "fin", ref: r };
+    this.log.add(
+      r.ts,
+      r.n,
+      p.seq >>> 0,
+      p.ack >>> 0,
+      p.len,
+      p.window,
+      f,
+      p.ttl,
+      dir === "resp",
+      p.badChecksum,
+    );
   }
 
   /** conn_state as scripts/base/protocols/conn/main.zeek computes it. */
@@ -358,7 +389,12 @@ export class TcpSession {
     const oInactive = os === EP.INACTIVE || os === EP.PARTIAL;
     const rInactive = rs === EP.INACTIVE || rs === EP.PARTIAL;
     if (rs === EP.RESET) {
-      if (os === EP.SYN_SENT || os === EP.SYN_ACK_SENT || (os === EP.RESET && this.orig.payloadBytes === 0 && this.resp.payloadBytes === 0)) return "REJ";
+      if (
+        os === EP.SYN_SENT ||
+        os === EP.SYN_ACK_SENT ||
+        (os === EP.RESET && this.orig.payloadBytes === 0 && this.resp.payloadBytes === 0)
+      )
+        return "REJ";
       return oInactive ? "RSTRH" : "RSTR";
     }
     if (os === EP.RESET) {

@@ -33,7 +33,15 @@ export class TlsState {
   active = false;
 
   constructor(uid: string) {
-    this.info = { uid, version: null, serverName: null, alerts: [], handshake: [], lastAlert: null, established: false };
+    this.info = {
+      uid,
+      version: null,
+      serverName: null,
+      alerts: [],
+      handshake: [],
+      lastAlert: null,
+      established: false,
+    };
   }
 
   /** Flip: the directions swap with the connection's roles. */
@@ -63,13 +71,28 @@ export class TlsState {
           const plain = !side.ccs && r.bodyAvail >= 2 && r.length === 2;
           const desc = plain ? b[r.bodyOff + 1] : null;
           const name = desc === null ? null : tlsAlertName(desc);
-          this.info.alerts.push({ capture: ref.capture, n: ref.n, ts: ref.ts, dir, level: plain ? b[r.bodyOff] : null, description: desc, descriptionName: name });
+          this.info.alerts.push({
+            capture: ref.capture,
+            n: ref.n,
+            ts: ref.ts,
+            dir,
+            level: plain ? b[r.bodyOff] : null,
+            description: desc,
+            descriptionName: name,
+          });
           if (name) this.info.lastAlert = name;
           break;
         }
         case TLS_CONTENT.HANDSHAKE:
           if (side.ccs) {
-            this.info.handshake.push({ capture: ref.capture, n: ref.n, ts: ref.ts, dir, type: -1, typeName: "encrypted" });
+            this.info.handshake.push({
+              capture: ref.capture,
+              n: ref.n,
+              ts: ref.ts,
+              dir,
+              type: -1,
+              typeName: "encrypted",
+            });
             break;
           }
           this.handshake(dir, b, r.bodyOff, r.bodyAvail, ref);
@@ -91,8 +114,16 @@ export class TlsState {
     for (let i = 0; i < 16 && p + 4 <= end; i++) {
       const type = b[p];
       const mlen = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
-      this.info.handshake.push({ capture: ref.capture, n: ref.n, ts: ref.ts, dir, type, typeName: tlsHandshakeName(type) });
-      if (type === 1 && this.info.serverName === null) this.info.serverName = clientHelloServerName(b, p + 4, Math.min(mlen, end - p - 4));
+      this.info.handshake.push({
+        capture: ref.capture,
+        n: ref.n,
+        ts: ref.ts,
+        dir,
+        type,
+        typeName: tlsHandshakeName(type),
+      });
+      if (type === 1 && this.info.serverName === null)
+        this.info.serverName = clientHelloServerName(b, p + 4, Math.min(mlen, end - p - 4));
       if (type === 2) {
         this.serverHello = true;
         if (p + 6 <= end) this.info.version = (b[p + 4] << 8) | b[p + 5];

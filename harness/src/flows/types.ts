@@ -8,9 +8,24 @@
  */
 
 /** Zeek's conn_state codes (conn/main.zeek, `conn_state` field documentation). */
-export type ConnState = "S0" | "S1" | "SF" | "REJ" | "S2" | "S3" | "RSTO" | "RSTR" | "RSTOS0" | "RSTRH" | "SH" | "SHR" | "OTH";
+export type ConnState =
+  "S0" | "S1" | "SF" | "REJ" | "S2" | "S3" | "RSTO" | "RSTR" | "RSTOS0" | "RSTRH" | "SH" | "SHR" | "OTH";
 
-export const CONN_STATES: readonly ConnState[] = ["S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH"];
+export const CONN_STATES: readonly ConnState[] = [
+  "S0",
+  "S1",
+  "SF",
+  "REJ",
+  "S2",
+  "S3",
+  "RSTO",
+  "RSTR",
+  "RSTOS0",
+  "RSTRH",
+  "SH",
+  "SHR",
+  "OTH",
+];
 
 /** Which side sent a packet: the originator (Zeek's "orig") or the responder ("resp"). */
 export type Direction = "orig" | "resp";
@@ -34,7 +49,16 @@ export interface ConnId {
 }
 
 /** TCP flag bits as on the wire (RFC 9293 section 3.1). */
-export const TcpFlags = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
+export const TcpFlags = {
+  FIN: 0x01,
+  SYN: 0x02,
+  RST: 0x04,
+  PSH: 0x08,
+  ACK: 0x10,
+  URG: 0x20,
+  ECE: 0x40,
+  CWR: 0x80,
+} as const;
 
 /** One TCP segment of a connection, kept for evidence (capped by AnalyzeOptions.maxSegmentsPerConn). */
 export interface TcpSegmentRef extends PacketRef {

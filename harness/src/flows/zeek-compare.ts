@@ -27,11 +27,18 @@ export interface ManifestTrace {
 
 type AnyConn = TcpConnection | DatagramConnection;
 
-const idOf = (r: Row) => `${r["id.orig_h"]}|${r["id.orig_p"]}|${r["id.resp_h"]}|${r["id.resp_p"]}|${r.proto ?? ""}`;
-const ourId = (c: AnyConn, withProto: boolean) => `${c.id.origH}|${c.id.origP}|${c.id.respH}|${c.id.respP}|${withProto ? c.id.proto : ""}`;
+const idOf = (r: Row) =>
+  `${r["id.orig_h"]}|${r["id.orig_p"]}|${r["id.resp_h"]}|${r["id.resp_p"]}|${r.proto ?? ""}`;
+const ourId = (c: AnyConn, withProto: boolean) =>
+  `${c.id.origH}|${c.id.origP}|${c.id.respH}|${c.id.respP}|${withProto ? c.id.proto : ""}`;
 
 /** The nth row with a given key matches our nth record with that key, in capture order. */
-function pairRows<T>(rows: Row[], ours: T[], rowKey: (r: Row) => string | null, ourKey: (t: T, r: Row) => string): Array<[Row, T | undefined, number]> {
+function pairRows<T>(
+  rows: Row[],
+  ours: T[],
+  rowKey: (r: Row) => string | null,
+  ourKey: (t: T, r: Row) => string,
+): Array<[Row, T | undefined, number]> {
   const used = new Map<string, number>();
   return rows.map((r, i) => {
     const k = rowKey(r);
@@ -69,7 +76,8 @@ export function compareWithZeek(t: ManifestTrace, s: FlowSummary): Mismatch[] {
   const dnsPairs = pairRows(
     t.dns ?? [],
     s.dns,
-    (r) => ("id.orig_h" in r ? `${r["id.orig_h"]}|${r["id.orig_p"]}|${r["id.resp_h"]}|${r["id.resp_p"]}` : null),
+    (r) =>
+      "id.orig_h" in r ? `${r["id.orig_h"]}|${r["id.orig_p"]}|${r["id.resp_h"]}|${r["id.resp_p"]}` : null,
     (d) => `${d.client}|${d.clientPort}|${d.server}|${d.serverPort}`,
   );
   for (const [r, d, i] of dnsPairs) {
@@ -78,7 +86,8 @@ export function compareWithZeek(t: ManifestTrace, s: FlowSummary): Mismatch[] {
       continue;
     }
     const check = (k: string, ours: unknown) => {
-      if (k in r && JSON.stringify(r[k]) !== JSON.stringify(ours)) out.push({ field: `dns.${k}`, row: i, zeek: r[k], ours });
+      if (k in r && JSON.stringify(r[k]) !== JSON.stringify(ours))
+        out.push({ field: `dns.${k}`, row: i, zeek: r[k], ours });
     };
     check("query", d.query);
     check("rcode", d.rcode);
@@ -90,7 +99,13 @@ export function compareWithZeek(t: ManifestTrace, s: FlowSummary): Mismatch[] {
   }
 
   for (const [i, r] of (t.ssl ?? []).entries()) {
-    const c = s.tcp.find((x) => x.id.origH === r["id.orig_h"] && x.id.origP === r["id.orig_p"] && x.id.respH === r["id.resp_h"] && x.id.respP === r["id.resp_p"]);
+    const c = s.tcp.find(
+      (x) =>
+        x.id.origH === r["id.orig_h"] &&
+        x.id.origP === r["id.orig_p"] &&
+        x.id.respH === r["id.resp_h"] &&
+        x.id.respP === r["id.resp_p"],
+    );
     if (!c) {
       out.push({ field: "ssl.missing", row: i, zeek: r, ours: null });
       continue;
@@ -108,7 +123,10 @@ export function compareWithZeek(t: ManifestTrace, s: FlowSummary): Mismatch[] {
     const cid = ev.conn_id as Row;
     const info = ev.icmp_info as Row;
     const ctx = ev.icmp_context as Row;
-    const e = s.icmp.find((x) => x.sender === cid.orig_h && x.receiver === cid.resp_h && x.type === info.itype && x.code === ev.code);
+    const e = s.icmp.find(
+      (x) =>
+        x.sender === cid.orig_h && x.receiver === cid.resp_h && x.type === info.itype && x.code === ev.code,
+    );
     if (!e) {
       out.push({ field: "icmp.missing", row: i, zeek: ev, ours: null });
       continue;
@@ -131,10 +149,12 @@ export function compareWithZeek(t: ManifestTrace, s: FlowSummary): Mismatch[] {
       proto: q?.proto ?? "unknown_transport",
       badHdrLen: q ? q.incompleteTransport : true,
     };
-    if (JSON.stringify(zq) !== JSON.stringify(oq)) out.push({ field: "icmp.quote", row: i, zeek: zq, ours: oq });
+    if (JSON.stringify(zq) !== JSON.stringify(oq))
+      out.push({ field: "icmp.quote", row: i, zeek: zq, ours: oq });
     if (info.ttl !== e.ttl) out.push({ field: "icmp.ttl", row: i, zeek: info.ttl, ours: e.ttl });
   }
-  if (t.tcp_endpoints) out.push({ field: "tcp_endpoints", row: 0, zeek: t.tcp_endpoints, ours: "not modelled" });
+  if (t.tcp_endpoints)
+    out.push({ field: "tcp_endpoints", row: 0, zeek: t.tcp_endpoints, ours: "not modelled" });
   if (t.analyzer?.length) out.push({ field: "analyzer", row: 0, zeek: t.analyzer, ours: "not modelled" });
   return out;
 }

@@ -52,7 +52,11 @@ export class PcapngParser implements CaptureParser {
         if (bom === BYTE_ORDER_MAGIC) this.le = true;
         else if (buf.readUInt32BE(pos + 8) === BYTE_ORDER_MAGIC) this.le = false;
         else {
-          this.problem("bad-block", base + pos, "section header with an unknown byte-order magic; the rest of the file cannot be framed");
+          this.problem(
+            "bad-block",
+            base + pos,
+            "section header with an unknown byte-order magic; the rest of the file cannot be framed",
+          );
           this.info.truncated = true;
           this.stopped = true;
           return end;
@@ -62,14 +66,23 @@ export class PcapngParser implements CaptureParser {
       const type = le ? typeLE : buf.readUInt32BE(pos);
       const len = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
       if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) {
-        this.problem("bad-block", base + pos, `block of type 0x${type.toString(16)} has impossible length ${len}; the rest of the file cannot be framed`);
+        this.problem(
+          "bad-block",
+          base + pos,
+          `block of type 0x${type.toString(16)} has impossible length ${len}; the rest of the file cannot be framed`,
+        );
         this.info.truncated = true;
         this.stopped = true;
         return end;
       }
       if (pos + len > end) break;
       const trailer = le ? buf.readUInt32LE(pos + len - 4) : buf.readUInt32BE(pos + len - 4);
-      if (trailer !== len) this.problem("bad-block", base + pos, `block of type 0x${type.toString(16)}: trailing length ${trailer} differs from ${len}`);
+      if (trailer !== len)
+        this.problem(
+          "bad-block",
+          base + pos,
+          `block of type 0x${type.toString(16)}: trailing length ${trailer} differs from ${len}`,
+        );
       this.block(type, buf, pos, len, base);
       pos += len;
     }
@@ -100,9 +113,12 @@ export class PcapngParser implements CaptureParser {
         const orig = this.u32(b, pos + 24);
         const iface = this.ifaces[ifId];
         if (!iface) return this.problem("bad-block", base + pos, `packet on undeclared interface ${ifId}`);
-        if (28 + cap > len - 4) return this.problem("bad-block", base + pos, `captured length ${cap} overruns its block`);
+        if (28 + cap > len - 4)
+          return this.problem("bad-block", base + pos, `captured length ${cap} overruns its block`);
         const ticks = hi * 4294967296 + lo;
-        const ts = iface.perSec ? iface.offsetSec + Math.floor(ticks / iface.perSec) + (ticks % iface.perSec) / iface.perSec : iface.offsetSec + ticks * iface.tick;
+        const ts = iface.perSec
+          ? iface.offsetSec + Math.floor(ticks / iface.perSec) + (ticks % iface.perSec) / iface.perSec
+          : iface.offsetSec + ticks * iface.tick;
         return this.emit(b.subarray(pos + 28, pos + 28 + cap), ts, orig, ifId, iface, base + pos);
       }
       case 3: {
@@ -120,7 +136,13 @@ export class PcapngParser implements CaptureParser {
 
   private idb(b: Buffer, pos: number, len: number, base: number): void {
     if (len < 20) return this.problem("bad-block", base + pos, "interface description block too short");
-    const iface: Iface = { linkType: this.u16(b, pos + 8), snaplen: this.u32(b, pos + 12), tick: 1e-6, perSec: 1e6, offsetSec: 0 };
+    const iface: Iface = {
+      linkType: this.u16(b, pos + 8),
+      snaplen: this.u32(b, pos + 12),
+      tick: 1e-6,
+      perSec: 1e6,
+      offsetSec: 0,
+    };
     let o = pos + 16;
     const stop = pos + len - 4;
     // Options: code, length, value padded to 4 (section 3.5). Bounded by the block.

@@ -11,7 +11,8 @@ import type { RawPacket } from "./types.js";
 import { LINKTYPE, writePcap } from "./writer.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "backside-pcap-"));
-const frame = (i: number) => tcpFrame({ src: "10.0.0.1", dst: "10.0.0.2", sport: 1000 + i, dport: 80, flags: "S" });
+const frame = (i: number) =>
+  tcpFrame({ src: "10.0.0.1", dst: "10.0.0.2", sport: 1000 + i, dport: 80, flags: "S" });
 
 async function collect(src: Parameters<typeof readCapture>[0]) {
   const pkts: RawPacket[] = [];
@@ -22,7 +23,10 @@ async function collect(src: Parameters<typeof readCapture>[0]) {
 describe("classic pcap", () => {
   it("reads little-endian microsecond files with exact timestamps", async () => {
     const f = path.join(dir, "le.pcap");
-    writePcap(f, [0, 1, 2].map((i) => ({ ts: 1700000000.25 + i, data: frame(i) })));
+    writePcap(
+      f,
+      [0, 1, 2].map((i) => ({ ts: 1700000000.25 + i, data: frame(i) })),
+    );
     const { pkts, info, problems } = await collect(f);
     expect(problems).toEqual([]);
     expect(info).toMatchObject({ format: "pcap", linkTypes: [1], packets: 3, truncated: false });
@@ -33,7 +37,11 @@ describe("classic pcap", () => {
 
   it("reads big-endian nanosecond files", async () => {
     const f = path.join(dir, "be-ns.pcap");
-    writePcap(f, [{ ts: 1700000000.123456789, data: frame(0) }], { bigEndian: true, nanos: true, linkType: LINKTYPE.ETHERNET });
+    writePcap(f, [{ ts: 1700000000.123456789, data: frame(0) }], {
+      bigEndian: true,
+      nanos: true,
+      linkType: LINKTYPE.ETHERNET,
+    });
     const { pkts, info } = await collect(f);
     expect(info.packets).toBe(1);
     expect(pkts[0].ts).toBeCloseTo(1700000000.123456789, 6);
@@ -42,14 +50,19 @@ describe("classic pcap", () => {
 
   it("keeps every packet before a cut record and reports the cut's offset", async () => {
     const f = path.join(dir, "cut.pcap");
-    writePcap(f, [0, 1, 2].map((i) => ({ ts: 1 + i, data: frame(i) })));
+    writePcap(
+      f,
+      [0, 1, 2].map((i) => ({ ts: 1 + i, data: frame(i) })),
+    );
     const whole = readFileSync(f);
     writeFileSync(f, whole.subarray(0, whole.length - 10));
     const { pkts, info, problems } = await collect(f);
     expect(pkts).toHaveLength(2);
     expect(info.truncated).toBe(true);
     const recLen = 16 + frame(0).length;
-    expect(problems).toEqual([expect.objectContaining({ kind: "truncated-file", offset: 24 + 2 * recLen, packet: 3 })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ kind: "truncated-file", offset: 24 + 2 * recLen, packet: 3 }),
+    ]);
   });
 
   it("stops at an impossible record length and says where", async () => {
@@ -64,7 +77,10 @@ describe("classic pcap", () => {
 
   it("reads from a stream fed in tiny chunks exactly as from the file", async () => {
     const f = path.join(dir, "chunks.pcap");
-    writePcap(f, [0, 1, 2, 3].map((i) => ({ ts: 10 + i, data: frame(i) })));
+    writePcap(
+      f,
+      [0, 1, 2, 3].map((i) => ({ ts: 10 + i, data: frame(i) })),
+    );
     const bytes = readFileSync(f);
     const chunks: Buffer[] = [];
     for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
@@ -74,7 +90,10 @@ describe("classic pcap", () => {
 
   it("yields stable copies from the async iterator", async () => {
     const f = path.join(dir, "iter.pcap");
-    writePcap(f, [0, 1].map((i) => ({ ts: i, data: frame(i) })));
+    writePcap(
+      f,
+      [0, 1].map((i) => ({ ts: i, data: frame(i) })),
+    );
     const got: RawPacket[] = [];
     for await (const p of capturePackets(f)) got.push(p);
     expect(got[0].data.equals(frame(0))).toBe(true);
@@ -95,7 +114,9 @@ describe("not a capture", () => {
     const f = path.join(dir, "empty.pcap");
     writeFileSync(f, "");
     await expect(readCapture(f, () => {})).rejects.toMatchObject({ code: "BAD_ARTIFACT" });
-    await expect(readCapture(path.join(dir, "nope.pcap"), () => {})).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(readCapture(path.join(dir, "nope.pcap"), () => {})).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -110,7 +131,11 @@ describe("pcapng", () => {
       .epb(1, 1_700_000_001_000_000_001n, ipPacketOf(frame(1)))
       .spb(frame(2))
       .bytes();
-    const be = new PcapngBuilder(true).section().iface({ linkType: 101, tsresol: 0x80 | 10 }).epb(0, 1024n * 5n, ipPacketOf(frame(3))).bytes();
+    const be = new PcapngBuilder(true)
+      .section()
+      .iface({ linkType: 101, tsresol: 0x80 | 10 })
+      .epb(0, 1024n * 5n, ipPacketOf(frame(3)))
+      .bytes();
     const f = path.join(dir, "multi.pcapng");
     writeFileSync(f, Buffer.concat([le, be]));
     const { pkts, info, problems } = await collect(f);
@@ -126,7 +151,12 @@ describe("pcapng", () => {
   });
 
   it("reports a block cut short with its offset and keeps earlier packets", async () => {
-    const b = new PcapngBuilder().section().iface({ linkType: 1 }).epb(0, 1n, frame(0)).epb(0, 2n, frame(1)).bytes();
+    const b = new PcapngBuilder()
+      .section()
+      .iface({ linkType: 1 })
+      .epb(0, 1n, frame(0))
+      .epb(0, 2n, frame(1))
+      .bytes();
     const f = path.join(dir, "cut.pcapng");
     writeFileSync(f, b.subarray(0, b.length - 5));
     const { pkts, problems } = await collect(f);

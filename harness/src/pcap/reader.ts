@@ -29,22 +29,38 @@ function sniff(head: Buffer, name: string): "pcap" | "pcapng" {
     const le = head.readUInt32LE(0);
     const be = head.readUInt32BE(0);
     if (le === PCAPNG_SHB) return "pcapng";
-    if (le === PCAP_MAGICS.MICRO || le === PCAP_MAGICS.NANO || be === PCAP_MAGICS.MICRO || be === PCAP_MAGICS.NANO) return "pcap";
+    if (
+      le === PCAP_MAGICS.MICRO ||
+      le === PCAP_MAGICS.NANO ||
+      be === PCAP_MAGICS.MICRO ||
+      be === PCAP_MAGICS.NANO
+    )
+      return "pcap";
   }
   const shown = head.subarray(0, 4).toString("hex") || "nothing";
-  throw new BacksideError("BAD_ARTIFACT", `${name} is not a pcap or pcapng capture (starts with 0x${shown})`, {
-    hint: "pass a file written by tcpdump, tshark or dumpcap",
-  });
+  throw new BacksideError(
+    "BAD_ARTIFACT",
+    `${name} is not a pcap or pcapng capture (starts with 0x${shown})`,
+    {
+      hint: "pass a file written by tcpdump, tshark or dumpcap",
+    },
+  );
 }
 
-async function openSource(source: CaptureSource, chunkSize: number): Promise<{ name: string; stream: AsyncIterable<Buffer | Uint8Array> }> {
+async function openSource(
+  source: CaptureSource,
+  chunkSize: number,
+): Promise<{ name: string; stream: AsyncIterable<Buffer | Uint8Array> }> {
   if (typeof source !== "string") return source;
   try {
     const st = await stat(source);
     if (!st.isFile()) throw new BacksideError("NOT_FOUND", `${source} is not a file`);
   } catch (e) {
     if (e instanceof BacksideError) throw e;
-    throw new BacksideError("NOT_FOUND", `cannot open capture ${source}`, { cause: e, hint: "check the path" });
+    throw new BacksideError("NOT_FOUND", `cannot open capture ${source}`, {
+      cause: e,
+      hint: "check the path",
+    });
   }
   return { name: source, stream: createReadStream(source, { highWaterMark: chunkSize }) };
 }
@@ -53,7 +69,11 @@ async function openSource(source: CaptureSource, chunkSize: number): Promise<{ n
  * Read a capture, calling `onPacket` for each packet. The packet object and its bytes are reused
  * between calls (no per-packet allocation): copy anything you keep.
  */
-export async function readCapture(source: CaptureSource, onPacket: (p: RawPacket) => void, opts: ReadOptions = {}): Promise<ReadResult> {
+export async function readCapture(
+  source: CaptureSource,
+  onPacket: (p: RawPacket) => void,
+  opts: ReadOptions = {},
+): Promise<ReadResult> {
   const it = drive(source, onPacket, opts);
   // Bounded by the file: one step per chunk.
   for (;;) {
@@ -63,7 +83,10 @@ export async function readCapture(source: CaptureSource, onPacket: (p: RawPacket
 }
 
 /** Packets as an async iterator of stable copies; memory is bounded by one chunk's packets. */
-export async function* capturePackets(source: CaptureSource, opts: ReadOptions = {}): AsyncGenerator<RawPacket, ReadResult> {
+export async function* capturePackets(
+  source: CaptureSource,
+  opts: ReadOptions = {},
+): AsyncGenerator<RawPacket, ReadResult> {
   const batch: RawPacket[] = [];
   const it = drive(source, (p) => batch.push({ ...p, data: Buffer.from(p.data) }), opts);
   for (;;) {
@@ -78,10 +101,22 @@ export async function* capturePackets(source: CaptureSource, opts: ReadOptions =
 /** Bytes of a new chunk joined to a cut record: more than any ordinary record (snap length 262144 is rare). */
 const JOIN = 64 * 1024;
 
-async function* drive(source: CaptureSource, onPacket: (p: RawPacket) => void, opts: ReadOptions): AsyncGenerator<void, ReadResult> {
+async function* drive(
+  source: CaptureSource,
+  onPacket: (p: RawPacket) => void,
+  opts: ReadOptions,
+): AsyncGenerator<void, ReadResult> {
   const capture = opts.capture ?? 0;
   const { name, stream } = await openSource(source, opts.chunkSize ?? 1 << 20);
-  const info: CaptureInfo = { path: name, format: "pcap", linkTypes: [], packets: 0, firstTs: null, lastTs: null, truncated: false };
+  const info: CaptureInfo = {
+    path: name,
+    format: "pcap",
+    linkTypes: [],
+    packets: 0,
+    firstTs: null,
+    lastTs: null,
+    truncated: false,
+  };
   const problems: ReadProblem[] = [];
   let parser: CaptureParser | null = null;
   let pending: Buffer | null = null;
@@ -95,7 +130,10 @@ async function* drive(source: CaptureSource, onPacket: (p: RawPacket) => void, o
         continue;
       }
       info.format = sniff(head, name);
-      parser = info.format === "pcap" ? new ClassicPcapParser(info, problems, onPacket, capture) : new PcapngParser(info, problems, onPacket, capture);
+      parser =
+        info.format === "pcap"
+          ? new ClassicPcapParser(info, problems, onPacket, capture)
+          : new PcapngParser(info, problems, onPacket, capture);
       chunk = head;
       pending = null;
     }
@@ -137,13 +175,25 @@ async function* drive(source: CaptureSource, onPacket: (p: RawPacket) => void, o
   if (!parser) {
     sniff(pending ?? Buffer.alloc(0), name);
     info.truncated = true;
-    problems.push({ kind: "truncated-file", capture, offset: 0, packet: null, message: "file ends inside the file header" });
+    problems.push({
+      kind: "truncated-file",
+      capture,
+      offset: 0,
+      packet: null,
+      message: "file ends inside the file header",
+    });
     return { info, problems };
   }
   if (pending && pending.length > 0) {
     info.truncated = true;
     const what = info.format === "pcap" ? (base === 0 ? "file header" : "record") : "block";
-    problems.push({ kind: "truncated-file", capture, offset: base, packet: info.packets + 1, message: `file ends inside a ${what} (${pending.length} bytes left over)` });
+    problems.push({
+      kind: "truncated-file",
+      capture,
+      offset: base,
+      packet: info.packets + 1,
+      message: `file ends inside a ${what} (${pending.length} bytes left over)`,
+    });
   }
   return { info, problems };
 }

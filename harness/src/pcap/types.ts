@@ -21,7 +21,8 @@ export interface RawPacket {
   offset: number;
 }
 
-export type ReadProblemKind = "truncated-file" | "bad-block" | "bad-record" | "unknown-linktype" | "unsupported";
+export type ReadProblemKind =
+  "truncated-file" | "bad-block" | "bad-record" | "unknown-linktype" | "unsupported";
 
 export interface ReadProblem {
   kind: ReadProblemKind;

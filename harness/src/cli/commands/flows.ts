@@ -8,7 +8,8 @@ import { BacksideError } from "../../errors.js";
 import { analyzeCapture } from "../../flows/analyze.js";
 import { formatFlowSummary } from "../../flows/format-text.js";
 
-export const summary = "read captures and print connections (Zeek conn_state/history), DNS, ICMP errors, TLS alerts";
+export const summary =
+  "read captures and print connections (Zeek conn_state/history), DNS, ICMP errors, TLS alerts";
 
 const HELP = `usage: backside flows --pcap FILE [--pcap FILE...] [--format text|json] [-C] [--zeek-attempts]
 
@@ -36,13 +37,20 @@ export async function run(argv: string[]): Promise<number> {
     } else if (a.startsWith("--pcap=")) pcaps.push(a.slice(7));
     else if (a === "--format" || a.startsWith("--format=")) {
       const f = a.includes("=") ? a.slice(9) : argv[++i];
-      if (f !== "text" && f !== "json") throw new BacksideError("USAGE", `flows: --format must be text or json, not '${f ?? ""}'`);
+      if (f !== "text" && f !== "json")
+        throw new BacksideError("USAGE", `flows: --format must be text or json, not '${f ?? ""}'`);
       format = f;
     } else if (a === "-C") ignoreChecksums = true;
     else if (a === "--zeek-attempts") attemptTimeout = 5;
-    else throw new BacksideError("USAGE", `flows: unknown option '${a}'`, { hint: "run `backside flows --help`" });
+    else
+      throw new BacksideError("USAGE", `flows: unknown option '${a}'`, {
+        hint: "run `backside flows --help`",
+      });
   }
-  if (pcaps.length === 0) throw new BacksideError("USAGE", "flows: give at least one --pcap FILE", { hint: "run `backside flows --help`" });
+  if (pcaps.length === 0)
+    throw new BacksideError("USAGE", "flows: give at least one --pcap FILE", {
+      hint: "run `backside flows --help`",
+    });
   const s = await analyzeCapture(pcaps, { ignoreChecksums, attemptTimeout });
   process.stdout.write(format === "json" ? JSON.stringify(s, null, 2) + "\n" : formatFlowSummary(s));
   return 0;

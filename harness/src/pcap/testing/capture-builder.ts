@@ -78,7 +78,14 @@ export class TcpConversation {
     else this.sseq += n;
   }
 
-  private seg(dir: "orig" | "resp", flags: string, seq: number, ack: number, payload: Buffer | undefined, o: SegmentOpts & { mss?: number }): this {
+  private seg(
+    dir: "orig" | "resp",
+    flags: string,
+    seq: number,
+    ack: number,
+    payload: Buffer | undefined,
+    o: SegmentOpts & { mss?: number },
+  ): this {
     const s = this.spec;
     const fromClient = dir === "orig";
     this.cap.wait(o.dt ?? 0);

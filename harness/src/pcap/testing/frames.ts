@@ -5,7 +5,8 @@
 export function ipBytes(addr: string): Buffer {
   if (addr.includes(":")) return ipv6Bytes(addr);
   const parts = addr.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) throw new TypeError(`bad IPv4 address ${addr}`);
+  if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255)))
+    throw new TypeError(`bad IPv4 address ${addr}`);
   return Buffer.from(parts);
 }
 

@@ -27,7 +27,10 @@ export interface DnsMessageSpec {
 
 function dnsName(name: string): Buffer {
   const labels = name.split(".").filter((l) => l.length > 0);
-  return Buffer.concat([...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0])]);
+  return Buffer.concat([
+    ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+    Buffer.from([0]),
+  ]);
 }
 
 function dnsRr(r: DnsRecordSpec): Buffer {
@@ -48,7 +51,12 @@ export function dnsMessage(m: DnsMessageSpec): Buffer {
   const h = Buffer.alloc(12);
   h.writeUInt16BE(m.id, 0);
   const flags =
-    (m.response ? 0x8000 : 0) | (m.aa ? 0x0400 : 0) | (m.tc ? 0x0200 : 0) | (m.rd ?? true ? 0x0100 : 0) | (m.ra ? 0x0080 : 0) | ((m.rcode ?? 0) & 15);
+    (m.response ? 0x8000 : 0) |
+    (m.aa ? 0x0400 : 0) |
+    (m.tc ? 0x0200 : 0) |
+    ((m.rd ?? true) ? 0x0100 : 0) |
+    (m.ra ? 0x0080 : 0) |
+    ((m.rcode ?? 0) & 15);
   h.writeUInt16BE(flags, 2);
   const qs = m.questions ?? [];
   h.writeUInt16BE(qs.length, 4);
@@ -87,7 +95,13 @@ export function tlsHandshake(type: number, body: Uint8Array = Buffer.alloc(0), v
 
 /** A minimal ClientHello with an SNI extension (RFC 6066 section 3). */
 export function tlsClientHello(serverName?: string): Buffer {
-  const parts: Buffer[] = [Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), Buffer.from([0, 2, 0x13, 0x01]), Buffer.from([1, 0])];
+  const parts: Buffer[] = [
+    Buffer.from([3, 3]),
+    Buffer.alloc(32, 7),
+    Buffer.from([0]),
+    Buffer.from([0, 2, 0x13, 0x01]),
+    Buffer.from([1, 0]),
+  ];
   let ext = Buffer.alloc(0);
   if (serverName) {
     const n = Buffer.from(serverName);

@@ -35,19 +35,35 @@ export class PcapngBuilder {
   }
 
   section(): this {
-    return this.block(0x0a0d0d0a, Buffer.concat([this.u32(0x1a2b3c4d), this.u16(1), this.u16(0), Buffer.alloc(8, 0xff)]));
+    return this.block(
+      0x0a0d0d0a,
+      Buffer.concat([this.u32(0x1a2b3c4d), this.u16(1), this.u16(0), Buffer.alloc(8, 0xff)]),
+    );
   }
 
   iface(i: NgInterface): this {
     const opts: Buffer[] = [];
     if (i.tsresol !== undefined) opts.push(this.u16(9), this.u16(1), Buffer.from([i.tsresol, 0, 0, 0]));
     opts.push(this.u16(0), this.u16(0));
-    return this.block(1, Buffer.concat([this.u16(i.linkType), this.u16(0), this.u32(i.snaplen ?? 262144), ...opts]));
+    return this.block(
+      1,
+      Buffer.concat([this.u16(i.linkType), this.u16(0), this.u32(i.snaplen ?? 262144), ...opts]),
+    );
   }
 
   /** Enhanced Packet Block; `ticks` in the interface's resolution. */
   epb(ifId: number, ticks: bigint, data: Uint8Array, origLen = data.length): this {
-    return this.block(6, Buffer.concat([this.u32(ifId), this.u32(Number(ticks >> 32n)), this.u32(Number(ticks & 0xffffffffn)), this.u32(data.length), this.u32(origLen), Buffer.from(data)]));
+    return this.block(
+      6,
+      Buffer.concat([
+        this.u32(ifId),
+        this.u32(Number(ticks >> 32n)),
+        this.u32(Number(ticks & 0xffffffffn)),
+        this.u32(data.length),
+        this.u32(origLen),
+        Buffer.from(data),
+      ]),
+    );
   }
 
   /** Simple Packet Block (interface 0, no timestamp). */
