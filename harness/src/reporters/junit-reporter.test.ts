@@ -1,4 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
 import { renderJUnit } from "./junit-reporter.js";
 import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
 
@@ -51,6 +56,20 @@ describe("junit reporter", () => {
       error: { code: "RUNTIME", message: "container <gateway> died" },
     }),
   ];
+  /** Adds what the schema check must also survive: a hostile name, message and partial reasons. */
+  const hostile = [
+    ...rs,
+    result("packet-loss", "net.packet-loss", "net.packet-loss", {
+      scenario: `loss ${HOSTILE}`,
+      partial: true,
+      partialReasons: [`capture cut short: ${HOSTILE}`, "no gateway log"],
+    }),
+    result("dns-silent", "dns.no-response", null, {
+      error: { code: `E${HOSTILE}`, message: `tab\there\nline\r${HOSTILE}` },
+      repeat: 2,
+      repeats: 3,
+    }),
+  ];
   const xml = renderJUnit(summary(rs, "/r"), "host");
   const doc = parseXml(xml);
 
@@ -89,11 +108,62 @@ describe("junit reporter", () => {
     expect(errored.children[0].attrs.message).toContain("container &lt;gateway&gt; died");
   });
 
-  it("passes xmllint when it is installed", async () => {
-    const { spawnSync } = await import("node:child_process");
-    const probe = spawnSync("xmllint", ["--version"]);
-    if (probe.error) return; // not installed here: the structural checks above still ran
-    const res = spawnSync("xmllint", ["--noout", "-"], { input: xml });
-    expect(res.status, String(res.stderr)).toBe(0);
+  it("puts each case's details in the suite's <system-out>, since a testcase may hold nothing else", () => {
+    const out = doc.children[0].children.find((c: any) => c.name === "system-out");
+    expect(out.text).toContain("== healthy ==\nexpected: healthy\ndiagnosed: healthy (confidence high)");
+    expect(out.text).toContain("== dns-nxdomain ==");
+    expect(out.text).toContain("&lt;script&gt;");
+  });
+
+  /**
+   * The schema is Apache Ant's JUnit schema (schema/junit.xsd, whose header names its source): the
+   * strictest of the common ones and the one most tools cite. It declares both roots, and our file
+   * uses its <testsuites> root, whose testsuite children need package and id; Jenkins'
+   * junit-10.xsd accepts everything it does. xmllint is required, not optional: npm run setup
+   * installs it (Debian's libxml2-utils), and a missing one fails here rather than skipping.
+   */
+  describe("validates against the common JUnit XML schema (xmllint)", () => {
+    const schema = fileURLToPath(new URL("./schema/junit.xsd", import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), "backside-junit-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let n = 0;
+    const validate = (text: string) => {
+      const file = join(dir, `junit-${n++}.xml`);
+      writeFileSync(file, text);
+      const res = spawnSync("xmllint", ["--noout", "--schema", schema, file], { encoding: "utf8" });
+      if ((res.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT")
+        throw new Error("xmllint is not installed: run `npm run setup` (it installs libxml2-utils)");
+      if (res.error) throw res.error;
+      return res;
+    };
+
+    it("accepts a run with a pass, a failure, an error, a partial result and hostile text", () => {
+      const text = renderJUnit(summary(hostile, "/r"), "host");
+      const res = validate(text);
+      expect(res.status, `${res.stderr}\n${text}`).toBe(0);
+      expect(res.stderr).toMatch(/validates/);
+    });
+
+    it("accepts an empty run, a run with no hostname, and a timestamp with milliseconds", () => {
+      expect(validate(renderJUnit(summary([], "/r"), "host")).status).toBe(0);
+      const ms = summary(rs, "/r", { startedAt: "2026-11-25T02:00:00.123Z" });
+      expect(validate(renderJUnit(ms, "")).status).toBe(0);
+    });
+
+    it("rejects what the schema forbids, so the check has teeth", () => {
+      const good = renderJUnit(summary(rs, "/r"), "host");
+      const broken = [
+        good.replace("<testsuites>", '<testsuites tests="3">'),
+        good.replace("    </testcase>", "      <system-out>x</system-out>\n    </testcase>"),
+        good.replace(' id="0"', ""),
+        good.replace(/<properties>[^]*?<\/properties>/, ""),
+        good.replace('type="mismatch"', ""),
+        good.replace(/timestamp="[^"]*"/, 'timestamp="2026-11-25T02:00:00Z"'),
+      ];
+      for (const text of broken) {
+        expect(text).not.toBe(good);
+        expect(validate(text).status, text).not.toBe(0);
+      }
+    });
   });
 });
