@@ -31,9 +31,13 @@ export function diffHostRules(
   const mentionsOurs = (l: string) =>
     bridges.some((b) => l.includes(b)) || subnets.some((s) => l.includes(s));
   const otherRun = (l: string) => /br-[0-9a-f]{12}/.test(l) || /10\.10[0-3]\.\d+\.0\/24/.test(l);
+  // Docker deletes and re-inserts its own jumps (FORWARD -> DOCKER-USER, ...) whenever any
+  // network is created, so a snapshot taken while another run starts may miss one for a moment.
+  const dockersOwn = (l: string) =>
+    /^(-A FORWARD -j DOCKER[A-Z0-9-]*|:DOCKER[A-Z0-9-]* .*|-N DOCKER[A-Z0-9-]*)$/.test(l);
   const changed = [...after].filter((l) => !before.has(l)).concat([...before].filter((l) => !after.has(l)));
   return {
     ours: [...after].filter(mentionsOurs),
-    unexplained: changed.filter((l) => !mentionsOurs(l) && !otherRun(l)),
+    unexplained: changed.filter((l) => !mentionsOurs(l) && !otherRun(l) && !dockersOwn(l)),
   };
 }
