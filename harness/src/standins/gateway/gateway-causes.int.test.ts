@@ -288,6 +288,8 @@ describe("the gateway's evidence per cause of 'Failed to establish a backside co
     expect(conn.firstOrigData).not.toBeNull();
     expect(conn.firstRespData).not.toBeNull();
     expect(conn.resets).toEqual([]);
+    // Persistent connections are off: both FINs close it normally once the answer is in.
+    expect(conn.connState).toBe("SF");
     // Report: the positive cache entry, no last error.
     cachedBackend(c.report);
     expect(mpgwError(c.report)).toBe("");
