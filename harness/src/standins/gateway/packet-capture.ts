@@ -63,6 +63,8 @@ export class PacketCapture {
       "-i",
       req.interface,
       "-U",
+      // Without it libpcap hands packets over in blocks and a stop loses the last one's packets.
+      "--immediate-mode",
       "-n",
       "-s",
       "0",
