@@ -3,17 +3,22 @@
  * reads the artifacts and prints one Diagnosis. Exit 0 when a diagnosis was printed (whatever the
  * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
  */
+import { existsSync, statSync } from "node:fs";
 import { BacksideError } from "../../errors.js";
+import { bundleInput } from "../../runner/diagnose-bundle.js";
 import { diagnose, formatDiagnosisText, parseHostPort, type DiagnoseInput } from "../../engine/index.js";
 
 export const summary = "diagnose a backside connection failure from captures, logs and an error report";
 
 const HELP = `usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error-report FILE]
                          [--target HOST[:PORT]] [--format text|json]
+       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json]
 
   --pcap FILE          a capture (pcap or pcapng); repeat for several capture points
   --log FILE           an appliance log (debug level is best); repeatable
   --error-report FILE  an error report (error-report.txt, plain or gzipped)
+  --bundle DIR         a folder's *.pcap, gateway.log and error-report.txt[.gz], as
+                       \`backside run\` leaves them (scenario files in it are not read)
   --target HOST[:PORT] the backend that matters when the artifacts hold several
   --format text|json   text for a person (default), json with a top-level "cause"
 
@@ -56,6 +61,21 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
       case "--log":
         input.logs!.push(take());
         break;
+      case "--bundle": {
+        const dir = take();
+        if (!existsSync(dir) || !statSync(dir).isDirectory())
+          throw new BacksideError("INVALID_INPUT", `diagnose: --bundle ${dir} is not a folder`, {
+            hint: "give the folder `backside run` wrote for one scenario run",
+          });
+        const b = bundleInput(dir);
+        input.pcaps!.push(...(b.pcaps ?? []));
+        input.logs!.push(...(b.logs ?? []));
+        if (b.errorReport) {
+          if (input.errorReport) throw new BacksideError("USAGE", "diagnose: --error-report given twice");
+          input.errorReport = b.errorReport;
+        }
+        break;
+      }
       case "--error-report":
         if (input.errorReport) throw new BacksideError("USAGE", "diagnose: --error-report given twice");
         input.errorReport = take();
