@@ -11,6 +11,17 @@ export interface RequestPlan {
   intervalMs: number;
   concurrency: number;
   maxTimeSeconds: number;
+  /** Stop starting requests once this many failed and this many succeeded (`count` is the most). */
+  until?: { failed: number; succeeded: number };
+}
+
+/** What the client got: a 2xx or 3xx from the gateway is a success, anything else a failure. */
+export const succeededRequest = (o: RequestOutcome) => o.exitCode === 0 && o.status >= 200 && o.status < 400;
+
+function enough(out: RequestOutcome[], until: RequestPlan["until"]): boolean {
+  if (!until) return false;
+  const ok = out.filter(succeededRequest).length;
+  return ok >= until.succeeded && out.length - ok >= until.failed;
 }
 
 export interface DriveTarget {
@@ -44,13 +55,17 @@ export async function oneRequest(
   };
 }
 
-/** Starts `count` requests, `intervalMs` apart, at most `concurrency` in flight. */
+/**
+ * Starts `count` requests, `intervalMs` apart, at most `concurrency` in flight; with `until`,
+ * stops starting them once enough failed and succeeded.
+ */
 export async function driveRequests(t: DriveTarget, plan: RequestPlan): Promise<RequestOutcome[]> {
   const out: RequestOutcome[] = [];
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < plan.count; i++) {
     if (t.signal?.aborted) break;
     while (inFlight.size >= plan.concurrency) await Promise.race(inFlight);
+    if (enough(out, plan.until)) break;
     const p: Promise<void> = oneRequest(t, t.firstIndex + i, plan.maxTimeSeconds).then(
       (o) => void out.push(o),
       () => void out.push({ index: t.firstIndex + i, status: 0, exitCode: -1, seconds: 0 }),

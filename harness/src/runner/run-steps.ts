@@ -55,7 +55,8 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
       await controlOk(topo.node("gateway"), "DELETE", "/mgmt/dns-cache", undefined, MGMT_PORT);
       ctx.log("gateway dns cache flushed (cache: off)");
     }
-    ctx.log(`request x${r.count} (concurrency ${r.concurrency}, interval ${r.intervalMs} ms) ${url}`);
+    const until = r.until ? `, until ${r.until.failed} failed and ${r.until.succeeded} succeeded` : "";
+    ctx.log(`request x${r.count} (concurrency ${r.concurrency}, interval ${r.intervalMs} ms${until}) ${url}`);
     const out = await driveRequests(
       { client: topo.node("client"), url, firstIndex: ctx.requests.length, signal: ctx.signal },
       { ...r, maxTimeSeconds },

@@ -11,6 +11,11 @@ export function checkScenario(s: Scenario): string[] {
     if (m.mode === "moved" && !m.address) out.push(`dns.modes[${i}].address is required for mode moved`);
   });
   s.steps.forEach((st, i) => {
+    const u = st.request?.until;
+    if (u && u.failed + u.succeeded > st.request!.count)
+      out.push(
+        `steps[${i}].request.until asks for ${u.failed + u.succeeded} outcomes but count sends at most ${st.request!.count}`,
+      );
     st.set?.dns?.modes.forEach((m, j) => {
       if (m.mode === "moved" && !m.address)
         out.push(`steps[${i}].set.dns.modes[${j}].address is required for mode moved`);

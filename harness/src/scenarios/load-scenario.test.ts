@@ -93,6 +93,16 @@ describe("scenario loader", () => {
     expect(e.message).toMatch(/^s\/a\.yaml: timeoutSeconds 10 is less than the steps need/);
   });
 
+  it("refuses an until that count cannot reach", () => {
+    const e = errorOf(() =>
+      parseScenario(
+        minimal + "steps:\n  - request: { count: 3, until: { failed: 2, succeeded: 2 } }\n",
+        "s/a.yaml",
+      ),
+    );
+    expect(e.message).toBe("s/a.yaml: steps[0].request.until asks for 4 outcomes but count sends at most 3");
+  });
+
   it("loads a folder and stops at the broken file", () => {
     const dir = mkdtempSync(join(tmpdir(), "scen-"));
     writeFileSync(join(dir, "good.yaml"), minimal);

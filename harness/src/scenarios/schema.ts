@@ -191,6 +191,16 @@ const requestStep = z.strictObject({
   concurrency: z.number().int().min(1, "must be 1-50").max(50, "must be 1-50").default(1),
   /** The client's own limit per request; defaults to the gateway's timeouts plus a margin. */
   maxTimeSeconds: seconds(120).optional(),
+  /**
+   * For faults that strike at random (loss): stop starting requests once this many have failed
+   * and this many succeeded; `count` is then the most that are sent.
+   */
+  until: z
+    .strictObject({
+      failed: z.number().int().min(0).max(200).default(0),
+      succeeded: z.number().int().min(0).max(200).default(0),
+    })
+    .optional(),
 });
 
 const setStep = z
