@@ -48,6 +48,25 @@ export interface ConnReading {
 
 const has = (s: TcpSegmentRef, f: number) => (s.flags & f) !== 0;
 
+/**
+ * One side's data segments that carried bytes beyond everything it had sent before: first
+ * transmissions, not retransmissions (a retransmitted request after the gateway's FIN is not a
+ * new request, and a retransmitted earlier response is not the answer to the last one).
+ */
+export function newData(segs: TcpSegmentRef[], dir: "orig" | "resp"): TcpSegmentRef[] {
+  const out: TcpSegmentRef[] = [];
+  let end: number | null = null;
+  for (const s of segs) {
+    if (s.dir !== dir || s.len === 0 || has(s, TcpFlags.RST)) continue;
+    const e = (s.seq + s.len) >>> 0;
+    if (end === null || ((e - end) | 0) > 0) {
+      out.push(s);
+      end = e;
+    }
+  }
+  return out;
+}
+
 /** Pure ACKs repeating the previous ACK number from the same side while the other side sent data (RFC 5681 section 2). */
 export function countDupAcks(segs: TcpSegmentRef[]): number {
   let dups = 0;
@@ -122,7 +141,7 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
     }
   }
 
-  const origData = segs.filter((s) => s.dir === "orig" && s.len > 0);
+  const origData = newData(segs, "orig");
   const lastReq = origData[origData.length - 1];
   if (!lastReq) {
     if (c.respClose?.how === "rst") return { ...r, outcome: "reset", refs: [...r.refs, c.respClose.ref] };
@@ -131,8 +150,14 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   }
   r.refs.push(lastReq);
   const origGaveUp = c.origClose && c.origClose.ref.ts >= lastReq.ts ? c.origClose : null;
-  const respAfter = segs.filter((s) => s.dir === "resp" && s.len > 0 && s.ts >= lastReq.ts);
-  const inTime = respAfter.filter((s) => !origGaveUp || s.ts <= origGaveUp.ref.ts);
+  const respAfter = newData(segs, "resp").filter((s) => s.ts >= lastReq.ts);
+  // A response the gateway's kernel answers with a bare RST reached a socket already closed: the
+  // gateway had given up (closed with the request still unacknowledged, so no FIN went out first).
+  const answeredByRst = (x: TcpSegmentRef) => {
+    const next = segs.find((y) => y.dir === "orig" && y.ts >= x.ts);
+    return next !== undefined && has(next, TcpFlags.RST) && !has(next, TcpFlags.ACK);
+  };
+  const inTime = respAfter.filter((x) => (!origGaveUp || x.ts <= origGaveUp.ref.ts) && !answeredByRst(x));
 
   // TLS aborted by the gateway after the server's flight: its last bytes are one alert-sized record.
   if (c.tls && !inTime.length && lastReq.len <= ALERT_SIZED && (c.origClose || c.respClose)) {
@@ -170,7 +195,7 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
 
 /** Whether the responder ACKed all of the last request (it reached the backend's kernel). */
 export function requestAcked(c: TcpConnection): boolean {
-  const origData = c.segments.filter((s) => s.dir === "orig" && s.len > 0);
+  const origData = newData(c.segments, "orig");
   const last = origData[origData.length - 1];
   if (!last) return false;
   const end = (last.seq + last.len) >>> 0;

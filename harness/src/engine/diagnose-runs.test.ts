@@ -1,6 +1,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { analyzeCapture } from "../flows/analyze.js";
+import { readConn } from "./conn-outcome.js";
 import { diagnose } from "./diagnose.js";
 
 // Bundles kept from real runs of the harness (gateway, firewall and backend stand-ins in Docker):
@@ -15,6 +17,14 @@ function bundle(name: string) {
     logs: [join(dir, "gateway.log")],
     errorReport: join(dir, "error-report.txt"),
   };
+}
+
+/** How the gateway-side capture reads one connection of a bundle. */
+async function gatewayConn(name: string, port: number) {
+  const summary = await analyzeCapture(join(RUNS, name, "gateway-mid.pcap"), { ignoreChecksums: true });
+  const c = summary.tcp.find((x) => x.id.origP === port && x.id.respP === 80);
+  if (!c) throw new Error(`no connection from port ${port} in ${name}`);
+  return readConn(c, summary);
 }
 
 describe("bundles from real runs", () => {
@@ -38,6 +48,51 @@ describe("bundles from real runs", () => {
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
     expect(d.confidence).toBe("high");
     expect(d.alternatives?.map((a) => a.cause)).toContain("backend.timeout");
+  });
+
+  // Loss strikes at random, so each run of the scenario breaks the exchange its own way; these are
+  // runs that once read as another label.
+  it.each([
+    // The last request on a reused connection went unanswered for the back-timeout; the response
+    // came later and the gateway's closed socket answered it with a bare RST.
+    ["net-packet-loss-late-response", "high"],
+    // The gateway gave up (FIN), then its kernel retransmitted the request with the FIN: a
+    // retransmission after the close is not a new request, so the late response is not an answer.
+    ["net-packet-loss-fin-retransmitted", "high"],
+    // A connect failed after an earlier success from the cached address: loss, not a stale cache,
+    // since later connects to the same address were served.
+    ["net-packet-loss-cache-hit", "high"],
+    // A reused connection was reset after the gateway had given up on it.
+    ["net-packet-loss-reset", "high"],
+    // The first connects lost their SYN-ACKs on the way back; everything after them was served.
+    ["net-packet-loss-synack-lost", "medium"],
+    // Three connects lost their SYNs before the firewall's far side, then two requests were served
+    // after a retransmitted SYN and retransmitted data: not a firewall rule, which drops every SYN.
+    ["net-packet-loss-connects-first", "medium"],
+  ])("%s: net.packet-loss (%s)", async (name, confidence) => {
+    const d = await diagnose(bundle(name));
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
+    expect(d.confidence).toBe(confidence);
+  });
+
+  it("a request retransmitted after the gateway's FIN, answered late, is a failed exchange", async () => {
+    const conn = await gatewayConn("net-packet-loss-fin-retransmitted", 33524);
+    // The request at 967.908, the FIN at 970.933, the request again with a FIN at 973.376, the
+    // response at 980.832 answered with RST.
+    expect(conn.outcome).toBe("no-response");
+    expect(conn.lateResponse).toBe(true);
+    expect(conn.waited).toBeCloseTo(3.02, 2);
+  });
+
+  it("a response answered with a bare RST reached a closed socket: the gateway had given up", async () => {
+    const conn = await gatewayConn("net-packet-loss-late-response", 57340);
+    expect(conn.outcome).toBe("no-response");
+    expect(conn.lateResponse).toBe(true);
+  });
+
+  it("the log alone: requests one after another that fail two ways and succeed by turns", async () => {
+    const d = await diagnose({ logs: bundle("net-packet-loss-fin-retransmitted").logs });
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
   });
 
   it("the same bundles from the log alone and the report alone", async () => {

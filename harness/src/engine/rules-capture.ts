@@ -141,13 +141,20 @@ export function captureRules(f: Facts): Finding[] {
     // answered farther along but the answer never back, or its request never ACKed (after a
     // retransmitted SYN Linux waits 3 s before retransmitting data, RFC 6298 section 5.7, so a
     // 3 s back-timeout ends before the first retransmission).
+    // Served: a response reached the gateway on some connection, even one whose last request then
+    // failed (a persistent connection carries many requests, and its last one decides its outcome).
+    const served = groups.filter((g) => g.near.responseBytes > 0);
+    // Connects that went unanswered while served ones needed a retransmitted SYN or lost data on
+    // the same path: the path loses SYNs too (a firewall rule drops every SYN alike).
+    const synsLostToo = served.some((g) => g.near.lateHandshake || lossy(g));
     const failuresShowLoss = failing.some(
       (g) =>
         lossy(g) ||
-        (g.near.outcome === "unanswered" && g.views.some((v) => v.outcome !== "unanswered")) ||
+        (g.near.outcome === "unanswered" &&
+          (synsLostToo || g.views.some((v) => v.outcome !== "unanswered"))) ||
         (g.near.outcome === "no-response" && !g.near.acked),
     );
-    const decisive = oks.length > 0 && failuresShowLoss && !groups.some(unansweredBesideBackend);
+    const decisive = served.length > 0 && failuresShowLoss && !groups.some(unansweredBesideBackend);
     // A reused connection carries many requests: with a log, its per-request tally says how many
     // succeeded (rules-log.ts); connections counted here would under-count them.
     const tally = f.log.length > 0 ? {} : { succeeded: oks.length, failed: failing.length };
@@ -156,7 +163,7 @@ export function captureRules(f: Facts): Finding[] {
         "net.packet-loss",
         decisive ? "decisive" : "strong",
         "capture",
-        [...lossyGroups.slice(0, 3).map((x) => x.near.ev), ...(oks[0] ? [oks[0].near.ev] : [])],
+        [...lossyGroups.slice(0, 3).map((x) => x.near.ev), ...(served[0] ? [served[0].near.ev] : [])],
         {
           ...conn,
           retransmissions: retrans,
@@ -206,9 +213,11 @@ export function captureRules(f: Facts): Finding[] {
         (c) => !rep.views.some((v) => v.point === c.point) && c.dns.length === 0,
       );
       const routed = rep.views.length > 1 && (rep.near.synTtl ?? 0) > (far.synTtl ?? 0);
+      // Beside connections that lost segments and others that were served, one more lost SYN or answer.
+      const lossExplains = out.some((x) => x.cause === "net.packet-loss" && x.strength === "decisive");
       if (answeredFar) {
         out.push(
-          finding("tcp.silent-drop", "decisive", "capture", ev, {
+          finding("tcp.silent-drop", lossExplains ? "strong" : "decisive", "capture", ev, {
             ...conn,
             syns: n.syns,
             gaps: n.synGaps,
@@ -217,7 +226,7 @@ export function captureRules(f: Facts): Finding[] {
         );
       } else if (missingAt.length > 0 && rep.views.length >= 1 && f.captures.length > 1) {
         out.push(
-          finding("tcp.silent-drop", "decisive", "capture", ev, {
+          finding("tcp.silent-drop", lossExplains ? "strong" : "decisive", "capture", ev, {
             ...conn,
             syns: n.syns,
             gaps: n.synGaps,

@@ -206,6 +206,12 @@ function suspectedStale(
     (g) => g.near.outcome === "ok" && addrs.has(g.near.address) && g.start < (fails[0]?.start ?? 0),
   );
   if (fails.length === 0 || !earlierOk) return;
+  // A moved backend never answers at its old address again, and drops no segment of a connection
+  // it accepted: connections to the address that succeed after the first failure, or that lost
+  // data on the way, point at the path (net.packet-loss), not at the cache.
+  const toAddr = f.groups.filter((g) => addrs.has(g.near.address));
+  if (toAddr.some((g) => g.start > fails[0].start && g.near.responseBytes > 0)) return;
+  if (toAddr.some((g) => g.views.some((v) => v.retransmissions > 0))) return;
   const queriedSince = backendDnsAfter(f, earlierOk.start);
   if (queriedSince) return;
   const detail = { name: host, cached: [...addrs], current: [] };

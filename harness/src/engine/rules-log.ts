@@ -136,7 +136,9 @@ function transactions(log: LogFact[]): Tx[] {
       generic,
       ok,
       start: facts.reduce((m, f) => Math.min(m, f.time), Infinity),
-      end: facts.reduce((m, f) => Math.max(m, f.time), -Infinity),
+      // A persistent connection's close is logged under the transaction that opened it, maybe
+      // long after that transaction answered: not part of its span.
+      end: facts.reduce((m, f) => (f.event === "persistentClosed" ? m : Math.max(m, f.time)), -Infinity),
     };
   });
 }
@@ -193,6 +195,8 @@ export function logRules(f: Facts): Finding[] {
       if (t.failure.rank > e.reading.rank) e.reading = t.failure;
     }
   }
+  const loss = lossSigns(txs, failing);
+  if (loss) out.push(loss);
   const generic = failing
     .flatMap((t) => t.generic)
     .slice(0, 2)
@@ -223,7 +227,7 @@ export function logRules(f: Facts): Finding[] {
         } else out.push(finding(cause, strength, "log", evidence, conn));
         break;
       case "backend.timeout":
-        if (oks.length > 0)
+        if (oks.length > 0 && !loss)
           out.push(
             finding(
               "net.packet-loss",
@@ -273,6 +277,58 @@ export function logRules(f: Facts): Finding[] {
     out.push(finding("tcp.silent-drop", "weak", "log", generic, {}));
   }
   return out;
+}
+
+/** Causes a lossy path gives one request or another: a lost SYN or SYN-ACK, a lost request or response, a lost FIN. */
+const LOSS_SYMPTOMS = new Set<Cause>([
+  "tcp.silent-drop",
+  "backend.timeout",
+  "backend.reset",
+  "backend.closed",
+]);
+/** A connect that took this long waited for a retransmitted SYN (Linux's initial RTO is 1 s, RFC 6298 section 2.1). */
+const RETRANSMITTED_CONNECT_MS = 900;
+
+/**
+ * A lossy path in the log alone: requests one after another (not a concurrent burst, which is a
+ * listen queue) fail and succeed by turns, and the failures differ (a connect timeout here, a
+ * response timeout there: decisive) or successful connects needed a retransmitted SYN (strong).
+ * A dead firewall or a hung backend fails every request the same way.
+ */
+function lossSigns(txs: Tx[], failing: Tx[]): Finding | undefined {
+  const failed = new Set(failing);
+  const seq = txs
+    .filter((t) => t.ok || (t.failure && LOSS_SYMPTOMS.has(t.failure.cause)))
+    .sort((a, b) => a.start - b.start);
+  let turns = 0;
+  for (let i = 1; i < seq.length; i++) if (failed.has(seq[i]) !== failed.has(seq[i - 1])) turns++;
+  if (turns < 2) return undefined;
+  const oks = seq.filter((t) => !failed.has(t));
+  const fails = seq.filter((t) => failed.has(t));
+  if (overlapping(fails, oks)) return undefined;
+  const kinds = new Set(fails.map((t) => t.failure!.cause));
+  const slow = oks
+    .flatMap((t) => t.facts.filter((x) => x.event === "connectSucceeded"))
+    .filter((x) => Number(x.params.ms) >= RETRANSMITTED_CONNECT_MS);
+  if (kinds.size < 2 && slow.length === 0) return undefined;
+  const first = fails[0].failure!.fact;
+  // Two ways of failing by turns with successes: the connect and the exchange both lose packets.
+  return finding(
+    "net.packet-loss",
+    kinds.size >= 2 ? "decisive" : "strong",
+    "log",
+    [
+      ...fails.slice(0, 3).map((t) => t.failure!.fact.ev),
+      ...slow.slice(0, 2).map((x) => x.ev),
+      oks[0].facts[oks[0].facts.length - 1].ev,
+    ],
+    {
+      address: first.params.address,
+      ...(Number(first.params.port) > 0 ? { port: Number(first.params.port) } : {}),
+      succeeded: oks.length,
+      failed: fails.length,
+    },
+  );
 }
 
 /** Log lines saying the gateway used a cached address for a host: `host -> addresses`. */

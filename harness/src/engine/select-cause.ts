@@ -53,9 +53,16 @@ const SYMPTOMS: Partial<Record<Cause, Cause[]>> = {
   "tcp.refused": ["tcp.silent-drop"],
   // Accepted into the backlog but never served, or dropped at the full queue.
   "backend.overloaded": ["tcp.silent-drop", "backend.timeout"],
-  // Random loss drops SYNs (a connect times out), requests and responses (a request times out);
+  // Random loss drops SYNs (a connect times out), requests and responses (a request times out),
+  // and a persistent connection's FIN (the next request on it is reset, or closed unanswered);
   // its decisive finding already ruled out SYNs unanswered beside the backend (rules-capture.ts).
-  "net.packet-loss": ["tcp.silent-drop", "backend.timeout", "backend.overloaded"],
+  "net.packet-loss": [
+    "tcp.silent-drop",
+    "backend.timeout",
+    "backend.overloaded",
+    "backend.reset",
+    "backend.closed",
+  ],
 };
 
 export function rank(findings: Finding[]): Ranked[] {
