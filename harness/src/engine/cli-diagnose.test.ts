@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, truncateSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, truncateSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +41,35 @@ describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
     expect(r.out).toMatch(/^confidence: +(high|medium|low)/m);
     expect(r.out).toMatch(/^ {2}1\. /m);
     expect(r.out).toContain("next steps:");
+  });
+
+  it("--bundle reads a run's folder: every capture point, the log and the error report", () => {
+    const b = resolve(import.meta.dirname, "fixtures/runs/net-wrong-route");
+    const r = cli("--bundle", b, "--format", "json");
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.out);
+    expect(d.cause).toBe("net.wrong-route");
+    // The same as naming each file (bundle evidence names the captures by file name only).
+    const pcaps = readdirSync(b).filter((f) => f.endsWith(".pcap"));
+    const named = JSON.parse(
+      cli(
+        ...pcaps.flatMap((f) => ["--pcap", join(b, f)]),
+        ...["--log", join(b, "gateway.log"), "--error-report", join(b, "error-report.txt")],
+        ...["--format", "json"],
+      ).out,
+    );
+    const shape = (x: typeof d) => ({
+      cause: x.cause,
+      confidence: x.confidence,
+      points: x.capturePoints.order.length,
+      evidence: x.evidence.length,
+      alternatives: x.alternatives,
+    });
+    expect(shape(d)).toEqual(shape(named));
+    expect(d.capturePoints.order).toHaveLength(pcaps.length);
+    const missing = cli("--bundle", p("no-such-run"));
+    expect(missing.code).toBe(3);
+    expect(missing.err.trim().split("\n")).toHaveLength(1);
   });
 
   it("a missing file is one line on stderr and exit 3", () => {
