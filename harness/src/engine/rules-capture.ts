@@ -137,16 +137,16 @@ export function captureRules(f: Facts): Finding[] {
   if (lossyGroups.length > 0) {
     const retrans = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.retransmissions)));
     const dups = sum(lossyGroups, (x) => Math.max(...x.views.map((v) => v.dupAcks)));
-    // A failure shows loss: its own segments retransmitted or lost between points, its SYN
-    // answered farther along but the answer never back, or its request never ACKed (after a
-    // retransmitted SYN Linux waits 3 s before retransmitting data, RFC 6298 section 5.7, so a
-    // 3 s back-timeout ends before the first retransmission).
     // Served: a response reached the gateway on some connection, even one whose last request then
     // failed (a persistent connection carries many requests, and its last one decides its outcome).
     const served = groups.filter((g) => g.near.responseBytes > 0);
     // Connects that went unanswered while served ones needed a retransmitted SYN or lost data on
     // the same path: the path loses SYNs too (a firewall rule drops every SYN alike).
     const synsLostToo = served.some((g) => g.near.lateHandshake || lossy(g));
+    // A failure shows loss: its own segments retransmitted or lost between points, its SYN
+    // answered farther along but the answer never back, or its request never ACKed (after a
+    // retransmitted SYN Linux waits 3 s before retransmitting data, RFC 6298 section 5.7, so a
+    // 3 s back-timeout ends before the first retransmission).
     const failuresShowLoss = failing.some(
       (g) =>
         lossy(g) ||
