@@ -8,6 +8,12 @@ export async function applyTopologyChange(topo: StartedTopology, change: Topolog
     case "disconnect":
       await topo.disconnect(change.node, change.segment);
       return `disconnected ${change.node} from ${change.segment}`;
+    case "move": {
+      const from = topo.node(change.node).address(change.segment);
+      const to = resolveAddress(topo.slot, change.address);
+      await topo.move(change.node, change.segment, to);
+      return `moved ${change.node} on ${change.segment} from ${from} to ${to}`;
+    }
     case "route": {
       const node = topo.node(change.node);
       const dest = resolveAddress(topo.slot, change.destination);

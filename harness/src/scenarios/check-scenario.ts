@@ -2,7 +2,7 @@
  * Rules across fields that the schema alone cannot say; each returns `field message` like the
  * schema's messages so the loader reports them the same way.
  */
-import type { Scenario, Step } from "./schema.js";
+import type { Scenario, Step, TopologyChange } from "./schema.js";
 
 export function checkScenario(s: Scenario): string[] {
   const out: string[] = [];
@@ -48,19 +48,25 @@ export function checkScenario(s: Scenario): string[] {
         `capture[${i}].segment ${p.segment} is not one of ${p.node}'s segments (${NODE_SEGMENTS[p.node].join(", ")})`,
       );
   });
-  s.topology.forEach((t, i) => {
-    if (t.kind === "disconnect" && !NODE_SEGMENTS[t.node].includes(t.segment))
+  const changes: [string, TopologyChange][] = [
+    ...s.topology.map((t, i): [string, TopologyChange] => [`topology[${i}]`, t]),
+    ...s.steps.flatMap((st, i): [string, TopologyChange][] =>
+      st.topology ? [[`steps[${i}].topology`, st.topology]] : [],
+    ),
+  ];
+  for (const [where, t] of changes) {
+    if (t.kind === "route") continue;
+    if (!NODE_SEGMENTS[t.node].includes(t.segment))
       out.push(
-        `topology[${i}].segment ${t.segment} is not one of ${t.node}'s segments (${NODE_SEGMENTS[t.node].join(", ")})`,
+        `${where}.segment ${t.segment} is not one of ${t.node}'s segments (${NODE_SEGMENTS[t.node].join(", ")})`,
       );
-    if (t.kind === "disconnect") {
-      const j = s.capture.findIndex((p) => p.node === t.node && p.segment === t.segment);
-      if (j >= 0)
-        out.push(
-          `capture[${j}] captures on ${t.node}-${t.segment}, which topology[${i}] disconnects (list capture points without it)`,
-        );
-    }
-  });
+    // Unplugging the interface ends a capture running on it.
+    const j = s.capture.findIndex((p) => p.node === t.node && p.segment === t.segment);
+    if (j >= 0)
+      out.push(
+        `capture[${j}] captures on ${t.node}-${t.segment}, which ${where} ${t.kind === "move" ? "moves" : "disconnects"} (list capture points without it)`,
+      );
+  }
   const budget = estimateSeconds(s);
   if (budget > s.timeoutSeconds)
     out.push(`timeoutSeconds ${s.timeoutSeconds} is less than the steps need (about ${Math.ceil(budget)} s)`);

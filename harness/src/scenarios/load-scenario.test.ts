@@ -147,4 +147,24 @@ describe("cross-field rules", () => {
       "s/a.yaml: capture[3] captures on backend-back, which topology[0] disconnects (list capture points without it)",
     );
   });
+
+  it("checks a step's topology change too: a move unplugs the interface a capture runs on", () => {
+    const e = errorOf(() =>
+      parseScenario(
+        minimal +
+          'steps:\n  - request: {}\n  - topology: { kind: move, node: backend, segment: back, address: "back:.11" }\n',
+        "s/a.yaml",
+      ),
+    );
+    expect(e.message).toBe(
+      "s/a.yaml: capture[3] captures on backend-back, which steps[1].topology moves (list capture points without it)",
+    );
+    const far = errorOf(() =>
+      parseScenario(
+        minimal + 'topology:\n  - { kind: move, node: dns, segment: back, address: "back:.11" }\n',
+        "s/a.yaml",
+      ),
+    );
+    expect(far.message).toBe("s/a.yaml: topology[0].segment back is not one of dns's segments (dnsnet)");
+  });
 });

@@ -173,6 +173,8 @@ export const topologyChangeSchema = z.discriminatedUnion(
   [
     /** Take a node off a segment: the host is gone, nobody answers ARP for it. */
     z.strictObject({ kind: z.literal("disconnect"), node, segment }),
+    /** Give a node another address on a segment: the host moved, its old address is dead. */
+    z.strictObject({ kind: z.literal("move"), node, segment, address: addressRef }),
     /** Add a route on a node: `destination` out of `dev` (optionally via a next hop). */
     z.strictObject({
       kind: z.literal("route"),
@@ -182,7 +184,7 @@ export const topologyChangeSchema = z.discriminatedUnion(
       via: addressRef.optional(),
     }),
   ],
-  { error: "kind must be one of disconnect, route" },
+  { error: "kind must be one of disconnect, move, route" },
 );
 
 const requestStep = z.strictObject({

@@ -15,6 +15,8 @@ export interface NodeContext {
 /** One running node of a started topology. */
 export class StartedNode {
   private readonly ifaceCache = new Map<SegmentName, string>();
+  /** Addresses given after start (a node moved on a segment), over the plan's. */
+  private readonly movedTo = new Map<SegmentName, string>();
 
   constructor(
     readonly name: NodeName,
@@ -30,7 +32,7 @@ export class StartedNode {
 
   /** The node's IPv4 address on a segment it joins. */
   address(segment: SegmentName): string {
-    const a = this.plan.addresses[segment];
+    const a = this.movedTo.get(segment) ?? this.plan.addresses[segment];
     if (!a) throw new BacksideError("USAGE", `node '${this.name}' is not on segment '${segment}'`);
     return a;
   }
@@ -79,6 +81,13 @@ export class StartedNode {
         details: { addrs: r.stdout },
       },
     );
+  }
+
+  /** Records the node's new address on a segment (StartedTopology.move). */
+  movedAddress(segment: SegmentName, address: string): void {
+    this.address(segment);
+    this.movedTo.set(segment, address);
+    this.ifaceCache.delete(segment);
   }
 
   /** Forget interface names (after disconnect/connect the name may change). */

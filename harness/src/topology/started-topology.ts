@@ -111,6 +111,20 @@ export class StartedTopology implements AsyncDisposable {
     n.invalidateInterfaces();
   }
 
+  /**
+   * Gives a node another address on a segment ("the host moved"): unplugged, plugged back with
+   * the new address (and a new MAC, which Docker derives from it), routes re-applied. Nobody
+   * holds the old address any more.
+   */
+  async move(node: NodeName, segment: SegmentName, address: string): Promise<void> {
+    const n = this.node(node);
+    const net = this.res.networks[segment]!;
+    await this.disconnect(node, segment);
+    await net.connect({ Container: n.id, EndpointConfig: { IPAMConfig: { IPv4Address: address } } });
+    n.movedAddress(segment, address);
+    await n.applyRoutes();
+  }
+
   /** Plugs a node back into a segment with its planned address, and re-applies its routes. */
   async connect(node: NodeName, segment: SegmentName): Promise<void> {
     const n = this.node(node);

@@ -157,6 +157,24 @@ describe("topology (real containers)", () => {
     ]);
   });
 
+  it("a node moved on its segment answers at the new address only, with its routes", async () => {
+    const gw = t.node("gateway");
+    const be = t.node("backend");
+    const old = be.address("back");
+    const moved = old.replace(/\.\d+$/, ".11");
+    await t.move("backend", "back", moved);
+    expect(be.address("back")).toBe(moved);
+    expect(await be.interfaceOn("back")).toMatch(/^eth\d+$/);
+    const now = await gw.exec(["curl", "-s", "-m", "5", `http://${moved}:80/`], { timeoutMs: 10_000 });
+    expect(now.stdout).toBe("ok from backend\n");
+    const gone = await gw.exec(["curl", "-s", "-m", "3", `http://${old}:80/`], { timeoutMs: 10_000 });
+    expect(gone.exitCode).not.toBe(0);
+    expect((await be.routes()).filter((l) => l.startsWith("default"))).toEqual([
+      expect.stringMatching(new RegExp(`^default via ${t.node("firewall").address("back")} `)),
+    ]);
+    await t.move("backend", "back", old);
+  });
+
   it("exec bounds a hanging command, copies files out and reads logs", async () => {
     const be = t.node("backend");
     await expect(be.exec(["sleep", "30"], { timeoutMs: 300 })).rejects.toMatchObject({ code: "TIMEOUT" });
