@@ -95,6 +95,18 @@ describe("bundles from real runs", () => {
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
   });
 
+  it("dns-stale-cache from the captures alone: the name comes from the DNS answers on the wire", async () => {
+    // The backend moved: the first answer gave .10, the operator's lookup after the failure .11,
+    // and the connect to .10 went unanswered. Nothing but the packets names the backend.
+    const b = bundle("dns-stale-cache");
+    for (const pcaps of [b.pcaps, b.pcaps.filter((x) => x.name === "gateway-mid.pcap")]) {
+      const d = await diagnose({ pcaps });
+      expect(d.cause, JSON.stringify(d.alternatives)).toBe("dns.stale-cache");
+      expect(d.backend?.host).toBe("api.backside.test");
+    }
+    expect((await diagnose(b)).confidence).toBe("high");
+  });
+
   it("the same bundles from the log alone and the report alone", async () => {
     const b = bundle("backend-overloaded");
     expect((await diagnose({ logs: b.logs })).cause).toBe("backend.overloaded");

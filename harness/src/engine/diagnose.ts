@@ -156,6 +156,28 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
       );
     }
   }
+  if (!backend.host) {
+    // Nothing named the backend's host either: the name a DNS answer in the captures gave one of
+    // its addresses for (all of that name's answers then count, the older ones too).
+    const seen = backend.addresses.size
+      ? backend.addresses
+      : new Set(captures.flatMap((c) => c.conns.map((x) => x.address)));
+    const isAddr = (a: { type: number }) => a.type === 1 || a.type === 28;
+    const name = l.summaries
+      .flatMap(({ summary }) => summary.dns)
+      .find((t) => t.query && t.answers.some((a) => isAddr(a) && seen.has(a.data)))?.query;
+    if (name) {
+      backend.host = name;
+      backend.from = "capture";
+      for (const { summary } of l.summaries)
+        for (const t of summary.dns)
+          if (t.query && nameMatches(t.query, name, search))
+            for (const a of t.answers) if (isAddr(a)) backend.addresses.add(a.data);
+      captures = l.summaries.map(({ source, summary }, i) =>
+        captureFacts(summary, i, source, backend, search),
+      );
+    }
+  }
   for (const c of captures) {
     l.problems.push(...c.problems, ...c.notes);
     if (c.truncated) {

@@ -222,9 +222,18 @@ function suspectedStale(
     ...cached.slice(0, 2).map((c) => c.ev),
   ];
   const kinds = new Set<Evidence["kind"]>(["capture", ...cached.map((c) => c.ev.kind)]);
-  // The log saying the address came from the cache is as telling as the capture's silence after a success.
+  // The log saying the address came from the cache is as telling as the capture's silence after a
+  // success; the capture alone (no cache seen in a log or report) only hints at it.
   for (const kind of kinds)
-    out.push(finding("dns.stale-cache", kind === "report" ? "weak" : "strong", kind, evidence, detail));
+    out.push(
+      finding(
+        "dns.stale-cache",
+        kind === "report" || cached.length === 0 ? "weak" : "strong",
+        kind,
+        evidence,
+        detail,
+      ),
+    );
 }
 
 function backendDnsAfter(f: Facts, t: number): boolean {
