@@ -40,6 +40,8 @@ export interface DnsFact {
   source: string;
   name: string;
   qtype: string;
+  /** The address the query left from (the gateway's, for its own lookups). */
+  client: string;
   server: string;
   result: DnsResult;
   rcode: number | null;
@@ -150,6 +152,7 @@ function dnsFacts(
         source,
         name,
         qtype,
+        client: t.client,
         server: t.server,
         result,
         rcode: t.rcode,

@@ -107,6 +107,15 @@ describe("bundles from real runs", () => {
     expect((await diagnose(b)).confidence).toBe("high");
   });
 
+  it("net-wrong-route from the captures alone: not a sure silent drop, the route named as the alternative", async () => {
+    // Without the report's routing table the SYN that left by the front side looks dropped; but
+    // the gateway's DNS queries left from its other address, seen where the SYN never was.
+    const d = await diagnose({ pcaps: bundle("net-wrong-route").pcaps });
+    expect(d.confidence).not.toBe("high");
+    const alt = d.alternatives?.find((a) => a.cause === "net.wrong-route");
+    expect(alt?.why).toMatch(/the SYN to \S+ left from \S+, the gateway's DNS queries from \S+/);
+  });
+
   it("the same bundles from the log alone and the report alone", async () => {
     const b = bundle("backend-overloaded");
     expect((await diagnose({ logs: b.logs })).cause).toBe("backend.overloaded");

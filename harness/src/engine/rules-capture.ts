@@ -225,8 +225,24 @@ export function captureRules(f: Facts): Finding[] {
           }),
         );
       } else if (missingAt.length > 0 && rep.views.length >= 1 && f.captures.length > 1) {
+        // The gateway's own lookups left from another of its addresses, seen at another point:
+        // the SYN took another way out than the path those points watch, so where it died is not
+        // known from them (a wrong route looks the same; the report's routing table settles it).
+        const otherWayOut = f.captures.find(
+          (c) => !rep.views.some((v) => v.point === c.point) && c.dns.some((d) => d.client !== n.client),
+        );
+        if (otherWayOut) {
+          const d = otherWayOut.dns.find((x) => x.client !== n.client)!;
+          const why = `the SYN to ${n.address} left from ${n.client}, the gateway's DNS queries from ${d.client} (${otherWayOut.source}, where the SYN never appeared): check the gateway's route for ${n.address}`;
+          out.push(
+            finding("net.wrong-route", "weak", "capture", [{ ...n.ev, statement: why }, d.ev], {
+              ...conn,
+              why,
+            }),
+          );
+        }
         out.push(
-          finding("tcp.silent-drop", lossExplains ? "strong" : "decisive", "capture", ev, {
+          finding("tcp.silent-drop", lossExplains || otherWayOut ? "strong" : "decisive", "capture", ev, {
             ...conn,
             syns: n.syns,
             gaps: n.synGaps,
