@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FlowSummary } from "../flows/types.js";
-import type { ScenarioRunResult } from "../runner/result-types.js";
+import type { ArtifactKind, ScenarioRunResult } from "../runner/result-types.js";
 import { oneLine } from "../errors.js";
 import { htmlEscape as h, hrefFor } from "./html-escape.js";
 import { keyLogLines } from "./key-log-lines.js";
@@ -44,6 +44,7 @@ export async function renderSection(
     );
   if (r.nextSteps.length)
     out.push(`<h4>Next steps</h4><ul>${r.nextSteps.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`);
+  out.push(aloneBlock(r));
   if (r.requests.length)
     out.push(
       `<p>Client requests through the gateway: ${r.requests.map((q) => h(`${q.status || "no answer"}${q.exitCode ? ` (curl ${q.exitCode})` : ""} in ${q.seconds.toFixed(2)} s`)).join(", ")}</p>`,
@@ -70,6 +71,23 @@ export async function renderSection(
     out.push(`<h4>Bundle</h4><ul class="files">${files.map((f) => `<li>${link(f)}</li>`).join("")}</ul>`);
   out.push("</section>");
   return out.join("\n");
+}
+
+const ALONE: [ArtifactKind, string][] = [
+  ["captures", "the captures"],
+  ["log", "the gateway log"],
+  ["report", "the error report"],
+];
+
+/** What each kind of artifact says on its own: which evidence names the cause without the rest. */
+function aloneBlock(r: ScenarioRunResult): string {
+  const rows = ALONE.filter(([k]) => r.byArtifact?.[k]).map(([k, label]) => {
+    const v = r.byArtifact![k]!;
+    const ok = v.cause === r.expected;
+    return `<tr><td>${h(label)}</td><td>${h(v.cause)}</td><td>${h(v.confidence)}</td><td class="${ok ? "ok" : "bad"}">${ok ? "✓" : "✘"}</td></tr>`;
+  });
+  if (!rows.length) return "";
+  return `<h4>Each artifact alone</h4><table class="alone"><thead><tr><th>from</th><th>diagnosed</th><th>confidence</th><th></th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 async function ladderBlock(

@@ -61,6 +61,7 @@ export class JsonReporter implements Reporter {
         explanation: r.explanation,
         evidence: r.evidence,
         nextSteps: r.nextSteps,
+        byArtifact: r.byArtifact ?? {},
         requests: r.requests,
         bundle: r.bundle,
         artifacts: r.artifacts,

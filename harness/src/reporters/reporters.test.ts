@@ -44,6 +44,7 @@ describe("json reporter", () => {
     const r = result("tcp-refused", "tcp.refused", "tcp.refused", {
       partial: true,
       partialReasons: ["interrupted"],
+      byArtifact: { report: { cause: "tcp.refused", confidence: "medium" } },
     });
     rep.onRunStart({
       startedAt: "2026-11-25T02:00:00.000Z",
@@ -61,6 +62,7 @@ describe("json reporter", () => {
       match: true,
       confidence: "high",
       partial: true,
+      byArtifact: { report: { cause: "tcp.refused", confidence: "medium" } },
     });
     expect(Object.keys(doc.results[0].timings).sort()).toEqual([
       "bringUp",
@@ -120,6 +122,10 @@ describe("html reporter", () => {
       evidence: [{ text: HOSTILE, source: HOSTILE }],
       nextSteps: [HOSTILE],
       artifacts: { pcaps: ["gateway-mid.pcap"], gatewayLog: "gateway.log", other: ["a b&c.txt"] },
+      byArtifact: {
+        captures: { cause: "tcp.refused", confidence: "high" },
+        log: { cause: "tcp.silent-drop", confidence: "medium" },
+      },
     });
     mkdirSync(join(dir, "tcp-refused"));
     writeFileSync(
@@ -168,6 +174,13 @@ describe("html reporter", () => {
     expect(html).toContain('id="confusion"');
     expect(html).toContain("Failed to establish a backside connection &lt;script&gt;");
     expect(html).not.toContain("not shown");
+    // Each artifact alone: the captures name the expected label, the log another; no report row.
+    const alone = /<table class="alone">(.*?)<\/table>/s.exec(html)?.[1] ?? "";
+    expect(alone).toMatch(/<td>the captures<\/td><td>tcp\.refused<\/td><td>high<\/td><td class="ok">/);
+    expect(alone).toMatch(
+      /<td>the gateway log<\/td><td>tcp\.silent-drop<\/td><td>medium<\/td><td class="bad">/,
+    );
+    expect(alone).not.toContain("the error report");
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 

@@ -6,7 +6,8 @@ import { readdirSync, existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiagnoseInput, Diagnosis, Evidence } from "../engine/types.js";
-import type { EvidenceItem } from "./result-types.js";
+import { isBacksideError } from "../errors.js";
+import type { ArtifactKind, ArtifactVerdict, EvidenceItem } from "./result-types.js";
 import type { Diagnoser } from "./diagnoser.js";
 
 export function bundleInput(bundleDir: string): DiagnoseInput {
@@ -31,6 +32,33 @@ export async function diagnoseBundle(bundleDir: string, diagnose: Diagnoser): Pr
     JSON.stringify({ input: shown, diagnosis }, null, 2) + "\n",
   );
   return diagnosis;
+}
+
+/**
+ * The engine on each kind of the bundle's artifacts alone. A kind the bundle lacks, or that the
+ * engine cannot read on its own, has no verdict.
+ */
+export async function diagnoseEachAlone(
+  bundleDir: string,
+  diagnose: Diagnoser,
+): Promise<Partial<Record<ArtifactKind, ArtifactVerdict>>> {
+  const b = bundleInput(bundleDir);
+  const inputs: [ArtifactKind, DiagnoseInput | undefined][] = [
+    ["captures", b.pcaps?.length ? { pcaps: b.pcaps } : undefined],
+    ["log", b.logs?.length ? { logs: b.logs } : undefined],
+    ["report", b.errorReport ? { errorReport: b.errorReport } : undefined],
+  ];
+  const out: Partial<Record<ArtifactKind, ArtifactVerdict>> = {};
+  for (const [kind, input] of inputs) {
+    if (!input) continue;
+    try {
+      const d = await diagnose(input);
+      out[kind] = { cause: d.cause, confidence: d.confidence };
+    } catch (e) {
+      if (!isBacksideError(e)) throw e;
+    }
+  }
+  return out;
 }
 
 /** One line per evidence item, with where to look. */

@@ -37,6 +37,13 @@ export interface RequestOutcome {
   seconds: number;
 }
 
+export type ArtifactKind = "captures" | "log" | "report";
+
+export interface ArtifactVerdict {
+  cause: Cause;
+  confidence: "high" | "medium" | "low";
+}
+
 export interface ScenarioRunResult {
   /** `<scenario>` or `<scenario>-<repeat>` when repeated: the bundle folder name. */
   id: string;
@@ -54,6 +61,11 @@ export interface ScenarioRunResult {
   explanation: string;
   evidence: EvidenceItem[];
   nextSteps: string[];
+  /**
+   * The engine's verdict from each kind of artifact alone (every capture, the gateway log, the
+   * error report): which evidence names the cause on its own, for people learning to read it.
+   */
+  byArtifact?: Partial<Record<ArtifactKind, ArtifactVerdict>>;
   /** The run or the diagnosis is incomplete (interrupted, a capture missing...); reasons say why. */
   partial: boolean;
   partialReasons: string[];

@@ -50,6 +50,10 @@ describe("backside run, end to end", () => {
     const got = Object.fromEntries(summary.results.map((r) => [r.scenario, r.diagnosed]));
     expect(got).toEqual({ healthy: "healthy", "tcp-refused": "tcp.refused" });
     for (const r of summary.results) expect(r.error, r.id).toBeUndefined();
+    // Each artifact alone: a refused connect shows in every one of them.
+    const refused = summary.results.find((r) => r.scenario === "tcp-refused")!;
+    expect(Object.keys(refused.byArtifact ?? {}).sort()).toEqual(["captures", "log", "report"]);
+    expect(refused.byArtifact?.captures).toEqual({ cause: "tcp.refused", confidence: "high" });
   });
 
   it("leaves a full bundle per scenario", () => {

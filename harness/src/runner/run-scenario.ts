@@ -23,7 +23,7 @@ import { MGMT_PORT, GATEWAY_LOG_FILE } from "./gateway-artifacts.js";
 import { applyTopologyChange } from "./topology-changes.js";
 import { runSteps, setFaults, type StepContext } from "./run-steps.js";
 import { collectBundle, type Collected } from "./collect-bundle.js";
-import { diagnoseBundle, flattenEvidence } from "./diagnose-bundle.js";
+import { diagnoseBundle, diagnoseEachAlone, flattenEvidence } from "./diagnose-bundle.js";
 import type { Diagnoser } from "./diagnoser.js";
 import type { SlotPicker } from "./slot-picker.js";
 
@@ -143,14 +143,16 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     lap("teardown");
   }
   // --- diagnose (on the bundle only)
-  let result: Pick<ScenarioRunResult, "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps"> =
-    {
-      diagnosed: null,
-      confidence: null,
-      explanation: "",
-      evidence: [],
-      nextSteps: [],
-    };
+  let result: Pick<
+    ScenarioRunResult,
+    "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps" | "byArtifact"
+  > = {
+    diagnosed: null,
+    confidence: null,
+    explanation: "",
+    evidence: [],
+    nextSteps: [],
+  };
   phase = Date.now();
   if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
     try {
@@ -161,6 +163,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         explanation: d.explanation,
         evidence: flattenEvidence(d.evidence, bundleDir),
         nextSteps: d.nextSteps,
+        byArtifact: await diagnoseEachAlone(bundleDir, o.diagnose),
       };
       if (d.partial) partialReasons.push(...engineProblems(d.problems));
     } catch (e) {
