@@ -11,6 +11,9 @@ import { nameMatches, type BackendTarget } from "./backend-target.js";
 import { readConn, requestAcked, type ConnReading } from "./conn-outcome.js";
 import type { Evidence } from "./types.js";
 
+/** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
+const INITIAL_TTLS = new Set([64, 128, 255]);
+
 export interface ConnFact extends ConnReading {
   point: number;
   source: string;
@@ -30,6 +33,8 @@ export interface ConnFact extends ConnReading {
   answerTtl: number | null;
   retransmissions: number;
   acked: boolean;
+  /** The Ethernet next hop the first SYN was sent to (Ethernet captures only). */
+  synNextHopMac?: string;
   ev: Evidence;
 }
 
@@ -77,7 +82,11 @@ export interface CaptureFacts {
   /** All TCP connections seen, backend or not (to tell "no SYN at all" from "SYN elsewhere"). */
   tcpCount: number;
   /** Other TCP conversations (capped): who talks to whom, e.g. clients reaching the gateway's front side. */
-  frontConns: { client: string; server: string; port: number }[];
+  /**
+   * Other connections in the capture (clients of the gateway), with the client's own MAC when its
+   * SYN came straight from it.
+   */
+  frontConns: { client: string; server: string; port: number; clientMac?: string }[];
   /** Input damage: makes the diagnosis partial. */
   problems: string[];
   /** Harmless oddities worth telling (bad checksums from checksum offload). */
@@ -258,6 +267,7 @@ export function captureFacts(
       answerTtl: ansSeg?.ttl ?? null,
       retransmissions: c.retransmissions,
       acked: requestAcked(c),
+      ...(c.synMacs ? { synNextHopMac: c.synMacs.dst } : {}),
       ev: refsEvidence(
         source,
         r.refs,
@@ -311,7 +321,13 @@ export function captureFacts(
     frontConns: s.tcp
       .filter((c) => !connUids.has(c.uid) && !NOT_BACKEND_PORTS.has(c.id.respP))
       .slice(0, 100)
-      .map((c) => ({ client: c.id.origH, server: c.id.respH, port: c.id.respP })),
+      .map((c) => ({
+        client: c.id.origH,
+        server: c.id.respH,
+        port: c.id.respP,
+        // The MAC is the client's own only when its SYN crossed no router (an initial TTL).
+        ...(c.synMacs && INITIAL_TTLS.has(c.origTtls[0] ?? 0) ? { clientMac: c.synMacs.src } : {}),
+      })),
     problems,
     notes,
   };

@@ -107,13 +107,19 @@ describe("bundles from real runs", () => {
     expect((await diagnose(b)).confidence).toBe("high");
   });
 
-  it("net-wrong-route from the captures alone: not a sure silent drop, the route named as the alternative", async () => {
-    // Without the report's routing table the SYN that left by the front side looks dropped; but
-    // the gateway's DNS queries left from its other address, seen where the SYN never was.
+  it("net-wrong-route from the captures alone: the SYN went to the MAC of a client of the gateway", async () => {
+    // Without the report's routing table: on the front capture the SYN to the backend is sent to
+    // the Ethernet address that the client's own requests to the gateway come from.
     const d = await diagnose({ pcaps: bundle("net-wrong-route").pcaps });
-    expect(d.confidence).not.toBe("high");
-    const alt = d.alternatives?.find((a) => a.cause === "net.wrong-route");
-    expect(alt?.why).toMatch(/the SYN to \S+ left from \S+, the gateway's DNS queries from \S+/);
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.wrong-route");
+    expect(d.confidence).toBe("high");
+    expect(d.explanation).toMatch(/the next hop \S+ is a client of the gateway/);
+    expect(d.evidence.map((e) => e.statement).join("\n")).toMatch(/was sent to [0-9a-f:]{17}, the MAC of /);
+    // The gateway-side capture alone holds neither the SYN nor the client.
+    const mid = await diagnose({
+      pcaps: bundle("net-wrong-route").pcaps.filter((p) => p.name === "gateway-mid.pcap"),
+    });
+    expect(mid.cause).not.toBe("net.wrong-route");
   });
 
   it("the same bundles from the log alone and the report alone", async () => {

@@ -449,3 +449,59 @@ describe("midstream pick-ups", () => {
     expect(d.cause).toBe("healthy");
   });
 });
+
+describe("a SYN that left by the front side (captures only)", () => {
+  const CLIENT = "10.100.0.20";
+  const CLIENT_MAC = "02:00:0a:64:00:14";
+  function scene(gatewaySynTo: string | undefined) {
+    const front = new CaptureBuilder();
+    // A client on the front segment asks the gateway (straight from it: TTL 64, its own MAC).
+    front
+      .tcp({
+        client: CLIENT,
+        server: GW_FRONT,
+        cport: 40100,
+        sport: 8080,
+        clientTtl: 64,
+        serverTtl: 64,
+        l2: { src: CLIENT_MAC },
+      })
+      .syn();
+    // The gateway's SYN to the backend leaves from its front address, unanswered.
+    const c = front.tcp({
+      client: GW_FRONT,
+      server: BACKEND,
+      cport: 40200,
+      sport: 80,
+      clientTtl: 64,
+      serverTtl: 63,
+      ...(gatewaySynTo ? { l2: { dst: gatewaySynTo } } : {}),
+    });
+    synRetries(c, 3);
+    // Its lookups leave from its other address, seen on the mid side where the SYN never is.
+    const mid = new CaptureBuilder();
+    dns(mid, { rcode: 0, answers: [BACKEND] });
+    return [
+      { path: front.write(p(`front-${gatewaySynTo ?? "x"}.pcap`)) },
+      { path: mid.write(p(`mid-${gatewaySynTo ?? "x"}.pcap`)) },
+    ];
+  }
+
+  it("sent to the MAC of a client of the gateway: a wrong route", async () => {
+    const d = await diagnose({ pcaps: scene(CLIENT_MAC) });
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.wrong-route");
+    expect(d.explanation).toContain(`the next hop ${CLIENT} is a client of the gateway`);
+  });
+
+  it("sent to another MAC: not a sure silent drop, the route named with what to check", async () => {
+    const d = await diagnose({ pcaps: scene(undefined) });
+    expect(d.cause).toBe("tcp.silent-drop");
+    expect(d.confidence).not.toBe("high");
+    const alt = d.alternatives?.find((a) => a.cause === "net.wrong-route");
+    expect(alt?.why).toMatch(
+      new RegExp(
+        `left from ${GW_FRONT.replace(/\./g, "\\.")}, the gateway's DNS queries from ${GW.replace(/\./g, "\\.")}`,
+      ),
+    );
+  });
+});

@@ -68,6 +68,38 @@ function burstFailures(groups: ConnGroup[]): ConnGroup[] {
   });
 }
 
+/**
+ * The failing SYN was sent, at the link layer, to a client of the gateway: a host whose own
+ * requests to the gateway carry that MAC (straight from it, no router between). A client is no
+ * router to the backend: the gateway's route for the backend is wrong (net.wrong-route).
+ */
+function nextHopIsClient(f: Facts, g: ConnGroup, out: Finding[]): void {
+  for (const v of g.views) {
+    const mac = v.synNextHopMac;
+    if (!mac || v.outcome === "ok") continue;
+    const client = f.captures
+      .find((c) => c.point === v.point)
+      ?.frontConns.find((x) => x.clientMac === mac && x.client !== v.address);
+    if (!client) continue;
+    const why = `the next hop ${client.client} is a client of the gateway (it sends requests to ${client.server}:${client.port}), not a router to the backend`;
+    out.push(
+      finding(
+        "net.wrong-route",
+        "decisive",
+        "capture",
+        [
+          {
+            ...v.ev,
+            statement: `the SYN to ${v.address} was sent to ${mac}, the MAC of ${client.client}: ${v.ev.statement}`,
+          },
+        ],
+        { address: v.address, port: v.port, why },
+      ),
+    );
+    return;
+  }
+}
+
 /** The failing connection the diagnosis is about: the most common failure, the latest of it. */
 export function representative(groups: ConnGroup[]): ConnGroup | undefined {
   const failing = groups.filter(isFailure);
@@ -204,6 +236,7 @@ export function captureRules(f: Facts): Finding[] {
   }
 
   const ev = rep.views.map((v) => v.ev);
+  nextHopIsClient(f, rep, out);
   switch (n.outcome) {
     case "unanswered": {
       const far = rep.far;
@@ -215,6 +248,23 @@ export function captureRules(f: Facts): Finding[] {
       const routed = rep.views.length > 1 && (rep.near.synTtl ?? 0) > (far.synTtl ?? 0);
       // Beside connections that lost segments and others that were served, one more lost SYN or answer.
       const lossExplains = out.some((x) => x.cause === "net.packet-loss" && x.strength === "decisive");
+      // The gateway's own lookups left from another of its addresses, seen at another point:
+      // the SYN took another way out than the path those points watch, so where it died is not
+      // known from them (a wrong route looks the same; the report's routing table settles it).
+      const otherWayOut = f.captures.find(
+        (c) => !rep.views.some((v) => v.point === c.point) && c.dns.some((d) => d.client !== n.client),
+      );
+      const routeKnown = out.some((x) => x.cause === "net.wrong-route" && x.strength === "decisive");
+      if (otherWayOut && !routeKnown) {
+        const d = otherWayOut.dns.find((x) => x.client !== n.client)!;
+        const why = `the SYN to ${n.address} left from ${n.client}, the gateway's DNS queries from ${d.client} (${otherWayOut.source}, where the SYN never appeared): check the gateway's route for ${n.address}`;
+        out.push(
+          finding("net.wrong-route", "weak", "capture", [{ ...n.ev, statement: why }, d.ev], {
+            ...conn,
+            why,
+          }),
+        );
+      }
       if (answeredFar) {
         out.push(
           finding("tcp.silent-drop", lossExplains ? "strong" : "decisive", "capture", ev, {
@@ -225,22 +275,6 @@ export function captureRules(f: Facts): Finding[] {
           }),
         );
       } else if (missingAt.length > 0 && rep.views.length >= 1 && f.captures.length > 1) {
-        // The gateway's own lookups left from another of its addresses, seen at another point:
-        // the SYN took another way out than the path those points watch, so where it died is not
-        // known from them (a wrong route looks the same; the report's routing table settles it).
-        const otherWayOut = f.captures.find(
-          (c) => !rep.views.some((v) => v.point === c.point) && c.dns.some((d) => d.client !== n.client),
-        );
-        if (otherWayOut) {
-          const d = otherWayOut.dns.find((x) => x.client !== n.client)!;
-          const why = `the SYN to ${n.address} left from ${n.client}, the gateway's DNS queries from ${d.client} (${otherWayOut.source}, where the SYN never appeared): check the gateway's route for ${n.address}`;
-          out.push(
-            finding("net.wrong-route", "weak", "capture", [{ ...n.ev, statement: why }, d.ev], {
-              ...conn,
-              why,
-            }),
-          );
-        }
         out.push(
           finding("tcp.silent-drop", lossExplains || otherWayOut ? "strong" : "decisive", "capture", ev, {
             ...conn,

@@ -59,6 +59,7 @@ interface TcpEntry {
   capture: number;
   tls: TlsState | null;
   mss: number | null;
+  synMacs: { src: string; dst: string } | null;
   ws: number | null;
   /** Sides (1 orig, 2 resp) whose first payload has been seen, for TLS detection. */
   payloadSeen: number;
@@ -155,7 +156,7 @@ export class FlowAnalyzer {
     }
     switch (d.proto) {
       case IPPROTO.TCP:
-        if (d.tcpHdrLen >= 20 && d.problem === null) this.tcp(d, ref);
+        if (d.tcpHdrLen >= 20 && d.problem === null) this.tcp(d, ref, pkt.linkType);
         return;
       case IPPROTO.UDP:
         if (d.l4Cap >= 8) this.udp(d, ref);
@@ -169,7 +170,7 @@ export class FlowAnalyzer {
     }
   }
 
-  private tcp(d: DecodedPacket, ref: PacketRef): void {
+  private tcp(d: DecodedPacket, ref: PacketRef, linkType: number): void {
     const key = flowKey(ref.capture, 6, d.src, d.sport, d.dst, d.dport);
     let e = this.tcpOpen.get(key);
     const flags = d.tcpFlags;
@@ -195,6 +196,7 @@ export class FlowAnalyzer {
         tls: null,
         mss: null,
         ws: null,
+        synMacs: null,
         payloadSeen: 0,
       };
       this.tcpRecs.push(null);
@@ -230,6 +232,8 @@ export class FlowAnalyzer {
     if (e.tls && s.flips !== flipsBefore && (s.flips - flipsBefore) % 2 === 1) e.tls.flip();
     if (bad && !this.opts.ignoreChecksums) return;
     const fromOrig = s.isFromOrig(d.src, d.sport);
+    if (flags & TcpFlags.SYN && !(flags & TcpFlags.ACK) && fromOrig && e.synMacs === null && linkType === 1)
+      e.synMacs = { src: this.intern(mac(d.data, 6)), dst: this.intern(mac(d.data, 0)) };
     if (flags & TcpFlags.SYN && !(flags & TcpFlags.ACK) && fromOrig && e.mss === null && d.tcpHdrLen > 20) {
       const o = parseTcpOptions(d.data, d.l4Off + 20, d.l4Off + d.tcpHdrLen);
       e.mss = o.mss;
@@ -390,7 +394,14 @@ export class FlowAnalyzer {
 
   /** Reduce a finished connection to its record; the session and its state machine can go. */
   private endTcp(e: TcpEntry): void {
-    this.tcpRecs[e.index] = tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws }, this.intern);
+    this.tcpRecs[e.index] = tcpRecord(
+      e.s,
+      e.uid,
+      e.capture,
+      e.tls,
+      { mss: e.mss, ws: e.ws, macs: e.synMacs },
+      this.intern,
+    );
   }
 
   private endDatagram(e: DgEntry): void {
@@ -478,4 +489,11 @@ export class FlowAnalyzer {
       problems: this.problems,
     };
   }
+}
+
+/** An Ethernet address as text (aa:bb:cc:dd:ee:ff), from six bytes at `o`. */
+function mac(d: Uint8Array, o: number): string {
+  let t = "";
+  for (let i = 0; i < 6; i++) t += (i ? ":" : "") + (d[o + i] ?? 0).toString(16).padStart(2, "0");
+  return t;
 }

@@ -65,6 +65,7 @@ class TcpRecord implements TcpConnection {
   icmpErrors: number[] = [];
   synMss: number | null;
   synWindowScale: number | null;
+  synMacs: { src: string; dst: string } | null;
   readonly #origH: string;
   readonly #origP: number;
   readonly #respH: string;
@@ -80,7 +81,7 @@ class TcpRecord implements TcpConnection {
     uid: string,
     capture: number,
     tls: TlsState | null,
-    syn: { mss: number | null; ws: number | null },
+    syn: { mss: number | null; ws: number | null; macs?: { src: string; dst: string } | null },
     segs: number[],
     ev: number[],
     history: string,
@@ -110,6 +111,7 @@ class TcpRecord implements TcpConnection {
     this.tls = tls && tls.active ? tls.info : null;
     this.synMss = syn.mss;
     this.synWindowScale = syn.ws;
+    this.synMacs = syn.macs ?? null;
     // concat makes an exact-size array (push leaves spare capacity).
     this.#d = segs.concat(ev, s.orig.ttls, s.resp.ttls);
     this.#evStart = segs.length;
@@ -284,6 +286,7 @@ class TcpRecord implements TcpConnection {
       icmpErrors: this.icmpErrors,
       synMss: this.synMss,
       synWindowScale: this.synWindowScale,
+      synMacs: this.synMacs,
     };
   }
 }
@@ -297,7 +300,7 @@ export function tcpRecord(
   uid: string,
   capture: number,
   tls: TlsState | null,
-  syn: { mss: number | null; ws: number | null },
+  syn: { mss: number | null; ws: number | null; macs?: { src: string; dst: string } | null },
   intern: (text: string) => string = (t) => t,
 ): TcpConnection {
   const ev: number[] = [];

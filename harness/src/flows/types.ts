@@ -147,6 +147,8 @@ export interface TcpConnection {
   /** SYN options of the first SYN (MSS, window scale...), when seen. */
   synMss: number | null;
   synWindowScale: number | null;
+  /** Ethernet source and destination of the first SYN (Ethernet captures): the next hop it was sent to. */
+  synMacs: { src: string; dst: string } | null;
 }
 
 /** A UDP, ICMP (non-error) or other-protocol flow with Zeek's conn.log state (S0, SF, SHR, OTH). */

@@ -74,6 +74,7 @@ export function refusedFlows(origH = "10.100.5.10", respH = "10.100.6.10"): Flow
     capture: 0,
     synMss: 1460,
     synWindowScale: 7,
+    synMacs: null,
     id: { proto: "tcp", origH, origP: 40000, respH, respP: 80 },
     connState: "REJ",
     history: "Sr",
