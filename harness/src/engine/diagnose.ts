@@ -135,14 +135,18 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
 
   const backend = findBackend(input.target, report, l.log);
   const search = report?.dns?.searchDomains ?? [];
+  const isAddr = (a: { type: number }) => a.type === 1 || a.type === 28;
   // Addresses DNS gave for the backend's name at any point apply to every point.
-  for (const { summary } of l.summaries)
-    for (const t of summary.dns)
-      if (t.query && nameMatches(t.query, backend.host, search))
-        for (const a of t.answers) if (a.type === 1 || a.type === 28) backend.addresses.add(a.data);
-  let captures: CaptureFacts[] = l.summaries.map(({ source, summary }, i) =>
-    captureFacts(summary, i, source, backend, search),
-  );
+  const addAnsweredAddresses = () => {
+    for (const { summary } of l.summaries)
+      for (const t of summary.dns)
+        if (t.query && nameMatches(t.query, backend.host, search))
+          for (const a of t.answers) if (isAddr(a)) backend.addresses.add(a.data);
+  };
+  const readCaptures = () =>
+    l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+  addAnsweredAddresses();
+  let captures: CaptureFacts[] = readCaptures();
   if (backend.addresses.size === 0) {
     // Nothing named the backend: the conversation found at most points is it, at every point.
     const votes = new Map<string, number>();
@@ -151,9 +155,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
     if (best && captures.length > 1) {
       backend.addresses.add(best[0]);
-      captures = l.summaries.map(({ source, summary }, i) =>
-        captureFacts(summary, i, source, backend, search),
-      );
+      captures = readCaptures();
     }
   }
   if (!backend.host) {
@@ -162,20 +164,14 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     const seen = backend.addresses.size
       ? backend.addresses
       : new Set(captures.flatMap((c) => c.conns.map((x) => x.address)));
-    const isAddr = (a: { type: number }) => a.type === 1 || a.type === 28;
     const name = l.summaries
       .flatMap(({ summary }) => summary.dns)
       .find((t) => t.query && t.answers.some((a) => isAddr(a) && seen.has(a.data)))?.query;
     if (name) {
       backend.host = name;
       backend.from = "capture";
-      for (const { summary } of l.summaries)
-        for (const t of summary.dns)
-          if (t.query && nameMatches(t.query, name, search))
-            for (const a of t.answers) if (isAddr(a)) backend.addresses.add(a.data);
-      captures = l.summaries.map(({ source, summary }, i) =>
-        captureFacts(summary, i, source, backend, search),
-      );
+      addAnsweredAddresses();
+      captures = readCaptures();
     }
   }
   for (const c of captures) {

@@ -16,7 +16,7 @@ export interface RequestPlan {
 }
 
 /** What the client got: a 2xx or 3xx from the gateway is a success, anything else a failure. */
-export const succeededRequest = (o: RequestOutcome) => o.exitCode === 0 && o.status >= 200 && o.status < 400;
+const succeededRequest = (o: RequestOutcome) => o.exitCode === 0 && o.status >= 200 && o.status < 400;
 
 function enough(out: RequestOutcome[], until: RequestPlan["until"]): boolean {
   if (!until) return false;
