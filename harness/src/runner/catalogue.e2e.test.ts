@@ -40,6 +40,23 @@ afterAll(async () => {
   await registry.stopAll();
 });
 
+/**
+ * Everything CI's log can keep of a mismatch, since the bundle stays on CI's machine: the
+ * engine's explanation and evidence, each artifact's own verdict and what the client got.
+ */
+function mismatch(r: RunSummary["results"][number]): string {
+  const head = `${r.scenario}: expected ${r.expected}, diagnosed ${r.diagnosed ?? "-"} (${r.confidence ?? "-"})`;
+  const lines = [
+    `${head}${r.error ? ` (${r.error.code}: ${r.error.message})` : ""} [${reportDir}/${r.scenario}]`,
+    `  explanation: ${r.explanation}`,
+    ...r.evidence.slice(0, 12).map((e) => `  evidence: ${e.text}${e.source ? ` [${e.source}]` : ""}`),
+    `  by artifact: ${JSON.stringify(r.byArtifact ?? {})}`,
+    `  requests: ${r.requests.map((q) => `#${q.index} ${q.status}/${q.exitCode} ${q.seconds}s`).join(", ")}`,
+    ...(r.partial ? [`  partial: ${r.partialReasons.join("; ")}`] : []),
+  ];
+  return lines.join("\n");
+}
+
 describe("backside run --all", () => {
   it("covers every cause label with at least one scenario", () => {
     const expected = new Set(scenarios.map((s) => s.expect));
@@ -47,12 +64,7 @@ describe("backside run --all", () => {
   });
 
   it("diagnoses every scenario as the cause it injects", () => {
-    const wrong = summary.results
-      .filter((r) => !r.match)
-      .map(
-        (r) =>
-          `${r.scenario}: expected ${r.expected}, diagnosed ${r.diagnosed ?? "-"}${r.error ? ` (${r.error.code}: ${r.error.message})` : ""} [${reportDir}/${r.scenario}]`,
-      );
+    const wrong = summary.results.filter((r) => !r.match).map(mismatch);
     expect(wrong).toEqual([]);
     expect(summary.results.length).toBe(scenarios.length);
   });

@@ -16,9 +16,9 @@ export interface RequestPlan {
 }
 
 /** What the client got: a 2xx or 3xx from the gateway is a success, anything else a failure. */
-const succeededRequest = (o: RequestOutcome) => o.exitCode === 0 && o.status >= 200 && o.status < 400;
+export const succeededRequest = (o: RequestOutcome) => o.exitCode === 0 && o.status >= 200 && o.status < 400;
 
-function enough(out: RequestOutcome[], until: RequestPlan["until"]): boolean {
+export function untilReached(out: RequestOutcome[], until: RequestPlan["until"]): boolean {
   if (!until) return false;
   const ok = out.filter(succeededRequest).length;
   return ok >= until.succeeded && out.length - ok >= until.failed;
@@ -65,7 +65,7 @@ export async function driveRequests(t: DriveTarget, plan: RequestPlan): Promise<
   for (let i = 0; i < plan.count; i++) {
     if (t.signal?.aborted) break;
     while (inFlight.size >= plan.concurrency) await Promise.race(inFlight);
-    if (enough(out, plan.until)) break;
+    if (untilReached(out, plan.until)) break;
     const p: Promise<void> = oneRequest(t, t.firstIndex + i, plan.maxTimeSeconds).then(
       (o) => void out.push(o),
       () => void out.push({ index: t.firstIndex + i, status: 0, exitCode: -1, seconds: 0 }),

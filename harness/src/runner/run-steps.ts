@@ -9,7 +9,7 @@ import { applyFaults, type Exec } from "../standins/firewall/index.js";
 import { BacksideError } from "../errors.js";
 import { pollUntil, delay } from "../util/poll-until.js";
 import type { RequestOutcome } from "./result-types.js";
-import { driveRequests } from "./drive-requests.js";
+import { driveRequests, succeededRequest, untilReached } from "./drive-requests.js";
 import { controlOk, controlProbe } from "./control-api.js";
 import { backendMode, backendTls, dnsModeEntry } from "./standin-configs.js";
 import { faultRules } from "./firewall-faults.js";
@@ -63,6 +63,12 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
     );
     ctx.requests.push(...out);
     ctx.log(`  -> ${out.map((o) => `${o.status || "-"}/${o.exitCode}/${o.seconds.toFixed(2)}s`).join(" ")}`);
+    if (r.until && !ctx.signal?.aborted && !untilReached(out, r.until)) {
+      const ok = out.filter(succeededRequest).length;
+      ctx.log(
+        `  until not reached: ${out.length - ok} failed and ${ok} succeeded of ${out.length}; the fault did not show as the scenario means it to`,
+      );
+    }
   } else if (step.wait) {
     ctx.log(`wait ${step.wait.seconds} s`);
     await delay(step.wait.seconds * 1000);
