@@ -126,7 +126,12 @@ describe("the committed catalogue", () => {
 
   it("has healthy controls and keeps every scenario short", () => {
     expect(all.filter((s) => s.expect === "healthy").length).toBeGreaterThanOrEqual(2);
-    for (const s of all) expect(s.timeoutSeconds, s.name).toBeLessThanOrEqual(100);
+    for (const s of all) {
+      // A request step with `until` stops once enough failed and succeeded: its count is a cap
+      // for unlucky draws, and the bound must cover that cap.
+      const capped = s.steps.some((st) => st.request?.until);
+      expect(s.timeoutSeconds, s.name).toBeLessThanOrEqual(capped ? 300 : 100);
+    }
   });
 
   it("selects by name and names an unknown one", () => {
