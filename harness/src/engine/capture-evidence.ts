@@ -73,6 +73,9 @@ export interface CaptureFacts {
   point: number;
   source: string;
   packets: number;
+  /** Times of the first and last packet (null when the capture is empty). */
+  firstTs: number | null;
+  lastTs: number | null;
   truncated: boolean;
   dns: DnsFact[];
   conns: ConnFact[];
@@ -95,6 +98,15 @@ export interface CaptureFacts {
 
 /** Management and infrastructure ports whose connections are never the backend conversation. */
 const NOT_BACKEND_PORTS = new Set([22, 53, 5554, 9000, 9090, 2375, 2376]);
+
+function timeRange(caps: { firstTs: number | null; lastTs: number | null }[]) {
+  const firsts = caps.flatMap((c) => (c.firstTs === null ? [] : [c.firstTs]));
+  const lasts = caps.flatMap((c) => (c.lastTs === null ? [] : [c.lastTs]));
+  return {
+    firstTs: firsts.length ? Math.min(...firsts) : null,
+    lastTs: lasts.length ? Math.max(...lasts) : null,
+  };
+}
 
 export function isoOf(ts: number): string {
   const d = new Date(Math.round(ts * 1000));
@@ -312,6 +324,7 @@ export function captureFacts(
     point,
     source,
     packets: s.packets,
+    ...timeRange(s.captures),
     truncated: s.captures.some((c) => c.truncated) || s.problems.some((p) => p.kind === "truncated-file"),
     dns,
     conns,

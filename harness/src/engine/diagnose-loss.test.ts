@@ -114,4 +114,50 @@ describe("random loss on the path, seen beside the gateway and beside the backen
     const d = await diagnose({ pcaps, target: { host: BACKEND, port: 80 } });
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("backend.timeout");
   });
+  /** A served exchange at both points, closed cleanly: nothing lost. */
+  const served = (gw: CaptureBuilder, be: CaptureBuilder, cport: number) => {
+    for (const [cap, side] of [
+      [gw, "gw"],
+      [be, "be"],
+    ] as const)
+      at(cap, cport, side)
+        .syn()
+        .synAck({ dt: 0.001 })
+        .ack()
+        .send("orig", REQUEST)
+        .send("resp", RESPONSE, { dt: 0.01 })
+        .fin("orig")
+        .fin("resp");
+    both(gw, be, 0.2);
+  };
+  /** SYNs that leave the gateway and never reach the point beside the backend. */
+  const lostSyns = (gw: CaptureBuilder, be: CaptureBuilder, cport: number) => {
+    at(gw, cport, "gw").syn().syn({ dt: 1 });
+    both(gw, be, 1.2);
+  };
+
+  it("SYNs dying on the path between served connections, none retransmitted: net.packet-loss", async () => {
+    const pcaps = twoPoints("died-between", (gw, be) => {
+      served(gw, be, 51021);
+      lostSyns(gw, be, 51022);
+      served(gw, be, 51023);
+      lostSyns(gw, be, 51024);
+      served(gw, be, 51025);
+    });
+    const d = await diagnose({ pcaps, target: { host: BACKEND, port: 80 } });
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
+    // Not a full listen queue: the SYNs never reached the backend.
+    expect(d.alternatives?.map((a) => a.cause) ?? []).not.toContain("backend.overloaded");
+  });
+
+  it("served connections, then every SYN dying on the path (a rule added later): tcp.silent-drop", async () => {
+    const pcaps = twoPoints("rule-later", (gw, be) => {
+      served(gw, be, 51031);
+      served(gw, be, 51032);
+      lostSyns(gw, be, 51033);
+      lostSyns(gw, be, 51034);
+    });
+    const d = await diagnose({ pcaps, target: { host: BACKEND, port: 80 } });
+    expect(d.cause, JSON.stringify(d.alternatives)).toBe("tcp.silent-drop");
+  });
 });

@@ -69,6 +69,10 @@ describe("bundles from real runs", () => {
     // Three connects lost their SYNs before the firewall's far side, then two requests were served
     // after a retransmitted SYN and retransmitted data: not a firewall rule, which drops every SYN.
     ["net-packet-loss-connects-first", "medium"],
+    // A connection per request: the first connect's SYN-ACKs died in the firewall, three requests
+    // were served, and the last connect's SYNs died before the firewall's far side. Not a full
+    // listen queue in one burst: neither SYN went unanswered beside the backend.
+    ["net-packet-loss-burst", "medium"],
   ])("%s: net.packet-loss (%s)", async (name, confidence) => {
     const d = await diagnose(bundle(name));
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");

@@ -64,7 +64,11 @@ export const EXPLAIN: Render<string> = {
   "tls.handshake-failure": (d, c) =>
     `The TLS handshake with ${at(d, c)} failed${d.alert ? `: ${d.alert}` : ""}${d.by ? ` (${d.by === "gateway" ? "the gateway aborted it" : "the backend aborted it"})` : ""}. Certificate trust, expiry, host name or protocol version do not match between gateway and backend.`,
   "net.packet-loss": (d, c) =>
-    `The path to ${at(d, c)} loses packets: ${d.retransmissions ? `${d.retransmissions} retransmissions` : "retransmissions"}${d.dupAcks ? ` and ${d.dupAcks} duplicate ACKs` : ""} on established connections${d.succeeded !== undefined ? `; ${d.succeeded} exchange(s) succeeded, ${d.failed ?? "some"} failed` : ""}.`,
+    `The path to ${at(d, c)} loses packets: ${
+      d.diedOnPath
+        ? `${d.diedOnPath} connect(s) lost the SYN or its answer between capture points while other connections to it got through`
+        : `${d.retransmissions ? `${d.retransmissions} retransmissions` : "retransmissions"}${d.dupAcks ? ` and ${d.dupAcks} duplicate ACKs` : ""} on established connections`
+    }${d.succeeded !== undefined ? `; ${d.succeeded} exchange(s) succeeded, ${d.failed ?? "some"} failed` : ""}.`,
 };
 
 export const NEXT_STEPS: Render<string[]> = {

@@ -40,6 +40,8 @@ export interface CauseDetail {
   "net.packet-loss": Conn & {
     retransmissions?: number;
     dupAcks?: number;
+    /** Connects whose SYN or answer died between capture points while others were served. */
+    diedOnPath?: number;
     succeeded?: number;
     failed?: number;
   };

@@ -47,8 +47,32 @@ const lossy = (g: ConnGroup) =>
 const unansweredBesideBackend = (g: ConnGroup) =>
   g.views.length > 1 && g.far.outcome === "unanswered" && (g.near.synTtl ?? 0) > (g.far.synTtl ?? 0);
 
+/**
+ * An unanswered connect whose SYN or answer died between capture points: the backend's answer
+ * was seen farther along, or a point on the way to the backend (it saw other connections to the
+ * same backend) was capturing when the SYN left and never saw it. Not a full listen queue, which
+ * drops SYNs that reached the backend.
+ */
+function diedOnPath(f: Facts, g: ConnGroup, groups: ConnGroup[]): boolean {
+  if (g.near.outcome !== "unanswered") return false;
+  if (g.views.some((v) => v.outcome !== "unanswered")) return true;
+  const seen = new Set(g.views.map((v) => v.point));
+  const onPath = new Set<number>();
+  for (const o of groups)
+    if (o !== g && o.near.address === g.near.address && o.near.port === g.near.port)
+      for (const v of o.views) if (!seen.has(v.point)) onPath.add(v.point);
+  return f.captures.some(
+    (c) =>
+      onPath.has(c.point) &&
+      c.firstTs !== null &&
+      c.lastTs !== null &&
+      c.firstTs <= g.start &&
+      g.start <= c.lastTs,
+  );
+}
+
 /** Unanswered connections that ran alongside established ones (one burst), not after them. */
-function burstFailures(groups: ConnGroup[]): ConnGroup[] {
+function burstFailures(f: Facts, groups: ConnGroup[]): ConnGroup[] {
   // Connections whose handshake completed (served or not: an overloaded backend's kernel accepts
   // into the backlog what its program never serves), by start, with the running maximum of their
   // ends: one binary search for each unanswered connection.
@@ -56,7 +80,7 @@ function burstFailures(groups: ConnGroup[]): ConnGroup[] {
   const maxEnd: number[] = [];
   oks.forEach((o, i) => maxEnd.push(Math.max(o.near.end, i ? maxEnd[i - 1] : -Infinity)));
   return groups.filter((g) => {
-    if (g.near.outcome !== "unanswered" || oks.length === 0) return false;
+    if (g.near.outcome !== "unanswered" || oks.length === 0 || diedOnPath(f, g, groups)) return false;
     let lo = 0;
     let hi = oks.length;
     while (lo < hi) {
@@ -205,7 +229,39 @@ export function captureRules(f: Facts): Finding[] {
       ),
     );
   }
-  const burst = burstFailures(groups);
+  // SYNs or their answers that died between capture points, with a connection to the same
+  // backend served after one of them: the path drops some packets and lets others through (a
+  // firewall rule drops every SYN alike, and one added later leaves no success after it).
+  if (!out.some((x) => x.cause === "net.packet-loss" && x.strength === "decisive")) {
+    const died = failing.filter((g) => diedOnPath(f, g, groups));
+    const pair = died
+      .map((d) => ({
+        d,
+        s: groups.find(
+          (g) =>
+            g.start > d.start &&
+            g.near.responseBytes > 0 &&
+            g.near.address === d.near.address &&
+            g.near.port === d.near.port,
+        ),
+      }))
+      .find((x) => x.s);
+    if (pair?.s)
+      out.push(
+        finding(
+          "net.packet-loss",
+          "decisive",
+          "capture",
+          [...pair.d.views.map((v) => v.ev), pair.s.near.ev],
+          {
+            ...conn,
+            diedOnPath: died.length,
+            ...(f.log.length > 0 ? {} : { succeeded: oks.length, failed: failing.length }),
+          },
+        ),
+      );
+  }
+  const burst = burstFailures(f, groups);
   if (burst.length > 0 && lossyGroups.length === 0 && burst.length > 0) {
     out.push(
       finding(
