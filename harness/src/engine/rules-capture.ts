@@ -47,32 +47,39 @@ const lossy = (g: ConnGroup) =>
 const unansweredBesideBackend = (g: ConnGroup) =>
   g.views.length > 1 && g.far.outcome === "unanswered" && (g.near.synTtl ?? 0) > (g.far.synTtl ?? 0);
 
+const backendOf = (g: ConnGroup) => `${g.near.address}|${g.near.port}`;
+
 /**
- * An unanswered connect whose SYN or answer died between capture points: the backend's answer
- * was seen farther along, or a point on the way to the backend (it saw other connections to the
- * same backend) was capturing when the SYN left and never saw it. Not a full listen queue, which
- * drops SYNs that reached the backend.
+ * Whether an unanswered connect's SYN or answer died between capture points: the backend's answer
+ * was seen farther along, or a point on the way to the same backend (it saw other connections to
+ * it) was capturing when the SYN left and never saw it. Not a full listen queue, which drops SYNs
+ * that reached the backend. Built once per analysis: linear in the connections.
  */
-function diedOnPath(f: Facts, g: ConnGroup, groups: ConnGroup[]): boolean {
-  if (g.near.outcome !== "unanswered") return false;
-  if (g.views.some((v) => v.outcome !== "unanswered")) return true;
-  const seen = new Set(g.views.map((v) => v.point));
-  const onPath = new Set<number>();
-  for (const o of groups)
-    if (o !== g && o.near.address === g.near.address && o.near.port === g.near.port)
-      for (const v of o.views) if (!seen.has(v.point)) onPath.add(v.point);
-  return f.captures.some(
-    (c) =>
-      onPath.has(c.point) &&
-      c.firstTs !== null &&
-      c.lastTs !== null &&
-      c.firstTs <= g.start &&
-      g.start <= c.lastTs,
-  );
+function diedOnPathTest(f: Facts, groups: ConnGroup[]): (g: ConnGroup) => boolean {
+  const pointsTo = new Map<string, Set<number>>();
+  for (const o of groups) {
+    const k = backendOf(o);
+    const set = pointsTo.get(k) ?? new Set<number>();
+    for (const v of o.views) set.add(v.point);
+    pointsTo.set(k, set);
+  }
+  const byPoint = new Map(f.captures.map((c) => [c.point, c]));
+  return (g) => {
+    if (g.near.outcome !== "unanswered") return false;
+    if (g.views.some((v) => v.outcome !== "unanswered")) return true;
+    const seen = new Set(g.views.map((v) => v.point));
+    // A point not among this connection's views that saw the backend saw it in another connection.
+    for (const p of pointsTo.get(backendOf(g)) ?? []) {
+      const c = byPoint.get(p);
+      if (seen.has(p) || !c || c.firstTs === null || c.lastTs === null) continue;
+      if (c.firstTs <= g.start && g.start <= c.lastTs) return true;
+    }
+    return false;
+  };
 }
 
 /** Unanswered connections that ran alongside established ones (one burst), not after them. */
-function burstFailures(f: Facts, groups: ConnGroup[]): ConnGroup[] {
+function burstFailures(groups: ConnGroup[], diedOnPath: (g: ConnGroup) => boolean): ConnGroup[] {
   // Connections whose handshake completed (served or not: an overloaded backend's kernel accepts
   // into the backlog what its program never serves), by start, with the running maximum of their
   // ends: one binary search for each unanswered connection.
@@ -80,7 +87,7 @@ function burstFailures(f: Facts, groups: ConnGroup[]): ConnGroup[] {
   const maxEnd: number[] = [];
   oks.forEach((o, i) => maxEnd.push(Math.max(o.near.end, i ? maxEnd[i - 1] : -Infinity)));
   return groups.filter((g) => {
-    if (g.near.outcome !== "unanswered" || oks.length === 0 || diedOnPath(f, g, groups)) return false;
+    if (g.near.outcome !== "unanswered" || oks.length === 0 || diedOnPath(g)) return false;
     let lo = 0;
     let hi = oks.length;
     while (lo < hi) {
@@ -232,36 +239,26 @@ export function captureRules(f: Facts): Finding[] {
   // SYNs or their answers that died between capture points, with a connection to the same
   // backend served after one of them: the path drops some packets and lets others through (a
   // firewall rule drops every SYN alike, and one added later leaves no success after it).
+  const diedOnPath = diedOnPathTest(f, groups);
   if (!out.some((x) => x.cause === "net.packet-loss" && x.strength === "decisive")) {
-    const died = failing.filter((g) => diedOnPath(f, g, groups));
-    const pair = died
-      .map((d) => ({
-        d,
-        s: groups.find(
-          (g) =>
-            g.start > d.start &&
-            g.near.responseBytes > 0 &&
-            g.near.address === d.near.address &&
-            g.near.port === d.near.port,
-        ),
-      }))
-      .find((x) => x.s);
-    if (pair?.s)
+    const died = failing.filter(diedOnPath);
+    const lastServed = new Map<string, number>();
+    for (const g of groups)
+      if (g.near.responseBytes > 0)
+        lastServed.set(backendOf(g), Math.max(g.start, lastServed.get(backendOf(g)) ?? -Infinity));
+    const d = died.find((x) => x.start < (lastServed.get(backendOf(x)) ?? -Infinity));
+    const s =
+      d && groups.find((g) => g.start > d.start && g.near.responseBytes > 0 && backendOf(g) === backendOf(d));
+    if (d && s)
       out.push(
-        finding(
-          "net.packet-loss",
-          "decisive",
-          "capture",
-          [...pair.d.views.map((v) => v.ev), pair.s.near.ev],
-          {
-            ...conn,
-            diedOnPath: died.length,
-            ...(f.log.length > 0 ? {} : { succeeded: oks.length, failed: failing.length }),
-          },
-        ),
+        finding("net.packet-loss", "decisive", "capture", [...d.views.map((v) => v.ev), s.near.ev], {
+          ...conn,
+          diedOnPath: died.length,
+          ...(f.log.length > 0 ? {} : { succeeded: oks.length, failed: failing.length }),
+        }),
       );
   }
-  const burst = burstFailures(f, groups);
+  const burst = burstFailures(groups, diedOnPath);
   if (burst.length > 0 && lossyGroups.length === 0 && burst.length > 0) {
     out.push(
       finding(
