@@ -283,7 +283,7 @@ export function captureFacts(
       ev: refsEvidence(
         source,
         r.refs,
-        `${tuple} ${OUTCOME_TEXT[r.outcome]}${extra}${r.lateHandshake ? "; SYN-ACK only after a retransmitted SYN" : ""}`,
+        `${tuple} ${OUTCOME_TEXT[r.outcome]}${extra}${r.lateHandshake ? "; SYN-ACK only after a retransmitted SYN" : ""}${r.lateSynAck ? "; the SYN-ACK came only after the gateway gave up (its RST answered it)" : ""}`,
       ),
     };
   });

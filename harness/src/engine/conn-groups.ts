@@ -64,7 +64,7 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
 export function capturePoints(group: ConnGroup, captures: CaptureFacts[]): CapturePoints | undefined {
   if (captures.length < 2) return undefined;
   const seen = new Set(group.views.map((v) => v.point));
-  const answered = (v: ConnFact) => v.outcome !== "unanswered";
+  const answered = (v: ConnFact) => v.outcome !== "unanswered" || v.lateSynAck === true;
   const order = [
     ...group.views.map((v) => ({
       source: v.source,

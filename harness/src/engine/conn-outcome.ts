@@ -32,6 +32,11 @@ export interface ConnReading {
   outcome: ConnOutcome;
   /** SYN-ACK arrived only after a retransmitted SYN. */
   lateHandshake: boolean;
+  /**
+   * The SYN-ACK came after the gateway had given up on the connect: its closed socket answered it
+   * with RST, never with the handshake's ACK. Read as unanswered, since the connect timed out.
+   */
+  lateSynAck?: boolean;
   icmp?: IcmpError;
   tlsAlert?: string;
   tlsAlertBy?: "orig" | "resp";
@@ -119,6 +124,14 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
     return r;
   }
   r.refs = [c.syns[0] ?? firstSynAck, firstSynAck].filter(Boolean);
+  if (
+    c.syns.length > 0 &&
+    !c.handshakeAck &&
+    c.origBytes === 0 &&
+    c.origClose?.how === "rst" &&
+    c.origClose.ref.ts >= firstSynAck.ts
+  )
+    return { ...r, outcome: "unanswered", lateSynAck: true, refs: [...r.refs, c.origClose.ref] };
 
   // TLS first: an alert or a close before the handshake was up decides it whatever the bytes say.
   if (c.tls) {

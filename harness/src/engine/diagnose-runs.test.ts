@@ -73,6 +73,9 @@ describe("bundles from real runs", () => {
     // were served, and the last connect's SYNs died before the firewall's far side. Not a full
     // listen queue in one burst: neither SYN went unanswered beside the backend.
     ["net-packet-loss-burst", "medium"],
+    // Two connects whose SYN-ACK came after the gateway's 2 s connect timeout, answered by the
+    // closed socket's RST: failed connects, not idle connections, beside two served requests.
+    ["net-packet-loss-late-synack", "high"],
   ])("%s: net.packet-loss (%s)", async (name, confidence) => {
     const d = await diagnose(bundle(name));
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
@@ -86,6 +89,14 @@ describe("bundles from real runs", () => {
     expect(conn.outcome).toBe("no-response");
     expect(conn.lateResponse).toBe(true);
     expect(conn.waited).toBeCloseTo(3.02, 2);
+  });
+
+  it("a SYN-ACK answered with RST and no ACK came after the gateway gave up: the connect failed", async () => {
+    const conn = await gatewayConn("net-packet-loss-late-synack", 49666);
+    expect(conn.outcome).toBe("unanswered");
+    expect(conn.lateSynAck).toBe(true);
+    // A served connection of the same run completed its handshake: not late.
+    expect((await gatewayConn("net-packet-loss-late-synack", 32880)).lateSynAck).toBeUndefined();
   });
 
   it("a response answered with a bare RST reached a closed socket: the gateway had given up", async () => {

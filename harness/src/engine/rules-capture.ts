@@ -45,7 +45,10 @@ const lossy = (g: ConnGroup) =>
 
 /** The SYN crossed the routers to the point beside the backend and was not answered there. */
 const unansweredBesideBackend = (g: ConnGroup) =>
-  g.views.length > 1 && g.far.outcome === "unanswered" && (g.near.synTtl ?? 0) > (g.far.synTtl ?? 0);
+  g.views.length > 1 &&
+  g.far.outcome === "unanswered" &&
+  !g.far.lateSynAck &&
+  (g.near.synTtl ?? 0) > (g.far.synTtl ?? 0);
 
 const backendOf = (g: ConnGroup) => `${g.near.address}|${g.near.port}`;
 
@@ -292,6 +295,17 @@ export function captureRules(f: Facts): Finding[] {
   nextHopIsClient(f, rep, out);
   switch (n.outcome) {
     case "unanswered": {
+      if (n.lateSynAck) {
+        // Answered, but after the gateway's connect timeout: SYNs or SYN-ACKs were lost or
+        // dropped before one got through (random loss, or a full listen queue when nothing else
+        // on the path lost packets).
+        if (lossyGroups.length === 0)
+          out.push(finding("backend.overloaded", "strong", "capture", ev, { ...conn, how: "late-synack" }));
+        out.push(
+          finding("tcp.silent-drop", "weak", "capture", ev, { ...conn, syns: n.syns, gaps: n.synGaps }),
+        );
+        break;
+      }
       const far = rep.far;
       const answeredFar = rep.views.some((v) => v.outcome !== "unanswered");
       // A point that saw DNS but not this SYN is on the name server's segment, not the backend path.
