@@ -20,9 +20,18 @@ export const ROLE_IMAGES: readonly RoleImage[] = [
   { name: "client", program: false },
 ];
 
-/** The image reference every other part of the harness uses (`backside/<name>:latest`). */
+/**
+ * The image reference every other part of the harness uses (`backside/<name>:latest`).
+ * `BACKSIDE_IMAGE_REPO` replaces the `backside` part, so two checkouts with different stand-ins
+ * (or a CI job beside a developer's runs) keep their images apart on one engine.
+ */
 export function imageRef(name: ImageName): string {
-  return `backside/${name}:latest`;
+  return `${imageRepo()}/${name}:latest`;
+}
+
+export function imageRepo(): string {
+  const repo = process.env.BACKSIDE_IMAGE_REPO?.trim();
+  return repo && /^[a-z0-9][a-z0-9._/-]*$/.test(repo) ? repo : "backside";
 }
 
 export function isImageName(s: string): s is ImageName {

@@ -12,6 +12,7 @@ import { StartedNode } from "./started-node.js";
 import { StartedTopology, removeResources, type TopologyResources } from "./started-topology.js";
 import { resolvePlanValue, type NodeOptions } from "./topology.js";
 import type { TopologyPlan } from "./plan.js";
+import { imageRef } from "../images/catalog.js";
 
 export interface BringUpInput {
   docker: Docker;
@@ -165,7 +166,7 @@ export async function bringUp(input: BringUpInput): Promise<StartedTopology> {
     timings[name] = Math.round(now - mark);
     mark = now;
   };
-  const imageOf = (n: NodeName) => input.nodes.get(n)?.image ?? input.defaultImage ?? `backside/${n}:latest`;
+  const imageOf = (n: NodeName) => input.nodes.get(n)?.image ?? input.defaultImage ?? imageRef(n);
   const images = await inspectImages(input.docker, NODES.map(imageOf));
   phase("images");
   const { plan, networks, names } = await createNetworks(input.docker, {

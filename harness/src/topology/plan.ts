@@ -3,6 +3,7 @@
  * parts, slot -> subnet arithmetic, images, capabilities, sysctls and routes. The runtime,
  * `backside up` and docker-compose.yml (see compose.ts) are all derived from here.
  */
+import { imageRef } from "../images/catalog.js";
 import { BacksideError } from "../errors.js";
 
 export const SEGMENTS = ["front", "mid", "back", "dnsnet"] as const;
@@ -149,7 +150,7 @@ export function planFor(slot: number): TopologyPlan {
     for (const s of segs) addresses[s] = nodeAddress(slot, n, s);
     nodes[n] = {
       name: n,
-      image: `backside/${n}:latest`,
+      image: imageRef(n),
       segments: segs,
       addresses,
       capAdd: [...spec.caps],

@@ -25,6 +25,7 @@ import { diagnose } from "../../engine/diagnose.js";
 import { analyzeCapture } from "../../flows/index.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
+import { imageRef } from "../../images/catalog.js";
 
 export const summary =
   "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
@@ -95,9 +96,9 @@ async function checkEnvironment(docker: Docker): Promise<void> {
   }
   for (const n of NODES) {
     try {
-      await docker.getImage(`backside/${n}:latest`).inspect();
+      await docker.getImage(imageRef(n)).inspect();
     } catch (e) {
-      throw new BacksideError("ENVIRONMENT", `image backside/${n}:latest is not present`, {
+      throw new BacksideError("ENVIRONMENT", `image ${imageRef(n)} is not present`, {
         cause: e,
         hint: "build the images: `backside images build`",
       });

@@ -5,6 +5,7 @@
 import { BacksideError } from "../../errors.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { Topology, SEGMENTS, NODES, defaultNodeOptions, type StartedTopology } from "../../topology/index.js";
+import { imageRef } from "../../images/catalog.js";
 
 export const summary = "bring up the default topology and keep it until Ctrl-C";
 
@@ -90,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
       runId: o.runId,
       slot: o.slot,
       registry,
-      defaultImage: o.base ? "backside/base:latest" : undefined,
+      defaultImage: o.base ? imageRef("base") : undefined,
     });
     if (!o.base)
       for (const n of NODES) if (defaultNodeOptions[n]) topology.withNode(n, defaultNodeOptions[n]);

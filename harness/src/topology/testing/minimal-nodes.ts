@@ -4,8 +4,9 @@
  * They exercise the runtime, not the stand-ins.
  */
 import type { NodeOptions } from "../topology.js";
+import { imageRef } from "../../images/catalog.js";
 
-export const BASE_IMAGE = "backside/base:latest";
+export const BASE_IMAGE = imageRef("base");
 
 const FORWARDER = `
 const net = require("net");
