@@ -134,9 +134,14 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
     return { ...r, outcome: "unanswered", lateSynAck: true, refs: [...r.refs, c.origClose.ref] };
 
   // TLS first: an alert or a close before the handshake was up decides it whatever the bytes say.
+  // An alert after data went both ways closes a finished session (OpenSSL-based clients send an
+  // encrypted close_notify on every clean close): only an alert before that is a handshake failure.
+  const exchangedAt = c.tls?.exchangedAt ?? null;
   if (c.tls) {
     const alert = c.tls.alerts.find(
-      (a) => a.descriptionName === null || !BENIGN_ALERTS.has(a.descriptionName),
+      (a) =>
+        (a.descriptionName === null || !BENIGN_ALERTS.has(a.descriptionName)) &&
+        (exchangedAt === null || a.ts < exchangedAt),
     );
     const closed = c.origClose ?? c.respClose;
     if (alert && (!c.tls.established || alert.level === 2)) {
@@ -146,7 +151,9 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
       r.refs.push(alert);
       return r;
     }
-    if (!c.tls.established && closed) {
+    // Closed before the gateway sent any application data: the handshake never led to a request
+    // (a client that checks the certificate after the handshake closes without an alert).
+    if ((!c.tls.established || c.tls.clientDataAt === null) && closed) {
       r.outcome = "tls-failed";
       r.tlsAlertBy = closed.by;
       r.refs.push(closed.ref);
@@ -155,6 +162,12 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   }
 
   const origData = newData(segs, "orig");
+  // The gateway's closing alert after a finished exchange is no request.
+  while (exchangedAt !== null && origData.length > 1) {
+    const last = origData[origData.length - 1];
+    if (last.ts <= exchangedAt || last.len > ALERT_SIZED) break;
+    origData.pop();
+  }
   const lastReq = origData[origData.length - 1];
   if (!lastReq) {
     if (c.respClose?.how === "rst") return { ...r, outcome: "reset", refs: [...r.refs, c.respClose.ref] };

@@ -20,15 +20,40 @@ interface Side {
   isTls: boolean;
   ccs: boolean;
   appData: boolean;
+  /** Application-data records larger than an encrypted alert. */
+  bigData: number;
 }
+
+/**
+ * The largest TLS 1.3 record body that is an alert and nothing more: 2 bytes of alert, 1 of inner
+ * content type and a 16-byte AEAD tag (RFC 8446 section 5.2). In TLS 1.2 alerts keep their own
+ * content type, so any application-data record there is data.
+ */
+const ENCRYPTED_ALERT_BODY = 19;
 
 export class TlsState {
   readonly info: TlsInfo;
   private sides: Record<Direction, Side> = {
-    orig: { cur: { skip: 0, lost: false }, decided: false, isTls: false, ccs: false, appData: false },
-    resp: { cur: { skip: 0, lost: false }, decided: false, isTls: false, ccs: false, appData: false },
+    orig: {
+      cur: { skip: 0, lost: false },
+      decided: false,
+      isTls: false,
+      ccs: false,
+      appData: false,
+      bigData: 0,
+    },
+    resp: {
+      cur: { skip: 0, lost: false },
+      decided: false,
+      isTls: false,
+      ccs: false,
+      appData: false,
+      bigData: 0,
+    },
   };
   private serverHello = false;
+  /** The server encrypted its flight before the client sent anything encrypted: TLS 1.3. */
+  private tls13 = false;
   /** Stays false until one side's first payload looks like TLS. */
   active = false;
 
@@ -41,6 +66,8 @@ export class TlsState {
       handshake: [],
       lastAlert: null,
       established: false,
+      clientDataAt: null,
+      exchangedAt: null,
     };
   }
 
@@ -98,13 +125,22 @@ export class TlsState {
           this.handshake(dir, b, r.bodyOff, r.bodyAvail, ref);
           break;
         case TLS_CONTENT.APPLICATION_DATA:
+          if (dir === "resp" && this.serverHello && !this.sides.orig.appData) this.tls13 = true;
           side.appData = true;
+          if (r.length > ENCRYPTED_ALERT_BODY) this.data(dir, side, ref.ts);
           break;
       }
       const o = this.sides.orig;
       const s = this.sides.resp;
       if (this.serverHello && (o.ccs || o.appData) && (s.ccs || s.appData)) this.info.established = true;
     });
+  }
+
+  private data(dir: Direction, side: Side, ts: number): void {
+    side.bigData++;
+    const i = this.info;
+    if (dir === "orig" && i.clientDataAt === null && side.bigData > (this.tls13 ? 1 : 0)) i.clientDataAt = ts;
+    if (dir === "resp" && i.clientDataAt !== null && i.exchangedAt === null) i.exchangedAt = ts;
   }
 
   private handshake(dir: Direction, b: Uint8Array, off: number, avail: number, ref: PacketRef): void {

@@ -269,6 +269,17 @@ export interface TlsInfo {
   lastAlert: string | null;
   /** ChangeCipherSpec / application data seen from both sides after a ServerHello. */
   established: boolean;
+  /**
+   * The client's first application data (larger than an encrypted alert): TLS 1.2's first
+   * application-data record; in TLS 1.3 (the server's flight was encrypted before the client's)
+   * the record after the client's Finished, which is itself an application-data record.
+   */
+  clientDataAt: number | null;
+  /**
+   * The server's first application data after the client's: the handshake finished and data went
+   * both ways. Alerts after this close the session; they are no handshake failure.
+   */
+  exchangedAt: number | null;
 }
 
 export type ProblemKind =
