@@ -190,13 +190,21 @@ function dnsFacts(
 }
 
 /** Pick the TCP connections that are the gateway's conversation with its backend. */
-export function backendConns(s: FlowSummary, backend: BackendTarget, resolved: Set<string>): TcpConnection[] {
+export function backendConns(
+  s: FlowSummary,
+  backend: BackendTarget,
+  resolved: Set<string>,
+  nameLookedUp = false,
+): TcpConnection[] {
   const portOk = (c: TcpConnection) => backend.port === undefined || c.id.respP === backend.port;
   const known = new Set([...backend.addresses, ...resolved]);
   if (known.size > 0) {
     const hit = s.tcp.filter((c) => known.has(c.id.respH) && portOk(c));
     if (hit.length > 0 || (backend.host && isIP(backend.host))) return hit;
   }
+  // The backend's name was looked up here and gave no address: whatever else the capture holds
+  // is traffic to other hosts, never the backend's conversation.
+  if (nameLookedUp && known.size === 0) return [];
   // Nothing named: the gateway's outbound connections. A host that answers some connections and
   // opens others is the proxy in the middle; its opened ones are the backend side.
   const candidates = s.tcp.filter(
@@ -246,7 +254,8 @@ export function captureFacts(
 ): CaptureFacts {
   const dns = dnsFacts(s, point, source, backend, search);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
-  const conns = backendConns(s, backend, resolved).map((c): ConnFact => {
+  const lookedUp = dns.some((d) => d.forBackend);
+  const conns = backendConns(s, backend, resolved, lookedUp).map((c): ConnFact => {
     const r = readConn(c, s);
     const synSeg = c.segments.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
     const ansSeg = c.segments.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0);

@@ -9,7 +9,7 @@ import { BacksideError, isBacksideError } from "../errors.js";
 import { parseErrorReport, parseLog, type ErrorReport } from "../appliance/index.js";
 import type { FlowSummary } from "../flows/types.js";
 import { CAUSE_TITLES } from "../taxonomy.js";
-import { findBackend, nameMatches } from "./backend-target.js";
+import { findBackend, nameMatches, type BackendTarget } from "./backend-target.js";
 import { analyzeOne } from "./capture-analysis.js";
 import { captureFacts, type CaptureFacts } from "./capture-evidence.js";
 import { capturePoints, groupConns } from "./conn-groups.js";
@@ -194,11 +194,27 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   const findings = [...dnsRules(facts), ...captureRules(facts), ...logRules(facts), ...reportRules(facts)];
   const rep = representative(groups);
   const points = rep ? capturePoints(rep, captures) : undefined;
+  const aside = setAside(backend, captures);
   return render(facts, findings, {
     problems: [...new Set(l.problems)],
     partial: l.partial,
     ...(points ? { capturePoints: points } : {}),
+    ...(aside ? { setAside: aside } : {}),
   });
+}
+
+/** With a target named, the capture's other TCP conversations were left out of the verdict: say so. */
+function setAside(backend: BackendTarget, captures: CaptureFacts[]): string | undefined {
+  if (backend.from !== "target") return undefined;
+  const hosts = new Set<string>();
+  let n = 0;
+  for (const c of captures) {
+    n += Math.max(0, c.tcpCount - c.conns.length);
+    for (const x of c.frontConns) hosts.add(x.server);
+  }
+  if (n === 0) return undefined;
+  const named = [...hosts].slice(0, 3).join(", ");
+  return `${n} other TCP connection${n === 1 ? "" : "s"} in the capture${named ? ` (to ${named}${hosts.size > 3 ? ", ..." : ""})` : ""} ${n === 1 ? "was" : "were"} set aside: ${n === 1 ? "it is" : "they are"} not to the target ${backend.host}.`;
 }
 
 export { CAUSE_TITLES };

@@ -44,7 +44,7 @@ function dedupe(ev: Evidence[]): Evidence[] {
 export function render(
   f: Facts,
   findings: Finding[],
-  extra: { problems: string[]; partial: boolean; capturePoints?: CapturePoints },
+  extra: { problems: string[]; partial: boolean; capturePoints?: CapturePoints; setAside?: string },
 ): Diagnosis {
   const ranked = rank(findings);
   const problems = [...extra.problems];
@@ -104,6 +104,7 @@ export function render(
     steps.push("Some input was incomplete (see problems); repeat with complete artifacts to confirm.");
   let explanation = explain(cause, detail, ctx);
   if (extra.capturePoints) explanation += ` Across the capture points, ${extra.capturePoints.statement}.`;
+  if (extra.setAside) explanation += ` ${extra.setAside}`;
   return {
     cause,
     confidence: extra.partial && confidence === "high" ? "medium" : confidence,

@@ -46,11 +46,17 @@ function nameFailure(f: Facts, out: Finding[]): void {
         statement: "no SYN to any backend address follows",
       });
     const strength = noSyn ? "decisive" : "strong";
-    if (cause === "dns.no-address")
+    if (cause === "dns.no-address") {
+      // Every family asked for came back empty: name them all (A and AAAA, in the order asked).
+      const qtypes = [...new Set(answered.filter((d) => d.result === "nodata").map((d) => d.qtype))];
       out.push(
-        finding(cause, strength, "capture", evidence, { name, server: last.server, qtype: last.qtype }),
+        finding(cause, strength, "capture", evidence, {
+          name,
+          server: last.server,
+          qtype: qtypes.join(" or "),
+        }),
       );
-    else
+    } else
       out.push(
         finding(cause as "dns.nxdomain", strength, "capture", evidence, { name, server: last.server }),
       );
