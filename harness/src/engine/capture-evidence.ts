@@ -229,7 +229,33 @@ export function backendConns(
     else byDest.set(k, [c]);
   }
   const failing = (cs: TcpConnection[]) => cs.filter((c) => c.connState !== "SF").length;
-  return [...byDest.values()].sort((a, b) => failing(b) - failing(a) || b.length - a.length)[0];
+  const ranked = [...byDest.values()].sort((a, b) => failing(b) - failing(a) || b.length - a.length);
+  return [...ranked[0], ...fallbacks(ranked[0], ranked.slice(1))];
+}
+
+/** Connect failures after which a client tries the name's next address (RFC 8305: refused, ICMP, or no answer). */
+const CONNECT_FAILED = new Set(["REJ", "S0", "RSTOS0", "SH", "OTH"]);
+/** How soon after a failed connect (or a first SYN, for Happy Eyeballs' parallel attempt) the next address is tried. */
+const FALLBACK_SECONDS = 0.5;
+
+/**
+ * Other destinations on the same port that the client tried right after a failed connect: the
+ * same name's other addresses (`[::1]` refused, then `127.0.0.1`; AAAA, then A). They belong to
+ * the same conversation, so the last attempt decides it, not the first refused one.
+ */
+function fallbacks(first: TcpConnection[], others: TcpConnection[][]): TcpConnection[] {
+  const failed = first.filter((c) => CONNECT_FAILED.has(c.connState));
+  if (failed.length === 0 || failed.length < first.length) return [];
+  const port = first[0].id.respP;
+  return others
+    .filter(
+      (d) =>
+        d[0].id.respP === port &&
+        d.some((c) =>
+          failed.some((f) => c.start >= f.start && c.start <= f.start + f.duration + FALLBACK_SECONDS),
+        ),
+    )
+    .flat();
 }
 
 const OUTCOME_TEXT: Record<ConnFact["outcome"], string> = {

@@ -86,10 +86,17 @@ function burstFailures(groups: ConnGroup[], diedOnPath: (g: ConnGroup) => boolea
   // Connections whose handshake completed (served or not: an overloaded backend's kernel accepts
   // into the backlog what its program never serves), by start, with the running maximum of their
   // ends: one binary search for each unanswered connection.
-  const oks = groups.filter((g) => ESTABLISHED.has(g.near.outcome)).sort((a, b) => a.start - b.start);
-  const maxEnd: number[] = [];
-  oks.forEach((o, i) => maxEnd.push(Math.max(o.near.end, i ? maxEnd[i - 1] : -Infinity)));
+  // Per backend address and port: a full queue drops SYNs to the host that accepted the others
+  // (Happy Eyeballs' unanswered IPv6 attempt beside a served IPv4 one is no burst).
+  const byBackend = new Map<string, { oks: ConnGroup[]; maxEnd: number[] }>();
+  for (const o of groups.filter((g) => ESTABLISHED.has(g.near.outcome)).sort((a, b) => a.start - b.start)) {
+    const b = byBackend.get(backendOf(o)) ?? { oks: [], maxEnd: [] };
+    b.maxEnd.push(Math.max(o.near.end, b.oks.length ? b.maxEnd[b.maxEnd.length - 1] : -Infinity));
+    b.oks.push(o);
+    byBackend.set(backendOf(o), b);
+  }
   return groups.filter((g) => {
+    const { oks, maxEnd } = byBackend.get(backendOf(g)) ?? { oks: [], maxEnd: [] };
     if (g.near.outcome !== "unanswered" || oks.length === 0 || diedOnPath(g)) return false;
     let lo = 0;
     let hi = oks.length;
@@ -110,7 +117,8 @@ function burstFailures(groups: ConnGroup[], diedOnPath: (g: ConnGroup) => boolea
 function nextHopIsClient(f: Facts, g: ConnGroup, out: Finding[]): void {
   for (const v of g.views) {
     const mac = v.synNextHopMac;
-    if (!mac || v.outcome === "ok") continue;
+    // Loopback and cooked captures carry no real next hop (an all-zero or group address).
+    if (!mac || v.outcome === "ok" || !unicastMac(mac)) continue;
     const client = f.captures
       .find((c) => c.point === v.point)
       ?.frontConns.find((x) => x.clientMac === mac && x.client !== v.address);
@@ -132,6 +140,11 @@ function nextHopIsClient(f: Facts, g: ConnGroup, out: Finding[]): void {
     );
     return;
   }
+}
+
+function unicastMac(mac: string): boolean {
+  const first = parseInt(mac.slice(0, 2), 16);
+  return !/^(00:){5}00$/i.test(mac) && !Number.isNaN(first) && (first & 1) === 0;
 }
 
 /** The failing connection the diagnosis is about: the most common failure, the latest of it. */
