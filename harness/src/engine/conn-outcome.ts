@@ -3,7 +3,14 @@
  * record: the handshake (answered, refused, ICMP, silence), then the request/response exchange
  * after the last request, then who closed. The vocabulary is the taxonomy's evidence column.
  */
-import type { FlowSummary, IcmpError, PacketRef, TcpConnection, TcpSegmentRef } from "../flows/types.js";
+import type {
+  FlowSummary,
+  IcmpError,
+  PacketRef,
+  TcpClose,
+  TcpConnection,
+  TcpSegmentRef,
+} from "../flows/types.js";
 import { TcpFlags } from "../flows/types.js";
 
 export type ConnOutcome =
@@ -175,7 +182,6 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
     return { ...r, outcome: "idle" };
   }
   r.refs.push(lastReq);
-  const origGaveUp = c.origClose && c.origClose.ref.ts >= lastReq.ts ? c.origClose : null;
   const respAfter = newData(segs, "resp").filter((s) => s.ts >= lastReq.ts);
   // A response the gateway's kernel answers with a bare RST reached a socket already closed: the
   // gateway had given up (closed with the request still unacknowledged, so no FIN went out first).
@@ -183,6 +189,7 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
     const next = segs.find((y) => y.dir === "orig" && y.ts >= x.ts);
     return next !== undefined && has(next, TcpFlags.RST) && !has(next, TcpFlags.ACK);
   };
+  const origGaveUp = gaveUp(c, lastReq, respAfter, answeredByRst);
   const inTime = respAfter.filter((x) => (!origGaveUp || x.ts <= origGaveUp.ref.ts) && !answeredByRst(x));
 
   // TLS aborted by the gateway after the server's flight: its last bytes are one alert-sized record.
@@ -217,6 +224,33 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
     r.refs.push(respAfter[0]);
   }
   return r;
+}
+
+/** A FIN this soon after the request went out with it: a half-close (shutdown), not a time-out. */
+const HALF_CLOSE_SECONDS = 0.2;
+
+/**
+ * When the gateway gave up on the response: its RST, or its FIN unless that FIN was a half-close
+ * (RFC 9293 section 3.6) it sent with the request, after which it still read: the backend's data
+ * after it was ACKed rather than reset, or the FIN came at once with nothing after it. Order of
+ * events decides: a backend FIN after a half-close is the backend closing first.
+ */
+function gaveUp(
+  c: TcpConnection,
+  lastReq: TcpSegmentRef,
+  respAfter: TcpSegmentRef[],
+  answeredByRst: (x: TcpSegmentRef) => boolean,
+): TcpClose | null {
+  const close = c.origClose && c.origClose.ref.ts >= lastReq.ts ? c.origClose : null;
+  if (!close || close.how === "rst") return close;
+  const dataAfter = respAfter.filter((x) => x.ts > close.ref.ts);
+  const halfClose =
+    dataAfter.some((x) => !answeredByRst(x)) ||
+    (dataAfter.length === 0 && close.ref.ts - lastReq.ts < HALF_CLOSE_SECONDS);
+  if (!halfClose) return close;
+  // Still reading after the half-close: a later RST of its own is where it gave up.
+  const rst = c.resets.find((x) => x.dir === "orig" && x.ts > close.ref.ts);
+  return rst ? { by: "orig", how: "rst", ref: rst } : null;
 }
 
 /** Whether the responder ACKed all of the last request (it reached the backend's kernel). */
