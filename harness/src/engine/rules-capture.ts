@@ -226,9 +226,16 @@ export function captureRules(f: Facts): Finding[] {
     // answered farther along but the answer never back, or its request never ACKed (after a
     // retransmitted SYN Linux waits 3 s before retransmitting data, RFC 6298 section 5.7, so a
     // 3 s back-timeout ends before the first retransmission).
+    // A request the backend ACKed and then left unanswered reached it: a repaired segment on the
+    // way is no loss that explains the silence (unless the answer died between points).
+    const silentAfterAck = (g: ConnGroup) =>
+      g.near.outcome === "no-response" &&
+      g.near.acked &&
+      !lostBetween(g) &&
+      !g.views.some((v) => v.outcome === "ok");
     const failuresShowLoss = failing.some(
       (g) =>
-        lossy(g) ||
+        (lossy(g) && !silentAfterAck(g)) ||
         (g.near.outcome === "unanswered" &&
           (synsLostToo || g.views.some((v) => v.outcome !== "unanswered"))) ||
         (g.near.outcome === "no-response" && !g.near.acked),
@@ -240,7 +247,7 @@ export function captureRules(f: Facts): Finding[] {
     out.push(
       finding(
         "net.packet-loss",
-        decisive ? "decisive" : "strong",
+        decisive ? "decisive" : failuresShowLoss ? "strong" : "weak",
         "capture",
         [...lossyGroups.slice(0, 3).map((x) => x.near.ev), ...(served[0] ? [served[0].near.ev] : [])],
         {
