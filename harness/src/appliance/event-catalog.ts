@@ -119,6 +119,13 @@ export const EVENTS = {
     "DNS Callback cannot resolve host '{host}': returning error",
     "resolution of the backend's name failed",
   ),
+  backendAnswerRejected: own(
+    0x0005,
+    "mpgw",
+    "error",
+    "Backside response rejected: {reason}",
+    "the backend answered (a status, a header, a redirect) and the gateway failed on the answer, not the connection",
+  ),
   connectionError: own(
     0x0004,
     "network",

@@ -13,6 +13,7 @@ import {
   type LogEntry,
   type ParsedLog,
 } from "../appliance/index.js";
+import { backendAnswered } from "./log-answered.js";
 import type { Evidence } from "./types.js";
 
 export interface LogFact {
@@ -90,6 +91,9 @@ export function matchEvent(e: LogEntry): { event: EventName; params: Record<stri
     const m = t.re.exec(e.message);
     if (m) return { event: t.name, params: paramsOf(m) };
   }
+  // The backend answered: the generic wording that may trail such a line is not a connect failure.
+  const answered = backendAnswered(e.message);
+  if (answered) return { event: "backendAnswerRejected", params: { reason: answered } };
   for (const c of CONTAINS) {
     const m = c.text.exec(e.message);
     if (m) return { event: c.name, params: paramsOf(m) };

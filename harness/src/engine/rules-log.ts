@@ -92,13 +92,35 @@ function readLine(f: LogFact): Reading | undefined {
   }
 }
 
-const SUCCESS: Partial<Record<EventName, true>> = { bytesReceived: true, tlsHandshakeDone: true };
+/** The backend answered: the backside connection worked, whatever the gateway did with the answer. */
+const SUCCESS: Partial<Record<EventName, true>> = {
+  bytesReceived: true,
+  tlsHandshakeDone: true,
+  backendAnswerRejected: true,
+};
 
 function succeeded(tx: LogFact[]): boolean {
   return tx.some(
     (f) => SUCCESS[f.event] || (f.event === "responseSent" && /^[1-3]/.test(f.params.status ?? "")),
   );
 }
+
+/** Causes that mean no answer came over the connection (a DNS, connect or TLS step failed). */
+const CONNECT_CAUSES = new Set<Cause>([
+  "dns.nxdomain",
+  "dns.servfail",
+  "dns.refused",
+  "dns.no-address",
+  "dns.no-response",
+  "dns.not-configured",
+  "tcp.silent-drop",
+  "tcp.refused",
+  "tcp.rejected-icmp",
+  "net.host-unreachable",
+  "tls.handshake-failure",
+  "backend.timeout",
+  "backend.closed",
+]);
 
 interface Tx {
   tid: number;
@@ -125,7 +147,11 @@ function transactions(log: LogFact[]): Tx[] {
       const r = readLine(f);
       if (r && (!failure || r.rank > failure.rank)) failure = { ...r, fact: f };
     }
-    const generic = facts.filter((f) => GENERIC[f.event]);
+    // A transaction whose backend answered failed on the answer, not on the connection: the
+    // generic failure line and connect-failure readings in it do not count.
+    const answered = facts.some((f) => f.event === "backendAnswerRejected");
+    if (answered && failure && CONNECT_CAUSES.has(failure.cause)) failure = undefined;
+    const generic = answered ? [] : facts.filter((f) => GENERIC[f.event]);
     const ok = succeeded(facts) && !generic.length && !(failure && failure.rank >= 6);
     // A DNS step that timed out but was followed by an answer is a recovered step, not a failure.
     if (failure && failure.rank < 6 && succeeded(facts)) failure = undefined;
@@ -161,6 +187,13 @@ function overlapping(failing: Tx[], others: Tx[]): boolean {
   });
 }
 
+/** A successful transaction's telling line: the backend's answer that the gateway rejected, else its last. */
+function okEvidence(t: Tx) {
+  const a = t.facts.find((x) => x.event === "backendAnswerRejected");
+  if (!a) return t.facts[t.facts.length - 1].ev;
+  return { ...a.ev, statement: `${a.params.reason} (the connection worked): ${a.ev.statement}` };
+}
+
 export function logRules(f: Facts): Finding[] {
   if (f.log.length === 0) return [];
   const txs = transactions(f.log);
@@ -170,13 +203,7 @@ export function logRules(f: Facts): Finding[] {
   if (failing.length === 0) {
     if (oks.length > 0)
       out.push(
-        finding(
-          "healthy",
-          "strong",
-          "log",
-          oks.slice(0, 3).map((t) => t.facts[t.facts.length - 1].ev),
-          { responses: oks.length },
-        ),
+        finding("healthy", "strong", "log", oks.slice(0, 3).map(okEvidence), { responses: oks.length }),
       );
     return out;
   }
