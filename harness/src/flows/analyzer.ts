@@ -14,6 +14,9 @@ import { DatagramSession } from "./datagram-session.js";
 import { DNS_PORTS, DnsTracker } from "./dns-tracker.js";
 import { joinIcmpErrors } from "./icmp-join.js";
 import { LIKELY_TCP_SERVER_PORTS, LIKELY_UDP_SERVER_PORTS } from "./likely-server-ports.js";
+
+/** Bare mode's TCP part of likely_server_ports: no TCP protocol script registered a port. */
+const NO_PORTS = new Set<number>();
 import { TcpSession, type TcpPacketIn } from "./tcp-session.js";
 import { tcpRecord } from "./tcp-record.js";
 import { TlsState } from "./tls-state.js";
@@ -91,6 +94,7 @@ export class FlowAnalyzer {
     ack: 0,
     window: 0,
     len: 0,
+    cap: 0,
     ipLen: 0,
     ttl: 0,
     badChecksum: false,
@@ -109,6 +113,7 @@ export class FlowAnalyzer {
     this.opts = {
       ignoreChecksums: opts.ignoreChecksums ?? false,
       maxSegmentsPerConn: opts.maxSegmentsPerConn ?? 2000,
+      bare: opts.bare ?? false,
       maxProblems: opts.maxProblems ?? 1000,
       attemptTimeout: opts.attemptTimeout ?? null,
     };
@@ -201,8 +206,9 @@ export class FlowAnalyzer {
       };
       this.tcpRecs.push(null);
       // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
-      if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && LIKELY_TCP_SERVER_PORTS.has(d.sport)) {
-        if (!LIKELY_TCP_SERVER_PORTS.has(d.dport)) s.flip();
+      const ports = this.opts.bare ? NO_PORTS : LIKELY_TCP_SERVER_PORTS;
+      if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && ports.has(d.sport)) {
+        if (!ports.has(d.dport)) s.flip();
         else if (!(flags & TcpFlags.SYN) && d.sport < d.dport) s.flip();
       }
       this.tcpOpen.set(key, e);
@@ -225,6 +231,7 @@ export class FlowAnalyzer {
     p.ack = d.ack;
     p.window = d.window;
     p.len = d.payloadLen;
+    p.cap = d.payloadCap;
     p.ipLen = d.ipLen;
     p.ttl = d.ttl;
     p.badChecksum = bad;

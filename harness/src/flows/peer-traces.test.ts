@@ -21,14 +21,6 @@ const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"
 const ZEEK_ATTEMPT_DELAY = 5;
 
 const DIFFERENCES: Record<string, { why: string; fields: string[] }> = {
-  "tcp/retransmit-fast009.pcap": {
-    why: "content gaps (G/g) come from Zeek's TCP_Reassembler with the HTTP analyzer attached; we only flag an ACK beyond the contiguous data we saw",
-    fields: ["conn.history"],
-  },
-  "tcp/handshake-reorder.pcap": {
-    why: "bare mode (-b): no analyzer registers port 80 in likely_server_ports, so Zeek does not flip the SYN-ACK-first connection at once; we use the default-mode port list (as wikipedia.pcap needs)",
-    fields: ["conn.history"],
-  },
   "tcp/rst-inject-rae.pcap": {
     why: "tcp_endpoints: Zeek's endpoint size/state records are internal to its TCP analyzer; we compare the packet counts",
     fields: ["tcp_endpoints"],

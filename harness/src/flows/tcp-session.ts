@@ -16,6 +16,8 @@ export interface TcpPacketIn {
   ack: number;
   window: number;
   len: number;
+  /** Payload bytes captured: a snapped segment's missing bytes were never seen (a content gap). */
+  cap: number;
   ipLen: number;
   ttl: number;
   badChecksum: boolean;
@@ -219,10 +221,12 @@ export class TcpSession {
     endpoint = this.orig === endpoint ? this.orig : this.resp;
     const peerNow = endpoint === this.orig ? this.resp : this.orig;
     if (ACK && !FIN && !RST) this.ackReceived(peerNow, relAck);
-    if (p.len > 0 && !RST) {
+    // Only captured bytes are seen data (TCP_Endpoint::DataSent delivers caplen of a snapped
+    // segment), so an ACK for the rest is a gap, as Zeek's reassembler reports it.
+    if (p.cap > 0 && !RST) {
       const relData = SYN ? relSeq + 1 : relSeq;
-      if (relData <= endpoint.dataEnd && relData + p.len > endpoint.dataEnd)
-        endpoint.dataEnd = relData + p.len;
+      const end = relData + Math.min(p.len, p.cap);
+      if (relData <= endpoint.dataEnd && end > endpoint.dataEnd) endpoint.dataEnd = end;
     }
     if (doClose && !endpoint.didClose) {
       endpoint.didClose = true;

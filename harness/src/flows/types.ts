@@ -335,4 +335,10 @@ export interface AnalyzeOptions {
    * test sets 5 to match Zeek.
    */
   attemptTimeout?: number | null;
+  /**
+   * Like `zeek -b` (bare mode) with no TCP protocol script loaded: no TCP port is in
+   * likely_server_ports, so no TCP connection is flipped by its ports (UDP analyzers that a test
+   * loads, such as DHCP's, still register theirs). Default false: the default-mode port list.
+   */
+  bare?: boolean;
 }

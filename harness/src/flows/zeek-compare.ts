@@ -160,7 +160,7 @@ export function compareWithZeek(t: ManifestTrace, s: FlowSummary): Mismatch[] {
 }
 
 /** Zeek command-line options of the trace's primary baseline: `-C` ignores checksums. */
-export function zeekOptions(t: ManifestTrace): { ignoreChecksums: boolean } {
+export function zeekOptions(t: ManifestTrace): { ignoreChecksums: boolean; bare: boolean } {
   const exec = t.sources[0]?.exec?.[0] ?? "";
-  return { ignoreChecksums: /\s-[A-Za-z]*C/.test(exec) };
+  return { ignoreChecksums: /\s-[A-Za-z]*C/.test(exec), bare: /\s-[A-Za-z]*b/.test(exec) };
 }
