@@ -56,7 +56,8 @@ function nameFailure(f: Facts, out: Finding[]): void {
       );
     return;
   }
-  const silent = dns.filter((d) => d.result === "unanswered");
+  const silent = dns.filter((d) => d.result === "unanswered" || d.result === "late");
+  const late = silent.filter((d) => d.lateBy !== undefined);
   if (silent.length === 0) return;
   const queries = silent.reduce((a, d) => a + d.queries, 0);
   const icmp = silent.find((d) => d.icmp)?.icmp;
@@ -70,6 +71,9 @@ function nameFailure(f: Facts, out: Finding[]): void {
         name,
         servers: [...new Set(silent.map((d) => d.server))],
         ...(icmp ? { icmp: `type ${icmp.type} code ${icmp.code} from ${icmp.sender}` } : {}),
+        ...(late.length
+          ? { late: { answers: late.length, after: Math.min(...late.map((d) => d.lateBy!)) } }
+          : {}),
       },
     ),
   );
