@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import type { DnsTransaction, FlowSummary, IcmpError, PacketRef, TcpConnection } from "../flows/types.js";
 import { nameMatches, type BackendTarget } from "./backend-target.js";
 import { readConn, requestAcked, type ConnReading } from "./conn-outcome.js";
+import { responseWaits } from "./response-wait.js";
 import type { Evidence } from "./types.js";
 
 /** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
@@ -32,6 +33,8 @@ export interface ConnFact extends ConnReading {
   /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
   answerTtl: number | null;
   retransmissions: number;
+  /** Per answered exchange, seconds from the request's last byte to the response's first. */
+  responseWaits: number[];
   acked: boolean;
   /** The Ethernet next hop the first SYN was sent to (Ethernet captures only). */
   synNextHopMac?: string;
@@ -308,6 +311,7 @@ export function captureFacts(
       synTtl: synSeg?.ttl ?? c.origTtls[0] ?? null,
       answerTtl: ansSeg?.ttl ?? null,
       retransmissions: c.retransmissions,
+      responseWaits: responseWaits(c),
       acked: requestAcked(c),
       ...(c.synMacs ? { synNextHopMac: c.synMacs.dst } : {}),
       ev: refsEvidence(

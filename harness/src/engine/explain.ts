@@ -18,9 +18,15 @@ const at = (d: { address?: string; port?: number }, c: Context) =>
   d.address ? `${d.address}${d.port ? `:${d.port}` : ""}` : c.dest;
 const nm = (d: { name?: string }, c: Context) => d.name ?? c.host ?? "the backend's name";
 
+/** A wait worth telling: half a second or more, against the back timeout when it is known. */
+const slowest = (s: number | undefined, c: Context) =>
+  s !== undefined && s >= 0.5
+    ? `, the slowest ${s.toFixed(1)} s after its request${c.backTimeout ? ` (back-timeout ${c.backTimeout} s)` : ""}`
+    : "";
+
 export const EXPLAIN: Render<string> = {
   healthy: (d, c) =>
-    `The gateway reached ${at(d, c)} and got ${d.responses ?? "a"} response${d.responses === 1 || d.responses === undefined ? "" : "s"} in time; nothing on the backend side failed.`,
+    `The gateway reached ${at(d, c)} and got ${d.responses ?? "a"} response${d.responses === 1 || d.responses === undefined ? "" : "s"} in time${slowest(d.slowest, c)}; nothing on the backend side failed.`,
   "dns.nxdomain": (d, c) =>
     `The name server${d.server ? ` ${d.server}` : ""} says ${nm(d, c)} does not exist (NXDOMAIN), so the gateway had no address to connect to and no SYN was sent.`,
   "dns.servfail": (d, c) =>

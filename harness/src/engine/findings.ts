@@ -17,7 +17,8 @@ interface Conn {
 
 /** Per-label details; every field optional where only some artifacts carry it. */
 export interface CauseDetail {
-  healthy: Conn & { responses?: number };
+  /** slowest: the longest wait for a response, in seconds (request's last byte to response's first). */
+  healthy: Conn & { responses?: number; slowest?: number };
   "dns.nxdomain": { name?: string; server?: string };
   "dns.servfail": { name?: string; server?: string };
   "dns.refused": { name?: string; server?: string };
