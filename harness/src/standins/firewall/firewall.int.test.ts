@@ -217,6 +217,8 @@ s.on("connect",()=>fin(1));s.on("error",()=>fin(0));s.setTimeout(500,()=>fin(0))
     expect(seen.synAcks).toBe(r!.ok);
     // Dropped, not refused: no RST from the server's address, no ICMP.
     expect(seen.rsts.filter((x) => x.src === lab.addr.server).length + seen.icmp.length).toBe(0);
+    // The rule's counter counts what it dropped: one SYN per connect not made.
+    expect((await listRules(router())).rules[0]).toMatch(new RegExp(`counter packets ${8 - r!.ok} bytes`));
     await clearFaults(router());
   });
 

@@ -56,8 +56,8 @@ describe("nft rendering of faults", () => {
     expect(s).toContain("numgen random mod 100 < 30 drop");
     // nft takes numgen values 0-99 only: 100 % is a plain drop.
     expect(s).toMatch(/th dport 443 drop comment "backside:loss:f15"/);
-    expect(s).toContain("th dport 443 limit rate over 10/second burst 2 packets drop");
-    expect(s).toContain("th dport 443 ct state new limit rate over 1/second burst 3 packets drop");
+    expect(s).toContain("th dport 443 limit rate over 10/second burst 2 packets counter drop");
+    expect(s).toContain("th dport 443 ct state new limit rate over 1/second burst 3 packets counter drop");
     expect(s).toContain("meta l4proto { tcp, udp } th dport 53 drop");
     expect(s).toContain('iifname "eth1" oifname "eth2" meta l4proto udp th dport 1000-2000 drop');
   });
