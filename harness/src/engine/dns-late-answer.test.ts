@@ -73,6 +73,13 @@ describe("a DNS answer after the gateway stopped waiting", () => {
     expect(d.nextSteps.join(" ")).toMatch(/Raise the gateway's DNS timeout above 3\.0 s/);
   });
 
+  it("counts each late answer once, though two capture points saw it", async () => {
+    const a = slowServer(join(dir, "late-a.pcap"), true);
+    const b = slowServer(join(dir, "late-b.pcap"), true);
+    const d = await diagnose({ pcaps: [{ path: a }, { path: b }], target: { host: NAME } });
+    expect(d.explanation).toMatch(/: 2 answers came/);
+  });
+
   it("is an answer when the gateway's host took it (no ICMP after it)", async () => {
     const d = await diagnose({
       pcaps: [{ path: slowServer(join(dir, "taken.pcap"), false) }],
