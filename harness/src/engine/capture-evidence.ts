@@ -9,6 +9,7 @@ import { isIP } from "node:net";
 import type { DnsTransaction, FlowSummary, IcmpError, PacketRef, TcpConnection } from "../flows/types.js";
 import { nameMatches, type BackendTarget } from "./backend-target.js";
 import { readConn, requestAcked, type ConnReading } from "./conn-outcome.js";
+import { responseWaits } from "./response-wait.js";
 import type { Evidence } from "./types.js";
 
 /** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
@@ -32,13 +33,20 @@ export interface ConnFact extends ConnReading {
   /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
   answerTtl: number | null;
   retransmissions: number;
+  /** Per answered exchange, seconds from the request's last byte to the response's first. */
+  responseWaits: number[];
   acked: boolean;
   /** The Ethernet next hop the first SYN was sent to (Ethernet captures only). */
   synNextHopMac?: string;
   ev: Evidence;
 }
 
-export type DnsResult = "address" | "nxdomain" | "servfail" | "refused" | "nodata" | "unanswered" | "other";
+/**
+ * `late`: an answer the client no longer waited for; its host answered it with ICMP port
+ * unreachable (the resolver's socket was closed), so for the client it was no answer.
+ */
+export type DnsResult =
+  "address" | "nxdomain" | "servfail" | "refused" | "nodata" | "unanswered" | "late" | "other";
 
 export interface DnsFact {
   point: number;
@@ -55,6 +63,8 @@ export interface DnsFact {
   time: number;
   queries: number;
   icmp?: IcmpError;
+  /** For `late`: seconds from the first query to the answer. */
+  lateBy?: number;
   forBackend: boolean;
   ev: Evidence;
 }
@@ -153,7 +163,8 @@ function dnsFacts(
   return s.dns
     .filter((t) => t.query !== null && t.qtype !== 12)
     .map((t) => {
-      const result = dnsResult(t);
+      const closed = closedSocketIcmp(t, icmpByQuote);
+      const result = closed ? "late" : dnsResult(t);
       const addresses = t.answers
         .filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
         .map((a) => a.data);
@@ -161,9 +172,16 @@ function dnsFacts(
       const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
       const name = t.query ?? "";
       const qtype = t.qtypeName ?? String(t.qtype);
-      const refs = [...t.queries, ...(t.response ? [t.response] : []), ...(icmp ? [icmp.ref] : [])];
-      const said =
-        result === "unanswered"
+      const refs = [
+        ...t.queries,
+        ...(t.response ? [t.response] : []),
+        ...(icmp ? [icmp.ref] : []),
+        ...(closed ? [closed.ref] : []),
+      ];
+      const lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
+      const said = closed
+        ? `${t.server} answered ${qtype} ${name} ${lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`
+        : result === "unanswered"
           ? `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`
           : result === "address"
             ? `${t.server} answered ${qtype} ${name} with ${addresses.join(", ")}`
@@ -185,8 +203,23 @@ function dnsFacts(
       };
       if (ttls.length) f.ttl = Math.min(...ttls);
       if (icmp) f.icmp = icmp;
+      if (lateBy !== undefined) f.lateBy = lateBy;
       return f;
     });
+}
+
+/**
+ * The client's own ICMP port unreachable for the answer (RFC 1122 section 4.1.3.1): nobody
+ * listened on the query's port any more, the resolver had timed out. Only right after the answer,
+ * so an unrelated later error on a reused port does not count.
+ */
+function closedSocketIcmp(t: DnsTransaction, byQuote: Map<string, IcmpError>): IcmpError | undefined {
+  if (t.proto !== "udp" || !t.response) return undefined;
+  const e = byQuote.get(quoteKey(t.server, t.serverPort, t.client, t.clientPort));
+  const portUnreachable = e && (e.v6 ? e.type === 1 && e.code === 4 : e.type === 3 && e.code === 3);
+  if (!e || !portUnreachable || e.sender !== t.client) return undefined;
+  const after = e.ref.ts - t.response.ts;
+  return after >= 0 && after < 1 ? e : undefined;
 }
 
 /** Pick the TCP connections that are the gateway's conversation with its backend. */
@@ -313,6 +346,7 @@ export function captureFacts(
       synTtl: synSeg?.ttl ?? c.origTtls[0] ?? null,
       answerTtl: ansSeg?.ttl ?? null,
       retransmissions: c.retransmissions,
+      responseWaits: responseWaits(c),
       acked: requestAcked(c),
       ...(c.synMacs ? { synNextHopMac: c.synMacs.dst } : {}),
       ev: refsEvidence(

@@ -18,6 +18,11 @@ export interface ConnGroup {
   start: number;
 }
 
+/**
+ * Two points' views of one connection start within this of each other, or overlap in time: a
+ * point beyond a drop sees only the SYN that got through, which may be a retransmission seconds
+ * after the first (the 5-tuple cannot start a second connection while the first is open).
+ */
 const SAME_CONN_SECONDS = 2;
 
 function byPath(a: ConnFact, b: ConnFact): number {
@@ -34,7 +39,8 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
       const same = byKey.get(key) ?? [];
       const g = same.find(
         (x) =>
-          Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS &&
+          (Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS ||
+            x.views.some((v) => v.start <= c.end && c.start <= v.end)) &&
           !x.views.some((v) => v.point === c.point),
       );
       if (g) g.views.push(c);

@@ -18,9 +18,15 @@ const at = (d: { address?: string; port?: number }, c: Context) =>
   d.address ? `${d.address}${d.port ? `:${d.port}` : ""}` : c.dest;
 const nm = (d: { name?: string }, c: Context) => d.name ?? c.host ?? "the backend's name";
 
+/** A wait worth telling: half a second or more, against the back timeout when it is known. */
+const slowest = (s: number | undefined, c: Context) =>
+  s !== undefined && s >= 0.5
+    ? `, the slowest ${s.toFixed(1)} s after its request${c.backTimeout ? ` (back-timeout ${c.backTimeout} s)` : ""}`
+    : "";
+
 export const EXPLAIN: Render<string> = {
   healthy: (d, c) =>
-    `The gateway reached ${at(d, c)} and got ${d.responses ?? "a"} response${d.responses === 1 || d.responses === undefined ? "" : "s"} in time; nothing on the backend side failed.`,
+    `The gateway reached ${at(d, c)} and got ${d.responses ?? "a"} response${d.responses === 1 || d.responses === undefined ? "" : "s"} in time${slowest(d.slowest, c)}; nothing on the backend side failed.`,
   "dns.nxdomain": (d, c) =>
     `The name server${d.server ? ` ${d.server}` : ""} says ${nm(d, c)} does not exist (NXDOMAIN), so the gateway had no address to connect to and no SYN was sent.`,
   "dns.servfail": (d, c) =>
@@ -30,7 +36,9 @@ export const EXPLAIN: Render<string> = {
   "dns.no-address": (d, c) =>
     `${nm(d, c)} exists but has no ${d.qtype ?? "A/AAAA"} record (NOERROR with an empty answer, NODATA): the gateway got no address of the family it asked for.`,
   "dns.no-response": (d, c) =>
-    `No name server answered the gateway's queries for ${nm(d, c)}${d.servers.length ? ` (asked ${d.servers.join(", ")})` : ""}${d.icmp ? `; ICMP ${d.icmp} came back instead` : ""}. The server is down, unreachable, or a firewall drops DNS.`,
+    d.late
+      ? `No name server answered the gateway's queries for ${nm(d, c)} in time${d.servers.length ? ` (asked ${d.servers.join(", ")})` : ""}: ${d.late.answers} answer${d.late.answers === 1 ? "" : "s"} came ${d.late.after.toFixed(1)} s or more after ${d.late.answers === 1 ? "its query" : "their queries"}, when the gateway no longer waited (its ICMP port unreachable answered ${d.late.answers === 1 ? "it" : "them"}). The server or its upstream is too slow for the gateway's DNS timeout.`
+      : `No name server answered the gateway's queries for ${nm(d, c)}${d.servers.length ? ` (asked ${d.servers.join(", ")})` : ""}${d.icmp ? `; ICMP ${d.icmp} came back instead` : ""}. The server is down, unreachable, or a firewall drops DNS.`,
   "dns.not-configured": (d, c) =>
     `The gateway has no name server configured, so it could not resolve ${nm(d, c)} at all: no DNS query left it.`,
   "dns.stale-cache": (d, c) =>
@@ -91,11 +99,17 @@ export const NEXT_STEPS: Render<string[]> = {
   "dns.no-address": (d, c) => [
     `Add an A (or AAAA) record for ${nm(d, c)}, or change the gateway's IP preference to the family that exists.`,
   ],
-  "dns.no-response": () => [
-    "Check that the name servers are up and listen on UDP and TCP 53.",
-    "Check firewalls between gateway and name servers for DNS drops.",
-    "Add a second name server, or lower the DNS timeout.",
-  ],
+  "dns.no-response": (d) =>
+    d.late
+      ? [
+          "Find out why the name server answers late (its forwarders or upstream servers, its load).",
+          `Raise the gateway's DNS timeout above ${d.late.after.toFixed(1)} s, or put a faster name server first.`,
+        ]
+      : [
+          "Check that the name servers are up and listen on UDP and TCP 53.",
+          "Check firewalls between gateway and name servers for DNS drops.",
+          "Add a second name server, or lower the DNS timeout.",
+        ],
   "dns.not-configured": () => [
     "Configure a name server in the default domain's DNS settings (name-server), or use a static host / IP address in the backend URL.",
   ],

@@ -17,12 +17,19 @@ interface Conn {
 
 /** Per-label details; every field optional where only some artifacts carry it. */
 export interface CauseDetail {
-  healthy: Conn & { responses?: number };
+  /** slowest: the longest wait for a response, in seconds (request's last byte to response's first). */
+  healthy: Conn & { responses?: number; slowest?: number };
   "dns.nxdomain": { name?: string; server?: string };
   "dns.servfail": { name?: string; server?: string };
   "dns.refused": { name?: string; server?: string };
   "dns.no-address": { name?: string; server?: string; qtype?: string };
-  "dns.no-response": { name?: string; servers: string[]; icmp?: string };
+  "dns.no-response": {
+    name?: string;
+    servers: string[];
+    icmp?: string;
+    /** Answers that came after the gateway stopped waiting, the earliest `after` s after its query. */
+    late?: { answers: number; after: number };
+  };
   "dns.not-configured": { name?: string };
   "dns.stale-cache": { name?: string; cached: string[]; current: string[] };
   "tcp.silent-drop": Conn & { syns?: number; gaps?: number[]; diedAfter?: string };

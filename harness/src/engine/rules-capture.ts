@@ -7,6 +7,7 @@ import type { ConnOutcome } from "./conn-outcome.js";
 import type { ConnGroup } from "./conn-groups.js";
 import type { Facts } from "./facts.js";
 import { finding, type Finding } from "./findings.js";
+import { answeredExchanges } from "./response-wait.js";
 import { icmpMeaning } from "./icmp-codes.js";
 import { unreachableRules } from "./rules-unreachable.js";
 
@@ -174,7 +175,7 @@ export function captureRules(f: Facts): Finding[] {
         finding("healthy", "decisive", "capture", [g.near.ev], {
           address: g.near.address,
           port: g.near.port,
-          responses: oks.length,
+          ...answeredExchanges(oks.map((o) => o.near)),
         }),
       );
       if (lossyGroups.length)
@@ -467,7 +468,7 @@ export function captureRules(f: Facts): Finding[] {
       finding("healthy", "decisive", "capture", [lastOk.near.ev], {
         address: lastOk.near.address,
         port: lastOk.near.port,
-        responses: oks.length,
+        ...answeredExchanges(oks.map((o) => o.near)),
       }),
     );
   }

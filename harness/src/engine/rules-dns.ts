@@ -62,7 +62,11 @@ function nameFailure(f: Facts, out: Finding[]): void {
       );
     return;
   }
-  const silent = dns.filter((d) => d.result === "unanswered");
+  const silent = dns.filter((d) => d.result === "unanswered" || d.result === "late");
+  const late = silent.filter((d) => d.lateBy !== undefined);
+  // Each capture point sees the same answers: count them at the point that saw the most.
+  const perPoint = new Map<number, number>();
+  for (const d of late) perPoint.set(d.point, (perPoint.get(d.point) ?? 0) + 1);
   if (silent.length === 0) return;
   const queries = silent.reduce((a, d) => a + d.queries, 0);
   const icmp = silent.find((d) => d.icmp)?.icmp;
@@ -76,6 +80,14 @@ function nameFailure(f: Facts, out: Finding[]): void {
         name,
         servers: [...new Set(silent.map((d) => d.server))],
         ...(icmp ? { icmp: `type ${icmp.type} code ${icmp.code} from ${icmp.sender}` } : {}),
+        ...(late.length
+          ? {
+              late: {
+                answers: Math.max(...perPoint.values()),
+                after: Math.min(...late.map((d) => d.lateBy!)),
+              },
+            }
+          : {}),
       },
     ),
   );

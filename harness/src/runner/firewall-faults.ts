@@ -31,6 +31,15 @@ export function faultRule(f: ScenarioFault, slot: number, backendPort: number): 
         : { kind: "reject-icmp", match, type: f.with };
     case "loss":
       return { kind: "loss", match, percent: f.percent };
+    case "rate-limit":
+      // A connection-rate limit: packets of connections already made are not counted.
+      return {
+        kind: "rate-limit",
+        match,
+        packetsPerSecond: f.perSecond,
+        burst: f.burst,
+        newConnections: true,
+      };
   }
 }
 

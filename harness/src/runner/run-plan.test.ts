@@ -79,6 +79,20 @@ describe("scenario → stand-in settings for a slot", () => {
       match: { proto: "udp", daddr: "10.100.7.53", dport: 53 },
       type: "admin-prohibited",
     });
+    // A connection-rate limit: only connection attempts count.
+    expect(
+      faultRule(
+        { action: "rate-limit", path: "to-backend", protocol: "tcp", port: 80, perSecond: 2, burst: 3 },
+        1,
+        80,
+      ),
+    ).toEqual({
+      kind: "rate-limit",
+      match: { proto: "tcp", daddr: "10.100.6.10", dport: 80 },
+      packetsPerSecond: 2,
+      burst: 3,
+      newConnections: true,
+    });
   });
 });
 

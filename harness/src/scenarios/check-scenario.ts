@@ -34,8 +34,8 @@ export function checkScenario(s: Scenario): string[] {
         out.push(`${where}[${i}].tcpFlags works only with action drop and path from-backend`);
       if (f.action === "reject" && f.with === "tcp-reset" && f.protocol !== "tcp")
         out.push(`${where}[${i}].with tcp-reset needs protocol tcp`);
-      if (f.action === "reject" && f.path.startsWith("from-"))
-        out.push(`${where}[${i}].path must be to-backend or to-dns for reject`);
+      if ((f.action === "reject" || f.action === "rate-limit") && f.path.startsWith("from-"))
+        out.push(`${where}[${i}].path must be to-backend or to-dns for ${f.action}`);
     });
   }
   const seen = new Set<string>();

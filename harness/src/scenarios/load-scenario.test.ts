@@ -173,3 +173,32 @@ describe("cross-field rules", () => {
     expect(far.message).toBe("s/a.yaml: topology[0].segment back is not one of dns's segments (dnsnet)");
   });
 });
+
+describe("rate-limit faults", () => {
+  const fw = (fault: string) => minimal + `firewall:\n  faults:\n    - ${fault}\n`;
+
+  it("takes perSecond and a default burst", () => {
+    const s = parseScenario(fw("{ action: rate-limit, port: 80, perSecond: 2 }"), "s/a.yaml");
+    expect(s.firewall.faults[0]).toEqual({
+      action: "rate-limit",
+      path: "to-backend",
+      protocol: "tcp",
+      port: 80,
+      perSecond: 2,
+      burst: 5,
+    });
+  });
+
+  it("names a missing or bad rate, and a path on which no connection starts", () => {
+    expect(errorOf(() => parseScenario(fw("{ action: rate-limit }"), "s/a.yaml")).message).toMatch(
+      /^s\/a\.yaml: firewall\.faults\[0\]\.perSecond /,
+    );
+    expect(
+      errorOf(() => parseScenario(fw("{ action: rate-limit, perSecond: 2, burst: 0 }"), "s/a.yaml")).message,
+    ).toBe("s/a.yaml: firewall.faults[0].burst must be 1-10000");
+    expect(
+      errorOf(() => parseScenario(fw("{ action: rate-limit, path: from-backend, perSecond: 2 }"), "s/a.yaml"))
+        .message,
+    ).toBe("s/a.yaml: firewall.faults[0].path must be to-backend or to-dns for rate-limit");
+  });
+});

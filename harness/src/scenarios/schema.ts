@@ -164,8 +164,15 @@ export const faultSchema = z.discriminatedUnion(
       ...faultBase,
       percent: z.number().int().min(1, "must be 1-100").max(100, "must be 1-100"),
     }),
+    /** New connections (SYNs, a UDP flow's first datagram) over the rate are dropped. */
+    z.strictObject({
+      action: z.literal("rate-limit"),
+      ...faultBase,
+      perSecond: z.number().int().min(1, "must be 1-10000").max(10_000, "must be 1-10000"),
+      burst: z.number().int().min(1, "must be 1-10000").max(10_000, "must be 1-10000").default(5),
+    }),
   ],
-  { error: "action must be one of drop, reject, loss" },
+  { error: "action must be one of drop, reject, loss, rate-limit" },
 );
 
 export const topologyChangeSchema = z.discriminatedUnion(

@@ -87,6 +87,12 @@ export const FaultRuleSchema = z.discriminatedUnion("kind", [
       /** Packets over this rate are dropped. */
       packetsPerSecond: z.number().int().min(1).max(1_000_000),
       burst: z.number().int().min(1).max(1_000_000).default(5),
+      /**
+       * Count only packets that open a connection (conntrack state new: a TCP SYN and its
+       * retransmissions, a UDP flow's first datagram), as a connection-rate limit does; packets
+       * of connections already made pass.
+       */
+      newConnections: z.boolean().default(false),
     })
     .strict(),
 ]);

@@ -47,11 +47,13 @@ export const Fault = {
     synAckOnly,
   }),
   loss: (t: Target, percent: number): FaultRuleInput => ({ kind: "loss", match: m(t), percent }),
-  rateLimit: (t: Target, packetsPerSecond: number, burst = 5): FaultRuleInput => ({
+  /** Packets (or, with newConnections, connection attempts) over the rate are dropped. */
+  rateLimit: (t: Target, packetsPerSecond: number, burst = 5, newConnections = false): FaultRuleInput => ({
     kind: "rate-limit",
     match: m(t),
     packetsPerSecond,
     burst,
+    newConnections,
   }),
   /** DNS to the name server lost (dns.no-response): UDP and TCP port 53. */
   dropDns: (server: string): FaultRuleInput => ({

@@ -200,6 +200,28 @@ s.on("connect",()=>fin(1));s.on("error",()=>fin(0));s.setTimeout(1500,()=>fin(0)
     expect(await connectFromClient(3000)).toMatchObject({ ok: true });
   });
 
+  it("rate-limit on new connections, 1/s burst 2: of 8 connects at once 2 or 3 are made within 0.5 s, the others' SYNs are dropped", async () => {
+    await applyFaults(router(), [Fault.rateLimit(target(), 1, 2, true)]);
+    // 0.5 s is less than the first SYN retransmission (1 s): each connect is one SYN, and the
+    // bucket holds 2 tokens (burst) plus at most one refilled in that time.
+    const script = `const net=require("net");let ok=0,done=0;for(let i=0;i<8;i++){const s=net.connect({host:"${lab.addr.server}",port:${PORT}});
+const fin=(c)=>{ok+=c;s.destroy();if(++done===8){console.log(JSON.stringify({ok}));process.exit(0)}};
+s.on("connect",()=>fin(1));s.on("error",()=>fin(0));s.setTimeout(500,()=>fin(0));}`;
+    let r: { ok: number } | undefined;
+    const seen = await captureAtClient("rate-limit", async () => {
+      r = JSON.parse((await lab.exec("client")([process.execPath, "-e", script])).stdout.trim());
+    });
+    expect(r!.ok).toBeGreaterThanOrEqual(2);
+    expect(r!.ok).toBeLessThanOrEqual(3);
+    expect(seen.synSeqs.length).toBe(8);
+    expect(seen.synAcks).toBe(r!.ok);
+    // Dropped, not refused: no RST from the server's address, no ICMP.
+    expect(seen.rsts.filter((x) => x.src === lab.addr.server).length + seen.icmp.length).toBe(0);
+    // The rule's counter counts what it dropped: one SYN per connect not made.
+    expect((await listRules(router())).rules[0]).toMatch(new RegExp(`counter packets ${8 - r!.ok} bytes`));
+    await clearFaults(router());
+  });
+
   it("clearing deletes only the fault table: listRules reads it back absent, the base table is still there", async () => {
     await applyFaults(router(), [Fault.drop(target()), Fault.rateLimit(target(), 5)]);
     const before = await listRules(router());

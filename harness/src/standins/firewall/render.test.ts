@@ -25,6 +25,7 @@ const every: FaultRuleInput[] = [
   Fault.loss(backend, 30),
   Fault.loss(backend, 100),
   Fault.rateLimit(backend, 10, 2),
+  Fault.rateLimit(backend, 1, 3, true),
   Fault.dropDns("10.100.3.53"),
   { kind: "drop", match: { iif: "eth1", oif: "eth2", proto: "udp", dport: [1000, 2000] } },
 ];
@@ -55,7 +56,8 @@ describe("nft rendering of faults", () => {
     expect(s).toContain("numgen random mod 100 < 30 drop");
     // nft takes numgen values 0-99 only: 100 % is a plain drop.
     expect(s).toMatch(/th dport 443 drop comment "backside:loss:f15"/);
-    expect(s).toContain("limit rate over 10/second burst 2 packets drop");
+    expect(s).toContain("th dport 443 limit rate over 10/second burst 2 packets counter drop");
+    expect(s).toContain("th dport 443 ct state new limit rate over 1/second burst 3 packets counter drop");
     expect(s).toContain("meta l4proto { tcp, udp } th dport 53 drop");
     expect(s).toContain('iifname "eth1" oifname "eth2" meta l4proto udp th dport 1000-2000 drop');
   });

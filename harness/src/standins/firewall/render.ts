@@ -73,7 +73,9 @@ export function renderRule(r: FaultRule, id: string): string {
       if (r.percent === 100) return `${matchExpr(r.match)} drop ${comment}`;
       return `${matchExpr(r.match)} numgen random mod 100 < ${r.percent} drop ${comment}`;
     case "rate-limit":
-      return `${matchExpr(r.match)} limit rate over ${r.packetsPerSecond}/second burst ${r.burst} packets drop ${comment}`;
+      // nft_limit.c: a token bucket of `burst` packets refilled at the rate; over it, drop. Only
+      // some packets go, so a counter says how many (`nft list ruleset` in the bundle).
+      return `${matchExpr(r.match)}${r.newConnections ? " ct state new" : ""} limit rate over ${r.packetsPerSecond}/second burst ${r.burst} packets counter drop ${comment}`;
   }
 }
 
