@@ -152,9 +152,13 @@ function unicastMac(mac: string): boolean {
 export function representative(groups: ConnGroup[]): ConnGroup | undefined {
   const failing = groups.filter(isFailure);
   if (failing.length === 0) return undefined;
-  const count = new Map<ConnOutcome, number>();
-  for (const g of failing) count.set(g.near.outcome, (count.get(g.near.outcome) ?? 0) + 1);
-  const top = [...count.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const count = new Map<ConnOutcome, { n: number; last: number }>();
+  for (const g of failing) {
+    const c = count.get(g.near.outcome) ?? { n: 0, last: -Infinity };
+    count.set(g.near.outcome, { n: c.n + 1, last: Math.max(c.last, g.start) });
+  }
+  // On a tie the later attempt decides (a client that falls back to the name's next address).
+  const top = [...count.entries()].sort((a, b) => b[1].n - a[1].n || b[1].last - a[1].last)[0][0];
   return failing.filter((g) => g.near.outcome === top).sort((a, b) => b.start - a.start)[0];
 }
 

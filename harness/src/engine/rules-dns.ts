@@ -150,7 +150,14 @@ function staleCache(f: Facts, out: Finding[]): void {
   ].sort((a, b) => a.time - b.time);
   const latest = serverNow[serverNow.length - 1];
   if (!latest) return;
-  const current = new Set(latest.addresses);
+  // The name's addresses of now, per family: an A answer says nothing of an AAAA one asked
+  // beside it, so the latest answer of each family holds that family's current addresses.
+  const latestOf = new Map<number, (typeof serverNow)[number]>();
+  for (const a of serverNow) {
+    const fam = new Set(a.addresses.map((x) => isIP(x)));
+    for (const v of fam) latestOf.set(v, a);
+  }
+  const current = new Set([...latestOf.values()].flatMap((a) => a.addresses));
   const cached: { addresses: string[]; ev: Evidence }[] = [];
   for (const c of f.report?.report.dnsCache ?? []) {
     if (same(c.host) && !c.negative)
@@ -165,8 +172,12 @@ function staleCache(f: Facts, out: Finding[]): void {
       });
   }
   for (const h of logCacheHits(f)) if (same(h.host)) cached.push({ addresses: h.addresses, ev: h.fact.ev });
-  for (const a of serverNow.slice(0, -1)) cached.push({ addresses: a.addresses, ev: a.ev });
-  const old = [...new Set(cached.flatMap((c) => c.addresses).filter((a) => !current.has(a)))];
+  for (const a of serverNow)
+    if (![...latestOf.values()].includes(a)) cached.push({ addresses: a.addresses, ev: a.ev });
+  // An old address of a family the name server was not asked about now is not known to be stale.
+  const old = [
+    ...new Set(cached.flatMap((c) => c.addresses).filter((a) => !current.has(a) && latestOf.has(isIP(a)))),
+  ];
   if (old.length === 0) {
     suspectedStale(f, host, latest, cached, out);
     return;
