@@ -84,6 +84,8 @@ bg() {
   shift 2
   ip netns exec "$ns" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
+  # The cleanup kills it; no job report for that.
+  disown $!
 }
 
 listening() { ip netns exec "$1" ss -Hln "( sport = :$2 )" | grep -q .; }
@@ -116,7 +118,7 @@ topology() {
   inR ip link set rc up
   inR ip link set rs up
 
-  for a in 10 11 12 13 51 52 53 55; do inS ip addr add "10.199.2.$a/24" dev s0; done
+  for a in 10 11 12 13 14 51 52 53 55; do inS ip addr add "10.199.2.$a/24" dev s0; done
   inS ip addr add 2001:db8:199:2::10/64 dev s0 nodad
   inS ip link set s0 up
   inS ip route add 10.199.1.0/24 via 10.199.2.1
@@ -194,13 +196,35 @@ EOF
   bg "$S" s-tls12 openssl s_server -quiet -www -tls1_2 -accept 10.199.2.12:4434 -cert "$d/srv.pem" -key "$d/srv.key"
   bg "$S" s-self openssl s_server -quiet -www -accept 10.199.2.12:4435 -cert "$d/self.pem" -key "$d/self.key"
   bg "$S" s-self12 openssl s_server -quiet -www -tls1_2 -accept 10.199.2.12:4436 -cert "$d/self.pem" -key "$d/self.key"
+  cat >"$work/haproxy.cfg" <<EOF
+global
+  pidfile $work/haproxy.pid
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 10s
+  timeout server 10s
+frontend proxied
+  bind 10.199.2.14:8080
+  default_backend nginx
+frontend dropper
+  bind 10.199.2.14:8081
+  # haproxy's silent-drop: the connection is forgotten, the client hears nothing more.
+  http-request silent-drop
+frontend rejecter
+  bind 10.199.2.14:8082
+  http-request reject
+backend nginx
+  server www 10.199.2.10:80
+EOF
+  bg "$S" haproxy haproxy -db -f "$work/haproxy.cfg"
   local m p=9000
-  for m in mute close reset garbage backlog backlog; do
+  for m in mute close reset garbage backlog backlog slowclose; do
     bg "$S" "py-$m" python3 "$here/servers.py" "$m" 10.199.2.13 "$p"
     p=$((p + 1))
   done
   dns_servers
-  for p in 80 443 8000 4433 4434 4435 4436 9000 9001 9002 9003 9004 9005; do
+  for p in 80 443 8000 4433 4434 4435 4436 9000 9001 9002 9003 9004 9005 9006 8080; do
     wait_for "a server on port $p" 15 listening "$S" "$p"
   done
   wait_for "dnsmasq" 10 listening "$S" 53
@@ -213,7 +237,7 @@ dns_servers() {
   bg "$S" dnsmasq dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=10.199.2.53 \
     --port=53 --local=/rt.test/ \
     --host-record=www.rt.test,10.199.2.10 --host-record=files.rt.test,10.199.2.11 \
-    --host-record=tls.rt.test,10.199.2.12 --host-record=app.rt.test,10.199.2.13 \
+    --host-record=tls.rt.test,10.199.2.12 --host-record=app.rt.test,10.199.2.13 --host-record=proxy.rt.test,10.199.2.14 \
     --host-record=dual.rt.test,10.199.2.10,2001:db8:199:2::10 --host-record=v6only.rt.test,2001:db8:199:2::10 \
     --host-record=gone.rt.test,10.199.2.77 --host-record=near.rt.test,10.199.1.77 \
     --txt-record=txtonly.rt.test,"no address here" --pid-file="$work/dnsmasq.pid"
@@ -345,6 +369,14 @@ cases_healthy() {
     "${PY[@]}" http://dual.rt.test/
   run_case healthy-fallback-v6-refused-wget-notarget healthy - wget "AAAA and A: IPv6 refuses, wget tries IPv4, 200; no --target" -- \
     "${WGET[@]}" http://dual.rt.test/
+  nft_rules "ip6 daddr 2001:db8:199:2::10 tcp dport 80 drop"
+  run_case healthy-fallback-v6-dropped-curl healthy dual.rt.test:80 curl "AAAA and A: SYNs to the IPv6 address die silently, curl starts IPv4 after 200 ms and gets 200" -- \
+    "${CURL[@]}" http://dual.rt.test/
+  run_case healthy-fallback-v6-dropped-python healthy dual.rt.test:80 python "AAAA and A: IPv6 SYNs die, Python gives up on it after 2 s and gets 200 over IPv4" -- \
+    "${PY[@]}" --timeout 2 http://dual.rt.test/
+  nft_rules
+  run_case healthy-haproxy-curl healthy proxy.rt.test:8080 curl "haproxy in front of nginx answers 200" -- "${CURL[@]}" http://proxy.rt.test:8080/
+  run_case healthy-haproxy-python healthy proxy.rt.test:8080 python "haproxy in front of nginx answers 200" -- "${PY[@]}" http://proxy.rt.test:8080/
   run_case healthy-redirect-curl healthy www.rt.test:80 curl "nginx answers 301, curl follows to / and gets 200" -- \
     "${CURL[@]}" -L http://www.rt.test/old
   run_case healthy-redirect-wget healthy www.rt.test:80 wget "nginx answers 301, wget follows to / and gets 200" -- \
@@ -404,16 +436,17 @@ cases_dns() {
   resolver 10.199.2.53
 }
 
-# arp_failed: the router has no resolution pending for the absent host (a late ICMP would land in
-# the next case's capture).
-arp_failed() { ! inR ip neigh show 10.199.2.77 | grep -q INCOMPLETE; }
+# neigh_settled ADDR: the router has no resolution pending for the absent host (a late ICMP would
+# land in the next case's capture).
+neigh_settled() { ! inR ip neigh show "$1" | grep -q INCOMPLETE; }
 
 cases_tcp() {
   nft_rules "ip daddr 10.199.2.10 tcp dport 8083 drop" \
     "ip daddr 10.199.2.10 tcp dport 8081 reject with tcp reset" \
     "ip daddr 10.199.2.10 tcp dport 8082 reject with icmp type admin-prohibited" \
     "ip daddr 10.199.2.10 tcp dport 8084 reject with icmp type host-prohibited" \
-    "ip daddr 10.199.2.10 tcp dport 8085 reject with icmp type host-unreachable"
+    "ip daddr 10.199.2.10 tcp dport 8085 reject with icmp type host-unreachable" \
+    "ip6 daddr 2001:db8:199:2::10 tcp dport 8082 reject with icmpv6 type admin-prohibited"
   run_case tcp-silent-drop-curl tcp.silent-drop www.rt.test:8083 curl "nft drop on the router: SYNs retransmitted, no answer" -- \
     curl -sS -o /dev/null -m 8 --connect-timeout 7 http://www.rt.test:8083/
   run_case tcp-silent-drop-wget tcp.silent-drop www.rt.test:8083 wget "nft drop on the router: SYNs retransmitted, no answer" -- \
@@ -429,11 +462,20 @@ cases_tcp() {
   run_case tcp-rejected-icmp-admin-python tcp.rejected-icmp www.rt.test:8082 python "nft reject with icmp admin-prohibited" -- "${PY[@]}" http://www.rt.test:8082/
   run_case net-host-unreachable-router-curl net.host-unreachable gone.rt.test:80 curl "the router's ARP for the host gets no reply: ICMP host unreachable from the router" -- \
     curl -sS -o /dev/null -m 8 http://gone.rt.test/
-  wait_for "the router to give up on 10.199.2.77" 10 arp_failed
+  wait_for "the router to give up on 10.199.2.77" 10 neigh_settled 10.199.2.77
   run_case net-host-unreachable-router-python net.host-unreachable gone.rt.test:80 python "ICMP host unreachable from the router (no ARP reply behind it)" -- \
     "${PY[@]}" --timeout 8 http://gone.rt.test/
-  wait_for "the router to give up on 10.199.2.77" 10 arp_failed
+  wait_for "the router to give up on 10.199.2.77" 10 neigh_settled 10.199.2.77
   run_case net-host-unreachable-nft-wget net.host-unreachable www.rt.test:8085 wget "nft reject with icmp host-unreachable (type 3 code 1)" -- "${WGET[@]}" http://www.rt.test:8085/
+  run_case tcp-refused-v6-curl tcp.refused "[2001:db8:199:2::10]:80" curl "IPv6: nothing listens on [2001:db8:199:2::10]:80, RST" -- \
+    "${CURL[@]}" "http://[2001:db8:199:2::10]/"
+  run_case tcp-rejected-icmpv6-admin-python tcp.rejected-icmp "[2001:db8:199:2::10]:8082" python "nft reject with icmpv6 admin-prohibited (type 1 code 1) from the router" -- \
+    "${PY[@]}" "http://[2001:db8:199:2::10]:8082/"
+  run_case tcp-rejected-icmpv6-admin-curl tcp.rejected-icmp "[2001:db8:199:2::10]:8082" curl "nft reject with icmpv6 admin-prohibited" -- \
+    "${CURL[@]}" "http://[2001:db8:199:2::10]:8082/"
+  run_case net-host-unreachable-v6-router-wget net.host-unreachable "[2001:db8:199:2::77]:80" wget "IPv6: the router's neighbour solicitations get no answer, ICMPv6 address unreachable" -- \
+    wget -nv -O /dev/null -T 8 -t 1 "http://[2001:db8:199:2::77]/"
+  wait_for "the router to give up on 2001:db8:199:2::77" 10 neigh_settled 2001:db8:199:2::77
   run_case net-host-unreachable-arp-curl net.host-unreachable near.rt.test:80 curl "the host is on the client's own link and does not answer ARP: no SYN leaves" -- \
     "${CURL[@]}" http://near.rt.test/
   run_case net-host-unreachable-arp-wget net.host-unreachable near.rt.test:80 wget "no ARP reply on the last hop" -- \
@@ -447,8 +489,18 @@ cases_backend() {
   run_case backend-timeout-python backend.timeout app.rt.test:9000 python "the server never answers; Python's 3 s timeout" -- "${PY[@]}" http://app.rt.test:9000/
   run_case backend-closed-python-server-curl backend.closed app.rt.test:9001 curl "the server reads the request and closes (FIN) at once" -- "${CURL[@]}" http://app.rt.test:9001/
   run_case backend-closed-python-server-python backend.closed app.rt.test:9001 python "the server reads the request and closes (FIN)" -- "${PY[@]}" http://app.rt.test:9001/
+  run_case backend-closed-late-curl backend.closed app.rt.test:9006 curl "the server reads the request, waits 1.5 s and closes (FIN) before curl's 3 s limit" -- \
+    "${CURL[@]}" http://app.rt.test:9006/
+  run_case backend-closed-late-wget backend.closed app.rt.test:9006 wget "the server closes (FIN) 1.5 s after the request, before wget's 3 s timeout" -- \
+    "${WGET[@]}" http://app.rt.test:9006/
   run_case backend-closed-nginx444-wget backend.closed www.rt.test:80 wget "nginx return 444: closes without a response" -- "${WGET[@]}" http://www.rt.test/closed
   run_case backend-closed-nginx444-curl backend.closed www.rt.test:80 curl "nginx return 444: closes without a response" -- "${CURL[@]}" http://www.rt.test/closed
+  run_case backend-timeout-haproxy-silent-drop-curl backend.timeout proxy.rt.test:8081 curl "haproxy http-request silent-drop: the request is ACKed, then nothing until curl -m 3" -- \
+    "${CURL[@]}" http://proxy.rt.test:8081/
+  run_case backend-timeout-haproxy-silent-drop-wget backend.timeout proxy.rt.test:8081 wget "haproxy http-request silent-drop, wget -T 3" -- \
+    "${WGET[@]}" http://proxy.rt.test:8081/
+  run_case backend-closed-haproxy-reject-curl backend.closed proxy.rt.test:8082 curl "haproxy http-request reject: closes (FIN) after the request, no response" -- \
+    "${CURL[@]}" http://proxy.rt.test:8082/
   run_case backend-reset-curl backend.reset app.rt.test:9002 curl "the server reads the request and aborts (SO_LINGER 0: RST)" -- "${CURL[@]}" http://app.rt.test:9002/
   run_case backend-reset-wget backend.reset app.rt.test:9002 wget "the server aborts with RST after the request" -- "${WGET[@]}" http://app.rt.test:9002/
   run_case backend-reset-python backend.reset app.rt.test:9002 python "the server aborts with RST after the request" -- "${PY[@]}" http://app.rt.test:9002/
@@ -500,12 +552,12 @@ cases_loss() {
 }
 
 write_manifest() {
-  python3 - "$manifest_rows" "$out/manifest.json" <<'EOF'
+  python3 - "$manifest_rows" "$out/manifest.json" "$([ -n "${RT_CASES:-}" ] && echo 1 || echo 0)" <<'EOF'
 import json, os, sys
 rows, dest = sys.argv[1], sys.argv[2]
-cases = {}
-if os.path.exists(dest):  # a partial run (RT_CASES) keeps the other cases
-    cases = {c["case"]: c for c in json.load(open(dest))["cases"]}
+partial = sys.argv[3] == "1"
+old = json.load(open(dest))["cases"] if os.path.exists(dest) else []
+cases = {c["case"]: c for c in old} if partial else {}  # RT_CASES keeps the other cases
 for line in open(rows):
     name, label, target, stack, desc, rc, log = line.rstrip("\n").split("\t")
     cases[name] = {"case": name, "file": name + ".pcap", "label": label,
@@ -515,6 +567,11 @@ doc = {"generatedBy": "test/real-tools/make.sh", "cases": [cases[k] for k in sor
 with open(dest, "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")
+for c in old:
+    if c["case"] not in cases:
+        p = os.path.join(os.path.dirname(dest), c["file"])
+        if os.path.exists(p):
+            os.remove(p)
 EOF
 }
 

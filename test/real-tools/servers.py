@@ -5,6 +5,7 @@
 Modes (each serves until it is killed; held connections are dropped after 60 s so nothing lingers):
   mute     accept, read the request, never answer
   close    accept, read the request, close (FIN) without a byte of response
+  slowclose  accept, read the request, wait 1.5 s, close (FIN) without a response
   reset    accept, read the request, abort (SO_LINGER 0: RST)
   garbage  accept, read the request, answer bytes that are not HTTP, close
   backlog  listen(0) and never accept: the kernel's accept queue fills and later SYNs are dropped
@@ -37,6 +38,8 @@ def handle(mode: str, conn: socket.socket) -> None:
     read_request(conn)
     if mode == "mute":
         time.sleep(HOLD_SECONDS)
+    elif mode == "slowclose":
+        time.sleep(1.5)
     elif mode == "reset":
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     elif mode == "garbage":

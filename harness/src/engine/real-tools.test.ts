@@ -9,6 +9,7 @@ import { diagnoseRealToolsCase, readRealToolsManifest } from "./fixtures/real-to
 const KNOWN_WRONG: readonly string[] = [
   "dns-no-address-busy-curl",
   "dns-no-address-busy-wget",
+  "healthy-fallback-v6-dropped-curl",
   "healthy-https12-curl",
   "healthy-https12-nginx-curl",
   "healthy-https13-curl",
