@@ -446,7 +446,9 @@ cases_tcp() {
     "ip daddr 10.199.2.10 tcp dport 8082 reject with icmp type admin-prohibited" \
     "ip daddr 10.199.2.10 tcp dport 8084 reject with icmp type host-prohibited" \
     "ip daddr 10.199.2.10 tcp dport 8085 reject with icmp type host-unreachable" \
-    "ip6 daddr 2001:db8:199:2::10 tcp dport 8082 reject with icmpv6 type admin-prohibited"
+    "ip6 daddr 2001:db8:199:2::10 tcp dport 8082 reject with icmpv6 type admin-prohibited" \
+    "ip daddr 10.199.2.10 tcp dport 8086 reject" \
+    "ip daddr 10.199.2.10 tcp dport 8087 reject with icmp type net-prohibited"
   run_case tcp-silent-drop-curl tcp.silent-drop www.rt.test:8083 curl "nft drop on the router: SYNs retransmitted, no answer" -- \
     curl -sS -o /dev/null -m 8 --connect-timeout 7 http://www.rt.test:8083/
   run_case tcp-silent-drop-wget tcp.silent-drop www.rt.test:8083 wget "nft drop on the router: SYNs retransmitted, no answer" -- \
@@ -459,6 +461,10 @@ cases_tcp() {
     "${CURL[@]}" http://www.rt.test:8082/
   run_case tcp-rejected-icmp-host-prohibited-wget tcp.rejected-icmp www.rt.test:8084 wget "nft reject with icmp host-prohibited (type 3 code 10)" -- \
     "${WGET[@]}" http://www.rt.test:8084/
+  run_case tcp-rejected-icmp-port-unreachable-wget tcp.rejected-icmp www.rt.test:8086 wget "nft reject with no argument: ICMP port unreachable (type 3 code 3) from the router" -- \
+    "${WGET[@]}" http://www.rt.test:8086/
+  run_case tcp-rejected-icmp-net-prohibited-curl tcp.rejected-icmp www.rt.test:8087 curl "nft reject with icmp net-prohibited (type 3 code 9)" -- \
+    "${CURL[@]}" http://www.rt.test:8087/
   run_case tcp-rejected-icmp-admin-python tcp.rejected-icmp www.rt.test:8082 python "nft reject with icmp admin-prohibited" -- "${PY[@]}" http://www.rt.test:8082/
   run_case net-host-unreachable-router-curl net.host-unreachable gone.rt.test:80 curl "the router's ARP for the host gets no reply: ICMP host unreachable from the router" -- \
     curl -sS -o /dev/null -m 8 http://gone.rt.test/
@@ -530,6 +536,10 @@ cases_tls() {
     "${WGET[@]}" https://tls.rt.test:4436/
   run_case tls12-unknown-ca-curl tls.handshake-failure tls.rt.test:4436 curl "TLS 1.2, a self-signed certificate: curl sends a plaintext alert" -- \
     "${CURL[@]}" https://tls.rt.test:4436/
+  run_case tls13-unknown-ca-wget tls.handshake-failure tls.rt.test:4435 wget "TLS 1.3, a self-signed certificate: wget (GnuTLS) checks it after the handshake, sends its Finished, then RST with no request" -- \
+    "${WGET[@]}" https://tls.rt.test:4435/
+  run_case tls-hostname-mismatch-curl tls.handshake-failure 10.199.2.12:4433 curl "TLS 1.3, the certificate names tls.rt.test, curl asked for 10.199.2.12: curl checks the name after the handshake and closes with an encrypted alert, no request" -- \
+    "${CURL[@]}" --cacert "$CA" https://10.199.2.12:4433/
   run_case tls-version-curl tls.handshake-failure tls.rt.test:4434 curl "client wants TLS 1.3 only, server offers 1.2 only: protocol_version alert" -- \
     "${CURL[@]}" --cacert "$CA" --tlsv1.3 https://tls.rt.test:4434/
   run_case tls-version-wget tls.handshake-failure tls.rt.test:4434 wget "wget --secure-protocol=TLSv1_3 to a TLS 1.2 server: protocol_version alert" -- \

@@ -15,6 +15,7 @@ const KNOWN_WRONG: readonly string[] = [
   "healthy-https13-curl",
   "healthy-loopback-fallback-python",
   "tls12-unknown-ca-wget",
+  "tls13-unknown-ca-wget",
 ];
 
 const cases = readRealToolsManifest();
