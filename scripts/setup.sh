@@ -3,7 +3,7 @@
 #
 # On Debian 12 as root it installs what is missing (docker.io, debootstrap, tcpdump, tshark,
 # chromium, docker-compose v1, xmllint from libxml2-utils, and for test/real-tools/make.sh nginx,
-# dnsmasq, unbound, nftables, curl, wget, openssl) with one `apt-get update`, starts dockerd
+# haproxy, dnsmasq, unbound, nftables, curl, wget, openssl) with one `apt-get update`, starts dockerd
 # when no engine answers, installs the npm dependencies and builds the images offline. Every step is skipped when its
 # result is already there, so a second run takes seconds. Elsewhere (not root, no apt, Docker
 # Desktop) it says what to do by hand and exits 1.
@@ -50,9 +50,10 @@ declare -A pkg_for=(
   [curl]=curl
   [wget]=wget
   [openssl]=openssl
+  [haproxy]=haproxy
 )
 missing=()
-for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint nginx dnsmasq unbound nft curl wget openssl; do
+for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint nginx dnsmasq unbound nft curl wget openssl haproxy; do
   # A running engine we can reach (Docker Desktop, rootless, a remote host) counts as docker.
   if [ "$cmd" = dockerd ] && docker_ok; then continue; fi
   # nginx, dnsmasq, unbound and nft live in /usr/sbin, often not on a user's PATH.

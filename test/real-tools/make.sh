@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Builds the real-tools corpus: captures of real client stacks (curl, wget, Python) failing, or not,
-# against real servers (nginx, openssl s_server, dnsmasq, unbound, Python sockets) behind a real
-# router with nftables, each taken with tcpdump at the client's interface.
+# against real servers (nginx, haproxy, openssl s_server, dnsmasq, unbound, Python sockets) behind a
+# real router with nftables, each taken with tcpdump at the client's interface.
 #
 #   sudo bash test/real-tools/make.sh [OUTDIR]      (default: test/real-tools/corpus)
-#   RT_CASES="tcp-refused-curl dns-nxdomain-wget" bash test/real-tools/make.sh   only these cases
+#   RT_CASES="tcp-refused-nft-reset-curl dns-nxdomain-wget" bash test/real-tools/make.sh   only these
 #
 # Writes OUTDIR/<case>.pcap and OUTDIR/manifest.json (file, expected label, --target, client stack,
-# mechanism). Needs root, iproute2, nftables, tcpdump, curl, wget, python3, openssl, nginx, dnsmasq,
-# unbound (scripts/setup.sh installs them).
+# mechanism). Needs root, iproute2, nftables, tcpdump, curl, wget, python3, openssl, nginx,
+# haproxy, dnsmasq, unbound (scripts/setup.sh installs them).
 #
 # Topology, all inside namespaces this script makes and removes (no default route, no NAT, nothing
 # reaches the host's networks):
 #   client 10.199.1.2 2001:db8:199:1::2 --- 10.199.1.1 router (nftables forward chain) 10.199.2.1 ---
-#   server 10.199.2.10-.13 (nginx, python, openssl), .52 (unbound), .53 (dnsmasq), 2001:db8:199:2::10
+#   server 10.199.2.10-.14 (nginx, http.server, openssl, python sockets, haproxy), .51/.52 (unbound),
+#          .53 (dnsmasq), 2001:db8:199:2::10
 # Exit codes: 0 corpus written; 1 a step failed (message names it); 2 not root or a tool is missing.
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
@@ -36,7 +37,7 @@ die() {
   say "must run as root (network namespaces, nftables, tcpdump): sudo bash $0 ${1:-}"
   exit 2
 }
-for t in ip nft tcpdump curl wget python3 openssl nginx dnsmasq unbound timeout; do
+for t in ip ss nft tcpdump curl wget python3 openssl nginx haproxy dnsmasq unbound timeout; do
   command -v "$t" >/dev/null || {
     say "$t is not installed: run scripts/setup.sh (as root) or apt-get install it"
     exit 2
