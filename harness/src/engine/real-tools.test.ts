@@ -14,6 +14,7 @@ const KNOWN_WRONG: readonly string[] = [
   "healthy-https12-nginx-curl",
   "healthy-https13-curl",
   "healthy-loopback-fallback-python",
+  "tls-hostname-mismatch-curl",
   "tls12-unknown-ca-wget",
   "tls13-unknown-ca-wget",
 ];
