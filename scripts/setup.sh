@@ -2,7 +2,8 @@
 # npm run setup: make this machine able to run backside, then build the images.
 #
 # On Debian 12 as root it installs what is missing (docker.io, debootstrap, tcpdump, tshark,
-# chromium, docker-compose v1, xmllint from libxml2-utils) with one `apt-get update`, starts dockerd
+# chromium, docker-compose v1, xmllint from libxml2-utils, and for test/real-tools/make.sh nginx,
+# haproxy, dnsmasq, unbound, nftables, curl, wget, openssl) with one `apt-get update`, starts dockerd
 # when no engine answers, installs the npm dependencies and builds the images offline. Every step is skipped when its
 # result is already there, so a second run takes seconds. Elsewhere (not root, no apt, Docker
 # Desktop) it says what to do by hand and exits 1.
@@ -42,12 +43,21 @@ declare -A pkg_for=(
   [chromium]=chromium
   [docker-compose]=docker-compose
   [xmllint]=libxml2-utils
+  [nginx]=nginx-light
+  [dnsmasq]=dnsmasq-base
+  [unbound]=unbound
+  [nft]=nftables
+  [curl]=curl
+  [wget]=wget
+  [openssl]=openssl
+  [haproxy]=haproxy
 )
 missing=()
-for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint; do
+for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint nginx dnsmasq unbound nft curl wget openssl haproxy; do
   # A running engine we can reach (Docker Desktop, rootless, a remote host) counts as docker.
   if [ "$cmd" = dockerd ] && docker_ok; then continue; fi
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${pkg_for[$cmd]}")
+  # nginx, dnsmasq, unbound and nft live in /usr/sbin, often not on a user's PATH.
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${pkg_for[$cmd]}")
 done
 
 if [ "${#missing[@]}" -gt 0 ]; then

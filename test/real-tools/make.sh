@@ -1,0 +1,600 @@
+#!/usr/bin/env bash
+# Builds the real-tools corpus: captures of real client stacks (curl, wget, Python) failing, or not,
+# against real servers (nginx, haproxy, openssl s_server, dnsmasq, unbound, Python sockets) behind a
+# real router with nftables, each taken with tcpdump at the client's interface.
+#
+#   sudo bash test/real-tools/make.sh [OUTDIR]      (default: test/real-tools/corpus)
+#   RT_CASES="tcp-refused-nft-reset-curl dns-nxdomain-wget" bash test/real-tools/make.sh   only these
+#
+# Writes OUTDIR/<case>.pcap and OUTDIR/manifest.json (file, expected label, --target, client stack,
+# mechanism). Needs root, iproute2, nftables, tcpdump, curl, wget, python3, openssl, nginx,
+# haproxy, dnsmasq, unbound (scripts/setup.sh installs them).
+#
+# Topology, all inside namespaces this script makes and removes (no default route, no NAT, nothing
+# reaches the host's networks):
+#   client 10.199.1.2 2001:db8:199:1::2 --- 10.199.1.1 router (nftables forward chain) 10.199.2.1 ---
+#   server 10.199.2.10-.14 (nginx, http.server, openssl, python sockets, haproxy), .51/.52 (unbound),
+#          .53 (dnsmasq), 2001:db8:199:2::10
+# Exit codes: 0 corpus written; 1 a step failed (message names it); 2 not root or a tool is missing.
+set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mkdir -p "${1:-$here/corpus}" && cd "${1:-$here/corpus}" && pwd)
+id=bsrt$$
+C=$id-c R=$id-r S=$id-s
+work=$(mktemp -d "/tmp/$id.XXXXXX")
+pids=()
+cases_done=0
+
+say() { printf 'real-tools: %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || {
+  say "must run as root (network namespaces, nftables, tcpdump): sudo bash $0 ${1:-}"
+  exit 2
+}
+for t in ip ss nft tcpdump curl wget python3 openssl nginx haproxy dnsmasq unbound timeout; do
+  command -v "$t" >/dev/null || {
+    say "$t is not installed: run scripts/setup.sh (as root) or apt-get install it"
+    exit 2
+  }
+done
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Whatever still runs inside our namespaces was started by this script.
+  for ns in "$C" "$R" "$S"; do
+    if ip netns list | grep -qw "^$ns"; then
+      for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+      ip netns del "$ns" 2>/dev/null || true
+    fi
+    rm -rf "/etc/netns/$ns"
+  done
+  rm -rf "$work"
+  [ "$rc" -eq 0 ] || say "stopped (exit $rc) after $cases_done cases; namespaces removed"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+inC() { ip netns exec "$C" "$@"; }
+inR() { ip netns exec "$R" "$@"; }
+inS() { ip netns exec "$S" "$@"; }
+
+# wait_for WHAT SECONDS CMD...: polls CMD every 0.1 s until it succeeds or the deadline passes.
+wait_for() {
+  local what=$1 secs=$2
+  shift 2
+  local deadline=$(($(date +%s%N) + secs * 1000000000))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || die "timed out after ${secs} s waiting for $what"
+    sleep 0.1
+  done
+}
+
+# bg NS NAME CMD...: starts a long-running program in a namespace, logs to $work/NAME.log.
+bg() {
+  local ns=$1 name=$2
+  shift 2
+  ip netns exec "$ns" "$@" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  # The cleanup kills it; no job report for that.
+  disown $!
+}
+
+listening() { ip netns exec "$1" ss -Hln "( sport = :$2 )" | grep -q .; }
+
+# ---------------------------------------------------------------- topology
+topology() {
+  ip netns add "$C"
+  ip netns add "$R"
+  ip netns add "$S"
+  ip link add c0 netns "$C" type veth peer name rc netns "$R"
+  ip link add rs netns "$R" type veth peer name s0 netns "$S"
+  for ns in "$C" "$R" "$S"; do
+    # Quiet links: no router solicitations or autoconfiguration noise in the captures.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.default.accept_ra=0 \
+      net.ipv6.conf.all.router_solicitations=0 net.ipv6.conf.all.accept_ra=0
+    ip netns exec "$ns" ip link set lo up
+  done
+  inC sysctl -qw net.ipv6.conf.c0.router_solicitations=0 net.ipv6.conf.c0.accept_ra=0
+  inC ip addr add 10.199.1.2/24 dev c0
+  inC ip addr add 2001:db8:199:1::2/64 dev c0 nodad
+  inC ip link set c0 up
+  inC ip route add 10.199.2.0/24 via 10.199.1.1
+  inC ip -6 route add 2001:db8:199:2::/64 via 2001:db8:199:1::1
+
+  inR sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+  inR ip addr add 10.199.1.1/24 dev rc
+  inR ip addr add 2001:db8:199:1::1/64 dev rc nodad
+  inR ip addr add 10.199.2.1/24 dev rs
+  inR ip addr add 2001:db8:199:2::1/64 dev rs nodad
+  inR ip link set rc up
+  inR ip link set rs up
+
+  for a in 10 11 12 13 14 51 52 53 55; do inS ip addr add "10.199.2.$a/24" dev s0; done
+  inS ip addr add 2001:db8:199:2::10/64 dev s0 nodad
+  inS ip link set s0 up
+  inS ip route add 10.199.1.0/24 via 10.199.2.1
+  inS ip -6 route add 2001:db8:199:1::/64 via 2001:db8:199:2::1
+
+  inR nft -f - <<'EOF'
+table inet backside {
+  chain pass { type filter hook forward priority 0; policy accept; }
+}
+EOF
+  mkdir -p "/etc/netns/$C"
+  printf '127.0.0.1 localhost\n::1 localhost\n' >"/etc/netns/$C/hosts"
+  resolver 10.199.2.53
+}
+
+# v6_refused: the server's IPv6 address answers a connect to port 80 with RST (curl exit 7).
+v6_refused() {
+  local rc=0
+  inC curl -s -o /dev/null -m 1 "http://[2001:db8:199:2::10]/" || rc=$?
+  [ "$rc" -eq 7 ]
+}
+
+# resolver ADDR: the client's name server for the next cases (ip netns exec binds this file).
+resolver() { printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$1" >"/etc/netns/$C/resolv.conf"; }
+
+# ---------------------------------------------------------------- servers
+certs() {
+  local d=$work/tls
+  mkdir -p "$d"
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${ec[@]}" -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 -subj /CN=rt-test-ca 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$d/srv.key" -out "$d/srv.csr" -subj /CN=tls.rt.test 2>/dev/null
+  printf 'subjectAltName=DNS:tls.rt.test,DNS:www.rt.test\n' >"$d/san.ext"
+  openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+    -extfile "$d/san.ext" -out "$d/srv.pem" 2>/dev/null
+  # A certificate no client here trusts.
+  openssl req -x509 "${ec[@]}" -keyout "$d/self.key" -out "$d/self.pem" -days 2 -subj /CN=tls.rt.test \
+    -addext subjectAltName=DNS:tls.rt.test 2>/dev/null
+}
+
+servers() {
+  local d=$work/tls
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx/nginx.conf" <<EOF
+user root;
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    # IPv4 only on port 80: the AAAA address of the same name refuses (RST).
+    listen 10.199.2.10:80;
+    listen 10.199.2.10:443 ssl;
+    ssl_certificate $d/srv.pem;
+    ssl_certificate_key $d/srv.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location = / { return 200 "ok\n"; }
+    location = /old { return 301 /; }
+    # 444: nginx closes the connection without a response.
+    location = /closed { return 444; }
+  }
+}
+EOF
+  bg "$S" nginx nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;'
+  mkdir -p "$work/www" && printf 'files\n' >"$work/www/index.html"
+  bg "$S" httpserver python3 -m http.server --bind 10.199.2.11 --directory "$work/www" 8000
+  bg "$S" s-tls13 openssl s_server -quiet -www -accept 10.199.2.12:4433 -cert "$d/srv.pem" -key "$d/srv.key"
+  bg "$S" s-tls12 openssl s_server -quiet -www -tls1_2 -accept 10.199.2.12:4434 -cert "$d/srv.pem" -key "$d/srv.key"
+  bg "$S" s-self openssl s_server -quiet -www -accept 10.199.2.12:4435 -cert "$d/self.pem" -key "$d/self.key"
+  bg "$S" s-self12 openssl s_server -quiet -www -tls1_2 -accept 10.199.2.12:4436 -cert "$d/self.pem" -key "$d/self.key"
+  cat >"$work/haproxy.cfg" <<EOF
+global
+  pidfile $work/haproxy.pid
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 10s
+  timeout server 10s
+frontend proxied
+  bind 10.199.2.14:8080
+  default_backend nginx
+frontend dropper
+  bind 10.199.2.14:8081
+  # haproxy's silent-drop: the connection is forgotten, the client hears nothing more.
+  http-request silent-drop
+frontend rejecter
+  bind 10.199.2.14:8082
+  http-request reject
+backend nginx
+  server www 10.199.2.10:80
+EOF
+  bg "$S" haproxy haproxy -db -f "$work/haproxy.cfg"
+  local m p=9000
+  for m in mute close reset garbage backlog backlog slowclose; do
+    bg "$S" "py-$m" python3 "$here/servers.py" "$m" 10.199.2.13 "$p"
+    p=$((p + 1))
+  done
+  dns_servers
+  for p in 80 443 8000 4433 4434 4435 4436 9000 9001 9002 9003 9004 9005 9006 8080; do
+    wait_for "a server on port $p" 15 listening "$S" "$p"
+  done
+  wait_for "dnsmasq" 10 listening "$S" 53
+  wait_for "the client reaching nginx through the router" 10 inC curl -sf -o /dev/null -m 1 http://10.199.2.10/
+  wait_for "the client reaching the server over IPv6" 10 v6_refused
+}
+
+dns_servers() {
+  # dnsmasq: the zone rt.test, authoritative for what it knows and NXDOMAIN for the rest.
+  bg "$S" dnsmasq dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=10.199.2.53 \
+    --port=53 --local=/rt.test/ \
+    --host-record=www.rt.test,10.199.2.10 --host-record=files.rt.test,10.199.2.11 \
+    --host-record=tls.rt.test,10.199.2.12 --host-record=app.rt.test,10.199.2.13 --host-record=proxy.rt.test,10.199.2.14 \
+    --host-record=dual.rt.test,10.199.2.10,2001:db8:199:2::10 --host-record=v6only.rt.test,2001:db8:199:2::10 \
+    --host-record=gone.rt.test,10.199.2.77 --host-record=near.rt.test,10.199.1.77 \
+    --txt-record=txtonly.rt.test,"no address here" --pid-file="$work/dnsmasq.pid"
+  # unbound: refuses the client's network (access-control), as a resolver for other clients does.
+  cat >"$work/unbound.conf" <<EOF
+server:
+  interface: 10.199.2.52
+  port: 53
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  pidfile: "$work/unbound.pid"
+  use-syslog: no
+  logfile: ""
+  directory: "$work"
+  access-control: 10.199.1.0/24 refuse
+  local-zone: "rt.test." static
+  local-data: "www.rt.test. A 10.199.2.10"
+EOF
+  bg "$S" unbound unbound -d -c "$work/unbound.conf"
+  # A second unbound serves the client but forwards broken.rt.test to the first, which refuses it
+  # too: with no upstream left it answers SERVFAIL.
+  cat >"$work/unbound-fwd.conf" <<EOF
+server:
+  interface: 10.199.2.51
+  port: 53
+  do-daemonize: no
+  username: ""
+  chroot: ""
+  pidfile: "$work/unbound-fwd.pid"
+  use-syslog: no
+  logfile: ""
+  directory: "$work"
+  access-control: 10.199.1.0/24 allow
+  # unbound answers the reserved name test. itself (RFC 6761) unless told not to.
+  local-zone: "test." nodefault
+forward-zone:
+  name: "broken.rt.test."
+  forward-addr: 10.199.2.52
+EOF
+  bg "$S" unbound-fwd unbound -d -c "$work/unbound-fwd.conf"
+}
+
+# ---------------------------------------------------------------- cases
+# nft_case RULES...: the router's forward chain for the next case (flushed before each case).
+nft_rules() {
+  inR nft flush chain inet backside pass
+  local r
+  for r in "$@"; do inR nft add rule inet backside pass $r; done
+}
+
+# capture_start IFACE FILE / capture_stop: tcpdump in the client's namespace.
+capture_start() {
+  : >"$work/tcpdump.err"
+  # Not through inC: $! must be tcpdump itself (ip netns exec execs it) for the stop below.
+  ip netns exec "$C" tcpdump -Z root --immediate-mode -i "$1" -s 2048 -U -n -w "$2" 2>"$work/tcpdump.err" &
+  cap_pid=$!
+  wait_for "tcpdump to listen" 10 grep -q "listening on" "$work/tcpdump.err"
+}
+capture_stop() {
+  # Let the last FIN/ACK or ICMP land: stop once the file has not grown for 0.3 s (at most 3 s).
+  local f=$1 last=-1 now i
+  for ((i = 0; i < 30; i++)); do
+    now=$(stat -c %s "$f")
+    [ "$now" = "$last" ] && break
+    last=$now
+    sleep 0.3
+  done
+  # TERM, not INT: a background job of a non-interactive shell ignores SIGINT.
+  kill -TERM "$cap_pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$cap_pid" 2>/dev/null || true
+  wait "$cap_pid" 2>/dev/null || true
+}
+
+manifest_rows=$work/manifest.tsv
+: >"$manifest_rows"
+
+# case NAME LABEL TARGET STACK DESCRIPTION -- CLIENT COMMAND...   (TARGET "-" for none)
+# Runs the client in the client namespace (bounded to 60 s) with a capture at c0 (or lo for
+# loopback cases, when IFACE is set).
+run_case() {
+  local name=$1 label=$2 target=$3 stack=$4 desc=$5
+  shift 6
+  if [ -n "${RT_CASES:-}" ] && [[ " $RT_CASES " != *" $name "* ]]; then return 0; fi
+  local f=$out/$name.pcap
+  rm -f "$f"
+  capture_start "${IFACE:-c0}" "$f"
+  local rc=0
+  inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 || rc=$?
+  capture_stop "$f"
+  [ "$rc" -ne 124 ] || die "$name: the client did not finish within 60 s (log: $(tail -n 3 "$work/case-$name.log"))"
+  # The client must have seen what the label says (RC=any: a loop or a burst reports for itself).
+  case "${RC:-$([ "$label" = healthy ] && echo 0 || echo fail)}" in
+    0) [ "$rc" -eq 0 ] || die "$name: expected the client to succeed, it exited $rc: $(tail -n 2 "$work/case-$name.log")" ;;
+    fail) [ "$rc" -ne 0 ] || die "$name: expected the client to fail, it succeeded" ;;
+  esac
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$target" "$stack" "$desc" "$rc" \
+    "$(tr '\n\t' '  ' <"$work/case-$name.log" | cut -c1-160)" >>"$manifest_rows"
+  cases_done=$((cases_done + 1))
+  say "$name: client exit $rc, $(stat -c %s "$f") bytes"
+}
+
+CURL=(curl -sS -o /dev/null -m 3 --connect-timeout 5)
+WGET=(wget -nv -O /dev/null -T 3 -t 1)
+PY=(python3 "$here/client.py")
+CA=$work/tls/ca.pem
+
+cases_healthy() {
+  nft_rules
+  run_case healthy-http-curl healthy www.rt.test:80 curl "nginx answers 200 over HTTP" -- "${CURL[@]}" http://www.rt.test/
+  run_case healthy-http-wget healthy www.rt.test:80 wget "nginx answers 200 over HTTP" -- "${WGET[@]}" http://www.rt.test/
+  run_case healthy-http-python healthy files.rt.test:8000 python "python3 -m http.server answers 200" -- "${PY[@]}" http://files.rt.test:8000/
+  run_case healthy-https13-curl healthy tls.rt.test:4433 curl "TLS 1.3 to openssl s_server -www, data both ways, then encrypted close_notify" -- \
+    "${CURL[@]}" --cacert "$CA" https://tls.rt.test:4433/
+  run_case healthy-https12-curl healthy tls.rt.test:4434 curl "TLS 1.2 to openssl s_server -www -tls1_2, then encrypted close_notify" -- \
+    "${CURL[@]}" --cacert "$CA" https://tls.rt.test:4434/
+  run_case healthy-https-nginx-wget healthy www.rt.test:443 wget "TLS to nginx, wget closes with close_notify" -- \
+    "${WGET[@]}" --ca-certificate="$CA" https://www.rt.test/
+  run_case healthy-https12-nginx-curl healthy www.rt.test:443 curl "TLS 1.2 to nginx, closed with encrypted close_notify" -- \
+    "${CURL[@]}" --cacert "$CA" --tls-max 1.2 https://www.rt.test/
+  run_case healthy-https13-python healthy tls.rt.test:4433 python "TLS 1.3 to openssl s_server from Python's ssl" -- \
+    "${PY[@]}" --cafile "$CA" https://tls.rt.test:4433/
+  run_case healthy-https12-python healthy www.rt.test:443 python "TLS 1.2 to nginx from Python's ssl" -- \
+    "${PY[@]}" --cafile "$CA" --tls12 https://www.rt.test/
+  run_case healthy-fallback-v6-refused-curl healthy dual.rt.test:80 curl "AAAA and A: the IPv6 address refuses (RST), curl falls back to IPv4 and gets 200" -- \
+    "${CURL[@]}" http://dual.rt.test/
+  run_case healthy-fallback-v6-refused-python healthy dual.rt.test:80 python "AAAA and A: IPv6 refuses, Python tries the next address, 200" -- \
+    "${PY[@]}" http://dual.rt.test/
+  run_case healthy-fallback-v6-refused-wget-notarget healthy - wget "AAAA and A: IPv6 refuses, wget tries IPv4, 200; no --target" -- \
+    "${WGET[@]}" http://dual.rt.test/
+  nft_rules "ip6 daddr 2001:db8:199:2::10 tcp dport 80 drop"
+  run_case healthy-fallback-v6-dropped-curl healthy dual.rt.test:80 curl "AAAA and A: SYNs to the IPv6 address die silently, curl starts IPv4 after 200 ms and gets 200" -- \
+    "${CURL[@]}" http://dual.rt.test/
+  run_case healthy-fallback-v6-dropped-python healthy dual.rt.test:80 python "AAAA and A: IPv6 SYNs die, Python gives up on it after 2 s and gets 200 over IPv4" -- \
+    "${PY[@]}" --timeout 2 http://dual.rt.test/
+  nft_rules
+  run_case healthy-haproxy-curl healthy proxy.rt.test:8080 curl "haproxy in front of nginx answers 200" -- "${CURL[@]}" http://proxy.rt.test:8080/
+  run_case healthy-haproxy-python healthy proxy.rt.test:8080 python "haproxy in front of nginx answers 200" -- "${PY[@]}" http://proxy.rt.test:8080/
+  run_case healthy-redirect-curl healthy www.rt.test:80 curl "nginx answers 301, curl follows to / and gets 200" -- \
+    "${CURL[@]}" -L http://www.rt.test/old
+  run_case healthy-redirect-wget healthy www.rt.test:80 wget "nginx answers 301, wget follows to / and gets 200" -- \
+    "${WGET[@]}" http://www.rt.test/old
+  RC=fail run_case healthy-unparseable-curl healthy app.rt.test:9003 curl "the backend answers bytes that are not HTTP (curl fails to parse); the connection was established" -- \
+    "${CURL[@]}" http://app.rt.test:9003/
+  RC=fail run_case healthy-unparseable-python healthy app.rt.test:9003 python "the backend answers bytes that are not HTTP (Python fails to parse)" -- \
+    "${PY[@]}" http://app.rt.test:9003/
+}
+
+cases_loopback() {
+  # Loopback: the client's own namespace, only 127.0.0.1 listens; localhost resolves to ::1 first.
+  bg "$C" lo-http python3 -m http.server --bind 127.0.0.1 --directory "$work/www" 8080
+  wait_for "loopback http.server" 10 listening "$C" 8080
+  IFACE=lo run_case healthy-loopback-fallback-curl healthy localhost:8080 curl "[::1] refused, then 127.0.0.1 answers (curl Happy Eyeballs)" -- \
+    "${CURL[@]}" http://localhost:8080/
+  IFACE=lo run_case healthy-loopback-fallback-python healthy - python "[::1] refused, then 127.0.0.1 answers (Python tries each address); no --target" -- \
+    "${PY[@]}" http://localhost:8080/
+}
+
+cases_dns() {
+  nft_rules
+  run_case dns-nxdomain-curl dns.nxdomain missing.rt.test curl "dnsmasq answers NXDOMAIN for a name not in its zone" -- "${CURL[@]}" http://missing.rt.test/
+  run_case dns-nxdomain-wget dns.nxdomain missing.rt.test wget "dnsmasq answers NXDOMAIN" -- "${WGET[@]}" http://missing.rt.test/
+  run_case dns-nxdomain-python dns.nxdomain missing.rt.test python "dnsmasq answers NXDOMAIN" -- "${PY[@]}" http://missing.rt.test/
+  resolver 10.199.2.51
+  run_case dns-servfail-curl dns.servfail api.broken.rt.test curl "unbound forwards to a server that refuses it and answers SERVFAIL" -- \
+    "${CURL[@]}" http://api.broken.rt.test/
+  run_case dns-servfail-python dns.servfail api.broken.rt.test python "unbound answers SERVFAIL (its forwarder refused)" -- "${PY[@]}" http://api.broken.rt.test/
+  run_case dns-servfail-wget dns.servfail api.broken.rt.test wget "unbound answers SERVFAIL (its forwarder refused)" -- "${WGET[@]}" http://api.broken.rt.test/
+  resolver 10.199.2.53
+  run_case dns-no-address-txt-curl dns.no-address txtonly.rt.test curl "the name has only a TXT record: NOERROR, no A/AAAA (NODATA)" -- \
+    "${CURL[@]}" http://txtonly.rt.test/
+  run_case dns-no-address-txt-wget dns.no-address txtonly.rt.test wget "the name has only a TXT record: NODATA" -- "${WGET[@]}" http://txtonly.rt.test/
+  run_case dns-no-address-v4-curl dns.no-address v6only.rt.test curl "IPv4-only client (curl -4), name has only AAAA: A query NODATA" -- \
+    "${CURL[@]}" -4 http://v6only.rt.test/
+  run_case dns-no-address-v4-python dns.no-address v6only.rt.test python "IPv4-only resolver call, name has only AAAA: NODATA" -- \
+    "${PY[@]}" --ipv4 http://v6only.rt.test/
+  RC=fail run_case dns-no-address-busy-curl dns.no-address v6only.rt.test curl "healthy HTTP/HTTPS to three other hosts, then curl -4 to an AAAA-only name: NODATA" -- \
+    bash -c "$(printf '%q ' "${CURL[@]}") http://www.rt.test/ http://files.rt.test:8000/; $(printf '%q ' "${CURL[@]}") --cacert $CA https://tls.rt.test:4433/ https://www.rt.test/; $(printf '%q ' "${CURL[@]}") -4 http://v6only.rt.test/"
+  run_case dns-no-address-busy-wget dns.no-address txtonly.rt.test wget "healthy HTTP to three other hosts (one after an IPv6 refusal and fallback), then a TXT-only name: NODATA" -- \
+    bash -c "$(printf '%q ' "${WGET[@]}") http://www.rt.test/ http://files.rt.test:8000/ http://dual.rt.test/; $(printf '%q ' "${WGET[@]}") http://txtonly.rt.test/"
+
+  resolver 10.199.2.52
+  run_case dns-refused-curl dns.refused www.rt.test curl "unbound refuses the client's network (access-control refuse)" -- "${CURL[@]}" http://www.rt.test/
+  run_case dns-refused-wget dns.refused www.rt.test wget "unbound answers REFUSED" -- "${WGET[@]}" http://www.rt.test/
+  run_case dns-refused-python dns.refused www.rt.test python "unbound answers REFUSED" -- "${PY[@]}" http://www.rt.test/
+  # Nothing answers: the router drops every packet to a name server address (no ICMP).
+  resolver 10.199.2.54
+  nft_rules "ip daddr 10.199.2.54 drop"
+  run_case dns-no-response-curl dns.no-response www.rt.test curl "the router silently drops queries to the name server" -- "${CURL[@]}" http://www.rt.test/
+  run_case dns-no-response-python dns.no-response www.rt.test python "the router silently drops queries to the name server" -- "${PY[@]}" http://www.rt.test/
+  # The name server's host is up but nothing listens on port 53: ICMP port unreachable per query.
+  resolver 10.199.2.55
+  nft_rules
+  run_case dns-no-response-icmp-wget dns.no-response www.rt.test wget "no name server on the host: ICMP port unreachable answers each query" -- "${WGET[@]}" http://www.rt.test/
+  resolver 10.199.2.53
+}
+
+# neigh_settled ADDR: the router has no resolution pending for the absent host (a late ICMP would
+# land in the next case's capture).
+neigh_settled() { ! inR ip neigh show "$1" | grep -q INCOMPLETE; }
+
+cases_tcp() {
+  nft_rules "ip daddr 10.199.2.10 tcp dport 8083 drop" \
+    "ip daddr 10.199.2.10 tcp dport 8081 reject with tcp reset" \
+    "ip daddr 10.199.2.10 tcp dport 8082 reject with icmp type admin-prohibited" \
+    "ip daddr 10.199.2.10 tcp dport 8084 reject with icmp type host-prohibited" \
+    "ip daddr 10.199.2.10 tcp dport 8085 reject with icmp type host-unreachable" \
+    "ip6 daddr 2001:db8:199:2::10 tcp dport 8082 reject with icmpv6 type admin-prohibited" \
+    "ip daddr 10.199.2.10 tcp dport 8086 reject" \
+    "ip daddr 10.199.2.10 tcp dport 8087 reject with icmp type net-prohibited"
+  run_case tcp-silent-drop-curl tcp.silent-drop www.rt.test:8083 curl "nft drop on the router: SYNs retransmitted, no answer" -- \
+    curl -sS -o /dev/null -m 8 --connect-timeout 7 http://www.rt.test:8083/
+  run_case tcp-silent-drop-wget tcp.silent-drop www.rt.test:8083 wget "nft drop on the router: SYNs retransmitted, no answer" -- \
+    wget -nv -O /dev/null -T 7 -t 1 http://www.rt.test:8083/
+  run_case tcp-refused-closed-port-curl tcp.refused www.rt.test:8088 curl "nothing listens on the port: the server's kernel answers RST" -- "${CURL[@]}" http://www.rt.test:8088/
+  run_case tcp-refused-closed-port-python tcp.refused www.rt.test:8088 python "nothing listens: RST" -- "${PY[@]}" http://www.rt.test:8088/
+  run_case tcp-refused-nft-reset-wget tcp.refused www.rt.test:8081 wget "nft reject with tcp reset on the router" -- "${WGET[@]}" http://www.rt.test:8081/
+  run_case tcp-refused-nft-reset-curl tcp.refused www.rt.test:8081 curl "nft reject with tcp reset on the router" -- "${CURL[@]}" http://www.rt.test:8081/
+  run_case tcp-rejected-icmp-admin-curl tcp.rejected-icmp www.rt.test:8082 curl "nft reject with icmp admin-prohibited (type 3 code 13) from the router" -- \
+    "${CURL[@]}" http://www.rt.test:8082/
+  run_case tcp-rejected-icmp-host-prohibited-wget tcp.rejected-icmp www.rt.test:8084 wget "nft reject with icmp host-prohibited (type 3 code 10)" -- \
+    "${WGET[@]}" http://www.rt.test:8084/
+  run_case tcp-rejected-icmp-port-unreachable-wget tcp.rejected-icmp www.rt.test:8086 wget "nft reject with no argument: ICMP port unreachable (type 3 code 3) from the router" -- \
+    "${WGET[@]}" http://www.rt.test:8086/
+  run_case tcp-rejected-icmp-net-prohibited-curl tcp.rejected-icmp www.rt.test:8087 curl "nft reject with icmp net-prohibited (type 3 code 9)" -- \
+    "${CURL[@]}" http://www.rt.test:8087/
+  run_case tcp-rejected-icmp-admin-python tcp.rejected-icmp www.rt.test:8082 python "nft reject with icmp admin-prohibited" -- "${PY[@]}" http://www.rt.test:8082/
+  run_case net-host-unreachable-router-curl net.host-unreachable gone.rt.test:80 curl "the router's ARP for the host gets no reply: ICMP host unreachable from the router" -- \
+    curl -sS -o /dev/null -m 8 http://gone.rt.test/
+  wait_for "the router to give up on 10.199.2.77" 10 neigh_settled 10.199.2.77
+  run_case net-host-unreachable-router-python net.host-unreachable gone.rt.test:80 python "ICMP host unreachable from the router (no ARP reply behind it)" -- \
+    "${PY[@]}" --timeout 8 http://gone.rt.test/
+  wait_for "the router to give up on 10.199.2.77" 10 neigh_settled 10.199.2.77
+  run_case net-host-unreachable-nft-wget net.host-unreachable www.rt.test:8085 wget "nft reject with icmp host-unreachable (type 3 code 1)" -- "${WGET[@]}" http://www.rt.test:8085/
+  run_case tcp-refused-v6-curl tcp.refused "[2001:db8:199:2::10]:80" curl "IPv6: nothing listens on [2001:db8:199:2::10]:80, RST" -- \
+    "${CURL[@]}" "http://[2001:db8:199:2::10]/"
+  run_case tcp-rejected-icmpv6-admin-python tcp.rejected-icmp "[2001:db8:199:2::10]:8082" python "nft reject with icmpv6 admin-prohibited (type 1 code 1) from the router" -- \
+    "${PY[@]}" "http://[2001:db8:199:2::10]:8082/"
+  run_case tcp-rejected-icmpv6-admin-curl tcp.rejected-icmp "[2001:db8:199:2::10]:8082" curl "nft reject with icmpv6 admin-prohibited" -- \
+    "${CURL[@]}" "http://[2001:db8:199:2::10]:8082/"
+  run_case net-host-unreachable-v6-router-wget net.host-unreachable "[2001:db8:199:2::77]:80" wget "IPv6: the router's neighbour solicitations get no answer, ICMPv6 address unreachable" -- \
+    wget -nv -O /dev/null -T 8 -t 1 "http://[2001:db8:199:2::77]/"
+  wait_for "the router to give up on 2001:db8:199:2::77" 10 neigh_settled 2001:db8:199:2::77
+  run_case net-host-unreachable-arp-curl net.host-unreachable near.rt.test:80 curl "the host is on the client's own link and does not answer ARP: no SYN leaves" -- \
+    "${CURL[@]}" http://near.rt.test/
+  run_case net-host-unreachable-arp-wget net.host-unreachable near.rt.test:80 wget "no ARP reply on the last hop" -- \
+    wget -nv -O /dev/null -T 8 -t 1 http://near.rt.test/
+}
+
+cases_backend() {
+  nft_rules
+  run_case backend-timeout-curl backend.timeout app.rt.test:9000 curl "the server accepts and reads the request, never answers; curl -m 3 gives up" -- "${CURL[@]}" http://app.rt.test:9000/
+  run_case backend-timeout-wget backend.timeout app.rt.test:9000 wget "the server never answers; wget -T 3 gives up" -- "${WGET[@]}" http://app.rt.test:9000/
+  run_case backend-timeout-python backend.timeout app.rt.test:9000 python "the server never answers; Python's 3 s timeout" -- "${PY[@]}" http://app.rt.test:9000/
+  run_case backend-closed-python-server-curl backend.closed app.rt.test:9001 curl "the server reads the request and closes (FIN) at once" -- "${CURL[@]}" http://app.rt.test:9001/
+  run_case backend-closed-python-server-python backend.closed app.rt.test:9001 python "the server reads the request and closes (FIN)" -- "${PY[@]}" http://app.rt.test:9001/
+  run_case backend-closed-late-curl backend.closed app.rt.test:9006 curl "the server reads the request, waits 1.5 s and closes (FIN) before curl's 3 s limit" -- \
+    "${CURL[@]}" http://app.rt.test:9006/
+  run_case backend-closed-late-wget backend.closed app.rt.test:9006 wget "the server closes (FIN) 1.5 s after the request, before wget's 3 s timeout" -- \
+    "${WGET[@]}" http://app.rt.test:9006/
+  run_case backend-closed-nginx444-wget backend.closed www.rt.test:80 wget "nginx return 444: closes without a response" -- "${WGET[@]}" http://www.rt.test/closed
+  run_case backend-closed-nginx444-curl backend.closed www.rt.test:80 curl "nginx return 444: closes without a response" -- "${CURL[@]}" http://www.rt.test/closed
+  run_case backend-timeout-haproxy-silent-drop-curl backend.timeout proxy.rt.test:8081 curl "haproxy http-request silent-drop: the request is ACKed, then nothing until curl -m 3" -- \
+    "${CURL[@]}" http://proxy.rt.test:8081/
+  run_case backend-timeout-haproxy-silent-drop-wget backend.timeout proxy.rt.test:8081 wget "haproxy http-request silent-drop, wget -T 3" -- \
+    "${WGET[@]}" http://proxy.rt.test:8081/
+  run_case backend-closed-haproxy-reject-curl backend.closed proxy.rt.test:8082 curl "haproxy http-request reject: closes (FIN) after the request, no response" -- \
+    "${CURL[@]}" http://proxy.rt.test:8082/
+  run_case backend-reset-curl backend.reset app.rt.test:9002 curl "the server reads the request and aborts (SO_LINGER 0: RST)" -- "${CURL[@]}" http://app.rt.test:9002/
+  run_case backend-reset-wget backend.reset app.rt.test:9002 wget "the server aborts with RST after the request" -- "${WGET[@]}" http://app.rt.test:9002/
+  run_case backend-reset-python backend.reset app.rt.test:9002 python "the server aborts with RST after the request" -- "${PY[@]}" http://app.rt.test:9002/
+  # One request segment dropped once by the router (numgen inc: only the first match), then the
+  # retransmission gets through and the server stays silent.
+  nft_rules "ip daddr 10.199.2.13 tcp dport 9000 tcp flags & (syn | fin | rst) == 0 ip length > 52 numgen inc mod 100000 == 0 drop"
+  run_case backend-timeout-one-retransmit-curl backend.timeout app.rt.test:9000 curl "the request is lost once and retransmitted, ACKed, then silence until curl -m 3" -- \
+    "${CURL[@]}" http://app.rt.test:9000/
+  nft_rules "ip daddr 10.199.2.13 tcp dport 9000 tcp flags & (syn | fin | rst) == 0 ip length > 52 numgen inc mod 100000 == 0 drop"
+  run_case backend-timeout-one-retransmit-python backend.timeout app.rt.test:9000 python "the request is retransmitted once, ACKed, then silence until the 3 s timeout" -- \
+    "${PY[@]}" http://app.rt.test:9000/
+  nft_rules
+  RC=any run_case backend-overloaded-curl backend.overloaded app.rt.test:9004 curl "listen(0), never accept: a burst of 6 connects, the first queued, the rest get no SYN-ACK" -- \
+    bash -c "for i in 1 2 3 4 5 6; do curl -sS -o /dev/null -m 4 http://app.rt.test:9004/ & done; wait"
+  # The accept queue of 9004 stays full; the Python case gets its own server.
+  run_case backend-overloaded-python backend.overloaded app.rt.test:9005 python "listen(0), never accept: 6 connects at once from threads" -- \
+    "${PY[@]}" --timeout 4 --burst 6 http://app.rt.test:9005/
+}
+
+cases_tls() {
+  nft_rules
+  run_case tls-unknown-ca-curl tls.handshake-failure tls.rt.test:4435 curl "TLS 1.3, a self-signed certificate: curl sends an (encrypted) alert unknown CA" -- \
+    "${CURL[@]}" https://tls.rt.test:4435/
+  run_case tls-unknown-ca-python tls.handshake-failure tls.rt.test:4435 python "TLS 1.3, a certificate Python does not trust: alert and close" -- \
+    "${PY[@]}" https://tls.rt.test:4435/
+  run_case tls12-unknown-ca-wget tls.handshake-failure tls.rt.test:4436 wget "TLS 1.2, a self-signed certificate: wget (GnuTLS) finishes the handshake, then closes with FIN and no request" -- \
+    "${WGET[@]}" https://tls.rt.test:4436/
+  run_case tls12-unknown-ca-curl tls.handshake-failure tls.rt.test:4436 curl "TLS 1.2, a self-signed certificate: curl sends a plaintext alert" -- \
+    "${CURL[@]}" https://tls.rt.test:4436/
+  run_case tls13-unknown-ca-wget tls.handshake-failure tls.rt.test:4435 wget "TLS 1.3, a self-signed certificate: wget (GnuTLS) checks it after the handshake, sends its Finished, then RST with no request" -- \
+    "${WGET[@]}" https://tls.rt.test:4435/
+  run_case tls-hostname-mismatch-curl tls.handshake-failure 10.199.2.12:4433 curl "TLS 1.3, the certificate names tls.rt.test, curl asked for 10.199.2.12: curl checks the name after the handshake and closes with an encrypted alert, no request" -- \
+    "${CURL[@]}" --cacert "$CA" https://10.199.2.12:4433/
+  run_case tls-version-curl tls.handshake-failure tls.rt.test:4434 curl "client wants TLS 1.3 only, server offers 1.2 only: protocol_version alert" -- \
+    "${CURL[@]}" --cacert "$CA" --tlsv1.3 https://tls.rt.test:4434/
+  run_case tls-version-wget tls.handshake-failure tls.rt.test:4434 wget "wget --secure-protocol=TLSv1_3 to a TLS 1.2 server: protocol_version alert" -- \
+    "${WGET[@]}" --ca-certificate="$CA" --secure-protocol=TLSv1_3 https://tls.rt.test:4434/
+  run_case tls-version-python tls.handshake-failure tls.rt.test:4434 python "Python with minimum TLS 1.3 to a TLS 1.2 server" -- \
+    "${PY[@]}" --cafile "$CA" --tls13 https://tls.rt.test:4434/
+}
+
+cases_loss() {
+  # 40 % of packets both ways between client and one server die on the router; new connection per
+  # request, until two failed and two succeeded (at most 30 requests).
+  nft_rules "ip daddr 10.199.2.11 tcp dport 8000 numgen random mod 100 < 40 drop" \
+    "ip saddr 10.199.2.11 tcp sport 8000 numgen random mod 100 < 40 drop"
+  local loop='ok=0 bad=0; for i in $(seq 30); do if "$@"; then ok=$((ok+1)); else bad=$((bad+1)); fi; [ $ok -ge 2 ] && [ $bad -ge 2 ] && break; done; echo ok=$ok bad=$bad; [ $ok -ge 2 ] && [ $bad -ge 2 ]'
+  RC=0 run_case net-packet-loss-curl net.packet-loss files.rt.test:8000 curl "router drops 40 % at random both ways; curl -m 2 per request, some succeed" -- \
+    bash -c "$loop" _ curl -sS -o /dev/null -m 2 http://files.rt.test:8000/
+  RC=0 run_case net-packet-loss-wget net.packet-loss files.rt.test:8000 wget "router drops 40 % at random both ways; wget -T 2 per request, some succeed" -- \
+    bash -c "$loop" _ wget -nv -O /dev/null -T 2 -t 1 http://files.rt.test:8000/
+  nft_rules
+}
+
+write_manifest() {
+  python3 - "$manifest_rows" "$out/manifest.json" "$([ -n "${RT_CASES:-}" ] && echo 1 || echo 0)" <<'EOF'
+import json, os, sys
+rows, dest = sys.argv[1], sys.argv[2]
+partial = sys.argv[3] == "1"
+old = json.load(open(dest))["cases"] if os.path.exists(dest) else []
+cases = {c["case"]: c for c in old} if partial else {}  # RT_CASES keeps the other cases
+for line in open(rows):
+    name, label, target, stack, desc, rc, log = line.rstrip("\n").split("\t")
+    cases[name] = {"case": name, "file": name + ".pcap", "label": label,
+                   "target": None if target == "-" else target, "stack": stack,
+                   "mechanism": desc, "clientExit": int(rc), "clientSaid": log.strip()}
+doc = {"generatedBy": "test/real-tools/make.sh", "cases": [cases[k] for k in sorted(cases)]}
+with open(dest, "w") as f:
+    json.dump(doc, f, indent=2)
+    f.write("\n")
+for c in old:
+    if c["case"] not in cases:
+        p = os.path.join(os.path.dirname(dest), c["file"])
+        if os.path.exists(p):
+            os.remove(p)
+EOF
+}
+
+topology
+certs
+servers
+cases_healthy
+cases_loopback
+cases_dns
+cases_tcp
+cases_backend
+cases_tls
+cases_loss
+write_manifest
+say "$cases_done cases in $out ($(du -sh "$out" | cut -f1))"
