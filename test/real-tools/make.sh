@@ -220,12 +220,12 @@ backend nginx
 EOF
   bg "$S" haproxy haproxy -db -f "$work/haproxy.cfg"
   local m p=9000
-  for m in mute close reset garbage backlog backlog slowclose; do
+  for m in mute close reset garbage backlog backlog slowclose firstonly; do
     bg "$S" "py-$m" python3 "$here/servers.py" "$m" 10.199.2.13 "$p"
     p=$((p + 1))
   done
   dns_servers
-  for p in 80 443 8000 4433 4434 4435 4436 9000 9001 9002 9003 9004 9005 9006 8080; do
+  for p in 80 443 8000 4433 4434 4435 4436 9000 9001 9002 9003 9004 9005 9006 9007 8080; do
     wait_for "a server on port $p" 15 listening "$S" "$p"
   done
   wait_for "dnsmasq" 10 listening "$S" 53
@@ -370,6 +370,12 @@ cases_healthy() {
     "${PY[@]}" http://dual.rt.test/
   run_case healthy-fallback-v6-refused-wget-notarget healthy - wget "AAAA and A: IPv6 refuses, wget tries IPv4, 200; no --target" -- \
     "${WGET[@]}" http://dual.rt.test/
+  # The name's last address fails too: what finally broke decides, not the first refusal.
+  nft_rules "ip daddr 10.199.2.10 tcp dport 80 drop"
+  run_case tcp-silent-drop-after-v6-refused-curl tcp.silent-drop dual.rt.test:80 curl "AAAA and A: IPv6 refuses (RST), the IPv4 SYNs die silently until curl --connect-timeout 3" -- \
+    curl -sS -o /dev/null --connect-timeout 3 http://dual.rt.test/
+  run_case tcp-silent-drop-after-v6-refused-python tcp.silent-drop dual.rt.test:80 python "AAAA and A: IPv6 refuses, Python tries IPv4, whose SYNs die until its 3 s timeout" -- \
+    "${PY[@]}" http://dual.rt.test/
   nft_rules "ip6 daddr 2001:db8:199:2::10 tcp dport 80 drop"
   run_case healthy-fallback-v6-dropped-curl healthy dual.rt.test:80 curl "AAAA and A: SYNs to the IPv6 address die silently, curl starts IPv4 after 200 ms and gets 200" -- \
     "${CURL[@]}" http://dual.rt.test/
@@ -519,7 +525,16 @@ cases_backend() {
   nft_rules "ip daddr 10.199.2.13 tcp dport 9000 tcp flags & (syn | fin | rst) == 0 ip length > 52 numgen inc mod 100000 == 0 drop"
   run_case backend-timeout-one-retransmit-python backend.timeout app.rt.test:9000 python "the request is retransmitted once, ACKed, then silence until the 3 s timeout" -- \
     "${PY[@]}" http://app.rt.test:9000/
+  # One request segment lost once on a connection to a backend that had just served another:
+  # repaired, ACKed, then silence. The served exchange before it is no sign of loss.
+  nft_rules "ip daddr 10.199.2.13 tcp dport 9007 tcp flags & (syn | fin | rst) == 0 ip length > 52 numgen inc mod 100000 == 1 drop"
+  RC=0 run_case backend-timeout-served-then-retransmit-curl backend.timeout app.rt.test:9007 curl "one request served, the next lost once, retransmitted and ACKed, then silence until curl -m 3" -- \
+    bash -c '"$@" && ! "$@"' _ "${CURL[@]}" http://app.rt.test:9007/
   nft_rules
+  run_case backend-closed-half-close-python backend.closed app.rt.test:9001 python "HTTP/1.0 with a half-close (the client's FIN right after its request), then the server closes (FIN) without a response" -- \
+    "${PY[@]}" --half-close http://app.rt.test:9001/
+  run_case healthy-half-close-python healthy files.rt.test:8000 python "HTTP/1.0 with a half-close (the client's FIN right after its request); the server still answers 200" -- \
+    "${PY[@]}" --half-close http://files.rt.test:8000/
   RC=any run_case backend-overloaded-curl backend.overloaded app.rt.test:9004 curl "listen(0), never accept: a burst of 6 connects, the first queued, the rest get no SYN-ACK" -- \
     bash -c "for i in 1 2 3 4 5 6; do curl -sS -o /dev/null -m 4 http://app.rt.test:9004/ & done; wait"
   # The accept queue of 9004 stays full; the Python case gets its own server.

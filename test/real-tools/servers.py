@@ -9,6 +9,7 @@ Modes (each serves until it is killed; held connections are dropped after 60 s s
   reset    accept, read the request, abort (SO_LINGER 0: RST)
   garbage  accept, read the request, answer bytes that are not HTTP, close
   backlog  listen(0) and never accept: the kernel's accept queue fills and later SYNs are dropped
+  firstonly  answer the first connection with 200, then read every later request and never answer
 """
 
 import socket
@@ -34,9 +35,19 @@ def read_request(conn: socket.socket) -> bytes:
     return data
 
 
+served = 0
+
+
 def handle(mode: str, conn: socket.socket) -> None:
+    global served
     read_request(conn)
-    if mode == "mute":
+    if mode == "firstonly":
+        served += 1
+        if served == 1:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n")
+        else:
+            time.sleep(HOLD_SECONDS)
+    elif mode == "mute":
         time.sleep(HOLD_SECONDS)
     elif mode == "slowclose":
         time.sleep(1.5)

@@ -347,7 +347,7 @@ export function captureFacts(
       answerTtl: ansSeg?.ttl ?? null,
       retransmissions: c.retransmissions,
       responseWaits: responseWaits(c),
-      acked: requestAcked(c),
+      acked: requestAcked(c, r.gaveUpAt),
       ...(c.synMacs ? { synNextHopMac: c.synMacs.dst } : {}),
       ev: refsEvidence(
         source,

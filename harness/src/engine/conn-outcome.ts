@@ -49,6 +49,8 @@ export interface ConnReading {
   tlsAlertBy?: "orig" | "resp";
   /** Seconds from the last request to the gateway's close (no-response), when it closed. */
   waited?: number;
+  /** When the gateway gave up on the response (no-response), when it did. */
+  gaveUpAt?: number;
   /** Response bytes seen after the gateway had given up. */
   lateResponse: boolean;
   requestBytes: number;
@@ -217,6 +219,7 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   r.outcome = "no-response";
   if (origGaveUp) {
     r.waited = origGaveUp.ref.ts - lastReq.ts;
+    r.gaveUpAt = origGaveUp.ref.ts;
     r.refs.push(origGaveUp.ref);
   }
   if (respAfter.length > 0) {
@@ -253,13 +256,22 @@ function gaveUp(
   return rst ? { by: "orig", how: "rst", ref: rst } : null;
 }
 
-/** Whether the responder ACKed all of the last request (it reached the backend's kernel). */
-export function requestAcked(c: TcpConnection): boolean {
+/**
+ * Whether the responder ACKed all of the last request (it reached the backend's kernel), by
+ * `before` when given: an ACK that came only after the gateway gave up shows the request was lost
+ * on the way and retransmitted, not that it arrived in time.
+ */
+export function requestAcked(c: TcpConnection, before = Infinity): boolean {
   const origData = newData(c.segments, "orig");
   const last = origData[origData.length - 1];
   if (!last) return false;
   const end = (last.seq + last.len) >>> 0;
   return c.segments.some(
-    (s) => s.dir === "resp" && (s.flags & TcpFlags.ACK) !== 0 && s.ts >= last.ts && ((s.ack - end) | 0) >= 0,
+    (s) =>
+      s.dir === "resp" &&
+      (s.flags & TcpFlags.ACK) !== 0 &&
+      s.ts >= last.ts &&
+      s.ts <= before &&
+      ((s.ack - end) | 0) >= 0,
   );
 }
