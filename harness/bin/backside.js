@@ -14,7 +14,8 @@ const { oneLine, isBacksideError } = await import("../src/errors.ts");
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e) => {
-    process.stderr.write(`backside: ${oneLine(e)}\n`);
+    // Several broken files are one error with a line each.
+    for (const line of oneLine(e).split("\n")) process.stderr.write(`backside: ${line}\n`);
     if (process.env.BACKSIDE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exitCode = isBacksideError(e) ? e.exitCode : 70;
   },

@@ -1,6 +1,6 @@
 /** `backside list [--dir DIR] [--json]`: the scenario catalogue with each scenario's expected label. */
 import { BacksideError } from "../../errors.js";
-import { loadCatalogue, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+import { readCatalogue, brokenError, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
 
 export const summary = "list the scenarios and the cause each one expects";
 
@@ -25,7 +25,12 @@ export async function run(argv: string[]): Promise<number> {
     } else
       throw new BacksideError("USAGE", `list: unknown option '${a}'`, { hint: "run `backside list --help`" });
   }
-  const all = loadCatalogue(dir);
+  const { scenarios: all, broken } = readCatalogue(dir);
+  // The valid scenarios are still listed; the broken files fail the command after them.
+  const done = () => {
+    if (broken.length > 0) throw brokenError(broken);
+    return 0;
+  };
   if (json) {
     process.stdout.write(
       JSON.stringify(
@@ -40,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
         2,
       ) + "\n",
     );
-    return 0;
+    return done();
   }
   const w = Math.max(...all.map((s) => s.name.length), 8);
   const e = Math.max(...all.map((s) => s.expect.length), 6);
@@ -50,5 +55,5 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `\n${all.length} scenarios covering ${new Set(all.map((s) => s.expect)).size} labels\n`,
   );
-  return 0;
+  return done();
 }

@@ -6,7 +6,7 @@
  */
 import Docker from "dockerode";
 import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
-import { loadCatalogue, selectScenarios, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+import { readCatalogue, scenariosToRun, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
 import {
   runCatalogue,
   makeReportDir,
@@ -120,8 +120,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP + "\n");
     return 0;
   }
-  const catalogue = loadCatalogue(args.dir);
-  const scenarios = args.all ? catalogue : selectScenarios(catalogue, args.names);
+  // A broken file stops `--all`; a run of named scenarios only warns about it.
+  const scenarios = scenariosToRun(readCatalogue(args.dir), args.all ? "all" : args.names, (l) =>
+    process.stderr.write(`backside: ${l}\n`),
+  );
   const docker = new Docker();
   await checkEnvironment(docker);
   const { dir, isDefault } = makeReportDir(args.reportDir);
