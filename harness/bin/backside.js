@@ -9,14 +9,8 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-const { main } = await import("../src/cli/main.ts");
-const { oneLine, isBacksideError } = await import("../src/errors.ts");
+const { main, reportError } = await import("../src/cli/main.ts");
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (e) => {
-    // Several broken files are one error with a line each.
-    for (const line of oneLine(e).split("\n")) process.stderr.write(`backside: ${line}\n`);
-    if (process.env.BACKSIDE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = isBacksideError(e) ? e.exitCode : 70;
-  },
+  (e) => { process.exitCode = reportError(e); },
 );
