@@ -3,7 +3,7 @@
 #
 # On Debian 12 as root it installs what is missing (docker.io, debootstrap, tcpdump, tshark,
 # chromium, docker-compose v1, xmllint from libxml2-utils, zsh for the completion test) with one `apt-get update`, starts dockerd
-# when no engine answers, installs the npm dependencies and builds the images offline. Every step is skipped when its
+# when no engine answers, installs the npm dependencies, compiles the CLI (npm run build) and builds the images offline. Every step is skipped when its
 # result is already there, so a second run takes seconds. Elsewhere (not root, no apt, Docker
 # Desktop) it says what to do by hand and exits 1.
 #
@@ -120,6 +120,16 @@ else
   say "no package-lock.json: npm install"
   npm install --no-audit --no-fund </dev/null
   done_step "npm dependencies installed"
+fi
+
+# --- The compiled CLI and library in dist/ (harness/bin/backside.js runs it; without a current
+# build it falls back to the TypeScript sources through tsx, which costs every start).
+if [ ! -f dist/.build-stamp ] ||
+  [ -n "$(find harness/src scripts/build.mjs tsconfig.json tsconfig.build.json package.json -newer dist/.build-stamp -print -quit)" ]; then
+  npm run build --silent </dev/null
+  done_step "built dist/"
+else
+  done_step "dist/ up to date"
 fi
 
 # --- Images (each skipped when its input hash is unchanged; debootstrap is cached in .cache/).
