@@ -11,7 +11,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const started = new Date();
 const step = (what, args) => {
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit" });
+  // Progress goes to stderr: `npm pack --json` prints its JSON on stdout after this.
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: ["ignore", process.stderr, "inherit"] });
   if (r.status !== 0) {
     process.stderr.write(`build: ${what} failed (exit ${r.status ?? r.signal})\n`);
     process.exit(1);
@@ -27,4 +28,4 @@ mkdirSync(join(root, "dist"), { recursive: true });
 const stamp = join(root, "dist/.build-stamp");
 closeSync(openSync(stamp, "w"));
 utimesSync(stamp, started, started);
-process.stdout.write(`build: dist/ and the stand-in bundles in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stderr.write(`build: dist/ and the stand-in bundles in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -36,7 +36,7 @@ function cli(args: string[], cwd = ROOT): Promise<Result> {
 
 const COMMANDS = ["run", "diagnose", "flows", "clean", "images", "up", "list", "completion"];
 
-describe("backside help", { timeout: 120_000 }, () => {
+describe("backside help", { timeout: 240_000 }, () => {
   it("`help CMD` and `CMD --help` print the same text for every command, and exit 0", async () => {
     for (const c of COMMANDS) {
       const [a, b] = await Promise.all([cli(["help", c]), cli([c, "--help"])]);

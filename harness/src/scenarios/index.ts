@@ -8,6 +8,7 @@ export {
   scenariosToRun,
   brokenError,
   DEFAULT_SCENARIO_DIR,
+  defaultScenarioDir,
   type Catalogue,
   type BrokenScenario,
 } from "./load-catalogue.js";

@@ -3,13 +3,19 @@
  * not just the first: `readCatalogue` keeps going and returns them beside the valid scenarios;
  * `loadCatalogue` refuses when any is broken (a whole-catalogue run must not silently skip one).
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BacksideError } from "../errors.js";
+import { repoRoot } from "../images/repo-root.js";
 import { loadScenario, displayPath } from "./load-scenario.js";
 import type { Scenario } from "./schema.js";
 
 export const DEFAULT_SCENARIO_DIR = "scenarios";
+
+/** ./scenarios when there is one, else the catalogue the package ships (an installed package). */
+export function defaultScenarioDir(): string {
+  return existsSync(resolve(DEFAULT_SCENARIO_DIR)) ? DEFAULT_SCENARIO_DIR : join(repoRoot(), "scenarios");
+}
 
 export interface BrokenScenario {
   /** The name the file would give its scenario (`dns-nxdomain.yaml` → `dns-nxdomain`). */
@@ -23,7 +29,7 @@ export interface Catalogue {
   broken: BrokenScenario[];
 }
 
-export function readCatalogue(dir = DEFAULT_SCENARIO_DIR): Catalogue {
+export function readCatalogue(dir = defaultScenarioDir()): Catalogue {
   const abs = resolve(dir);
   let names: string[];
   try {
@@ -52,7 +58,7 @@ export function brokenError(broken: readonly BrokenScenario[]): BacksideError {
   });
 }
 
-export function loadCatalogue(dir = DEFAULT_SCENARIO_DIR): Scenario[] {
+export function loadCatalogue(dir = defaultScenarioDir()): Scenario[] {
   const c = readCatalogue(dir);
   if (c.broken.length > 0) throw brokenError(c.broken);
   return c.scenarios;

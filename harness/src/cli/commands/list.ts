@@ -1,5 +1,10 @@
 /** `backside list [--dir DIR] [--format text|json]`: the scenario catalogue with each scenario's expected label. */
-import { readCatalogue, brokenError, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+import {
+  readCatalogue,
+  brokenError,
+  defaultScenarioDir,
+  DEFAULT_SCENARIO_DIR,
+} from "../../scenarios/index.js";
 import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "list the scenarios and the cause each one expects";
@@ -21,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(help + "\n");
     return 0;
   }
-  const { scenarios: all, broken } = readCatalogue(parsed.values.dir ?? DEFAULT_SCENARIO_DIR);
+  const { scenarios: all, broken } = readCatalogue(parsed.values.dir ?? defaultScenarioDir());
   if (formatOf(parsed.values) === "json") {
     process.stdout.write(
       JSON.stringify(

@@ -6,7 +6,12 @@
  */
 import Docker from "dockerode";
 import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
-import { readCatalogue, scenariosToRun, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+import {
+  readCatalogue,
+  scenariosToRun,
+  defaultScenarioDir,
+  DEFAULT_SCENARIO_DIR,
+} from "../../scenarios/index.js";
 import {
   runCatalogue,
   makeReportDir,
@@ -72,7 +77,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
     parallel: v.parallel === undefined ? 1 : intOption("run", "--parallel", v.parallel, 1, 16),
     repeats: v.repeat === undefined ? 1 : intOption("run", "--repeat", v.repeat, 1, 100),
     reportDir: v["report-dir"],
-    dir: v.dir ?? DEFAULT_SCENARIO_DIR,
+    dir: v.dir ?? defaultScenarioDir(),
   };
   if (a.all && a.names.length)
     throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
