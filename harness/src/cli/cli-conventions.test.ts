@@ -131,6 +131,23 @@ describe("diagnose --bundle on a folder with nothing to read", () => {
   });
 });
 
+describe("diagnose --bundle on a folder whose files are all unreadable", () => {
+  it("exits 3 and names each file it could not use", async () => {
+    const junk = join(dir, "junk-run");
+    mkdirSync(junk);
+    writeFileSync(join(junk, "gateway-mid.pcap"), "");
+    writeFileSync(join(junk, "gateway.log"), "garbage\n");
+    const r = await cli(["diagnose", "--bundle", junk]);
+    expect(r.code).toBe(3);
+    expect(r.out).toBe("");
+    const lines = r.err.trim().split("\n");
+    expect(lines.some((l) => l.includes("gateway-mid.pcap") && l.includes("not a pcap or pcapng"))).toBe(
+      true,
+    );
+    expect(lines.some((l) => l.includes("gateway.log") && l.includes("no appliance log lines"))).toBe(true);
+  });
+});
+
 describe("flows on captures taken on the sending host", { timeout: 60_000 }, () => {
   it("our own capture: every wrong checksum is offloading, said once and read as with -C", async () => {
     const pcap = join(RUN, "gateway-mid.pcap");

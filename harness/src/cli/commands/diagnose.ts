@@ -4,7 +4,7 @@
  * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
  */
 import { existsSync, statSync } from "node:fs";
-import { BacksideError } from "../../errors.js";
+import { BacksideError, isBacksideError } from "../../errors.js";
 import { bundleInput } from "../../runner/diagnose-bundle.js";
 import { diagnose, formatDiagnosisText, parseHostPort, type DiagnoseInput } from "../../engine/index.js";
 import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
@@ -92,13 +92,29 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
   return { input, format: formatOf(o) };
 }
 
+/** When nothing was usable, one line per artifact that was not, rather than the first alone. */
+function everyUnusable(e: unknown): unknown {
+  const problems = isBacksideError(e) && e.code === "BAD_ARTIFACT" ? e.details?.problems : undefined;
+  if (!Array.isArray(problems) || problems.length < 2) return e;
+  return new BacksideError(
+    "BAD_ARTIFACT",
+    problems.map((p) => `no usable artifact: ${String(p)}`).join("\n"),
+    {
+      cause: e,
+      details: { problems },
+    },
+  );
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed === "help") {
     process.stdout.write(help + "\n");
     return 0;
   }
-  const d = await diagnose(parsed.input);
+  const d = await diagnose(parsed.input).catch((e: unknown) => {
+    throw everyUnusable(e);
+  });
   process.stdout.write(parsed.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatDiagnosisText(d));
   return 0;
 }
