@@ -231,19 +231,32 @@ describe("backside completion", { timeout: 60_000 }, () => {
     expect(bashOffers(r.out, ["backside", "help", "comp"])).toEqual(["completion"]);
   });
 
-  it("zsh loads the script and registers it for backside", async () => {
+  it("zsh completes commands, choices and scenario names in a real interactive shell", async () => {
     const r = await cli(["completion", "zsh"]);
     expect(r.code).toBe(0);
-    const f = join(dir, "_backside");
-    writeFileSync(f, r.out);
-    const z = spawnSync(
-      "zsh",
-      ["-f", "-c", `autoload -U compinit; compinit -u -D; source '${f}'; print -r -- $_comps[backside]`],
-      { encoding: "utf8" },
-    );
+    writeFileSync(join(dir, "_backside"), r.out);
+    // An interactive zsh on a pseudo-terminal (zsh/zpty), typing TAB as a person would; each
+    // read waits for what the screen must show (bounded by the timeout below), then clears the line.
+    const typed: [string, string][] = [
+      ["backside diag", "*backside diagnose*"],
+      ["backside flows --format ", "*json  text*"],
+      ["backside run dns-nx", "*backside run dns-nxdomain*"],
+    ];
+    const script = [
+      "zmodload zsh/zpty",
+      "zpty -b z zsh -f -i",
+      `zpty -w z 'PS1=">"; autoload -U compinit; compinit -u -D; source ${dir}/_backside; bindkey "^I" complete-word; cd ${ROOT}'`,
+      ...typed.flatMap(([t, shows], i) => [
+        `zpty -n -w z $'${t}\\t\\t'`,
+        `zpty -r z screen '${shows}' && print completed ${i}`,
+        "zpty -n -w z $'\\C-u'",
+      ]),
+      "zpty -d z",
+    ].join("\n");
+    writeFileSync(join(dir, "zsh-typing.zsh"), script);
+    const z = spawnSync("zsh", ["-f", join(dir, "zsh-typing.zsh")], { encoding: "utf8", timeout: 30_000 });
     expect(z.error, "zsh is installed by npm run setup").toBeUndefined();
-    expect(z.stderr).toBe("");
-    expect(z.stdout).toBe("_backside\n");
+    expect(z.stdout).toBe("completed 0\ncompleted 1\ncompleted 2\n");
   });
 
   it("names the shells it knows", async () => {
