@@ -125,6 +125,22 @@ export function intOption(command: string, flag: string, v: string, min: number,
   return n;
 }
 
+const HELP_WIDTH = 100;
+
+/** Words into lines of at most `width`, the later ones indented by `indent`. */
+function wrap(text: string, width: number, indent: number): string {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  out.push(line);
+  return out.join("\n" + " ".repeat(indent));
+}
+
 /** usage lines, a blank line, then one aligned line per option, then the notes. */
 export function helpText(usage: string | readonly string[], table: OptionTable, notes?: string): string {
   const lines = typeof usage === "string" ? [usage] : [...usage];
@@ -134,7 +150,7 @@ export function helpText(usage: string | readonly string[], table: OptionTable, 
   });
   rows.push(["-h, --help", "this help"]);
   const w = Math.max(...rows.map(([n]) => n.length)) + 2;
-  lines.push("", ...rows.map(([n, h]) => `  ${n.padEnd(w)}${h}`));
+  lines.push("", ...rows.map(([n, h]) => `  ${n.padEnd(w)}${wrap(h, HELP_WIDTH - 2 - w, 2 + w)}`));
   if (notes) lines.push("", notes);
   return lines.join("\n");
 }
