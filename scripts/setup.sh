@@ -2,9 +2,10 @@
 # npm run setup: make this machine able to run backside, then build the images.
 #
 # On Debian 12 as root it installs what is missing (docker.io, debootstrap, tcpdump, tshark,
-# chromium, docker-compose v1, xmllint from libxml2-utils, and for test/real-tools/make.sh nginx,
-# haproxy, dnsmasq, unbound, nftables, curl, wget, openssl) with one `apt-get update`, starts dockerd
-# when no engine answers, installs the npm dependencies and builds the images offline. Every step is skipped when its
+# chromium, docker-compose v1, xmllint from libxml2-utils, zsh for the completion test, and for
+# test/real-tools/make.sh nginx, haproxy, dnsmasq, unbound, nftables, curl, wget, openssl) with one
+# `apt-get update`, starts dockerd when no engine answers, installs the npm dependencies, compiles
+# the CLI (npm run build) and builds the images offline. Every step is skipped when its
 # result is already there, so a second run takes seconds. Elsewhere (not root, no apt, Docker
 # Desktop) it says what to do by hand and exits 1.
 #
@@ -43,6 +44,7 @@ declare -A pkg_for=(
   [chromium]=chromium
   [docker-compose]=docker-compose
   [xmllint]=libxml2-utils
+  [zsh]=zsh
   [nginx]=nginx-light
   [dnsmasq]=dnsmasq-base
   [unbound]=unbound
@@ -53,7 +55,7 @@ declare -A pkg_for=(
   [haproxy]=haproxy
 )
 missing=()
-for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint nginx dnsmasq unbound nft curl wget openssl haproxy; do
+for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint zsh nginx dnsmasq unbound nft curl wget openssl haproxy; do
   # A running engine we can reach (Docker Desktop, rootless, a remote host) counts as docker.
   if [ "$cmd" = dockerd ] && docker_ok; then continue; fi
   # nginx, dnsmasq, unbound and nft live in /usr/sbin, often not on a user's PATH.
@@ -63,7 +65,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
     die "missing: ${missing[*]}; this machine has no apt-get, so install them by hand:" \
-      "  Docker (Docker Desktop or Docker Engine 20.10+, running), docker-compose v1, tcpdump, tshark, chromium, xmllint (libxml2);" \
+      "  Docker (Docker Desktop or Docker Engine 20.10+, running), docker-compose v1, tcpdump, tshark, chromium, xmllint (libxml2), zsh;" \
       "  debootstrap needs Linux and root: without it, set BASE_IMAGE=debian:bookworm-slim (needs a registry)" \
       "  and note the image gets this machine's node binary, so the host must be Linux x86-64 with glibc."
   fi
@@ -129,6 +131,16 @@ else
   say "no package-lock.json: npm install"
   npm install --no-audit --no-fund </dev/null
   done_step "npm dependencies installed"
+fi
+
+# --- The compiled CLI and library in dist/ (harness/bin/backside.js runs it; without a current
+# build it falls back to the TypeScript sources through tsx, which costs every start).
+if [ ! -f dist/.build-stamp ] ||
+  [ -n "$(find harness/src scripts/build.mjs tsconfig.json tsconfig.build.json package.json -newer dist/.build-stamp -print -quit)" ]; then
+  npm run build --silent </dev/null
+  done_step "built dist/"
+else
+  done_step "dist/ up to date"
 fi
 
 # --- Images (each skipped when its input hash is unchanged; debootstrap is cached in .cache/).

@@ -1,7 +1,32 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so no build step is needed.
-import { register } from "tsx/esm/api";
-register();
+// Runs the compiled CLI in dist/ (`npm run build`, which `npm run setup` runs). In a source
+// checkout whose build is missing or older than any source file, it runs the TypeScript through
+// tsx's loader instead, so an edit is never run stale. BACKSIDE_FROM_SOURCE=1 forces the sources.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const src = join(root, "harness/src");
+const stamp = join(root, "dist/.build-stamp");
+
+/** Newest mtime under dir (files and folders: a removed file changes its folder's). Bounded by the tree. */
+function newest(dir) {
+  let t = statSync(dir).mtimeMs;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) t = Math.max(t, newest(join(dir, e.name)));
+    else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts"))
+      t = Math.max(t, statSync(join(dir, e.name)).mtimeMs);
+  }
+  return t;
+}
+
+function useBuild() {
+  if (process.env.BACKSIDE_FROM_SOURCE === "1" || !existsSync(stamp)) return false;
+  // An installed package has no sources: its dist is what there is.
+  return !existsSync(src) || newest(src) <= statSync(stamp).mtimeMs;
+}
+
 // `backside list | head`: a reader that goes away is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (e) => {
@@ -9,13 +34,15 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-const { main } = await import("../src/cli/main.ts");
-const { oneLine, isBacksideError } = await import("../src/errors.ts");
-main(process.argv.slice(2)).then(
+
+let cli;
+if (useBuild()) cli = await import("../../dist/cli/main.js");
+else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  cli = await import("../src/cli/main.ts");
+}
+cli.main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
-  (e) => {
-    process.stderr.write(`backside: ${oneLine(e)}\n`);
-    if (process.env.BACKSIDE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    process.exitCode = isBacksideError(e) ? e.exitCode : 70;
-  },
+  (e) => { process.exitCode = cli.reportError(e); },
 );

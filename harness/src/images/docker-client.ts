@@ -1,9 +1,8 @@
 import Docker from "dockerode";
 import { BacksideError } from "../errors.js";
 
-/** A dockerode client for the local engine, after checking that the engine answers. */
-export async function connectDocker(): Promise<Docker> {
-  const docker = new Docker();
+/** A dockerode client (default: the engine DOCKER_HOST or the local socket names), after checking that it answers. */
+export async function connectDocker(docker: Docker = new Docker()): Promise<Docker> {
   try {
     await docker.ping();
   } catch (e) {

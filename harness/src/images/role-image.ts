@@ -52,6 +52,9 @@ export async function planRole(root: string, role: RoleImage, baseId: string): P
 /** Runs scripts/bundle-standins.mjs for one role; its one-line error becomes the message. */
 async function bundle(root: string, role: string): Promise<void> {
   const entry = join("harness/src/standins", role, "main.ts");
+  // An installed package ships the bundles `npm run build` made, not the sources.
+  if (!existsSync(join(root, entry)) && existsSync(join(root, "images", role, "build", `${role}.mjs`)))
+    return;
   if (!existsSync(join(root, entry)))
     throw new BacksideError(
       "NOT_FOUND",

@@ -6,36 +6,34 @@
 import Docker from "dockerode";
 import { BacksideError } from "../../errors.js";
 import { sweep } from "../../topology/sweep.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "remove containers and networks left by dead runs (--all: every backside resource)";
 
-const HELP = `usage: backside clean [--all] [--dry-run] [--run ID...]
+export const options = {
+  all: { type: "boolean", help: "also live runs, other hosts' runs and docker-compose labs" },
+  "dry-run": { type: "boolean", short: "n", help: "only print what would be removed" },
+  run: { type: "string", metavar: "ID", multiple: true, help: "only this run" },
+} satisfies OptionTable;
 
-  Removes backside containers, then networks, whose run's process is no longer alive.
-  --all       also live runs, other hosts' runs and docker-compose labs
-  --dry-run   only print what would be removed
-  --run ID    only these runs (repeatable)`;
+export const help = helpText(
+  [
+    "usage: backside clean [--all] [--dry-run] [--run ID...]",
+    "",
+    "  Removes backside containers, then networks, whose run's process is no longer alive.",
+  ],
+  options,
+);
 
 export async function run(argv: string[]): Promise<number> {
-  let all = false;
-  let dryRun = false;
-  const runIds: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help" || a === "-h") {
-      process.stdout.write(HELP + "\n");
-      return 0;
-    } else if (a === "--all") all = true;
-    else if (a === "--dry-run" || a === "-n") dryRun = true;
-    else if (a === "--run") {
-      const id = argv[++i];
-      if (!id) throw new BacksideError("USAGE", "clean: --run needs a run id");
-      runIds.push(id);
-    } else
-      throw new BacksideError("USAGE", `clean: unknown option '${a}'`, {
-        hint: "run `backside clean --help`",
-      });
+  const parsed = parseOptions("clean", options, argv);
+  if (parsed === "help") {
+    process.stdout.write(help + "\n");
+    return 0;
   }
+  const all = parsed.values.all === true;
+  const dryRun = parsed.values["dry-run"] === true;
+  const runIds = parsed.values.run ?? [];
   const docker = new Docker();
   try {
     await docker.ping();

@@ -4,117 +4,117 @@
  * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
  */
 import { existsSync, statSync } from "node:fs";
-import { BacksideError } from "../../errors.js";
+import { BacksideError, isBacksideError } from "../../errors.js";
 import { bundleInput } from "../../runner/diagnose-bundle.js";
 import { diagnose, formatDiagnosisText, parseHostPort, type DiagnoseInput } from "../../engine/index.js";
+import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "diagnose a backside connection failure from captures, logs and an error report";
 
-const HELP = `usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error-report FILE]
-                         [--target HOST[:PORT]] [--format text|json]
-       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json]
+export const options = {
+  pcap: {
+    type: "string",
+    metavar: "FILE",
+    multiple: true,
+    help: "a capture (pcap or pcapng); one per capture point",
+  },
+  log: { type: "string", metavar: "FILE", multiple: true, help: "an appliance log (debug level is best)" },
+  "error-report": {
+    type: "string",
+    metavar: "FILE",
+    help: "an error report (error-report.txt, plain or gzipped)",
+  },
+  bundle: {
+    type: "string",
+    metavar: "DIR",
+    help: "a folder's *.pcap, gateway.log and error-report.txt[.gz], as `backside run` leaves them (scenario files in it are not read)",
+  },
+  target: {
+    type: "string",
+    metavar: "HOST[:PORT]",
+    help: "the backend that matters when the artifacts hold several",
+  },
+  ...FORMAT_OPTIONS,
+} satisfies OptionTable;
 
-  --pcap FILE          a capture (pcap or pcapng); repeat for several capture points
-  --log FILE           an appliance log (debug level is best); repeatable
-  --error-report FILE  an error report (error-report.txt, plain or gzipped)
-  --bundle DIR         a folder's *.pcap, gateway.log and error-report.txt[.gz], as
-                       \`backside run\` leaves them (scenario files in it are not read)
-  --target HOST[:PORT] the backend that matters when the artifacts hold several
-  --format text|json   text for a person (default), json with a top-level "cause"
+export const help = helpText(
+  [
+    "usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error-report FILE]",
+    "                         [--target HOST[:PORT]] [--format text|json]",
+    "       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json]",
+  ],
+  options,
+  "Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable,\nor a bundle holds none of the files it should.",
+);
 
-Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable.`;
-
-function value(argv: string[], i: number, flag: string): string {
-  const v = argv[i + 1];
-  if (v === undefined || v === "" || (v.startsWith("--") && v.length > 2))
-    throw new BacksideError("USAGE", `diagnose: ${flag} needs a value`, {
-      hint: "run `backside diagnose --help`",
+function bundleFiles(dir: string): DiagnoseInput {
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new BacksideError("NOT_FOUND", `diagnose: --bundle ${dir} is not a folder`, {
+      hint: "give the folder `backside run` wrote for one scenario run",
     });
-  return v;
+  const b = bundleInput(dir);
+  if (!b.pcaps?.length && !b.logs?.length && !b.errorReport)
+    throw new BacksideError(
+      "BAD_ARTIFACT",
+      `diagnose: --bundle ${dir} has nothing to read: no *.pcap, no gateway.log, no error-report.txt[.gz]`,
+      { hint: "give the folder `backside run` wrote for one scenario run, or name files with --pcap/--log" },
+    );
+  return b;
 }
 
 export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text" | "json" } | "help" {
-  const input: DiagnoseInput = { pcaps: [], logs: [] };
-  let format: "text" | "json" = "text";
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] =
-      a.startsWith("--") && a.includes("=")
-        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
-        : [a, undefined];
-    const take = () => {
-      if (inline !== undefined) {
-        if (inline === "") throw new BacksideError("USAGE", `diagnose: ${flag} needs a value`);
-        return inline;
-      }
-      const v = value(argv, i, flag);
-      i++;
-      return v;
-    };
-    switch (flag) {
-      case "--help":
-      case "-h":
-        return "help";
-      case "--pcap":
-        input.pcaps!.push({ path: take() });
-        break;
-      case "--log":
-        input.logs!.push(take());
-        break;
-      case "--bundle": {
-        const dir = take();
-        if (!existsSync(dir) || !statSync(dir).isDirectory())
-          throw new BacksideError("INVALID_INPUT", `diagnose: --bundle ${dir} is not a folder`, {
-            hint: "give the folder `backside run` wrote for one scenario run",
-          });
-        const b = bundleInput(dir);
-        input.pcaps!.push(...(b.pcaps ?? []));
-        input.logs!.push(...(b.logs ?? []));
-        if (b.errorReport) {
-          if (input.errorReport) throw new BacksideError("USAGE", "diagnose: --error-report given twice");
-          input.errorReport = b.errorReport;
-        }
-        break;
-      }
-      case "--error-report":
-        if (input.errorReport) throw new BacksideError("USAGE", "diagnose: --error-report given twice");
-        input.errorReport = take();
-        break;
-      case "--target": {
-        const t = parseHostPort(take());
-        if (!t || (t.port !== undefined && !(t.port >= 1 && t.port <= 65535)))
-          throw new BacksideError("USAGE", "diagnose: --target must be HOST or HOST:PORT with PORT 1-65535");
-        input.target = t;
-        break;
-      }
-      case "--format": {
-        const f = take();
-        if (f !== "text" && f !== "json")
-          throw new BacksideError("USAGE", `diagnose: --format must be text or json, not '${f}'`);
-        format = f;
-        break;
-      }
-      default:
-        throw new BacksideError("USAGE", `diagnose: unknown option '${a}'`, {
-          hint: "run `backside diagnose --help`",
-        });
+  const parsed = parseOptions("diagnose", options, argv);
+  if (parsed === "help") return "help";
+  const o = parsed.values;
+  const input: DiagnoseInput = { pcaps: (o.pcap ?? []).map((path) => ({ path })), logs: [...(o.log ?? [])] };
+  if (o["error-report"]) input.errorReport = o["error-report"];
+  if (o.bundle) {
+    const b = bundleFiles(o.bundle);
+    input.pcaps!.push(...(b.pcaps ?? []));
+    input.logs!.push(...(b.logs ?? []));
+    if (b.errorReport) {
+      if (input.errorReport)
+        throw new BacksideError("USAGE", "diagnose: --error-report given twice (the bundle has one)");
+      input.errorReport = b.errorReport;
     }
+  }
+  if (o.target !== undefined) {
+    const t = parseHostPort(o.target);
+    if (!t || (t.port !== undefined && !(t.port >= 1 && t.port <= 65535)))
+      throw new BacksideError("USAGE", "diagnose: --target must be HOST or HOST:PORT with PORT 1-65535");
+    input.target = t;
   }
   if (!input.pcaps!.length && !input.logs!.length && !input.errorReport) {
     throw new BacksideError("USAGE", "diagnose: give at least one of --pcap, --log, --error-report", {
       hint: "run `backside diagnose --help`",
     });
   }
-  return { input, format };
+  return { input, format: formatOf(o) };
+}
+
+/** When nothing was usable, one line per artifact that was not, rather than the first alone. */
+function everyUnusable(e: unknown): unknown {
+  const problems = isBacksideError(e) && e.code === "BAD_ARTIFACT" ? e.details?.problems : undefined;
+  if (!Array.isArray(problems) || problems.length < 2) return e;
+  return new BacksideError(
+    "BAD_ARTIFACT",
+    problems.map((p) => `no usable artifact: ${String(p)}`).join("\n"),
+    {
+      cause: e,
+      details: { problems },
+    },
+  );
 }
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
-  const d = await diagnose(parsed.input);
+  const d = await diagnose(parsed.input).catch((e: unknown) => {
+    throw everyUnusable(e);
+  });
   process.stdout.write(parsed.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatDiagnosisText(d));
   return 0;
 }

@@ -2,56 +2,73 @@
  * `backside flows --pcap F [--pcap F...] [--format text|json] [-C] [--zeek-attempts]`: the flow
  * analysis of one or more captures — connections with Zeek's conn_state and history, DNS
  * transactions, ICMP errors joined to their flows, TLS alerts, unanswered ARP, and problems.
+ * A capture taken on the sending host (every wrong checksum left for the NIC) is read as with -C,
+ * and says so on stderr.
  * Exit codes: 0 read (problems are reported, not fatal), 2 usage, 3 not a capture / not found.
  */
 import { BacksideError } from "../../errors.js";
 import { analyzeCapture } from "../../flows/analyze.js";
+import { checksumCensus, isSendingHostCapture } from "../../flows/checksum-offload.js";
 import { formatFlowSummary } from "../../flows/format-text.js";
+import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary =
   "read captures and print connections (Zeek conn_state/history), DNS, ICMP errors, TLS alerts";
 
-const HELP = `usage: backside flows --pcap FILE [--pcap FILE...] [--format text|json] [-C] [--zeek-attempts]
+export const options = {
+  pcap: {
+    type: "string",
+    metavar: "FILE",
+    multiple: true,
+    help: "a pcap or pcapng capture (each capture keeps its own flows)",
+  },
+  ...FORMAT_OPTIONS,
+  "ignore-checksums": {
+    type: "boolean",
+    short: "C",
+    help: "ignore checksums, like zeek -C (found by itself for captures taken on the sending host)",
+  },
+  "zeek-attempts": {
+    type: "boolean",
+    help: "split unanswered connection attempts after 5 s, as Zeek's tcp_attempt_delay does",
+  },
+} satisfies OptionTable;
 
-  --pcap FILE        a pcap or pcapng capture (repeatable; each capture keeps its own flows)
-  --format F         text (default, Zeek-like columns) or json (the FlowSummary)
-  -C                 ignore checksums, like zeek -C (captures taken on the sending host)
-  --zeek-attempts    split unanswered connection attempts after 5 s, as Zeek's tcp_attempt_delay does
-
-Exit codes: 0 done (problems in the capture are listed, not fatal), 2 usage, 3 unreadable capture.`;
+export const help = helpText(
+  "usage: backside flows --pcap FILE [--pcap FILE...] [--format text|json] [-C] [--zeek-attempts]",
+  options,
+  "Exit codes: 0 done (problems in the capture are listed, not fatal), 2 usage, 3 unreadable capture.",
+);
 
 export async function run(argv: string[]): Promise<number> {
-  const pcaps: string[] = [];
-  let format: "text" | "json" = "text";
-  let ignoreChecksums = false;
-  let attemptTimeout: number | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help" || a === "-h") {
-      process.stdout.write(HELP + "\n");
-      return 0;
-    } else if (a === "--pcap") {
-      const f = argv[++i];
-      if (!f) throw new BacksideError("USAGE", "flows: --pcap needs a file");
-      pcaps.push(f);
-    } else if (a.startsWith("--pcap=")) pcaps.push(a.slice(7));
-    else if (a === "--format" || a.startsWith("--format=")) {
-      const f = a.includes("=") ? a.slice(9) : argv[++i];
-      if (f !== "text" && f !== "json")
-        throw new BacksideError("USAGE", `flows: --format must be text or json, not '${f ?? ""}'`);
-      format = f;
-    } else if (a === "-C") ignoreChecksums = true;
-    else if (a === "--zeek-attempts") attemptTimeout = 5;
-    else
-      throw new BacksideError("USAGE", `flows: unknown option '${a}'`, {
-        hint: "run `backside flows --help`",
-      });
+  const parsed = parseOptions("flows", options, argv);
+  if (parsed === "help") {
+    process.stdout.write(help + "\n");
+    return 0;
   }
+  const o = parsed.values;
+  const pcaps = o.pcap ?? [];
   if (pcaps.length === 0)
     throw new BacksideError("USAGE", "flows: give at least one --pcap FILE", {
       hint: "run `backside flows --help`",
     });
-  const s = await analyzeCapture(pcaps, { ignoreChecksums, attemptTimeout });
-  process.stdout.write(format === "json" ? JSON.stringify(s, null, 2) + "\n" : formatFlowSummary(s));
+  const attemptTimeout = o["zeek-attempts"] ? 5 : null;
+  let s = await analyzeCapture(pcaps, { ignoreChecksums: o["ignore-checksums"] === true, attemptTimeout });
+  if (!o["ignore-checksums"] && s.problems.some((p) => p.kind === "bad-checksum")) {
+    const census = await checksumCensus(pcaps);
+    if (isSendingHostCapture(census)) {
+      process.stderr.write(
+        `backside: flows: ${census.offloaded} TCP/UDP checksums (from ${census.senders.join(", ")}) hold only the ` +
+          "pseudo-header sum: taken on the sending host with checksum offloading, so checksums are ignored as with -C\n",
+      );
+      s = await analyzeCapture(pcaps, { ignoreChecksums: true, attemptTimeout });
+    } else if (census.corrupt > 0) {
+      process.stderr.write(
+        `backside: flows: ${census.corrupt} packets have wrong checksums that offloading does not explain; ` +
+          "they are left out (-C keeps them)\n",
+      );
+    }
+  }
+  process.stdout.write(formatOf(o) === "json" ? JSON.stringify(s, null, 2) + "\n" : formatFlowSummary(s));
   return 0;
 }

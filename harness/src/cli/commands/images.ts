@@ -12,26 +12,45 @@ import {
   repoRoot,
   type ImageName,
 } from "../../images/index.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "build the container images offline (skips unchanged ones), or list them";
 
-const HELP = `usage: backside images build [--only NAME...] [--force] [--verbose]
-       backside images list
+/** `images build`'s options; `images list` takes none. */
+export const options = {
+  only: {
+    type: "string",
+    metavar: "NAME...",
+    help: `just these (${IMAGE_NAMES.join(", ")}); base is always checked first`,
+  },
+  force: { type: "boolean", help: "rebuild even when unchanged (the debootstrap cache is still used)" },
+  verbose: { type: "boolean", short: "v", help: "show the builder's output" },
+} satisfies OptionTable;
 
-  build    base (debootstrap, cached in .cache/images) then the role images, each skipped when
-           its input hash (label backside.input-hash) did not change
-           --only NAME...  just these (${IMAGE_NAMES.join(", ")}); base is always checked first
-           --force         rebuild even when unchanged (the debootstrap cache is still used)
-           --verbose       show the builder's output
-  list     the images, their ids, sizes and input hashes
+export const subcommands = ["build", "list"] as const;
 
-  env BASE_IMAGE=<public bookworm image>  build base from a registry image instead (needs a registry)
-  env BACKSIDE_MIRROR=<url>               Debian mirror for debootstrap (default: the host's apt source)`;
+export const help = helpText(
+  [
+    "usage: backside images build [--only NAME...] [--force] [--verbose]",
+    "       backside images list",
+    "",
+    "  build    base (debootstrap, cached in .cache/images) then the role images, each skipped when",
+    "           its input hash (label backside.input-hash) did not change",
+    "  list     the images, their ids, sizes and input hashes",
+    "",
+    "options of build:",
+  ],
+  options,
+  [
+    "env BASE_IMAGE=<public bookworm image>  build base from a registry image instead (needs a registry)",
+    "env BACKSIDE_MIRROR=<url>               Debian mirror for debootstrap (default: the host's apt source)",
+  ].join("\n"),
+);
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return sub ? 0 : 2;
   }
   if (sub === "build") return build(rest);
@@ -45,25 +64,19 @@ export async function run(argv: string[]): Promise<number> {
   });
 }
 
-function parseBuild(argv: string[]): { only: ImageName[]; force: boolean; verbose: boolean } {
-  const only: ImageName[] = [];
-  let force = false;
-  let verbose = false;
-  let inOnly = false;
-  for (const a of argv) {
-    if (a === "--force") ((force = true), (inOnly = false));
-    else if (a === "--verbose" || a === "-v") ((verbose = true), (inOnly = false));
-    else if (a === "--only") inOnly = true;
-    else if (a.startsWith("--only=")) only.push(...a.slice(7).split(",").map(checkName));
-    else if (inOnly && !a.startsWith("-")) only.push(...a.split(",").map(checkName));
-    else
-      throw new BacksideError("USAGE", `images build: unknown option '${a}'`, {
-        hint: "run `backside images --help`",
-      });
-  }
-  if (inOnly && only.length === 0)
+function parseBuild(argv: string[]): { only: ImageName[]; force: boolean; verbose: boolean } | "help" {
+  const parsed = parseOptions("images build", options, argv, { positionals: true });
+  if (parsed === "help") return "help";
+  const o = parsed.values;
+  // `--only gateway dns`: the names after --only are its values.
+  if (parsed.positionals.length > 0 && o.only === undefined)
+    throw new BacksideError("USAGE", `images build: unexpected argument '${parsed.positionals[0]}'`, {
+      hint: "name images with --only",
+    });
+  const names = [o.only ?? "", ...parsed.positionals].flatMap((n) => n.split(",")).filter(Boolean);
+  if (argv.some((a) => a === "--only" || a.startsWith("--only=")) && names.length === 0)
     throw new BacksideError("USAGE", "images build: --only needs at least one image name");
-  return { only, force, verbose };
+  return { only: names.map(checkName), force: o.force === true, verbose: o.verbose === true };
 }
 
 function checkName(s: string): ImageName {
@@ -77,6 +90,10 @@ function checkName(s: string): ImageName {
 
 async function build(argv: string[]): Promise<number> {
   const opts = parseBuild(argv);
+  if (opts === "help") {
+    process.stdout.write(help + "\n");
+    return 0;
+  }
   const docker = await connectDocker();
   const t0 = Date.now();
   const outcomes = await buildImages(docker, {

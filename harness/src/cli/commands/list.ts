@@ -1,32 +1,33 @@
-/** `backside list [--dir DIR] [--json]`: the scenario catalogue with each scenario's expected label. */
-import { BacksideError } from "../../errors.js";
-import { loadCatalogue, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+/** `backside list [--dir DIR] [--format text|json]`: the scenario catalogue with each scenario's expected label. */
+import {
+  readCatalogue,
+  brokenError,
+  defaultScenarioDir,
+  DEFAULT_SCENARIO_DIR,
+} from "../../scenarios/index.js";
+import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "list the scenarios and the cause each one expects";
 
-const HELP = `usage: backside list [--dir DIR] [--json]
+export const options = {
+  dir: { type: "string", metavar: "DIR", help: `scenario folder (default ${DEFAULT_SCENARIO_DIR}/)` },
+  ...FORMAT_OPTIONS,
+} satisfies OptionTable;
 
-  --dir DIR   scenario folder (default ${DEFAULT_SCENARIO_DIR}/)
-  --json      one JSON array instead of a table`;
+export const help = helpText(
+  "usage: backside list [--dir DIR] [--format text|json]",
+  options,
+  "Exit codes: 0 listed; 3 a scenario file is broken (the valid ones are still listed).",
+);
 
 export async function run(argv: string[]): Promise<number> {
-  let dir = DEFAULT_SCENARIO_DIR;
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help" || a === "-h") {
-      process.stdout.write(HELP + "\n");
-      return 0;
-    } else if (a === "--json") json = true;
-    else if (a === "--dir") {
-      const v = argv[++i];
-      if (!v) throw new BacksideError("USAGE", "list: --dir needs a folder");
-      dir = v;
-    } else
-      throw new BacksideError("USAGE", `list: unknown option '${a}'`, { hint: "run `backside list --help`" });
+  const parsed = parseOptions("list", options, argv);
+  if (parsed === "help") {
+    process.stdout.write(help + "\n");
+    return 0;
   }
-  const all = loadCatalogue(dir);
-  if (json) {
+  const { scenarios: all, broken } = readCatalogue(parsed.values.dir ?? defaultScenarioDir());
+  if (formatOf(parsed.values) === "json") {
     process.stdout.write(
       JSON.stringify(
         all.map((s) => ({
@@ -40,15 +41,17 @@ export async function run(argv: string[]): Promise<number> {
         2,
       ) + "\n",
     );
-    return 0;
+  } else {
+    const w = Math.max(...all.map((s) => s.name.length), 8);
+    const e = Math.max(...all.map((s) => s.expect.length), 6);
+    process.stdout.write(`${"SCENARIO".padEnd(w)}  ${"EXPECTS".padEnd(e)}  TAGS\n`);
+    for (const s of all)
+      process.stdout.write(`${s.name.padEnd(w)}  ${s.expect.padEnd(e)}  ${s.tags.join(",")}\n`);
+    process.stdout.write(
+      `\n${all.length} scenarios covering ${new Set(all.map((s) => s.expect)).size} labels\n`,
+    );
   }
-  const w = Math.max(...all.map((s) => s.name.length), 8);
-  const e = Math.max(...all.map((s) => s.expect.length), 6);
-  process.stdout.write(`${"SCENARIO".padEnd(w)}  ${"EXPECTS".padEnd(e)}  TAGS\n`);
-  for (const s of all)
-    process.stdout.write(`${s.name.padEnd(w)}  ${s.expect.padEnd(e)}  ${s.tags.join(",")}\n`);
-  process.stdout.write(
-    `\n${all.length} scenarios covering ${new Set(all.map((s) => s.expect)).size} labels\n`,
-  );
+  // The valid scenarios are listed first; the broken files then fail the command.
+  if (broken.length > 0) throw brokenError(broken);
   return 0;
 }

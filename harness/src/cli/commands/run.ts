@@ -6,7 +6,12 @@
  */
 import Docker from "dockerode";
 import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
-import { loadCatalogue, selectScenarios, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
+import {
+  readCatalogue,
+  scenariosToRun,
+  defaultScenarioDir,
+  DEFAULT_SCENARIO_DIR,
+} from "../../scenarios/index.js";
 import {
   runCatalogue,
   makeReportDir,
@@ -26,20 +31,32 @@ import { analyzeCapture } from "../../flows/index.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
 import { imageRef } from "../../images/catalog.js";
+import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
 
 export const summary =
   "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
 
-const HELP = `usage: backside run [NAME...|--all] [options]
+export const options = {
+  all: { type: "boolean", help: "every scenario in the catalogue" },
+  parallel: {
+    type: "string",
+    metavar: "N",
+    help: "scenarios at once (default 1; the machine has few cores)",
+  },
+  repeat: { type: "string", metavar: "N", help: "run each scenario N times (default 1)" },
+  "report-dir": {
+    type: "string",
+    metavar: "DIR",
+    help: "where to write (default reports/<timestamp>/, and reports/latest)",
+  },
+  dir: { type: "string", metavar: "DIR", help: `scenario folder (default ${DEFAULT_SCENARIO_DIR}/)` },
+} satisfies OptionTable;
 
-  NAME...            scenarios to run (see \`backside list\`)
-  --all              every scenario in the catalogue
-  --parallel N       scenarios at once (default 1; the machine has few cores)
-  --repeat N         run each scenario N times (default 1)
-  --report-dir DIR   where to write (default reports/<timestamp>/, and reports/latest)
-  --dir DIR          scenario folder (default ${DEFAULT_SCENARIO_DIR}/)
-
-Exit codes: 0 every run matched, 1 some mismatched, 130 interrupted, others as in README.`;
+export const help = helpText(
+  ["usage: backside run [NAME...|--all] [options]", "", "  NAME...  scenarios to run (see `backside list`)"],
+  options,
+  "Exit codes: 0 every run matched, 1 some mismatched, 130 interrupted, others as in README.",
+);
 
 export interface RunArgs {
   names: string[];
@@ -50,32 +67,18 @@ export interface RunArgs {
   dir: string;
 }
 
-function intFlag(name: string, v: string | undefined, max: number): number {
-  const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n < 1 || n > max)
-    throw new BacksideError("USAGE", `run: ${name} must be an integer 1-${max}`);
-  return n;
-}
-
 export function parseRunArgs(argv: string[]): RunArgs | "help" {
-  const a: RunArgs = { names: [], all: false, parallel: 1, repeats: 1, dir: DEFAULT_SCENARIO_DIR };
-  for (let i = 0; i < argv.length; i++) {
-    const x = argv[i];
-    if (x === "--help" || x === "-h") return "help";
-    else if (x === "--all") a.all = true;
-    else if (x === "--parallel") a.parallel = intFlag("--parallel", argv[++i], 16);
-    else if (x === "--repeat") a.repeats = intFlag("--repeat", argv[++i], 100);
-    else if (x === "--report-dir") {
-      a.reportDir = argv[++i];
-      if (!a.reportDir) throw new BacksideError("USAGE", "run: --report-dir needs a folder");
-    } else if (x === "--dir") {
-      const v = argv[++i];
-      if (!v) throw new BacksideError("USAGE", "run: --dir needs a folder");
-      a.dir = v;
-    } else if (x.startsWith("-"))
-      throw new BacksideError("USAGE", `run: unknown option '${x}'`, { hint: "run `backside run --help`" });
-    else a.names.push(x);
-  }
+  const parsed = parseOptions("run", options, argv, { positionals: true });
+  if (parsed === "help") return "help";
+  const v = parsed.values;
+  const a: RunArgs = {
+    names: parsed.positionals,
+    all: v.all === true,
+    parallel: v.parallel === undefined ? 1 : intOption("run", "--parallel", v.parallel, 1, 16),
+    repeats: v.repeat === undefined ? 1 : intOption("run", "--repeat", v.repeat, 1, 100),
+    reportDir: v["report-dir"],
+    dir: v.dir ?? defaultScenarioDir(),
+  };
   if (a.all && a.names.length)
     throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
   if (!a.all && !a.names.length)
@@ -117,11 +120,13 @@ export function exitCodeFor(s: RunSummary): number {
 export async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (args === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
-  const catalogue = loadCatalogue(args.dir);
-  const scenarios = args.all ? catalogue : selectScenarios(catalogue, args.names);
+  // A broken file stops `--all`; a run of named scenarios only warns about it.
+  const scenarios = scenariosToRun(readCatalogue(args.dir), args.all ? "all" : args.names, (l) =>
+    process.stderr.write(`backside: ${l}\n`),
+  );
   const docker = new Docker();
   await checkEnvironment(docker);
   const { dir, isDefault } = makeReportDir(args.reportDir);

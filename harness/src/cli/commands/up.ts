@@ -2,19 +2,25 @@
  * `backside up`: brings up the default topology for a person (training labs) and keeps it
  * until Ctrl-C, printing the nodes, their addresses and how to get a shell in each.
  */
-import { BacksideError } from "../../errors.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { Topology, SEGMENTS, NODES, defaultNodeOptions, type StartedTopology } from "../../topology/index.js";
 import { imageRef } from "../../images/catalog.js";
+import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "bring up the default topology and keep it until Ctrl-C";
 
-const HELP = `usage: backside up [--base] [--slot N] [--run-id ID] [--for SECONDS]
+export const options = {
+  base: { type: "boolean", help: "every node runs backside/base:latest (no stand-in programs)" },
+  slot: {
+    type: "string",
+    metavar: "N",
+    help: "use subnet slot N (default: a free one; slot 0 is docker-compose.yml's)",
+  },
+  "run-id": { type: "string", metavar: "ID", help: "name the run (default: generated)" },
+  for: { type: "string", metavar: "SECONDS", help: "tear down by itself after this long" },
+} satisfies OptionTable;
 
-  --base          every node runs backside/base:latest (no stand-in programs)
-  --slot N        use subnet slot N (default: a free one; slot 0 is docker-compose.yml's)
-  --run-id ID     name the run (default: generated)
-  --for SECONDS   tear down by itself after this long`;
+export const help = helpText("usage: backside up [--base] [--slot N] [--run-id ID] [--for SECONDS]", options);
 
 interface UpOptions {
   base: boolean;
@@ -24,23 +30,17 @@ interface UpOptions {
 }
 
 function parse(argv: string[]): UpOptions | "help" {
-  const o: UpOptions = { base: false };
-  const num = (flag: string, v: string | undefined) => {
-    const n = Number(v);
-    if (v === undefined || !Number.isInteger(n) || n < 0)
-      throw new BacksideError("USAGE", `up: ${flag} needs a non-negative integer`);
-    return n;
+  const parsed = parseOptions("up", options, argv);
+  if (parsed === "help") return "help";
+  const v = parsed.values;
+  const num = (flag: string, s: string | undefined) =>
+    s === undefined ? undefined : intOption("up", flag, s, 0, 1_000_000);
+  return {
+    base: v.base === true,
+    slot: num("--slot", v.slot),
+    runId: v["run-id"],
+    forSeconds: num("--for", v.for),
   };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help" || a === "-h") return "help";
-    else if (a === "--base") o.base = true;
-    else if (a === "--slot") o.slot = num(a, argv[++i]);
-    else if (a === "--for") o.forSeconds = num(a, argv[++i]);
-    else if (a === "--run-id") o.runId = argv[++i];
-    else throw new BacksideError("USAGE", `up: unknown option '${a}'`, { hint: "run `backside up --help`" });
-  }
-  return o;
 }
 
 function describe(t: StartedTopology): string {
@@ -68,7 +68,7 @@ function describe(t: StartedTopology): string {
 export async function run(argv: string[]): Promise<number> {
   const o = parse(argv);
   if (o === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
   const registry = new CleanupRegistry();
