@@ -84,7 +84,7 @@ describe("scenario messages: each zod issue kind in our words", () => {
     [
       "invalid_union",
       minimal + "firewall:\n  faults:\n    - { action: zap }\n",
-      "scenarios/a.yaml: firewall.faults[0].action must be one of drop, reject, loss",
+      "scenarios/a.yaml: firewall.faults[0].action must be one of drop, reject, loss, rate-limit",
     ],
     [
       "invalid_key",
