@@ -4,7 +4,7 @@
  * section renderer.
  */
 import type { RunSummary } from "../runner/result-types.js";
-import { summaryCounts } from "../runner/result-types.js";
+import { resultStatus, summaryCounts } from "../runner/result-types.js";
 import { confusionMatrix } from "./confusion-matrix.js";
 import { formatDuration } from "./format-duration.js";
 import { htmlEscape as h } from "./html-escape.js";
@@ -27,7 +27,7 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   out.push(`<title>backside report ${h(s.startedAt)}</title><style>${CSS}</style></head><body>`);
   out.push(`<h1>backside report</h1>`);
   out.push(
-    `<p id="summary">Started ${h(s.startedAt)}; ${s.results.length} run(s): <span class="ok">${c.matched} matched</span>, <span class="bad">${c.mismatched} mismatched</span>, ${c.errored} errored, <span class="partial">${c.partial} partial</span>; wall time ${h(formatDuration(s.wallMs))}.${complete ? "" : ' <strong class="partial">Incomplete: the run was interrupted or is still going.</strong>'}</p>`,
+    `<p id="summary">Started ${h(s.startedAt)}; ${s.results.length} run(s): <span class="ok">${c.matched} matched</span>, <span class="bad">${c.mismatched} mismatched</span>, ${c.errored} errored, ${c.interrupted} interrupted, <span class="partial">${c.partial} partial</span>; wall time ${h(formatDuration(s.wallMs))}.${complete ? "" : ' <strong class="partial">Incomplete: the run was interrupted or is still going.</strong>'}</p>`,
   );
   if (s.notRun.length) out.push(`<p>Not run: ${s.notRun.map(h).join(", ")}</p>`);
   out.push(
@@ -35,7 +35,8 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   );
   for (const r of s.results) {
     const cls = r.match ? "ok" : "bad";
-    const res = `${r.match ? "match" : r.error && r.diagnosed === null ? `error ${r.error.code}` : "mismatch"}${r.partial ? " (partial)" : ""}`;
+    const st = resultStatus(r);
+    const res = `${st === "matched" ? "match" : st === "errored" ? `error ${r.error?.code}` : st === "interrupted" ? "interrupted" : "mismatch"}${r.partial && st !== "interrupted" ? " (partial)" : ""}`;
     out.push(
       `<tr class="${cls}"><td><a href="#s-${h(r.id)}">${h(r.id)}</a></td><td>${h(r.expected)}</td><td>${h(r.diagnosed ?? "none")}</td><td>${r.confidence === null ? "" : h(r.confidence)}</td><td class="${cls}">${h(res)}</td><td>${h(formatDuration(r.timings.total))}</td></tr>`,
     );

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Reporter } from "./reporter.js";
 import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
-import { summaryCounts } from "../runner/result-types.js";
+import { resultStatus, summaryCounts } from "../runner/result-types.js";
 import { writeAtomic } from "./write-atomic.js";
 
 export const REPORT_JSON_VERSION = 1;
@@ -53,6 +53,8 @@ export class JsonReporter implements Reporter {
         expected: r.expected,
         diagnosed: r.diagnosed,
         match: r.match,
+        status: resultStatus(r),
+        interrupted: r.interrupted,
         confidence: r.confidence,
         partial: r.partial,
         partialReasons: r.partialReasons,

@@ -66,6 +66,12 @@ export interface ScenarioRunResult {
    * error report): which evidence names the cause on its own, for people learning to read it.
    */
   byArtifact?: Partial<Record<ArtifactKind, ArtifactVerdict>>;
+  /**
+   * Ctrl-C or SIGTERM stopped the run before its steps finished: the fault never fully showed, so
+   * no diagnosis is claimed (`diagnosed` is null) and the run counts neither as a match nor as a
+   * mismatch. The bundle keeps what was collected.
+   */
+  interrupted: boolean;
   /** The run or the diagnosis is incomplete (interrupted, a capture missing...); reasons say why. */
   partial: boolean;
   partialReasons: string[];
@@ -104,21 +110,23 @@ export interface RunSummary {
   repeats: number;
 }
 
-export function summaryCounts(results: readonly ScenarioRunResult[]): {
-  matched: number;
-  mismatched: number;
-  errored: number;
-  partial: number;
-} {
-  let matched = 0;
-  let mismatched = 0;
-  let errored = 0;
-  let partial = 0;
+export type ResultStatus = "matched" | "mismatched" | "errored" | "interrupted";
+
+/** One word per run, the same in every report: an interrupted run is never a mismatch. */
+export function resultStatus(r: ScenarioRunResult): ResultStatus {
+  if (r.match) return "matched";
+  if (r.interrupted) return "interrupted";
+  if (r.error && r.diagnosed === null) return "errored";
+  return "mismatched";
+}
+
+export function summaryCounts(
+  results: readonly ScenarioRunResult[],
+): Record<ResultStatus | "partial", number> {
+  const c = { matched: 0, mismatched: 0, errored: 0, interrupted: 0, partial: 0 };
   for (const r of results) {
-    if (r.match) matched++;
-    else if (r.error && r.diagnosed === null) errored++;
-    else mismatched++;
-    if (r.partial) partial++;
+    c[resultStatus(r)]++;
+    if (r.partial) c.partial++;
   }
-  return { matched, mismatched, errored, partial };
+  return c;
 }

@@ -4,7 +4,7 @@
  * engine on the bundle). Teardown always runs; an interrupted or failed run keeps what it
  * collected and is marked partial.
  */
-import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import type { Scenario } from "../scenarios/schema.js";
@@ -61,9 +61,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   let slot: number | undefined;
   const captures: StartedCapture[] = [];
   let collected: Collected = { pcaps: [], other: [], problems: [] };
+  let stepsDone = false;
   const fail = (e: unknown) => {
-    error ??= { code: isBacksideError(e) ? e.code : "INTERNAL", message: oneLine(e) };
     log(`error: ${oneLine(e)}`);
+    // Ctrl-C is not a harness failure: the run is reported as interrupted instead.
+    if (isBacksideError(e) && e.code === "INTERRUPTED") return;
+    error ??= { code: isBacksideError(e) ? e.code : "INTERNAL", message: oneLine(e) };
   };
   let phase = Date.now();
   const lap = (k: keyof PhaseTimings) => {
@@ -114,6 +117,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       lap("bringUp");
       // --- fault + wait
       await withDeadline(runSteps(ctx), s.timeoutSeconds * 1000, `scenario ${s.name} steps`, o.signal);
+      stepsDone = true;
       lap("faultWait");
     } catch (e) {
       if (t.bringUp === 0) lap("bringUp");
@@ -154,7 +158,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     nextSteps: [],
   };
   phase = Date.now();
-  if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
+  // Stopped before the steps ended: the fault may not have shown yet, so a verdict would be a guess.
+  const interrupted = !stepsDone && Boolean(o.signal?.aborted);
+  if (interrupted) {
+    result.explanation = "Interrupted before its steps finished: no diagnosis is claimed.";
+    if (!partialReasons.includes("interrupted")) partialReasons.unshift("interrupted");
+  } else if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
     try {
       const d = await diagnoseBundle(bundleDir, o.diagnose);
       result = {
@@ -181,7 +190,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     repeats: o.repeats,
     expected: s.expect,
     ...result,
-    match: result.diagnosed === s.expect,
+    match: !interrupted && result.diagnosed === s.expect,
+    interrupted,
     partial: partialReasons.length > 0,
     partialReasons,
     ...(error ? { error } : {}),
@@ -192,7 +202,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       pcaps: collected.pcaps,
       gatewayLog: collected.gatewayLog,
       errorReport: collected.errorReport,
-      other: [...collected.other, "steps.log", "verdict.json"],
+      other: [
+        ...collected.other,
+        "steps.log",
+        ...(existsSync(join(bundleDir, "verdict.json")) ? ["verdict.json"] : []),
+      ],
     },
     startedAt,
     runId,

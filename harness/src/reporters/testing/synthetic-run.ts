@@ -25,6 +25,7 @@ export function result(
     explanation: diagnosed ? `looks like ${diagnosed}` : "",
     evidence: diagnosed ? [{ text: `evidence for ${diagnosed}`, source: "gateway-mid.pcap#3" }] : [],
     nextSteps: ["check the firewall"],
+    interrupted: false,
     partial: false,
     partialReasons: [],
     timings: { bringUp: 1200, faultWait: 3400, collect: 500, diagnose: 80, teardown: 100, total: 5400 },
