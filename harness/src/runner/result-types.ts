@@ -37,6 +37,14 @@ export interface RequestOutcome {
   seconds: number;
 }
 
+/** One capture point as the engine ordered it along the path (closest to the gateway first). */
+export interface CapturePointRow {
+  source: string;
+  synTtl: number | null;
+  sawSyn: boolean;
+  sawAnswer: boolean;
+}
+
 export type ArtifactKind = "captures" | "log" | "report";
 
 export interface ArtifactVerdict {
@@ -53,6 +61,10 @@ export interface ScenarioRunResult {
   repeat: number;
   repeats: number;
   expected: Cause;
+  /** The scenario file's tags (for filtering reports). */
+  tags: string[];
+  /** Which gateway ran the scenario, when the runner says (the stand-in otherwise). */
+  gateway?: string;
   /** Null when the engine could not run (see `error`). */
   diagnosed: Cause | null;
   match: boolean;
@@ -61,6 +73,10 @@ export interface ScenarioRunResult {
   explanation: string;
   evidence: EvidenceItem[];
   nextSteps: string[];
+  /** Other labels the engine weighed, with why (what would tell them apart). */
+  alternatives: { cause: Cause; why: string }[];
+  /** The capture points in path order, what each saw of the failing connection; empty with one point. */
+  capturePoints: CapturePointRow[];
   /**
    * The engine's verdict from each kind of artifact alone (every capture, the gateway log, the
    * error report): which evidence names the cause on its own, for people learning to read it.

@@ -149,13 +149,22 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   // --- diagnose (on the bundle only)
   let result: Pick<
     ScenarioRunResult,
-    "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps" | "byArtifact"
+    | "diagnosed"
+    | "confidence"
+    | "explanation"
+    | "evidence"
+    | "nextSteps"
+    | "alternatives"
+    | "capturePoints"
+    | "byArtifact"
   > = {
     diagnosed: null,
     confidence: null,
     explanation: "",
     evidence: [],
     nextSteps: [],
+    alternatives: [],
+    capturePoints: [],
   };
   phase = Date.now();
   // Stopped before the steps ended: the fault may not have shown yet, so a verdict would be a guess.
@@ -172,6 +181,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         explanation: d.explanation,
         evidence: flattenEvidence(d.evidence, bundleDir),
         nextSteps: d.nextSteps,
+        alternatives: d.alternatives ?? [],
+        capturePoints: d.capturePoints?.order ?? [],
         byArtifact: await diagnoseEachAlone(bundleDir, o.diagnose),
       };
       if (d.partial) partialReasons.push(...engineProblems(d.problems));
@@ -189,6 +200,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     repeat: o.repeat,
     repeats: o.repeats,
     expected: s.expect,
+    tags: s.tags,
     ...result,
     match: !interrupted && result.diagnosed === s.expect,
     interrupted,
