@@ -25,6 +25,7 @@ import { runSteps, setFaults, type StepContext } from "./run-steps.js";
 import { collectBundle, type Collected } from "./collect-bundle.js";
 import { diagnoseBundle, diagnoseEachAlone, flattenEvidence } from "./diagnose-bundle.js";
 import type { Diagnoser } from "./diagnoser.js";
+import { diagnosisJson } from "../engine/diagnosis-json.js";
 import type { SlotPicker } from "./slot-picker.js";
 
 export interface RunScenarioOptions {
@@ -175,14 +176,16 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   } else if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
     try {
       const d = await diagnoseBundle(bundleDir, o.diagnose);
+      // Paths inside the bundle relative to it, as in verdict.json: the report folder may move.
+      const j = diagnosisJson(d, bundleDir);
       result = {
         diagnosed: d.cause,
         confidence: d.confidence,
-        explanation: d.explanation,
+        explanation: j.explanation,
         evidence: flattenEvidence(d.evidence, bundleDir),
-        nextSteps: d.nextSteps,
-        alternatives: d.alternatives ?? [],
-        capturePoints: d.capturePoints?.order ?? [],
+        nextSteps: j.nextSteps,
+        alternatives: j.alternatives,
+        capturePoints: j.capturePoints.order,
         byArtifact: await diagnoseEachAlone(bundleDir, o.diagnose),
       };
       if (d.partial) partialReasons.push(...engineProblems(d.problems));

@@ -6,7 +6,14 @@
 import { existsSync, statSync } from "node:fs";
 import { BacksideError } from "../../errors.js";
 import { bundleInput } from "../../runner/diagnose-bundle.js";
-import { diagnose, formatDiagnosisText, parseHostPort, type DiagnoseInput } from "../../engine/index.js";
+import {
+  diagnose,
+  diagnosisJson,
+  formatDiagnosisText,
+  parseHostPort,
+  relativeTo,
+  type DiagnoseInput,
+} from "../../engine/index.js";
 
 export const summary = "diagnose a backside connection failure from captures, logs and an error report";
 
@@ -20,7 +27,8 @@ const HELP = `usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error
   --bundle DIR         a folder's *.pcap, gateway.log and error-report.txt[.gz], as
                        \`backside run\` leaves them (scenario files in it are not read)
   --target HOST[:PORT] the backend that matters when the artifacts hold several
-  --format text|json   text for a person (default), json with a top-level "cause"
+  --format text|json   text for a person (default), json with a top-level "schema" and "cause"
+                       (every key always present; paths inside --bundle relative to it)
 
 Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable.`;
 
@@ -33,9 +41,17 @@ function value(argv: string[], i: number, flag: string): string {
   return v;
 }
 
-export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text" | "json" } | "help" {
+export interface DiagnoseArgs {
+  input: DiagnoseInput;
+  format: "text" | "json";
+  /** The first --bundle folder: paths inside it are shown relative to it. */
+  bundle?: string;
+}
+
+export function parseArgs(argv: string[]): DiagnoseArgs | "help" {
   const input: DiagnoseInput = { pcaps: [], logs: [] };
   let format: "text" | "json" = "text";
+  let bundle: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] =
@@ -68,6 +84,7 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
             hint: "give the folder `backside run` wrote for one scenario run",
           });
         const b = bundleInput(dir);
+        bundle ??= dir;
         input.pcaps!.push(...(b.pcaps ?? []));
         input.logs!.push(...(b.logs ?? []));
         if (b.errorReport) {
@@ -105,7 +122,7 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
       hint: "run `backside diagnose --help`",
     });
   }
-  return { input, format };
+  return { input, format, ...(bundle ? { bundle } : {}) };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -115,6 +132,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const d = await diagnose(parsed.input);
-  process.stdout.write(parsed.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatDiagnosisText(d));
+  process.stdout.write(
+    parsed.format === "json"
+      ? JSON.stringify(diagnosisJson(d, parsed.bundle), null, 2) + "\n"
+      : relativeTo(parsed.bundle, formatDiagnosisText(d)),
+  );
   return 0;
 }

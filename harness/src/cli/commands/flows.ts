@@ -8,13 +8,16 @@ import { BacksideError } from "../../errors.js";
 import { analyzeCapture } from "../../flows/analyze.js";
 import { formatFlowSummary } from "../../flows/format-text.js";
 
+/** The JSON form: FlowSummary (flows/types.ts), whose lists are always present, under a schema name. */
+export const FLOWS_SCHEMA = "backside.flows.v1";
+
 export const summary =
   "read captures and print connections (Zeek conn_state/history), DNS, ICMP errors, TLS alerts";
 
 const HELP = `usage: backside flows --pcap FILE [--pcap FILE...] [--format text|json] [-C] [--zeek-attempts]
 
   --pcap FILE        a pcap or pcapng capture (repeatable; each capture keeps its own flows)
-  --format F         text (default, Zeek-like columns) or json (the FlowSummary)
+  --format F         text (default, Zeek-like columns) or json (the FlowSummary, with "schema")
   -C                 ignore checksums, like zeek -C (captures taken on the sending host)
   --zeek-attempts    split unanswered connection attempts after 5 s, as Zeek's tcp_attempt_delay does
 
@@ -52,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
       hint: "run `backside flows --help`",
     });
   const s = await analyzeCapture(pcaps, { ignoreChecksums, attemptTimeout });
-  process.stdout.write(format === "json" ? JSON.stringify(s, null, 2) + "\n" : formatFlowSummary(s));
+  process.stdout.write(
+    format === "json" ? JSON.stringify({ schema: FLOWS_SCHEMA, ...s }, null, 2) + "\n" : formatFlowSummary(s),
+  );
   return 0;
 }
