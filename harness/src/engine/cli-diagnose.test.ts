@@ -25,7 +25,7 @@ describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
     expect(d.schema).toBe("backside.diagnosis.v1");
     expect(d.cause).toBe("tcp.refused");
     expect(d).toHaveProperty("alternatives");
-    expect(d.capturePoints).toEqual({ order: [], statement: "" });
+    expect(d.capturePoints).toEqual({ order: [], died: null, statement: "" });
     expect(d.evidence[0].packets.length).toBeGreaterThan(0);
     expect(typeof d.partial).toBe("boolean");
   });

@@ -5,6 +5,7 @@
  * folder moves.
  */
 import type { Diagnosis, Evidence } from "./types.js";
+import type { PathVerdict } from "./where-died.js";
 
 export const DIAGNOSIS_SCHEMA = "backside.diagnosis.v1";
 
@@ -16,6 +17,8 @@ export interface EvidenceJson {
   times: string[];
   lines: number[];
   part: string | null;
+  /** Every place that shows it, this item's own first. */
+  places: { source: string; packets: number[]; times: string[]; lines: number[]; part: string | null }[];
 }
 
 export interface DiagnosisJson {
@@ -27,7 +30,11 @@ export interface DiagnosisJson {
   evidence: EvidenceJson[];
   nextSteps: string[];
   alternatives: NonNullable<Diagnosis["alternatives"]>;
-  capturePoints: { order: NonNullable<Diagnosis["capturePoints"]>["order"]; statement: string };
+  capturePoints: {
+    order: NonNullable<Diagnosis["capturePoints"]>["order"];
+    died: NonNullable<Diagnosis["capturePoints"]>["died"] | null;
+    statement: string;
+  };
   backend: { host: string | null; addresses: string[]; port: number | null };
   partial: boolean;
   problems: string[];
@@ -56,11 +63,19 @@ export function diagnosisJson(d: Diagnosis, base?: string): DiagnosisJson {
       times: e.times ?? [],
       lines: e.lines ?? [],
       part: e.part ?? null,
+      places: (e.places?.length ? e.places : [e]).map((p) => ({
+        source: rel(p.source),
+        packets: p.packets ?? [],
+        times: p.times ?? [],
+        lines: p.lines ?? [],
+        part: p.part ?? null,
+      })),
     })),
     nextSteps: d.nextSteps.map(rel),
     alternatives: (d.alternatives ?? []).map((a) => ({ cause: a.cause, why: rel(a.why) })),
     capturePoints: {
       order: (d.capturePoints?.order ?? []).map((p) => ({ ...p, source: rel(p.source) })),
+      died: d.capturePoints ? (JSON.parse(rel(JSON.stringify(d.capturePoints.died))) as PathVerdict) : null,
       statement: rel(d.capturePoints?.statement ?? ""),
     },
     backend: {

@@ -5,7 +5,7 @@
 import { readdirSync, existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DiagnoseInput, Diagnosis, Evidence } from "../engine/types.js";
+import type { DiagnoseInput, Diagnosis, Evidence, EvidencePlace } from "../engine/types.js";
 import { isBacksideError } from "../errors.js";
 import { diagnosisJson } from "../engine/diagnosis-json.js";
 
@@ -68,7 +68,7 @@ export function flattenEvidence(ev: readonly Evidence[], bundleDir?: string): Ev
   // Sources are shown relative to the bundle: the report folder may move.
   const rel = (src: string) =>
     bundleDir && src.startsWith(`${bundleDir}/`) ? src.slice(bundleDir.length + 1) : src;
-  return ev.map((e) => {
+  const one = (e: EvidencePlace) => {
     const where = [
       e.packets?.length
         ? `packets ${e.packets.slice(0, 6).join(",")}${e.packets.length > 6 ? ",…" : ""}`
@@ -78,6 +78,10 @@ export function flattenEvidence(ev: readonly Evidence[], bundleDir?: string): Ev
     ]
       .filter(Boolean)
       .join(" ");
-    return { text: e.statement, source: where ? `${rel(e.source)} ${where}` : rel(e.source) };
-  });
+    return where ? `${rel(e.source)} ${where}` : rel(e.source);
+  };
+  return ev.map((e) => ({
+    text: e.statement,
+    source: (e.places?.length ? e.places : [e]).map(one).join("; "),
+  }));
 }
