@@ -78,6 +78,16 @@ describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
     expect(missing.err.trim().split("\n")).toHaveLength(1);
   });
 
+  it("--format html prints one page with the path ladder, paths inside the bundle relative", () => {
+    const b = resolve(import.meta.dirname, "fixtures/runs/tcp-silent-drop");
+    const r = cli("--bundle", b, "--format", "html");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^<!DOCTYPE html>/);
+    expect(r.out).toContain("default-src 'none'");
+    expect(r.out).toMatch(/<svg [^>]*data-ladder="path"/);
+    expect(r.out).not.toContain(b);
+  });
+
   it("a missing file is one line on stderr and exit 3", () => {
     const r = cli("--pcap", p("missing.pcap"));
     expect(r.code).toBe(3);

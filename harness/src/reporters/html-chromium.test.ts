@@ -13,6 +13,9 @@ import { HtmlReporter } from "./html-reporter.js";
 import { analyzeCapture } from "../flows/index.js";
 import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
 import { CAUSES } from "../taxonomy.js";
+import { diagnose } from "../engine/diagnose.js";
+import { bundleInput } from "../runner/diagnose-bundle.js";
+import { renderDiagnosisPage } from "./diagnosis-page.js";
 import { writeRefusedPcap } from "./testing/refused-pcap.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -154,6 +157,46 @@ describe.skipIf(!existsSync(CHROMIUM))("html report laid out at 1400 px", () => 
         profile,
       );
       expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    },
+  );
+});
+
+describe.skipIf(!existsSync(CHROMIUM))("path ladder in headless Chromium", () => {
+  it(
+    "draws the silent drop's lanes, crosses and frame numbers, and a screenshot of it",
+    { timeout: 180_000 },
+    async () => {
+      const bundle = join(import.meta.dirname, "../engine/fixtures/runs/tcp-silent-drop");
+      const d = await diagnose(bundleInput(bundle));
+      const points = [];
+      for (const p of d.capturePoints!.order)
+        points.push({
+          source: p.source,
+          summary: await analyzeCapture([join(bundle, p.source)], { ignoreChecksums: true }),
+        });
+      const dir = mkdtempSync(join(tmpdir(), "rep-ladder-"));
+      const page = join(dir, "diagnosis.html");
+      writeFileSync(page, renderDiagnosisPage(d, points, readFileSync(join(bundle, "gateway.log"), "utf8")));
+      const profile = mkdtempSync(join(tmpdir(), "chromium-"));
+      const dom = chromium(["--dump-dom", `file://${page}`], profile);
+      expect(dom.status, dom.stderr.slice(-500)).toBe(0);
+      const lanes = [...dom.stdout.matchAll(/<g class="lane" data-source="([^"]+)">/g)].map((m) => m[1]);
+      expect(lanes).toEqual([
+        "gateway-mid.pcap",
+        "firewall-mid.pcap",
+        "firewall-back.pcap",
+        "backend-back.pcap",
+      ]);
+      expect(dom.stdout.match(/class="lost-mark"/g)).toHaveLength(3);
+      expect(dom.stdout).toContain(">SYN (retransmission)<");
+      expect(dom.stdout).toMatch(/class="frame"[^>]*>#8</);
+      expect(dom.stdout).toContain("dropped in the firewall itself");
+      expect(dom.stdout).not.toMatch(/<script/);
+      const png = join(dir, "ladder.png");
+      const shot = chromium([`--screenshot=${png}`, "--window-size=1400,1000", `file://${page}`], profile);
+      expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+      expect(statSync(png).size).toBeGreaterThan(5_000);
       expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
     },
   );

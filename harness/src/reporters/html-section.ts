@@ -10,20 +10,13 @@ import type { ArtifactKind, ScenarioRunResult } from "../runner/result-types.js"
 import { oneLine } from "../errors.js";
 import { htmlEscape as h, hrefFor } from "./html-escape.js";
 import { keyLogLines } from "./key-log-lines.js";
-import { ladderFor } from "./ladder.js";
-import { renderLadderSvg } from "./ladder-svg.js";
+import { roleRanks } from "../engine/path-order.js";
+import { renderLadders } from "./ladder-block.js";
 import { runClasses } from "./html-filters.js";
 import { needsLook } from "./report-order.js";
 import { statusText } from "./status-text.js";
 
 export type AnalyzeFn = (pcapPaths: string[]) => Promise<FlowSummary>;
-
-/** The capture seen from the gateway's side is the one the ladder is drawn from when present. */
-export function ladderCapture(pcaps: readonly string[]): string | undefined {
-  return (
-    pcaps.find((p) => /(^|\/)gateway-mid\.pcap$/.test(p)) ?? pcaps.find((p) => /gateway/.test(p)) ?? pcaps[0]
-  );
-}
 
 export async function renderSection(
   r: ScenarioRunResult,
@@ -126,15 +119,24 @@ async function ladderBlock(
   bundleDir: string,
   analyze: AnalyzeFn | undefined,
 ): Promise<string> {
-  const pcap = ladderCapture(r.artifacts.pcaps);
-  if (!pcap) return "<p><i>No capture in the bundle: no ladder diagram.</i></p>";
+  if (!r.artifacts.pcaps.length) return "<p><i>No capture in the bundle: no ladder diagram.</i></p>";
   if (!analyze) return "<p><i>Capture analysis unavailable: no ladder diagram.</i></p>";
+  const order = pathOrder(r);
   try {
-    const summary = await analyze([join(bundleDir, pcap)]);
-    const ladder = ladderFor(summary);
-    if (!ladder) return `<p><i>No TCP connection or DNS exchange in ${h(pcap)}.</i></p>`;
-    return `<h4>Ladder: ${h(ladder.title)} <small>(from ${h(pcap)})</small></h4><div class="ladder-box">${renderLadderSvg(ladder)}</div>`;
+    const points = [];
+    for (const source of order) points.push({ source, summary: await analyze([join(bundleDir, source)]) });
+    const logFile = r.artifacts.gatewayLog && join(bundleDir, r.artifacts.gatewayLog);
+    const log = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8") : undefined;
+    return renderLadders(points, log, `${r.bundle}/`);
   } catch (e) {
-    return `<p class="partial">Could not draw the ladder from ${h(pcap)}: ${h(oneLine(e))}</p>`;
+    return `<p class="partial">Could not draw the ladder from ${h(order.join(", "))}: ${h(oneLine(e))}</p>`;
   }
+}
+
+/** The bundle's captures in the engine's path order; by their names when the engine gave none. */
+function pathOrder(r: ScenarioRunResult): string[] {
+  const given = r.capturePoints.map((p) => p.source).filter((s) => r.artifacts.pcaps.includes(s));
+  if (given.length === r.artifacts.pcaps.length) return given;
+  const ranks = roleRanks(r.artifacts.pcaps);
+  return [...r.artifacts.pcaps].sort((a, b) => ranks.get(a)! - ranks.get(b)!);
 }

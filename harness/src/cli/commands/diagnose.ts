@@ -3,7 +3,10 @@
  * reads the artifacts and prints one Diagnosis. Exit 0 when a diagnosis was printed (whatever the
  * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { analyzeCapture } from "../../flows/index.js";
+import { renderDiagnosisPage } from "../../reporters/diagnosis-page.js";
+import type { Diagnosis } from "../../engine/types.js";
 import { BacksideError } from "../../errors.js";
 import { bundleInput } from "../../runner/diagnose-bundle.js";
 import {
@@ -18,8 +21,8 @@ import {
 export const summary = "diagnose a backside connection failure from captures, logs and an error report";
 
 const HELP = `usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error-report FILE]
-                         [--target HOST[:PORT]] [--format text|json]
-       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json]
+                         [--target HOST[:PORT]] [--format text|json|html]
+       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json|html]
 
   --pcap FILE          a capture (pcap or pcapng); repeat for several capture points
   --log FILE           an appliance log (debug level is best); repeatable
@@ -28,7 +31,8 @@ const HELP = `usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error
                        \`backside run\` leaves them (scenario files in it are not read)
   --target HOST[:PORT] the backend that matters when the artifacts hold several
   --format text|json   text for a person (default), json with a top-level "schema" and "cause"
-                       (every key always present; paths inside --bundle relative to it)
+                       (every key always present; paths inside --bundle relative to it),
+                       or html: one page with the path ladder across the captures
 
 Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable.`;
 
@@ -43,14 +47,14 @@ function value(argv: string[], i: number, flag: string): string {
 
 export interface DiagnoseArgs {
   input: DiagnoseInput;
-  format: "text" | "json";
+  format: "text" | "json" | "html";
   /** The first --bundle folder: paths inside it are shown relative to it. */
   bundle?: string;
 }
 
 export function parseArgs(argv: string[]): DiagnoseArgs | "help" {
   const input: DiagnoseInput = { pcaps: [], logs: [] };
-  let format: "text" | "json" = "text";
+  let format: "text" | "json" | "html" = "text";
   let bundle: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -106,8 +110,8 @@ export function parseArgs(argv: string[]): DiagnoseArgs | "help" {
       }
       case "--format": {
         const f = take();
-        if (f !== "text" && f !== "json")
-          throw new BacksideError("USAGE", `diagnose: --format must be text or json, not '${f}'`);
+        if (f !== "text" && f !== "json" && f !== "html")
+          throw new BacksideError("USAGE", `diagnose: --format must be text, json or html, not '${f}'`);
         format = f;
         break;
       }
@@ -125,6 +129,18 @@ export function parseArgs(argv: string[]): DiagnoseArgs | "help" {
   return { input, format, ...(bundle ? { bundle } : {}) };
 }
 
+/** The page with the path ladder: each capture read on its own, in the engine's path order. */
+async function htmlPage(d: Diagnosis, input: DiagnoseInput): Promise<string> {
+  const byName = new Map((input.pcaps ?? []).map((p) => [p.name ?? p.path, p.path]));
+  const order = d.capturePoints?.order.map((p) => p.source).filter((s) => byName.has(s)) ?? [];
+  const sources = order.length ? order : [...byName.keys()].slice(0, 1);
+  const points = [];
+  for (const source of sources)
+    points.push({ source, summary: await analyzeCapture([byName.get(source)!], { ignoreChecksums: true }) });
+  const log = input.logs?.[0];
+  return renderDiagnosisPage(d, points, log ? readFileSync(log, "utf8") : undefined);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
   if (parsed === "help") {
@@ -132,6 +148,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const d = await diagnose(parsed.input);
+  if (parsed.format === "html") {
+    process.stdout.write(relativeTo(parsed.bundle, await htmlPage(d, parsed.input)));
+    return 0;
+  }
   process.stdout.write(
     parsed.format === "json"
       ? JSON.stringify(diagnosisJson(d, parsed.bundle), null, 2) + "\n"
