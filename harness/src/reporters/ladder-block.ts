@@ -30,6 +30,12 @@ export function renderLadders(
     `<div class="ladder-box">${renderPathLadderSvg(ladder, linkPrefix)}</div>`,
     `<p class="legend"><small>${h(HISTORY_LEGEND)}</small></p>`,
   ];
+  // Where DNS matters (a cached or a moved address), its exchanges, with their rcodes and answers.
+  const dns = points.find((p) => p.summary.dns.length)?.summary.dns ?? [];
+  if (dns.length)
+    out.push(
+      `<h4>DNS exchanges <small>(the gateway and its name server)</small></h4><div class="ladder-box">${renderLadderSvg(dnsLadder(dns))}</div>`,
+    );
   const base = points.map((p) => pickConnection(p.summary.tcp)).find(Boolean);
   const burst = base ? burstRows(points, base) : [];
   if (burst.length > BURST) {

@@ -66,6 +66,10 @@ describe("path ladder", () => {
     const syns = packets(l).filter((r) => r.kind === "syn");
     expect(syns.length).toBeGreaterThan(0);
     expect(syns.at(-1)!.to).toBe(l.lanes.length - 1);
+    // DNS matters here: its exchanges are drawn too, with the rcode and the new address.
+    const html = renderLadders(p, log);
+    expect(html).toContain("<h4>DNS exchanges");
+    expect(html).toMatch(/>NOERROR [\d.]+</);
   });
 
   it("backend-overloaded: a burst view with every connection and where its SYN was seen", async () => {
