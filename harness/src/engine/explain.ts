@@ -100,7 +100,7 @@ export const EXPLAIN: Render<string> = {
       d.diedOnPath
         ? `${d.diedOnPath} connect(s) lost the SYN or its answer between capture points while other connections to it got through`
         : `${d.retransmissions ? `${d.retransmissions} retransmissions` : "retransmissions"}${d.dupAcks ? ` and ${d.dupAcks} duplicate ACKs` : ""} on established connections`
-    }${d.succeeded !== undefined ? `; ${d.succeeded} exchange(s) succeeded, ${d.failed ?? "some"} failed` : ""}.`,
+    }${d.succeeded !== undefined ? `; ${d.succeeded} exchange(s) succeeded, ${d.failed ?? "some"} failed` : ""}.${c.lossAt ? ` The captures show where: ${c.lossAt}.` : ""}`,
 };
 
 /** What would tell the winner from its look-alikes when only one capture point is given. */

@@ -112,6 +112,15 @@ describe("explanations from the evidence", () => {
     expect(d.nextSteps[0]).toMatch(/reached backend-back\.pcap and got no answer/);
   });
 
+  it("net-packet-loss-synack-lost: says where the loss happened, in the explanation and the first step", async () => {
+    const d = await diag("net-packet-loss-synack-lost");
+    expect(d.cause).toBe("net.packet-loss");
+    const where =
+      "1 answer(s) lost in the firewall itself (between firewall-mid.pcap and firewall-back.pcap)";
+    expect(d.explanation).toContain(`The captures show where: ${where}.`);
+    expect(d.nextSteps[0]).toContain(where);
+  });
+
   it("net-wrong-route: points are in path order, the front capture first and the backend's last", async () => {
     const d = await diag("net-wrong-route");
     expect(d.capturePoints?.order.map((p) => p.source)).toEqual([
