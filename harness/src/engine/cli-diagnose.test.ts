@@ -22,7 +22,10 @@ describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
     const r = cli("--pcap", build(SCENES["tcp.refused"], p("r.pcap")), "--format", "json");
     expect(r.code).toBe(0);
     const d = JSON.parse(r.out);
+    expect(d.schema).toBe("backside.diagnosis.v1");
     expect(d.cause).toBe("tcp.refused");
+    expect(d).toHaveProperty("alternatives");
+    expect(d.capturePoints).toEqual({ order: [], died: null, statement: "" });
     expect(d.evidence[0].packets.length).toBeGreaterThan(0);
     expect(typeof d.partial).toBe("boolean");
   });
@@ -67,9 +70,22 @@ describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
     });
     expect(shape(d)).toEqual(shape(named));
     expect(d.capturePoints.order).toHaveLength(pcaps.length);
+    // Inside --bundle, every path is relative to it: the folder may move.
+    expect(r.out).not.toContain(b);
+    expect(cli("--bundle", b).out).not.toContain(b);
     const missing = cli("--bundle", p("no-such-run"));
     expect(missing.code).toBe(3);
     expect(missing.err.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("--format html prints one page with the path ladder, paths inside the bundle relative", () => {
+    const b = resolve(import.meta.dirname, "fixtures/runs/tcp-silent-drop");
+    const r = cli("--bundle", b, "--format", "html");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^<!DOCTYPE html>/);
+    expect(r.out).toContain("default-src 'none'");
+    expect(r.out).toMatch(/<svg [^>]*data-ladder="path"/);
+    expect(r.out).not.toContain(b);
   });
 
   it("a missing file is one line on stderr and exit 3", () => {

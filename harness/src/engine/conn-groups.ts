@@ -5,7 +5,6 @@
  * closest to the gateway. That needs no knowledge of the topology.
  */
 import type { CaptureFacts, ConnFact } from "./capture-evidence.js";
-import type { CapturePoints } from "./types.js";
 
 export interface ConnGroup {
   key: string;
@@ -64,43 +63,4 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
       };
     })
     .sort((a, b) => a.start - b.start);
-}
-
-/** Where the packets of one failing connection died, across every capture point given. */
-export function capturePoints(group: ConnGroup, captures: CaptureFacts[]): CapturePoints | undefined {
-  if (captures.length < 2) return undefined;
-  const seen = new Set(group.views.map((v) => v.point));
-  const answered = (v: ConnFact) => v.outcome !== "unanswered" || v.lateSynAck === true;
-  const order = [
-    ...group.views.map((v) => ({
-      source: v.source,
-      synTtl: v.synTtl,
-      sawSyn: v.syns > 0,
-      sawAnswer: answered(v),
-    })),
-    ...captures
-      .filter((c) => !seen.has(c.point))
-      .map((c) => ({ source: c.source, synTtl: null, sawSyn: false, sawAnswer: false })),
-  ];
-  const withSyn = order.filter((o) => o.sawSyn);
-  const without = order.filter((o) => !o.sawSyn);
-  const ttl = (o: { synTtl: number | null }) => (o.synTtl === null ? "" : ` (TTL ${o.synTtl})`);
-  let statement: string;
-  const lastSyn = withSyn[withSyn.length - 1];
-  const firstAnswer = order.find((o) => o.sawAnswer);
-  if (withSyn.length === 0) statement = "the SYN was seen at no capture point";
-  else if (without.length > 0 && !firstAnswer)
-    statement = `the SYN reached ${withSyn.map((o) => o.source + ttl(o)).join(", ")} but not ${without.map((o) => o.source).join(", ")}`;
-  else if (firstAnswer && !order[0].sawAnswer)
-    statement = `an answer was seen at ${order
-      .filter((o) => o.sawAnswer)
-      .map((o) => o.source)
-      .join(", ")} but it never reached ${order
-      .filter((o) => !o.sawAnswer && o.sawSyn)
-      .map((o) => o.source)
-      .join(", ")}: it died on the way back`;
-  else if (!firstAnswer)
-    statement = `the SYN reached every capture point, the last being ${lastSyn.source}${ttl(lastSyn)}, and was answered at none`;
-  else statement = `the SYN reached ${withSyn.map((o) => o.source + ttl(o)).join(", ")} and was answered`;
-  return { order, statement };
 }

@@ -32,7 +32,7 @@ describe("bundles from real runs", () => {
     const d = await diagnose(bundle("net-wrong-route"));
     expect(d.cause).toBe("net.wrong-route");
     expect(d.confidence).toBe("high");
-    expect(d.capturePoints?.statement).toMatch(/reached gateway-front\.pcap/);
+    expect(d.capturePoints?.statement).toMatch(/last seen at gateway-front\.pcap/);
   });
 
   it("backend-overloaded: some handshakes complete and are never served, others get no SYN-ACK", async () => {

@@ -224,8 +224,8 @@ describe("several capture points", () => {
     });
     expect(d.cause).toBe("tcp.silent-drop");
     expect(d.confidence).toBe("high");
-    expect(d.capturePoints?.statement).toContain("reached gateway-mid");
-    expect(d.capturePoints?.statement).toContain("not firewall-back");
+    expect(d.capturePoints?.statement).toContain("last seen at gateway-mid");
+    expect(d.capturePoints?.statement).toContain("never reached firewall-back");
   });
 
   it("a SYN that crossed the router and sits unanswered beside the backend is backend.overloaded", async () => {

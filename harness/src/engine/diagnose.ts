@@ -12,7 +12,8 @@ import { CAUSE_TITLES } from "../taxonomy.js";
 import { findBackend, nameMatches, type BackendTarget } from "./backend-target.js";
 import { analyzeOne } from "./capture-analysis.js";
 import { captureFacts, type CaptureFacts } from "./capture-evidence.js";
-import { capturePoints, groupConns } from "./conn-groups.js";
+import { groupConns } from "./conn-groups.js";
+import { capturePoints } from "./capture-path.js";
 import type { Facts } from "./facts.js";
 import { logEvidence, type LogFact } from "./log-evidence.js";
 import {

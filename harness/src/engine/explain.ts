@@ -4,19 +4,50 @@
  */
 import type { Cause, PerCause } from "../taxonomy.js";
 import type { CauseDetail } from "./findings.js";
+import { culpritHop, hopText, type PathVerdict } from "./where-died.js";
+import { tlsReasonMeaning } from "./tls-reason.js";
+
+/** What the artifacts that were given contain: next steps never ask for them again. */
+export interface Given {
+  /** Capture point names, in path order when there are several. */
+  points: string[];
+  log: boolean;
+  report: boolean;
+}
 
 export interface Context {
   host?: string;
   /** Backend address and port as text (`10.0.0.5:443`), or "the backend". */
   dest: string;
   backTimeout?: number;
+  /** Where the failing connection died across the capture points (where-died.ts), when several were given. */
+  path?: PathVerdict;
+  /** Where connects lost their SYN or answer, over every connection of the captures (loss-hops.ts). */
+  lossAt?: string;
+  given: Given;
 }
 
-type Render<T> = { readonly [K in Cause]: (d: CauseDetail[K], c: Context) => T };
+export type Render<T> = { readonly [K in Cause]: (d: CauseDetail[K], c: Context) => T };
 
-const at = (d: { address?: string; port?: number }, c: Context) =>
+export const at = (d: { address?: string; port?: number }, c: Context) =>
   d.address ? `${d.address}${d.port ? `:${d.port}` : ""}` : c.dest;
-const nm = (d: { name?: string }, c: Context) => d.name ?? c.host ?? "the backend's name";
+export const nm = (d: { name?: string }, c: Context) => d.name ?? c.host ?? "the backend's name";
+
+/** The silent drop told by where it died: a lost answer is not "no answer at all". */
+function silentDrop(d: CauseDetail["tcp.silent-drop"], c: Context): string {
+  const syns = d.syns
+    ? ` (${d.syns} SYNs${d.gaps?.length ? `, retransmitted after ${d.gaps.map((g) => g.toFixed(1)).join(", ")} s` : ""})`
+    : "";
+  const p = c.path;
+  const hop = p ? culpritHop(p) : null;
+  if (p?.kind === "answer-lost")
+    return `The gateway's SYNs to ${at(d, c)} got nothing back${syns}, although the backend answered them: its answers were seen at ${p.answeredAt.join(", ")} and were dropped on the way back${hop ? `, in ${hopText(hop[0], hop[1])}` : ""}.`;
+  const where =
+    p?.kind === "syn-lost" && hop
+      ? ` The SYNs were dropped in ${hopText(hop[0], hop[1])}: last seen at ${hop[0]}, never at ${hop[1]}.`
+      : " Something on the path drops them silently (a firewall rule, a routing black hole, a dead host).";
+  return `The gateway's SYNs to ${at(d, c)} got no answer at all${syns}: no SYN-ACK, no RST, no ICMP.${where}`;
+}
 
 /** A wait worth telling: half a second or more, against the back timeout when it is known. */
 const slowest = (s: number | undefined, c: Context) =>
@@ -43,8 +74,7 @@ export const EXPLAIN: Render<string> = {
     `The gateway has no name server configured, so it could not resolve ${nm(d, c)} at all: no DNS query left it.`,
   "dns.stale-cache": (d, c) =>
     `The gateway connected to ${d.cached.join(", ") || "a cached address"} from its DNS cache, but ${nm(d, c)} now resolves to ${d.current.join(", ") || "another address"}; the old address no longer serves the backend, so the connects failed.`,
-  "tcp.silent-drop": (d, c) =>
-    `The gateway's SYNs to ${at(d, c)} got no answer at all${d.syns ? ` (${d.syns} SYNs${d.gaps?.length ? `, retransmitted after ${d.gaps.map((g) => g.toFixed(1)).join(", ")} s` : ""})` : ""}: no SYN-ACK, no RST, no ICMP. Something on the path drops them silently (a firewall rule, a routing black hole, a dead host)${d.diedAfter ? `; ${d.diedAfter}` : ""}.`,
+  "tcp.silent-drop": silentDrop,
   "tcp.refused": (d, c) =>
     `${at(d, c)} answered the SYN with a reset (RST+ACK): nothing listens on that port, or a firewall rejects with a TCP reset on its behalf${d.rstTtl !== undefined ? ` (the RST arrived with TTL ${d.rstTtl})` : ""}.`,
   "tcp.rejected-icmp": (d, c) =>
@@ -69,101 +99,16 @@ export const EXPLAIN: Render<string> = {
     `${at(d, c)} closed the connection (FIN) after the request${d.requestBytes ? ` (${d.requestBytes} bytes)` : ""} without sending any response.`,
   "backend.reset": (d, c) =>
     `${at(d, c)} aborted the connection with a RST after the handshake${d.afterResponse ? " (on a connection that had carried an earlier response: a restarted backend or an expired persistent connection)" : ""}, before any response to the request.`,
-  "tls.handshake-failure": (d, c) =>
-    `The TLS handshake with ${at(d, c)} failed${d.alert ? `: ${d.alert}` : ""}${d.by ? ` (${d.by === "gateway" ? "the gateway aborted it" : "the backend aborted it"})` : ""}. Certificate trust, expiry, host name or protocol version do not match between gateway and backend.`,
+  "tls.handshake-failure": (d, c) => {
+    const m = tlsReasonMeaning(d.alert);
+    return `The TLS handshake with ${at(d, c)} failed${d.alert ? `: ${d.alert}` : ""}${d.by ? ` (${d.by === "gateway" ? "the gateway aborted it" : "the backend aborted it"})` : ""}. ${m[0].toUpperCase()}${m.slice(1)}.`;
+  },
   "net.packet-loss": (d, c) =>
     `The path to ${at(d, c)} loses packets: ${
       d.diedOnPath
         ? `${d.diedOnPath} connect(s) lost the SYN or its answer between capture points while other connections to it got through`
         : `${d.retransmissions ? `${d.retransmissions} retransmissions` : "retransmissions"}${d.dupAcks ? ` and ${d.dupAcks} duplicate ACKs` : ""} on established connections`
-    }${d.succeeded !== undefined ? `; ${d.succeeded} exchange(s) succeeded, ${d.failed ?? "some"} failed` : ""}.`,
-};
-
-export const NEXT_STEPS: Render<string[]> = {
-  healthy: () => [
-    "Nothing to fix on the backend side; if clients still see errors, look at the front side and the gateway's own processing.",
-  ],
-  "dns.nxdomain": (d, c) => [
-    `Check the spelling of ${nm(d, c)} in the backend URL and the search domains.`,
-    `Ask the name server directly: dig ${nm(d, c)}.`,
-    "Add the record, or a static host on the gateway.",
-  ],
-  "dns.servfail": (d, c) => [
-    `Query the server directly (dig @server ${nm(d, c)}) and read its logs.`,
-    "Check its forwarders / reachability of the authoritative servers and DNSSEC validation.",
-  ],
-  "dns.refused": (d, c) => [
-    `Check that the name server serves ${nm(d, c)}'s zone and allows recursion for the gateway's address.`,
-    "Point the gateway at a resolver that accepts its queries.",
-  ],
-  "dns.no-address": (d, c) => [
-    `Add an A (or AAAA) record for ${nm(d, c)}, or change the gateway's IP preference to the family that exists.`,
-  ],
-  "dns.no-response": (d) =>
-    d.late
-      ? [
-          "Find out why the name server answers late (its forwarders or upstream servers, its load).",
-          `Raise the gateway's DNS timeout above ${d.late.after.toFixed(1)} s, or put a faster name server first.`,
-        ]
-      : [
-          "Check that the name servers are up and listen on UDP and TCP 53.",
-          "Check firewalls between gateway and name servers for DNS drops.",
-          "Add a second name server, or lower the DNS timeout.",
-        ],
-  "dns.not-configured": () => [
-    "Configure a name server in the default domain's DNS settings (name-server), or use a static host / IP address in the backend URL.",
-  ],
-  "dns.stale-cache": (d, c) => [
-    `Flush the gateway's DNS cache (show dns-cache; clear dns-cache) and retry.`,
-    `Lower the TTL of ${nm(d, c)} before moving a backend, or keep the old address serving until caches expire.`,
-  ],
-  "tcp.silent-drop": () => [
-    "Look for drop rules on every firewall between gateway and backend (counters on the matching rule).",
-    "Capture beside the backend: does the SYN arrive, and does the backend answer it?",
-    "On the backend, check `nstat -az TcpExtListenOverflows` to rule out a full listen queue.",
-  ],
-  "tcp.refused": (d, c) => [
-    `Check that the backend service listens on ${at(d, c)} (ss -ltn).`,
-    "Check firewalls for reject-with-tcp-reset rules (a TTL differing from the backend's other packets betrays one).",
-  ],
-  "tcp.rejected-icmp": (d) => [
-    d.fromDestination
-      ? "Check the backend host's own firewall."
-      : `Check the reject rule on ${d.sender ?? "the router that sent the ICMP"}.`,
-    "Allow the gateway's address to the backend port.",
-  ],
-  "net.host-unreachable": (d) => [
-    `Check that ${d.address ?? "the backend"} is up and attached to its segment (ARP/neighbour table on its router).`,
-    "Check routes on the routers along the path.",
-  ],
-  "net.wrong-route": (d) => [
-    `Fix the gateway's routing: the route for ${d.address ?? "the backend"} should leave by the interface facing the backend's router, not ${d.iface ?? "the current one"}.`,
-    "Avoid several default routes on different interfaces.",
-  ],
-  "backend.overloaded": () => [
-    "On the backend, check `nstat -az TcpExtListenOverflows` and the listen backlog (ss -ltn Send-Q).",
-    "Scale the backend or raise its backlog; reduce the gateway's concurrency.",
-  ],
-  "backend.timeout": (_d, c) => [
-    `Look at why the backend did not answer (application logs, thread dumps, slow dependencies).`,
-    `Compare the backend's response time with the gateway's back-timeout${c.backTimeout ? ` (${c.backTimeout} s)` : ""}.`,
-  ],
-  "backend.closed": () => [
-    "Read the backend's logs for the request: it closed without answering (crash, request rejected, idle timeout shorter than the gateway's).",
-  ],
-  "backend.reset": (d) => [
-    d.afterResponse
-      ? "Turn off or shorten the gateway's persistent connections (back-persistent-timeout) below the backend's idle timeout."
-      : "Read the backend's logs: it aborted the connection (crash, restart, SO_LINGER 0, a proxy in front of it).",
-  ],
-  "tls.handshake-failure": () => [
-    "Check the backend's certificate chain, expiry and host name against the gateway's validation credentials.",
-    "Check the TLS versions and ciphers both sides allow (openssl s_client -connect host:port).",
-  ],
-  "net.packet-loss": () => [
-    "Measure loss on the path (mtr, interface error and drop counters).",
-    "Check duplex/MTU mismatches and overloaded links or firewalls.",
-  ],
+    }${d.succeeded !== undefined ? `; ${d.succeeded} exchange(s) succeeded, ${d.failed ?? "some"} failed` : ""}.${c.lossAt ? ` The captures show where: ${c.lossAt}.` : ""}`,
 };
 
 /** What would tell the winner from its look-alikes when only one capture point is given. */
@@ -181,10 +126,6 @@ export const SETTLE: Partial<Record<Cause, string>> = {
 
 export function explain<K extends Cause>(cause: K, d: CauseDetail[K], c: Context): string {
   return (EXPLAIN[cause] as (d: CauseDetail[K], c: Context) => string)(d, c);
-}
-
-export function nextSteps<K extends Cause>(cause: K, d: CauseDetail[K], c: Context): string[] {
-  return (NEXT_STEPS[cause] as (d: CauseDetail[K], c: Context) => string[])(d, c);
 }
 
 export const _perCauseCheck: PerCause<unknown> = EXPLAIN;

@@ -24,6 +24,7 @@ const d: Diagnosis = {
       { source: "gw.pcap", synTtl: 64, sawSyn: true, sawAnswer: false },
       { source: "fw-back.pcap", synTtl: null, sawSyn: false, sawAnswer: false },
     ],
+    died: { kind: "syn-lost", lastSeen: "gw.pcap", missing: ["fw-back.pcap"] },
     statement: "the SYN reached gw.pcap but not fw-back.pcap",
   },
   partial: false,

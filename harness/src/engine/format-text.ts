@@ -1,7 +1,12 @@
 /** The Diagnosis for a person: cause, confidence, explanation, numbered evidence, next steps. */
-import type { Diagnosis, Evidence } from "./types.js";
+import type { Diagnosis, Evidence, EvidencePlace } from "./types.js";
 
+/** Every place of a grouped item, `; `-separated. */
 function where(e: Evidence): string {
+  return (e.places?.length ? e.places : [e]).map(place).join("; ");
+}
+
+function place(e: EvidencePlace): string {
   if (e.packets?.length)
     return `${e.source} packet${e.packets.length > 1 ? "s" : ""} ${e.packets.join(", ")}${e.times?.[0] ? ` at ${e.times[0]}` : ""}`;
   if (e.lines?.length) return `${e.source} line${e.lines.length > 1 ? "s" : ""} ${e.lines.join(", ")}`;
@@ -22,7 +27,7 @@ export function formatDiagnosisText(d: Diagnosis): string {
   }
   out.push("", d.explanation);
   if (d.capturePoints) {
-    out.push("", "capture points (closest to the gateway first):");
+    out.push("", "capture points (along the path, closest to the gateway first):");
     for (const p of d.capturePoints.order)
       out.push(
         `  - ${p.source}: ${p.sawSyn ? `SYN seen${p.synTtl !== null ? ` (TTL ${p.synTtl})` : ""}` : "SYN not seen"}${p.sawAnswer ? ", answer seen" : ""}`,

@@ -6,7 +6,11 @@
 import { CAUSE_TITLES, type Cause } from "../taxonomy.js";
 import type { Facts } from "./facts.js";
 import type { CauseDetail, Finding } from "./findings.js";
-import { SETTLE, explain, nextSteps, type Context } from "./explain.js";
+import { SETTLE, explain, type Context } from "./explain.js";
+import { nextSteps, withoutGiven } from "./next-steps.js";
+import { groupEvidence } from "./group-evidence.js";
+import { lossHops } from "./loss-hops.js";
+import { tlsReasonFromLog } from "./tls-reason.js";
 import { confidenceOf, rank } from "./select-cause.js";
 import type { Alternative, CapturePoints, Diagnosis, Evidence } from "./types.js";
 
@@ -31,16 +35,6 @@ function mergeDetail(fs: Finding[]): Record<string, unknown> {
   return out;
 }
 
-function dedupe(ev: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return ev.filter((e) => {
-    const k = `${e.source}|${e.statement}|${(e.packets ?? e.lines ?? []).join(",")}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 export function render(
   f: Facts,
   findings: Finding[],
@@ -57,6 +51,12 @@ export function render(
     ...(f.backend.host ? { host: f.backend.host } : {}),
     dest: f.backend.host ? `${f.backend.host}${f.backend.port ? `:${f.backend.port}` : ""}` : "the backend",
     ...(f.backend.backTimeout ? { backTimeout: f.backend.backTimeout } : {}),
+    ...(extra.capturePoints ? { path: extra.capturePoints.died } : {}),
+    given: {
+      points: extra.capturePoints?.order.map((p) => p.source) ?? f.captures.map((c) => c.source),
+      log: f.logSources.length > 0,
+      report: Boolean(f.report),
+    },
   };
   if (ranked.length === 0) {
     problems.push("the artifacts show neither a failure nor a completed exchange with a backend");
@@ -78,8 +78,15 @@ export function render(
   const top = ranked[0];
   const cause = top.cause;
   const detail = mergeDetail(top.findings) as unknown as CauseDetail[typeof cause];
+  // The reason as the gateway's log words it beats an alert name read off the wire.
+  const tlsReason = cause === "tls.handshake-failure" ? tlsReasonFromLog(f.log) : undefined;
+  if (tlsReason) (detail as CauseDetail["tls.handshake-failure"]).alert = tlsReason;
+  if (cause === "net.packet-loss") {
+    const lossAt = lossHops(f.groups, f.captures);
+    if (lossAt) ctx.lossAt = lossAt;
+  }
   const confidence = confidenceOf(top, ranked[1]);
-  const evidence = dedupe(
+  const evidence = groupEvidence(
     top.findings.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]).flatMap((x) => x.evidence),
   ).slice(0, 16);
   const steps = nextSteps(cause, detail, ctx);
@@ -99,11 +106,15 @@ export function render(
     }
   }
   const settle = SETTLE[cause];
-  if (settle && confidence !== "high") steps.push(`To settle it: ${settle}.`);
+  if (settle && confidence !== "high") steps.push(...withoutGiven([`To settle it: ${settle}.`], ctx));
   if (extra.partial)
     steps.push("Some input was incomplete (see problems); repeat with complete artifacts to confirm.");
   let explanation = explain(cause, detail, ctx);
-  if (extra.capturePoints) explanation += ` Across the capture points, ${extra.capturePoints.statement}.`;
+  // The silent drop already tells where it died; every other explanation gets it appended.
+  const told =
+    cause === "tcp.silent-drop" && (ctx.path?.kind === "syn-lost" || ctx.path?.kind === "answer-lost");
+  if (extra.capturePoints && !told)
+    explanation += ` Across the capture points, ${extra.capturePoints.statement}.`;
   if (extra.setAside) explanation += ` ${extra.setAside}`;
   return {
     cause,

@@ -3,6 +3,7 @@
  * the evidence behind it, each item pointing at a packet, a log line or a part of the error report.
  */
 import type { Cause } from "../taxonomy.js";
+import type { PathVerdict } from "./where-died.js";
 
 export type Confidence = "high" | "medium" | "low";
 
@@ -22,6 +23,19 @@ export interface Evidence {
   part?: string;
   /** One line saying what this shows. */
   statement: string;
+  /**
+   * Every place that shows it (this item's own first): the capture points and frames, log lines
+   * or report parts saying the same thing (group-evidence.ts).
+   */
+  places?: EvidencePlace[];
+}
+
+export interface EvidencePlace {
+  source: string;
+  packets?: number[];
+  times?: string[];
+  lines?: number[];
+  part?: string;
 }
 
 export interface Alternative {
@@ -41,8 +55,10 @@ export interface CapturePoint {
 }
 
 export interface CapturePoints {
-  /** Points that saw the SYN, closest to the gateway first; then points that did not. */
+  /** Every point in path order, closest to the gateway first (path-order.ts). */
   order: CapturePoint[];
+  /** Where the packets died: the one answer explanation, ladder and next steps use. */
+  died: PathVerdict;
   /** Where the packets died, for a person. */
   statement: string;
 }

@@ -1,6 +1,7 @@
 /**
  * Expected × diagnosed counts over every scenario run (repeats included). Rows and columns are
- * the labels that occur, in taxonomy order; a run without a diagnosis counts under "none".
+ * the labels that occur, in taxonomy order; a run without a diagnosis counts under "none". An
+ * interrupted run claims no diagnosis and is left out.
  */
 import { CAUSES } from "../taxonomy.js";
 import type { ScenarioRunResult } from "../runner/result-types.js";
@@ -24,6 +25,7 @@ export function confusionMatrix(results: readonly ScenarioRunResult[]): Confusio
   const cols = new Set<string>();
   const counts: Record<string, Record<string, number>> = {};
   for (const r of results) {
+    if (r.interrupted) continue;
     const got = r.diagnosed ?? NO_DIAGNOSIS;
     rows.add(r.expected);
     cols.add(got);

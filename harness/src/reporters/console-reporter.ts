@@ -41,8 +41,8 @@ export class ConsoleReporter implements Reporter {
 
   onScenarioEnd(r: ScenarioRunResult): void {
     this.done++;
-    const mark = r.match ? this.paint(32, "✓") : this.paint(31, "✘");
-    const got = r.diagnosed ?? "no diagnosis";
+    const mark = r.match ? this.paint(32, "✓") : r.interrupted ? this.paint(33, "…") : this.paint(31, "✘");
+    const got = r.interrupted ? "interrupted before its steps finished" : (r.diagnosed ?? "no diagnosis");
     const conf = r.confidence === null ? "" : ` (${r.confidence})`;
     const flags = [r.partial ? this.paint(33, "partial") : "", r.error ? this.paint(31, r.error.code) : ""]
       .filter(Boolean)
@@ -50,11 +50,12 @@ export class ConsoleReporter implements Reporter {
     this.out.write(
       `  ${mark} ${this.paint(2, `[${this.done}/${this.total}]`)} ${r.id}  expected ${r.expected}, diagnosed ${got}${conf}  ${formatDuration(r.timings.total)}${flags ? `  ${flags}` : ""}\n`,
     );
-    if (!r.match) {
+    if (!r.match && !r.interrupted) {
       if (r.error) this.out.write(`      ${r.error.message}\n`);
       for (const e of r.evidence.slice(0, 3)) this.out.write(`      - ${e.text}\n`);
     }
-    for (const why of r.partialReasons) this.out.write(`      partial: ${why}\n`);
+    for (const why of r.partialReasons)
+      if (!(r.interrupted && why === "interrupted")) this.out.write(`      partial: ${why}\n`);
   }
 
   onRunEnd(s: RunSummary): void {
@@ -62,8 +63,9 @@ export class ConsoleReporter implements Reporter {
     const parts = [this.paint(32, `${c.matched} matched`)];
     if (c.mismatched) parts.push(this.paint(31, `${c.mismatched} mismatched`));
     if (c.errored) parts.push(this.paint(31, `${c.errored} errored`));
+    if (c.interrupted) parts.push(this.paint(33, `${c.interrupted} interrupted`));
     if (c.partial) parts.push(this.paint(33, `${c.partial} partial`));
-    if (s.notRun.length) parts.push(`${s.notRun.length} not run`);
+    if (s.notRun.length) parts.push(`${s.notRun.length} not run (${s.notRun.join(", ")})`);
     this.out.write(
       `\n${s.interrupted ? "Interrupted: " : ""}${parts.join(", ")} (${formatDuration(s.wallMs)})\n`,
     );

@@ -1,16 +1,21 @@
 /**
  * Opens the HTML report in headless Chromium (when installed) and checks the page as rendered:
  * the scenario table, the confusion matrix, the ladder SVG drawn from a real capture, and that
- * hostile text from artifacts stayed text (no element made from it, no script run).
+ * hostile text from artifacts stayed text (no element made from it, no script run); and, in a
+ * 1400 px frame, that the matrix over every label and the page fit the window.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HtmlReporter } from "./html-reporter.js";
 import { analyzeCapture } from "../flows/index.js";
 import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
+import { CAUSES } from "../taxonomy.js";
+import { diagnose } from "../engine/diagnose.js";
+import { bundleInput } from "../runner/diagnose-bundle.js";
+import { renderDiagnosisPage } from "./diagnosis-page.js";
 import { writeRefusedPcap } from "./testing/refused-pcap.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -79,4 +84,120 @@ describe.skipIf(!existsSync(CHROMIUM))("html report in headless Chromium", () =>
     expect(statSync(png).size).toBeGreaterThan(5_000);
     expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
   });
+});
+
+/**
+ * Measures the report as laid out, from a page of the test's own that frames it: the report's
+ * CSP forbids scripts in it, so the measuring script runs outside (file access between the two
+ * pages needs --allow-file-access-from-files).
+ */
+const MEASURE = `<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="index.html" style="width:1400px;height:1000px;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var d = this.contentDocument;
+  var m = d.getElementById("confusion");
+  var out = document.createElement("pre");
+  out.id = "measure";
+  out.textContent = JSON.stringify({
+    matrix: m.getBoundingClientRect().right,
+    page: d.documentElement.scrollWidth,
+    open: Array.prototype.map.call(d.querySelectorAll("details[open]"), function (e) { return e.id; }),
+    shown: Array.prototype.filter.call(d.querySelectorAll("#scenarios tr.run"), function (e) {
+      return e.getBoundingClientRect().height > 0;
+    }).length,
+  });
+  document.body.appendChild(out);
+};
+</script></body></html>`;
+
+describe.skipIf(!existsSync(CHROMIUM))("html report laid out at 1400 px", () => {
+  it(
+    "fits the matrix over every label and the page in the window, failures open and first",
+    { timeout: 180_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "rep-fit-"));
+      // Every label expected, each diagnosed as the next one: a full matrix, every cell off the diagonal.
+      const rs = CAUSES.map((c, i) => result(`s-${c.replace(".", "-")}`, c, CAUSES[(i + 1) % CAUSES.length]));
+      rs.push(result("healthy-2", "healthy", "healthy"));
+      const rep = new HtmlReporter();
+      rep.onRunStart({
+        startedAt: "2026-11-25T02:00:00.000Z",
+        reportDir: dir,
+        planned: [],
+        parallel: 1,
+        repeats: 1,
+      });
+      await rep.onRunEnd(summary(rs, dir));
+      writeFileSync(join(dir, "measure.html"), MEASURE);
+      const profile = mkdtempSync(join(tmpdir(), "chromium-"));
+      const r = chromium(
+        [
+          "--allow-file-access-from-files",
+          "--window-size=1400,1000",
+          "--dump-dom",
+          `file://${join(dir, "measure.html")}`,
+        ],
+        profile,
+      );
+      expect(r.status, r.stderr.slice(-500)).toBe(0);
+      const m = JSON.parse(
+        /<pre id="measure">(.*?)<\/pre>/s.exec(r.stdout)?.[1].replace(/&quot;/g, '"') ?? "null",
+      );
+      expect(m, r.stdout.slice(0, 500)).not.toBeNull();
+      expect(m.matrix).toBeLessThanOrEqual(1400);
+      expect(m.page).toBeLessThanOrEqual(1400);
+      // Mismatches are open, the passing run is collapsed; the default filter shows what needs a look.
+      expect(m.open).toHaveLength(CAUSES.length);
+      expect(m.open).not.toContain("s-healthy-2");
+      expect(m.shown).toBe(CAUSES.length);
+      const png = join(dir, "fit.png");
+      const shot = chromium(
+        [`--screenshot=${png}`, "--window-size=1400,1000", `file://${join(dir, "index.html")}`],
+        profile,
+      );
+      expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    },
+  );
+});
+
+describe.skipIf(!existsSync(CHROMIUM))("path ladder in headless Chromium", () => {
+  it(
+    "draws the silent drop's lanes, crosses and frame numbers, and a screenshot of it",
+    { timeout: 180_000 },
+    async () => {
+      const bundle = join(import.meta.dirname, "../engine/fixtures/runs/tcp-silent-drop");
+      const d = await diagnose(bundleInput(bundle));
+      const points = [];
+      for (const p of d.capturePoints!.order)
+        points.push({
+          source: p.source,
+          summary: await analyzeCapture([join(bundle, p.source)], { ignoreChecksums: true }),
+        });
+      const dir = mkdtempSync(join(tmpdir(), "rep-ladder-"));
+      const page = join(dir, "diagnosis.html");
+      writeFileSync(page, renderDiagnosisPage(d, points, readFileSync(join(bundle, "gateway.log"), "utf8")));
+      const profile = mkdtempSync(join(tmpdir(), "chromium-"));
+      const dom = chromium(["--dump-dom", `file://${page}`], profile);
+      expect(dom.status, dom.stderr.slice(-500)).toBe(0);
+      const lanes = [...dom.stdout.matchAll(/<g class="lane" data-source="([^"]+)">/g)].map((m) => m[1]);
+      expect(lanes).toEqual([
+        "gateway-mid.pcap",
+        "firewall-mid.pcap",
+        "firewall-back.pcap",
+        "backend-back.pcap",
+      ]);
+      expect(dom.stdout.match(/class="lost-mark"/g)).toHaveLength(3);
+      expect(dom.stdout).toContain(">SYN (retransmission)<");
+      expect(dom.stdout).toMatch(/class="frame"[^>]*>#8</);
+      expect(dom.stdout).toContain("dropped in the firewall itself");
+      expect(dom.stdout).not.toMatch(/<script/);
+      const png = join(dir, "ladder.png");
+      const shot = chromium([`--screenshot=${png}`, "--window-size=1400,1000", `file://${page}`], profile);
+      expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+      expect(statSync(png).size).toBeGreaterThan(5_000);
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    },
+  );
 });

@@ -10,17 +10,13 @@ import type { ArtifactKind, ScenarioRunResult } from "../runner/result-types.js"
 import { oneLine } from "../errors.js";
 import { htmlEscape as h, hrefFor } from "./html-escape.js";
 import { keyLogLines } from "./key-log-lines.js";
-import { ladderFor } from "./ladder.js";
-import { renderLadderSvg } from "./ladder-svg.js";
+import { roleRanks } from "../engine/path-order.js";
+import { renderLadders } from "./ladder-block.js";
+import { runClasses } from "./html-filters.js";
+import { needsLook } from "./report-order.js";
+import { statusText } from "./status-text.js";
 
 export type AnalyzeFn = (pcapPaths: string[]) => Promise<FlowSummary>;
-
-/** The capture seen from the gateway's side is the one the ladder is drawn from when present. */
-export function ladderCapture(pcaps: readonly string[]): string | undefined {
-  return (
-    pcaps.find((p) => /(^|\/)gateway-mid\.pcap$/.test(p)) ?? pcaps.find((p) => /gateway/.test(p)) ?? pcaps[0]
-  );
-}
 
 export async function renderSection(
   r: ScenarioRunResult,
@@ -29,11 +25,23 @@ export async function renderSection(
 ): Promise<string> {
   const bundleDir = join(reportDir, r.bundle);
   const link = (f: string) => `<a href="${hrefFor(`${r.bundle}/${f}`)}">${h(f)}</a>`;
-  const out: string[] = [`<section class="scenario" id="s-${h(r.id)}">`];
-  out.push(`<h3>${h(r.id)} <span class="${r.match ? "ok" : "bad"}">${r.match ? "✓" : "✘"}</span></h3>`);
+  const mark = r.match
+    ? '<span class="ok">✓</span>'
+    : r.interrupted
+      ? '<span class="partial">…</span>'
+      : '<span class="bad">✘</span>';
+  const out: string[] = [
+    `<details class="${runClasses(r)}" id="s-${h(r.id)}"${needsLook(r) ? " open" : ""}>`,
+    `<summary>${mark} ${h(r.id)} <small>${h(statusText(r))}: expected ${h(r.expected)}, diagnosed ${h(r.interrupted ? "—" : (r.diagnosed ?? "none"))}</small></summary>`,
+  ];
   out.push(`<p>${h(r.description)}</p>`);
   out.push(
-    `<p>Expected <b>${h(r.expected)}</b>, diagnosed <b>${h(r.diagnosed ?? "none")}</b>${r.confidence === null ? "" : ` (confidence ${h(r.confidence)})`}.</p>`,
+    `<p>Gateway: ${h(r.gateway ?? "stand-in")}${r.tags.length ? ` · tags: ${h(r.tags.join(", "))}` : ""}</p>`,
+  );
+  out.push(
+    r.interrupted
+      ? `<p class="partial">Interrupted before its steps finished: no diagnosis is claimed.</p>`
+      : `<p>Expected <b>${h(r.expected)}</b>, diagnosed <b>${h(r.diagnosed ?? "none")}</b>${r.confidence === null ? "" : ` (confidence ${h(r.confidence)})`}.</p>`,
   );
   if (r.error) out.push(`<p class="bad">Harness error ${h(r.error.code)}: ${h(r.error.message)}</p>`);
   if (r.partial) out.push(`<p class="partial">Partial: ${h(r.partialReasons.join("; "))}</p>`);
@@ -43,7 +51,12 @@ export async function renderSection(
       `<h4>Evidence</h4><ul>${r.evidence.map((e) => `<li>${h(e.text)}${e.source ? ` <small>[${h(e.source)}]</small>` : ""}</li>`).join("")}</ul>`,
     );
   if (r.nextSteps.length)
-    out.push(`<h4>Next steps</h4><ul>${r.nextSteps.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`);
+    out.push(`<h4>Next steps</h4><ol>${r.nextSteps.map((s) => `<li>${h(s)}</li>`).join("")}</ol>`);
+  if (r.alternatives.length)
+    out.push(
+      `<h4>Also possible</h4><ul class="alternatives">${r.alternatives.map((a) => `<li><b>${h(a.cause)}</b>: ${h(a.why)}</li>`).join("")}</ul>`,
+    );
+  out.push(pointsBlock(r));
   out.push(aloneBlock(r));
   if (r.requests.length)
     out.push(
@@ -69,8 +82,19 @@ export async function renderSection(
   ];
   if (files.length)
     out.push(`<h4>Bundle</h4><ul class="files">${files.map((f) => `<li>${link(f)}</li>`).join("")}</ul>`);
-  out.push("</section>");
+  out.push("</details>");
   return out.join("\n");
+}
+
+/** The capture points in path order and what each saw: where the packets of the failing connection died. */
+function pointsBlock(r: ScenarioRunResult): string {
+  if (!r.capturePoints.length) return "";
+  const yes = (b: boolean) => (b ? "yes" : "no");
+  const rows = r.capturePoints.map(
+    (p, i) =>
+      `<tr><td>${i + 1}</td><td>${h(p.source)}</td><td>${yes(p.sawSyn)}</td><td>${p.synTtl === null ? "" : h(p.synTtl)}</td><td>${yes(p.sawAnswer)}</td></tr>`,
+  );
+  return `<h4>Capture points <small>(along the path, closest to the gateway first)</small></h4><table class="points"><thead><tr><th>#</th><th>capture</th><th>SYN seen</th><th>TTL</th><th>answer seen</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 const ALONE: [ArtifactKind, string][] = [
@@ -95,15 +119,24 @@ async function ladderBlock(
   bundleDir: string,
   analyze: AnalyzeFn | undefined,
 ): Promise<string> {
-  const pcap = ladderCapture(r.artifacts.pcaps);
-  if (!pcap) return "<p><i>No capture in the bundle: no ladder diagram.</i></p>";
+  if (!r.artifacts.pcaps.length) return "<p><i>No capture in the bundle: no ladder diagram.</i></p>";
   if (!analyze) return "<p><i>Capture analysis unavailable: no ladder diagram.</i></p>";
+  const order = pathOrder(r);
   try {
-    const summary = await analyze([join(bundleDir, pcap)]);
-    const ladder = ladderFor(summary);
-    if (!ladder) return `<p><i>No TCP connection or DNS exchange in ${h(pcap)}.</i></p>`;
-    return `<h4>Ladder: ${h(ladder.title)} <small>(from ${h(pcap)})</small></h4>${renderLadderSvg(ladder)}`;
+    const points = [];
+    for (const source of order) points.push({ source, summary: await analyze([join(bundleDir, source)]) });
+    const logFile = r.artifacts.gatewayLog && join(bundleDir, r.artifacts.gatewayLog);
+    const log = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8") : undefined;
+    return renderLadders(points, log, `${r.bundle}/`);
   } catch (e) {
-    return `<p class="partial">Could not draw the ladder from ${h(pcap)}: ${h(oneLine(e))}</p>`;
+    return `<p class="partial">Could not draw the ladder from ${h(order.join(", "))}: ${h(oneLine(e))}</p>`;
   }
+}
+
+/** The bundle's captures in the engine's path order; by their names when the engine gave none. */
+function pathOrder(r: ScenarioRunResult): string[] {
+  const given = r.capturePoints.map((p) => p.source).filter((s) => r.artifacts.pcaps.includes(s));
+  if (given.length === r.artifacts.pcaps.length) return given;
+  const ranks = roleRanks(r.artifacts.pcaps);
+  return [...r.artifacts.pcaps].sort((a, b) => ranks.get(a)! - ranks.get(b)!);
 }

@@ -5,10 +5,12 @@
 import { join } from "node:path";
 import type { Reporter } from "./reporter.js";
 import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
-import { summaryCounts } from "../runner/result-types.js";
+import { resultStatus, summaryCounts } from "../runner/result-types.js";
 import { writeAtomic } from "./write-atomic.js";
+import { projectVersion } from "./project-version.js";
 
-export const REPORT_JSON_VERSION = 1;
+/** report.json's shape; bumped when a key changes meaning or goes away. */
+export const REPORT_SCHEMA = "backside.report.v2";
 
 export class JsonReporter implements Reporter {
   readonly name = "json";
@@ -36,7 +38,8 @@ export class JsonReporter implements Reporter {
     if (!reportDir) return;
     const results = end?.results ?? this.results;
     const doc = {
-      version: REPORT_JSON_VERSION,
+      schema: REPORT_SCHEMA,
+      version: projectVersion(),
       complete: Boolean(end) && !end?.interrupted,
       interrupted: end?.interrupted ?? false,
       startedAt: end?.startedAt ?? this.start?.startedAt,
@@ -50,9 +53,13 @@ export class JsonReporter implements Reporter {
         id: r.id,
         scenario: r.scenario,
         repeat: r.repeat,
+        gateway: r.gateway ?? "stand-in",
+        tags: r.tags,
         expected: r.expected,
         diagnosed: r.diagnosed,
         match: r.match,
+        status: resultStatus(r),
+        interrupted: r.interrupted,
         confidence: r.confidence,
         partial: r.partial,
         partialReasons: r.partialReasons,
@@ -61,6 +68,8 @@ export class JsonReporter implements Reporter {
         explanation: r.explanation,
         evidence: r.evidence,
         nextSteps: r.nextSteps,
+        alternatives: r.alternatives,
+        capturePoints: r.capturePoints,
         byArtifact: r.byArtifact ?? {},
         requests: r.requests,
         bundle: r.bundle,

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { renderJUnit } from "./junit-reporter.js";
+import { JUnitReporter, renderJUnit } from "./junit-reporter.js";
 import { HOSTILE, result, summary } from "./testing/synthetic-run.js";
 
 /** A small well-formedness check: tags balance, attributes quoted, no raw < or & in text. */
@@ -55,12 +55,20 @@ describe("junit reporter", () => {
     result("tcp-refused", "tcp.refused", null, {
       error: { code: "RUNTIME", message: "container <gateway> died" },
     }),
+    result("net-packet-loss-2", "net.packet-loss", null, {
+      repeat: 2,
+      repeats: 3,
+      interrupted: true,
+      partial: true,
+      partialReasons: ["interrupted"],
+    }),
   ];
+  const notRun = [{ id: "net-packet-loss-3", expected: "net.packet-loss" }];
   /** Adds what the schema check must also survive: a hostile name, message and partial reasons. */
   const hostile = [
     ...rs,
     result("packet-loss", "net.packet-loss", "net.packet-loss", {
-      scenario: `loss ${HOSTILE}`,
+      id: `loss ${HOSTILE}`,
       partial: true,
       partialReasons: [`capture cut short: ${HOSTILE}`, "no gateway log"],
     }),
@@ -70,75 +78,135 @@ describe("junit reporter", () => {
       repeats: 3,
     }),
   ];
-  const xml = renderJUnit(summary(rs, "/r"), "host");
+  const input = {
+    ...summary(rs, "/r"),
+    unfinished: notRun,
+    state: "interrupted" as const,
+    attachmentRoot: "reports/x",
+  };
+  const xml = renderJUnit(input, "host");
   const doc = parseXml(xml);
+  const cases = () => doc.children[0].children.filter((c: any) => c.name === "testcase");
 
-  it("follows testsuites > testsuite > testcase with the attributes the schema requires", () => {
+  it("follows testsuites > testsuite > testcase and counts every planned run", () => {
     expect(doc.name).toBe("testsuites");
     const suite = doc.children[0];
     expect(suite.name).toBe("testsuite");
-    for (const a of ["name", "tests", "failures", "errors", "time", "timestamp", "hostname", "id", "package"])
+    for (const a of [
+      "name",
+      "tests",
+      "failures",
+      "errors",
+      "skipped",
+      "time",
+      "timestamp",
+      "hostname",
+      "id",
+      "package",
+    ])
       expect(suite.attrs).toHaveProperty(a);
     expect(suite.attrs.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
-    expect(suite.attrs).toMatchObject({ tests: "3", failures: "1", errors: "1" });
-    const cases = suite.children.filter((c: any) => c.name === "testcase");
-    expect(cases).toHaveLength(3);
-    for (const c of cases) {
-      for (const a of ["name", "classname", "time"]) expect(c.attrs).toHaveProperty(a);
-      expect(c.attrs.time).toMatch(/^\d+\.\d{3}$/);
-    }
+    // A mismatch fails, a harness error errs, the interrupted and the never-started runs are skipped.
+    expect(suite.attrs).toMatchObject({ tests: "5", failures: "1", errors: "1", skipped: "2" });
+    expect(cases()).toHaveLength(5);
+    for (const c of cases()) expect(c.attrs.time).toMatch(/^\d+\.\d{3}$/);
     expect(suite.children.map((c: any) => c.name)).toEqual([
       "properties",
       "testcase",
       "testcase",
       "testcase",
+      "testcase",
+      "testcase",
       "system-out",
-      "system-err",
+    ]);
+    const props = suite.children[0].children.map((p: any) => [p.attrs.name, p.attrs.value]);
+    expect(props).toContainEqual(["run", "interrupted"]);
+    expect(props.map((p: string[]) => p[0])).toContain("version");
+  });
+
+  it("names each case after its bundle folder", () => {
+    expect(cases().map((c: any) => c.attrs.name)).toEqual([
+      "healthy",
+      "dns-nxdomain",
+      "tcp-refused",
+      "net-packet-loss-2",
+      "net-packet-loss-3",
     ]);
   });
 
-  it("says expected vs diagnosed with the evidence in a failure, and a harness error as <error>", () => {
-    const [, mismatch, errored] = doc.children[0].children.filter((c: any) => c.name === "testcase");
+  it("says expected vs diagnosed in a failure, a harness error as <error>, unfinished runs as <skipped>", () => {
+    const [, mismatch, errored, interrupted, never] = cases();
     const failure = mismatch.children.find((c: any) => c.name === "failure");
     expect(failure.attrs.message).toBe("expected dns.nxdomain, diagnosed dns.servfail");
-    expect(failure.text).toContain("&lt;script&gt;");
-    expect(failure.text).not.toContain("\u0001");
     expect(errored.children[0].name).toBe("error");
     expect(errored.children[0].attrs.type).toBe("RUNTIME");
     expect(errored.children[0].attrs.message).toContain("container &lt;gateway&gt; died");
+    expect(interrupted.children[0]).toMatchObject({
+      name: "skipped",
+      text: "interrupted before its steps finished",
+    });
+    expect(never.children.map((c: any) => c.name)).toEqual(["skipped"]);
   });
 
-  it("puts each case's details in the suite's <system-out>, since a testcase may hold nothing else", () => {
-    const out = doc.children[0].children.find((c: any) => c.name === "system-out");
-    expect(out.text).toContain("== healthy ==\nexpected: healthy\ndiagnosed: healthy (confidence high)");
-    expect(out.text).toContain("== dns-nxdomain ==");
-    expect(out.text).toContain("&lt;script&gt;");
+  it("gives each case its own <system-out> with the explanation, evidence and bundle attachments", () => {
+    const [ok, mismatch] = cases();
+    const out = (c: any) => c.children.find((x: any) => x.name === "system-out").text as string;
+    expect(out(ok)).toContain("expected: healthy\ndiagnosed: healthy (confidence high)");
+    expect(out(ok)).toContain("explanation: looks like healthy");
+    expect(out(ok)).toContain("[[ATTACHMENT|reports/x/healthy/gateway-mid.pcap]]");
+    expect(out(ok)).toContain("[[ATTACHMENT|reports/x/healthy/gateway.log]]");
+    expect(out(ok)).not.toContain("dns-nxdomain");
+    expect(out(mismatch)).toContain("&lt;script&gt;");
+    expect(out(mismatch)).not.toContain("\u0001");
+    expect(out(mismatch)).not.toContain("healthy/");
+  });
+
+  it("writes a case per planned run while the run goes, marked incomplete", () => {
+    const dir = mkdtempSync(join(tmpdir(), "backside-junit-live-"));
+    const rep = new JUnitReporter();
+    rep.onRunStart({
+      startedAt: "2026-11-25T02:00:00.000Z",
+      reportDir: dir,
+      planned: [
+        { id: "healthy", scenario: "healthy", repeat: 1, expected: "healthy" },
+        { id: "tcp-refused", scenario: "tcp-refused", repeat: 1, expected: "tcp.refused" },
+      ],
+      parallel: 1,
+      repeats: 1,
+    });
+    rep.onScenarioEnd(rs[0]);
+    const live = readFileSync(join(dir, "junit.xml"), "utf8");
+    expect(live).toContain('<property name="run" value="incomplete"/>');
+    expect(live).toMatch(/tests="2" failures="0" errors="0" skipped="1"/);
+    expect(live).toMatch(/<testcase name="tcp-refused"[^>]*>\s*<skipped>/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /**
-   * The schema is Apache Ant's JUnit schema (schema/junit.xsd, whose header names its source): the
-   * strictest of the common ones and the one most tools cite. It declares both roots, and our file
-   * uses its <testsuites> root, whose testsuite children need package and id; Jenkins'
-   * junit-10.xsd accepts everything it does. xmllint is required, not optional: npm run setup
-   * installs it (Debian's libxml2-utils), and a missing one fails here rather than skipping.
+   * The schema (schema/junit.xsd) states Jenkins' junit-4.xsd, the one that lets a testcase carry
+   * its own output, plus Ant's stricter habits where they agree. xmllint is required, not
+   * optional: npm run setup installs it (Debian's libxml2-utils), and a missing one fails here.
    */
-  describe("validates against the common JUnit XML schema (xmllint)", () => {
+  describe("validates against the JUnit XML schema CI tools read (xmllint)", () => {
     const schema = fileURLToPath(new URL("./schema/junit.xsd", import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), "backside-junit-"));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     let n = 0;
-    const validate = (text: string) => {
+    const save = (text: string) => {
       const file = join(dir, `junit-${n++}.xml`);
       writeFileSync(file, text);
-      const res = spawnSync("xmllint", ["--noout", "--schema", schema, file], { encoding: "utf8" });
+      return file;
+    };
+    const validate = (text: string) => {
+      const res = spawnSync("xmllint", ["--noout", "--schema", schema, save(text)], { encoding: "utf8" });
       if ((res.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT")
         throw new Error("xmllint is not installed: run `npm run setup` (it installs libxml2-utils)");
       if (res.error) throw res.error;
       return res;
     };
 
-    it("accepts a run with a pass, a failure, an error, a partial result and hostile text", () => {
-      const text = renderJUnit(summary(hostile, "/r"), "host");
+    it("accepts a run with a pass, a failure, an error, skipped runs and hostile text", () => {
+      const text = renderJUnit({ ...input, results: hostile }, "host");
       const res = validate(text);
       expect(res.status, `${res.stderr}\n${text}`).toBe(0);
       expect(res.stderr).toMatch(/validates/);
@@ -151,19 +219,57 @@ describe("junit reporter", () => {
     });
 
     it("rejects what the schema forbids, so the check has teeth", () => {
-      const good = renderJUnit(summary(rs, "/r"), "host");
+      const good = renderJUnit(input, "host");
       const broken = [
         good.replace("<testsuites>", '<testsuites tests="3">'),
-        good.replace("    </testcase>", "      <system-out>x</system-out>\n    </testcase>"),
+        good.replace(/<skipped>/, '<skipped message="x">'),
         good.replace(' id="0"', ""),
-        good.replace(/<properties>[^]*?<\/properties>/, ""),
+        good.replace(/<property [^>]*\/>\s*/g, ""),
         good.replace('type="mismatch"', ""),
         good.replace(/timestamp="[^"]*"/, 'timestamp="2026-11-25T02:00:00Z"'),
+        good.replace(/(<failure[^]*?<\/failure>)(\s*)(<system-out>[^]*?<\/system-out>)/, "$3$2$1"),
       ];
       for (const text of broken) {
         expect(text).not.toBe(good);
         expect(validate(text).status, text).not.toBe(0);
       }
     });
+
+    /**
+     * A real consumer: Debian's python3-junitparser (npm run setup installs it) reads the file as
+     * a CI tool would and must see each case's outcome and its own output.
+     */
+    it("reads per-case outcomes and output with python3-junitparser", () => {
+      const file = save(renderJUnit({ ...input, results: hostile }, "host"));
+      const res = spawnSync("/usr/bin/python3", ["-c", JUNITPARSER, file], { encoding: "utf8" });
+      if (res.status !== 0 && /No module named 'junitparser'/.test(res.stderr))
+        throw new Error("python3-junitparser is not installed: run `npm run setup`");
+      expect(res.status, res.stderr).toBe(0);
+      const [suite] = JSON.parse(res.stdout);
+      expect(suite).toMatchObject({ tests: 7, failures: 1, errors: 2, skipped: 2 });
+      expect(suite.props.run).toBe("interrupted");
+      const byName = Object.fromEntries(suite.cases.map((c: any) => [c.name, c]));
+      expect(byName["dns-nxdomain"].results).toEqual(["failure"]);
+      expect(byName["tcp-refused"].results).toEqual(["error"]);
+      expect(byName["net-packet-loss-2"].results).toEqual(["skipped"]);
+      expect(byName["net-packet-loss-3"].results).toEqual(["skipped"]);
+      expect(byName.healthy.results).toEqual([]);
+      expect(byName.healthy.out).toContain("[[ATTACHMENT|reports/x/healthy/gateway.log]]");
+      expect(byName["dns-nxdomain"].out).toContain('<script>alert("x")</script>');
+      expect(byName["dns-nxdomain"].out).not.toContain("reports/x/healthy/");
+      expect(byName[`loss ${HOSTILE.replace("\u0001", "\ufffd")}`]).toBeDefined();
+    });
   });
 });
+
+const JUNITPARSER = `
+import json, sys
+from junitparser import JUnitXml
+out = []
+for suite in JUnitXml.fromfile(sys.argv[1]):
+    props = {p.name: p.value for p in suite.properties()}
+    cases = [{"name": c.name, "results": [r._tag for r in c.result], "out": c.system_out} for c in suite]
+    out.append({"tests": suite.tests, "failures": suite.failures, "errors": suite.errors,
+                "skipped": suite.skipped, "props": props, "cases": cases})
+print(json.dumps(out))
+`;

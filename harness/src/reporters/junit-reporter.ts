@@ -1,80 +1,63 @@
 /**
- * junit.xml in the common JUnit schema, Apache Ant's (schema/junit.xsd states it; the test runs
- * xmllint against it): testsuites > testsuite > properties, testcase*, system-out, system-err.
- * That schema is the strictest of the common ones, so the file also suits Jenkins' laxer
- * junit-10.xsd: testsuites carries no attributes (readers sum the suites), a testsuite has name,
- * tests, failures, errors, time, timestamp (no zone), hostname, id and package, a testcase has
- * name, classname and time and at most one <failure>/<error>, and nothing else: so each case's
- * details (expected, diagnosed, evidence, partial reasons, bundle) go in the suite's
- * <system-out>, headed by the case's name, as well as in its failure or error.
- * One testcase per scenario and repeat; a mismatch is a <failure> saying expected vs diagnosed
- * with the evidence; a harness failure is an <error>.
+ * junit.xml in the JUnit format CI tools read: Jenkins' junit model (its junit-4.xsd) and
+ * GitLab's test report parser, both of which read a testcase's own <system-out> and <skipped>.
+ * schema/junit.xsd states those constraints and the test runs xmllint against it; the test also
+ * reads the file with a real consumer (Debian's python3-junitparser).
+ * testsuites > testsuite > properties, testcase*, system-out. One testcase per planned scenario
+ * run, finished or not, so a killed run never looks like a short passing suite; the suite's
+ * `run` property says complete, interrupted or incomplete (still being written, or killed).
  */
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { Reporter } from "./reporter.js";
 import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
+import { summaryCounts } from "../runner/result-types.js";
 import { xmlAttr, xmlText } from "./xml-text.js";
 import { writeAtomic } from "./write-atomic.js";
+import { notRunXml, secs, testcaseXml } from "./junit-testcase.js";
+import { projectVersion } from "./project-version.js";
 
-const secs = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
-/** xs:dateTime without a zone, as the schema's ISO8601_DATETIME_PATTERN wants. */
+/** xs:dateTime without a zone, as most JUnit readers expect. */
 const stamp = (iso: string) => iso.replace(/\.\d+Z$|Z$/, "");
 
-export function renderJUnit(
-  s: Pick<RunSummary, "results" | "startedAt" | "wallMs">,
-  host = hostname(),
-): string {
-  const rs = s.results;
-  const failures = rs.filter((r) => !r.match && !(r.error && r.diagnosed === null)).length;
-  const errors = rs.filter((r) => !r.match && r.error && r.diagnosed === null).length;
-  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push("<testsuites>");
+export type RunState = "complete" | "interrupted" | "incomplete";
+
+export interface JUnitInput {
+  results: readonly ScenarioRunResult[];
+  startedAt: string;
+  wallMs: number;
+  /** Planned runs without a result, with the label each expected. */
+  unfinished?: readonly { id: string; expected: string }[];
+  state?: RunState;
+  /** Prefix of the bundle folders in ATTACHMENT lines (the report folder, relative to the CI's working folder). */
+  attachmentRoot?: string;
+}
+
+export function renderJUnit(s: JUnitInput, host = hostname()): string {
+  const c = summaryCounts(s.results);
+  const notRun = s.unfinished ?? [];
+  const tests = s.results.length + notRun.length;
+  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"];
   lines.push(
-    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${rs.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(s.wallMs)}">`,
+    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${tests}" failures="${c.mismatched}" errors="${c.errored}" skipped="${c.interrupted + notRun.length}" time="${secs(s.wallMs)}">`,
   );
   lines.push("    <properties>");
+  lines.push(`      <property name="run" value="${s.state ?? "complete"}"/>`);
   lines.push(`      <property name="startedAt" value="${xmlAttr(s.startedAt)}"/>`);
+  lines.push(`      <property name="version" value="${xmlAttr(projectVersion())}"/>`);
   lines.push("    </properties>");
-  const out: string[] = [];
-  for (const r of rs) {
-    const c = testcase(r);
-    lines.push(...c.xml);
-    out.push(`== ${c.name} ==\n${c.body}\n`);
-  }
-  lines.push(`    <system-out>${xmlText(out.join("\n"))}</system-out>`, "    <system-err></system-err>");
+  for (const r of s.results) lines.push(...testcaseXml(r, s.attachmentRoot ?? ""));
+  for (const n of notRun) lines.push(...notRunXml(n.id, n.expected));
+  const summary = `${c.matched} matched, ${c.mismatched} mismatched, ${c.errored} errored, ${c.interrupted} interrupted, ${notRun.length} not run; run ${s.state ?? "complete"}`;
+  lines.push(`    <system-out>${xmlText(summary)}</system-out>`);
   lines.push("  </testsuite>", "</testsuites>", "");
   return lines.join("\n");
 }
 
-function testcase(r: ScenarioRunResult): { name: string; body: string; xml: string[] } {
-  const name = r.repeats > 1 ? `${r.scenario} #${r.repeat}` : r.scenario;
-  const out = [
-    `    <testcase name="${xmlAttr(name)}" classname="backside.${xmlAttr(r.expected)}" time="${secs(r.timings.total)}">`,
-  ];
-  const got = r.diagnosed ?? "no diagnosis";
-  const evidence = r.evidence.map((e) => `- ${e.text}${e.source ? ` [${e.source}]` : ""}`).join("\n");
-  const body = [
-    `expected: ${r.expected}`,
-    `diagnosed: ${got}${r.confidence === null ? "" : ` (confidence ${r.confidence})`}`,
-    r.explanation ? `explanation: ${r.explanation}` : "",
-    evidence ? `evidence:\n${evidence}` : "",
-    r.partial ? `partial: ${r.partialReasons.join("; ")}` : "",
-    `bundle: ${r.bundle}`,
-  ]
-    .filter(Boolean)
-    .join("\n");
-  if (!r.match && r.error && r.diagnosed === null) {
-    out.push(
-      `      <error message="${xmlAttr(`${r.error.code}: ${r.error.message}`)}" type="${xmlAttr(r.error.code)}">${xmlText(body)}</error>`,
-    );
-  } else if (!r.match) {
-    out.push(
-      `      <failure message="${xmlAttr(`expected ${r.expected}, diagnosed ${got}`)}" type="mismatch">${xmlText(body)}</failure>`,
-    );
-  }
-  out.push("    </testcase>");
-  return { name, body, xml: out };
+/** The report folder as CI sees it: relative to the working folder when inside it. */
+export function attachmentRootFor(reportDir: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, reportDir);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : reportDir;
 }
 
 export class JUnitReporter implements Reporter {
@@ -84,19 +67,38 @@ export class JUnitReporter implements Reporter {
 
   onRunStart(info: RunStartInfo): void {
     this.start = info;
+    this.write(undefined);
   }
 
   onScenarioEnd(r: ScenarioRunResult): void {
     this.results.push(r);
-    if (!this.start) return;
-    const wallMs = Date.now() - Date.parse(this.start.startedAt);
-    writeAtomic(
-      join(this.start.reportDir, "junit.xml"),
-      renderJUnit({ results: this.results, startedAt: this.start.startedAt, wallMs }),
-    );
+    this.write(undefined);
   }
 
   onRunEnd(s: RunSummary): void {
-    writeAtomic(join(s.reportDir, "junit.xml"), renderJUnit(s));
+    this.write(s);
+  }
+
+  private write(end: RunSummary | undefined): void {
+    const start = this.start;
+    const reportDir = end?.reportDir ?? start?.reportDir;
+    if (!reportDir) return;
+    const results = end?.results ?? this.results;
+    const done = new Set(results.map((r) => r.id));
+    const planned = start?.planned ?? [];
+    const expected = new Map(planned.map((p) => [p.id, p.expected]));
+    const missing = end ? end.notRun : planned.map((p) => p.id).filter((id) => !done.has(id));
+    const startedAt = end?.startedAt ?? start?.startedAt ?? new Date().toISOString();
+    writeAtomic(
+      join(reportDir, "junit.xml"),
+      renderJUnit({
+        results,
+        startedAt,
+        wallMs: end?.wallMs ?? Date.now() - Date.parse(startedAt),
+        unfinished: missing.map((id) => ({ id, expected: expected.get(id) ?? "unknown" })),
+        state: !end ? "incomplete" : end.interrupted ? "interrupted" : "complete",
+        attachmentRoot: attachmentRootFor(reportDir),
+      }),
+    );
   }
 }

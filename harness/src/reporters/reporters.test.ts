@@ -7,6 +7,7 @@ import { JsonReporter } from "./json-reporter.js";
 import { HtmlReporter } from "./html-reporter.js";
 import { ReporterMultiplexer } from "./multiplexer.js";
 import { confusionMatrix } from "./confusion-matrix.js";
+import { formatDuration } from "./format-duration.js";
 import { HOSTILE, refusedFlows, result, summary } from "./testing/synthetic-run.js";
 import type { Reporter } from "./reporter.js";
 import { formatLogLine } from "../appliance/log-line.js";
@@ -75,6 +76,9 @@ describe("json reporter", () => {
     rep.onRunEnd(summary([r], dir, { interrupted: true, notRun: ["healthy"] }));
     doc = JSON.parse(readFileSync(join(dir, "report.json"), "utf8"));
     expect(doc).toMatchObject({ complete: false, interrupted: true, notRun: ["healthy"] });
+    expect(doc.schema).toBe("backside.report.v2");
+    for (const k of ["alternatives", "capturePoints", "tags", "gateway", "status", "interrupted"])
+      expect(doc.results[0], k).toHaveProperty(k);
   });
 });
 
@@ -184,6 +188,64 @@ describe("html reporter", () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
+  it("puts what needs a look first, collapses passing runs, and filters by status and tag without scripts", async () => {
+    const dir = tmp();
+    const rs = [
+      result("healthy", "healthy", "healthy", { tags: ["control"] }),
+      result("tcp-refused", "tcp.refused", "tcp.refused", {
+        partial: true,
+        partialReasons: ["x"],
+        tags: ["tcp"],
+      }),
+      result("dns-nxdomain", "dns.nxdomain", "dns.servfail", {
+        tags: ["dns", "<b>odd tag</b>"],
+        alternatives: [{ cause: "dns.nxdomain", why: "an NXDOMAIN seen once (score 1 against 3)" }],
+        capturePoints: [
+          { source: "gateway-mid.pcap", synTtl: 64, sawSyn: true, sawAnswer: false },
+          { source: "firewall-back.pcap", synTtl: null, sawSyn: false, sawAnswer: false },
+        ],
+      }),
+      result("tcp-silent-drop", "tcp.silent-drop", null, { interrupted: true, tags: ["tcp"] }),
+    ];
+    const rep = new HtmlReporter();
+    rep.onRunStart({
+      startedAt: "2026-11-25T02:00:00.000Z",
+      reportDir: dir,
+      planned: [],
+      parallel: 1,
+      repeats: 1,
+    });
+    await rep.onRunEnd(summary(rs, dir, { notRun: ["tls-expired"] }));
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    const table = /<table id="scenarios">(.*?)<\/table>/s.exec(html)![1];
+    const order = [...table.matchAll(/<a href="#s-([^"]+)">/g)].map((m) => m[1]);
+    expect(order).toEqual(["dns-nxdomain", "tcp-silent-drop", "tcp-refused", "healthy"]);
+    expect(html).toMatch(/<details class="run s-matched t-control" id="s-healthy">/);
+    expect(html).toMatch(
+      /<details class="run s-mismatched s-look t-dns t--b-odd-tag-b-" id="s-dns-nxdomain" open>/,
+    );
+    expect(html).toMatch(/<details class="run s-matched s-partial s-look t-tcp" id="s-tcp-refused" open>/);
+    expect(html).toContain("Interrupted before its steps finished: no diagnosis is claimed.");
+    expect(html).toMatch(/<input type="radio" class="filter" name="status" id="f-s-look" checked>/);
+    expect(html).toContain("#f-s-mismatched:checked~.runs .run:not(.s-mismatched){display:none}");
+    expect(html).toContain("#f-t-tcp:checked~.runs .run:not(.t-tcp){display:none}");
+    expect(html).toContain("&lt;b&gt;odd tag&lt;/b&gt;");
+    expect(html).not.toContain("<b>odd tag</b>");
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script/);
+    expect(html).toMatch(/<li><b>dns\.nxdomain<\/b>: an NXDOMAIN seen once/);
+    expect(html).toMatch(
+      /<table class="points">.*<td>1<\/td><td>gateway-mid\.pcap<\/td><td>yes<\/td><td>64<\/td><td>no<\/td>/s,
+    );
+    expect(html).toMatch(/backside \d+\.\d+\.\d+/);
+    expect(html).toContain("<td>stand-in</td>");
+    expect(html).toContain('<p id="not-run">Not run: tls-expired</p>');
+    // The interrupted run claims no diagnosis, so the matrix leaves it out.
+    expect(/<table class="matrix" id="confusion">(.*?)<\/table>/s.exec(html)![1]).not.toContain(
+      "tcp.silent-drop",
+    );
+  });
+
   it("keeps the page when capture analysis fails, saying why", async () => {
     const dir = tmp();
     const r = result("healthy", "healthy", "healthy");
@@ -203,5 +265,15 @@ describe("html reporter", () => {
       "Could not draw the ladder from gateway-mid.pcap: internal error: truncated &lt;pcap&gt;",
     );
     expect(html).toContain("Incomplete");
+  });
+});
+
+describe("formatDuration", () => {
+  it("rounds once, so 299.5 s is 5m00s and never 4m60s", () => {
+    expect(formatDuration(299_500)).toBe("5m00s");
+    expect(formatDuration(299_400)).toBe("4m59s");
+    expect(formatDuration(59_960)).toBe("1m00s");
+    expect(formatDuration(12_340)).toBe("12.3s");
+    expect(formatDuration(850)).toBe("850ms");
   });
 });

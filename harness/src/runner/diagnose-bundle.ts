@@ -5,8 +5,12 @@
 import { readdirSync, existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DiagnoseInput, Diagnosis, Evidence } from "../engine/types.js";
+import type { DiagnoseInput, Diagnosis, Evidence, EvidencePlace } from "../engine/types.js";
 import { isBacksideError } from "../errors.js";
+import { diagnosisJson } from "../engine/diagnosis-json.js";
+
+/** verdict.json's shape: the files read (relative to the bundle) and the diagnosis. */
+export const VERDICT_SCHEMA = "backside.verdict.v1";
 import type { ArtifactKind, ArtifactVerdict, EvidenceItem } from "./result-types.js";
 import type { Diagnoser } from "./diagnoser.js";
 
@@ -23,14 +27,12 @@ export async function diagnoseBundle(bundleDir: string, diagnose: Diagnoser): Pr
   const diagnosis = await diagnose(input);
   const rel = (p: string) => p.slice(bundleDir.length + 1);
   const shown = {
-    pcaps: input.pcaps?.map((p) => rel(p.path)),
-    logs: input.logs?.map(rel),
-    errorReport: input.errorReport && rel(input.errorReport),
+    pcaps: (input.pcaps ?? []).map((p) => rel(p.path)),
+    logs: (input.logs ?? []).map(rel),
+    errorReport: input.errorReport ? rel(input.errorReport) : null,
   };
-  await writeFile(
-    join(bundleDir, "verdict.json"),
-    JSON.stringify({ input: shown, diagnosis }, null, 2) + "\n",
-  );
+  const doc = { schema: VERDICT_SCHEMA, input: shown, diagnosis: diagnosisJson(diagnosis, bundleDir) };
+  await writeFile(join(bundleDir, "verdict.json"), JSON.stringify(doc, null, 2) + "\n");
   return diagnosis;
 }
 
@@ -66,7 +68,7 @@ export function flattenEvidence(ev: readonly Evidence[], bundleDir?: string): Ev
   // Sources are shown relative to the bundle: the report folder may move.
   const rel = (src: string) =>
     bundleDir && src.startsWith(`${bundleDir}/`) ? src.slice(bundleDir.length + 1) : src;
-  return ev.map((e) => {
+  const one = (e: EvidencePlace) => {
     const where = [
       e.packets?.length
         ? `packets ${e.packets.slice(0, 6).join(",")}${e.packets.length > 6 ? ",…" : ""}`
@@ -76,6 +78,10 @@ export function flattenEvidence(ev: readonly Evidence[], bundleDir?: string): Ev
     ]
       .filter(Boolean)
       .join(" ");
-    return { text: e.statement, source: where ? `${rel(e.source)} ${where}` : rel(e.source) };
-  });
+    return where ? `${rel(e.source)} ${where}` : rel(e.source);
+  };
+  return ev.map((e) => ({
+    text: e.statement,
+    source: (e.places?.length ? e.places : [e]).map(one).join("; "),
+  }));
 }

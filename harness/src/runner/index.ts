@@ -4,3 +4,4 @@ export { runCatalogue, planRuns, type RunCatalogueOptions, type PlannedRun } fro
 export { makeReportDir, linkLatest, timestampName, DEFAULT_REPORTS_ROOT } from "./report-dir.js";
 export type { Diagnoser } from "./diagnoser.js";
 export { bundleInput, diagnoseBundle, flattenEvidence } from "./diagnose-bundle.js";
+export { RunLedger } from "./run-ledger.js";

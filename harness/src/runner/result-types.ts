@@ -37,6 +37,14 @@ export interface RequestOutcome {
   seconds: number;
 }
 
+/** One capture point as the engine ordered it along the path (closest to the gateway first). */
+export interface CapturePointRow {
+  source: string;
+  synTtl: number | null;
+  sawSyn: boolean;
+  sawAnswer: boolean;
+}
+
 export type ArtifactKind = "captures" | "log" | "report";
 
 export interface ArtifactVerdict {
@@ -53,6 +61,10 @@ export interface ScenarioRunResult {
   repeat: number;
   repeats: number;
   expected: Cause;
+  /** The scenario file's tags (for filtering reports). */
+  tags: string[];
+  /** Which gateway ran the scenario, when the runner says (the stand-in otherwise). */
+  gateway?: string;
   /** Null when the engine could not run (see `error`). */
   diagnosed: Cause | null;
   match: boolean;
@@ -61,11 +73,21 @@ export interface ScenarioRunResult {
   explanation: string;
   evidence: EvidenceItem[];
   nextSteps: string[];
+  /** Other labels the engine weighed, with why (what would tell them apart). */
+  alternatives: { cause: Cause; why: string }[];
+  /** The capture points in path order, what each saw of the failing connection; empty with one point. */
+  capturePoints: CapturePointRow[];
   /**
    * The engine's verdict from each kind of artifact alone (every capture, the gateway log, the
    * error report): which evidence names the cause on its own, for people learning to read it.
    */
   byArtifact?: Partial<Record<ArtifactKind, ArtifactVerdict>>;
+  /**
+   * Ctrl-C or SIGTERM stopped the run before its steps finished: the fault never fully showed, so
+   * no diagnosis is claimed (`diagnosed` is null) and the run counts neither as a match nor as a
+   * mismatch. The bundle keeps what was collected.
+   */
+  interrupted: boolean;
   /** The run or the diagnosis is incomplete (interrupted, a capture missing...); reasons say why. */
   partial: boolean;
   partialReasons: string[];
@@ -104,21 +126,23 @@ export interface RunSummary {
   repeats: number;
 }
 
-export function summaryCounts(results: readonly ScenarioRunResult[]): {
-  matched: number;
-  mismatched: number;
-  errored: number;
-  partial: number;
-} {
-  let matched = 0;
-  let mismatched = 0;
-  let errored = 0;
-  let partial = 0;
+export type ResultStatus = "matched" | "mismatched" | "errored" | "interrupted";
+
+/** One word per run, the same in every report: an interrupted run is never a mismatch. */
+export function resultStatus(r: ScenarioRunResult): ResultStatus {
+  if (r.match) return "matched";
+  if (r.interrupted) return "interrupted";
+  if (r.error && r.diagnosed === null) return "errored";
+  return "mismatched";
+}
+
+export function summaryCounts(
+  results: readonly ScenarioRunResult[],
+): Record<ResultStatus | "partial", number> {
+  const c = { matched: 0, mismatched: 0, errored: 0, interrupted: 0, partial: 0 };
   for (const r of results) {
-    if (r.match) matched++;
-    else if (r.error && r.diagnosed === null) errored++;
-    else mismatched++;
-    if (r.partial) partial++;
+    c[resultStatus(r)]++;
+    if (r.partial) c.partial++;
   }
-  return { matched, mismatched, errored, partial };
+  return c;
 }

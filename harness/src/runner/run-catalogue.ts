@@ -11,6 +11,7 @@ import type { RunSummary, ScenarioRunResult } from "./result-types.js";
 import type { Diagnoser } from "./diagnoser.js";
 import { SlotPicker } from "./slot-picker.js";
 import { runScenario } from "./run-scenario.js";
+import { RunLedger } from "./run-ledger.js";
 
 export interface RunCatalogueOptions {
   scenarios: Scenario[];
@@ -22,6 +23,8 @@ export interface RunCatalogueOptions {
   docker: Docker;
   registry?: CleanupRegistry;
   signal?: AbortSignal;
+  /** Filled as the run goes, for a caller that must report before this returns (a forced exit). */
+  ledger?: RunLedger;
 }
 
 export interface PlannedRun {
@@ -43,7 +46,8 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   const startedAt = new Date(t0).toISOString();
   const planned = planRuns(o.scenarios, o.repeats);
   const slots = new SlotPicker(o.docker);
-  await o.reporter.onRunStart?.({
+  const ledger = o.ledger ?? new RunLedger();
+  const start = {
     startedAt,
     reportDir: o.reportDir,
     planned: planned.map((p) => ({
@@ -54,7 +58,9 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
     })),
     parallel: o.parallel,
     repeats: o.repeats,
-  });
+  };
+  ledger.begin(start);
+  await o.reporter.onRunStart?.(start);
   const results = new Map<string, ScenarioRunResult>();
   let next = 0;
   const worker = async () => {
@@ -81,6 +87,7 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         signal: o.signal,
       });
       results.set(p.id, r);
+      ledger.record(r);
       await o.reporter.onScenarioEnd?.(r);
     }
   };

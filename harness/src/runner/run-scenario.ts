@@ -4,7 +4,7 @@
  * engine on the bundle). Teardown always runs; an interrupted or failed run keeps what it
  * collected and is marked partial.
  */
-import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import type { Scenario } from "../scenarios/schema.js";
@@ -25,6 +25,7 @@ import { runSteps, setFaults, type StepContext } from "./run-steps.js";
 import { collectBundle, type Collected } from "./collect-bundle.js";
 import { diagnoseBundle, diagnoseEachAlone, flattenEvidence } from "./diagnose-bundle.js";
 import type { Diagnoser } from "./diagnoser.js";
+import { diagnosisJson } from "../engine/diagnosis-json.js";
 import type { SlotPicker } from "./slot-picker.js";
 
 export interface RunScenarioOptions {
@@ -61,9 +62,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   let slot: number | undefined;
   const captures: StartedCapture[] = [];
   let collected: Collected = { pcaps: [], other: [], problems: [] };
+  let stepsDone = false;
   const fail = (e: unknown) => {
-    error ??= { code: isBacksideError(e) ? e.code : "INTERNAL", message: oneLine(e) };
     log(`error: ${oneLine(e)}`);
+    // Ctrl-C is not a harness failure: the run is reported as interrupted instead.
+    if (isBacksideError(e) && e.code === "INTERRUPTED") return;
+    error ??= { code: isBacksideError(e) ? e.code : "INTERNAL", message: oneLine(e) };
   };
   let phase = Date.now();
   const lap = (k: keyof PhaseTimings) => {
@@ -114,6 +118,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       lap("bringUp");
       // --- fault + wait
       await withDeadline(runSteps(ctx), s.timeoutSeconds * 1000, `scenario ${s.name} steps`, o.signal);
+      stepsDone = true;
       lap("faultWait");
     } catch (e) {
       if (t.bringUp === 0) lap("bringUp");
@@ -145,24 +150,42 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   // --- diagnose (on the bundle only)
   let result: Pick<
     ScenarioRunResult,
-    "diagnosed" | "confidence" | "explanation" | "evidence" | "nextSteps" | "byArtifact"
+    | "diagnosed"
+    | "confidence"
+    | "explanation"
+    | "evidence"
+    | "nextSteps"
+    | "alternatives"
+    | "capturePoints"
+    | "byArtifact"
   > = {
     diagnosed: null,
     confidence: null,
     explanation: "",
     evidence: [],
     nextSteps: [],
+    alternatives: [],
+    capturePoints: [],
   };
   phase = Date.now();
-  if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
+  // Stopped before the steps ended: the fault may not have shown yet, so a verdict would be a guess.
+  const interrupted = !stepsDone && Boolean(o.signal?.aborted);
+  if (interrupted) {
+    result.explanation = "Interrupted before its steps finished: no diagnosis is claimed.";
+    if (!partialReasons.includes("interrupted")) partialReasons.unshift("interrupted");
+  } else if (collected.pcaps.length || collected.gatewayLog || collected.errorReport) {
     try {
       const d = await diagnoseBundle(bundleDir, o.diagnose);
+      // Paths inside the bundle relative to it, as in verdict.json: the report folder may move.
+      const j = diagnosisJson(d, bundleDir);
       result = {
         diagnosed: d.cause,
         confidence: d.confidence,
-        explanation: d.explanation,
+        explanation: j.explanation,
         evidence: flattenEvidence(d.evidence, bundleDir),
-        nextSteps: d.nextSteps,
+        nextSteps: j.nextSteps,
+        alternatives: j.alternatives,
+        capturePoints: j.capturePoints.order,
         byArtifact: await diagnoseEachAlone(bundleDir, o.diagnose),
       };
       if (d.partial) partialReasons.push(...engineProblems(d.problems));
@@ -180,8 +203,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     repeat: o.repeat,
     repeats: o.repeats,
     expected: s.expect,
+    tags: s.tags,
     ...result,
-    match: result.diagnosed === s.expect,
+    match: !interrupted && result.diagnosed === s.expect,
+    interrupted,
     partial: partialReasons.length > 0,
     partialReasons,
     ...(error ? { error } : {}),
@@ -192,7 +217,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       pcaps: collected.pcaps,
       gatewayLog: collected.gatewayLog,
       errorReport: collected.errorReport,
-      other: [...collected.other, "steps.log", "verdict.json"],
+      other: [
+        ...collected.other,
+        "steps.log",
+        ...(existsSync(join(bundleDir, "verdict.json")) ? ["verdict.json"] : []),
+      ],
     },
     startedAt,
     runId,

@@ -3,11 +3,21 @@
  * reads the artifacts and prints one Diagnosis. Exit 0 when a diagnosis was printed (whatever the
  * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { analyzeCapture } from "../../flows/index.js";
+import { renderDiagnosisPage } from "../../reporters/diagnosis-page.js";
+import type { Diagnosis } from "../../engine/types.js";
 import { BacksideError, isBacksideError } from "../../errors.js";
 import { bundleInput } from "../../runner/diagnose-bundle.js";
-import { diagnose, formatDiagnosisText, parseHostPort, type DiagnoseInput } from "../../engine/index.js";
-import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
+import {
+  diagnose,
+  diagnosisJson,
+  formatDiagnosisText,
+  parseHostPort,
+  relativeTo,
+  type DiagnoseInput,
+} from "../../engine/index.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "diagnose a backside connection failure from captures, logs and an error report";
 
@@ -34,14 +44,20 @@ export const options = {
     metavar: "HOST[:PORT]",
     help: "the backend that matters when the artifacts hold several",
   },
-  ...FORMAT_OPTIONS,
+  format: {
+    type: "string",
+    metavar: "text|json|html",
+    choices: ["text", "json", "html"],
+    help: 'text for a person (default); json with a top-level "schema" and "cause" (every key always present; paths inside --bundle relative to it); html: one page with the path ladder across the captures',
+  },
+  json: { type: "boolean", help: "the same as --format json" },
 } satisfies OptionTable;
 
 export const help = helpText(
   [
     "usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error-report FILE]",
-    "                         [--target HOST[:PORT]] [--format text|json]",
-    "       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json]",
+    "                         [--target HOST[:PORT]] [--format text|json|html]",
+    "       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json|html]",
   ],
   options,
   "Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable,\nor a bundle holds none of the files it should.",
@@ -62,7 +78,14 @@ function bundleFiles(dir: string): DiagnoseInput {
   return b;
 }
 
-export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text" | "json" } | "help" {
+export interface DiagnoseArgs {
+  input: DiagnoseInput;
+  format: "text" | "json" | "html";
+  /** The --bundle folder: paths inside it are shown relative to it. */
+  bundle?: string;
+}
+
+export function parseArgs(argv: string[]): DiagnoseArgs | "help" {
   const parsed = parseOptions("diagnose", options, argv);
   if (parsed === "help") return "help";
   const o = parsed.values;
@@ -89,7 +112,20 @@ export function parseArgs(argv: string[]): { input: DiagnoseInput; format: "text
       hint: "run `backside diagnose --help`",
     });
   }
-  return { input, format: formatOf(o) };
+  const format = o.json ? "json" : ((o.format ?? "text") as DiagnoseArgs["format"]);
+  return { input, format, ...(o.bundle ? { bundle: o.bundle } : {}) };
+}
+
+/** The page with the path ladder: each capture read on its own, in the engine's path order. */
+async function htmlPage(d: Diagnosis, input: DiagnoseInput): Promise<string> {
+  const byName = new Map((input.pcaps ?? []).map((p) => [p.name ?? p.path, p.path]));
+  const order = d.capturePoints?.order.map((p) => p.source).filter((s) => byName.has(s)) ?? [];
+  const sources = order.length ? order : [...byName.keys()].slice(0, 1);
+  const points = [];
+  for (const source of sources)
+    points.push({ source, summary: await analyzeCapture([byName.get(source)!], { ignoreChecksums: true }) });
+  const log = input.logs?.[0];
+  return renderDiagnosisPage(d, points, log ? readFileSync(log, "utf8") : undefined);
 }
 
 /** When nothing was usable, one line per artifact that was not, rather than the first alone. */
@@ -115,6 +151,14 @@ export async function run(argv: string[]): Promise<number> {
   const d = await diagnose(parsed.input).catch((e: unknown) => {
     throw everyUnusable(e);
   });
-  process.stdout.write(parsed.format === "json" ? JSON.stringify(d, null, 2) + "\n" : formatDiagnosisText(d));
+  if (parsed.format === "html") {
+    process.stdout.write(relativeTo(parsed.bundle, await htmlPage(d, parsed.input)));
+    return 0;
+  }
+  process.stdout.write(
+    parsed.format === "json"
+      ? JSON.stringify(diagnosisJson(d, parsed.bundle), null, 2) + "\n"
+      : relativeTo(parsed.bundle, formatDiagnosisText(d)),
+  );
   return 0;
 }

@@ -12,7 +12,18 @@ describe("backside flows", () => {
     const cap = new CaptureBuilder();
     cap.tcp({ client: "10.0.0.1", server: "10.0.0.2", cport: 1234, sport: 80 }).syn().refuse();
     const f = cap.write(path.join(dir, "a.pcap"));
-    expect(await run(["--pcap", f, "--format", "json"])).toBe(0);
+    let out = "";
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
+    try {
+      expect(await run(["--pcap", f, "--format", "json"])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    const doc = JSON.parse(out);
+    expect(doc.schema).toBe("backside.flows.v1");
+    expect(doc.tcp).toHaveLength(1);
+    for (const k of ["dns", "icmp", "arp", "tls", "problems"]) expect(Array.isArray(doc[k]), k).toBe(true);
   });
   it("without --pcap is a USAGE error (exit 2)", async () => {
     await expect(run([])).rejects.toMatchObject({ code: "USAGE", exitCode: 2 });

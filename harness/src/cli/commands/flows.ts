@@ -12,6 +12,9 @@ import { checksumCensus, isSendingHostCapture } from "../../flows/checksum-offlo
 import { formatFlowSummary } from "../../flows/format-text.js";
 import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
+/** The JSON form: FlowSummary (flows/types.ts), whose lists are always present, under a schema name. */
+export const FLOWS_SCHEMA = "backside.flows.v1";
+
 export const summary =
   "read captures and print connections (Zeek conn_state/history), DNS, ICMP errors, TLS alerts";
 
@@ -69,6 +72,10 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
   }
-  process.stdout.write(formatOf(o) === "json" ? JSON.stringify(s, null, 2) + "\n" : formatFlowSummary(s));
+  process.stdout.write(
+    formatOf(o) === "json"
+      ? JSON.stringify({ schema: FLOWS_SCHEMA, ...s }, null, 2) + "\n"
+      : formatFlowSummary(s),
+  );
   return 0;
 }

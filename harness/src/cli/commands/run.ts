@@ -17,6 +17,7 @@ import {
   makeReportDir,
   linkLatest,
   summaryCounts,
+  RunLedger,
   type RunSummary,
 } from "../../runner/index.js";
 import {
@@ -117,6 +118,13 @@ export function exitCodeFor(s: RunSummary): number {
   return s.results.length > 0 && s.results.every((r) => r.match) ? 0 : 1;
 }
 
+/** Resolves when `p` settles or after `ms`, whichever is first. */
+function bounded(p: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([p, stop]).finally(() => clearTimeout(timer));
+}
+
 export async function run(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (args === "help") {
@@ -134,6 +142,22 @@ export async function run(argv: string[]): Promise<number> {
 
   const registry = new CleanupRegistry();
   const abort = new AbortController();
+  const ledger = new RunLedger();
+  const reporter = new ReporterMultiplexer([
+    new ConsoleReporter(),
+    new JsonReporter(),
+    new JUnitReporter(),
+    new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true })),
+  ]);
+  // A forced end still leaves reports saying the run was interrupted and what did not finish.
+  const forceExit = () =>
+    void Promise.allSettled([
+      bounded(
+        Promise.resolve(ledger.summary(true)).then((s) => s && reporter.onRunEnd(s)),
+        10_000,
+      ),
+      registry.stopAll(),
+    ]).finally(() => process.exit(130));
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
@@ -143,21 +167,15 @@ export async function run(argv: string[]): Promise<number> {
       );
       abort.abort();
       // Bounded: if the graceful stop hangs, remove everything and leave.
-      setTimeout(() => void registry.stopAll().finally(() => process.exit(130)), 90_000).unref();
-    } else {
-      process.stderr.write(`backside: ${sig} again: removing containers now\n`);
-      void registry.stopAll().finally(() => process.exit(130));
+      setTimeout(forceExit, 90_000).unref();
+    } else if (signals === 2) {
+      process.stderr.write(`backside: ${sig} again: writing the reports and removing containers now\n`);
+      forceExit();
     }
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const reporter = new ReporterMultiplexer([
-      new ConsoleReporter(),
-      new JsonReporter(),
-      new JUnitReporter(),
-      new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true })),
-    ]);
     const s = await runCatalogue({
       scenarios,
       repeats: args.repeats,
@@ -168,6 +186,7 @@ export async function run(argv: string[]): Promise<number> {
       docker,
       registry,
       signal: abort.signal,
+      ledger,
     });
     return exitCodeFor(s);
   } finally {
