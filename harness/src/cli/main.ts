@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   images: () => import("./commands/images.js"),
   up: () => import("./commands/up.js"),
   list: () => import("./commands/list.js"),
+  lab: () => import("./commands/lab.js"),
 };
 
 async function usage(): Promise<string> {
