@@ -29,6 +29,8 @@ const KeyCase = z.object({
   alone: z.partialRecord(z.enum(STAGE_KINDS), verdict),
   /** The first stage whose artifact alone names the cause, when one does. */
   enoughAt: z.enum(STAGE_KINDS).optional(),
+  /** What the scenario injected, one line each (firewall, DNS, backend, topology, mid-run). */
+  injected: z.array(z.string()).default([]),
   /** The run's full bundle (faults, stand-ins' logs), absolute. */
   bundle: z.string(),
   /** The run's result.json, absolute. */

@@ -18,6 +18,7 @@ import { findLeaks, HARNESS_MARKERS } from "./leak-check.js";
 import { writeKey, type KeyCase, type LabKey, type StageKind } from "./lab-key.js";
 import { caseInput, writeCase, type CaptureChoice, type CaseFiles } from "./case-folder.js";
 import { caseName } from "./case-name.js";
+import { injectedFault } from "./injected-fault.js";
 
 export interface MakeLabOptions {
   outDir: string;
@@ -158,6 +159,7 @@ async function makeCase(
       nextSteps: d.nextSteps,
     },
     alone,
+    injected: injectedFault(o.scenarios.find((s) => s.name === r.scenario)!),
     ...(enough ? { enoughAt: enough } : {}),
     bundle: bundleDir,
     result: join(bundleDir, "result.json"),

@@ -19,6 +19,11 @@ const SUBS: Record<
     load: () => import("./lab-answer.js"),
   },
   grade: { summary: "grade answers against the key, write grade.json", load: () => import("./lab-grade.js") },
+  reveal: {
+    summary: "the answer to one case, printed and as an HTML page",
+    load: () => import("./lab-reveal.js"),
+  },
+  report: { summary: "one HTML page with every learner's grade", load: () => import("./lab-report.js") },
   labels: { summary: "the cause labels an answer may name", load: () => import("./lab-labels.js") },
 };
 

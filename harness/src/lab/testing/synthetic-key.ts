@@ -18,6 +18,7 @@ export function keyCase(name: string, label: Cause, extra: Partial<KeyCase> = {}
       nextSteps: [],
     },
     alone: {},
+    injected: ['firewall: { action: "drop" }'],
     bundle: "/nonexistent",
     result: "/nonexistent/result.json",
     ...extra,
