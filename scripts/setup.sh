@@ -2,7 +2,8 @@
 # npm run setup: make this machine able to run backside, then build the images.
 #
 # On Debian 12 as root it installs what is missing (docker.io, debootstrap, tcpdump, tshark,
-# chromium, docker-compose v1, xmllint from libxml2-utils) with one `apt-get update`, starts dockerd
+# chromium, docker-compose v1, xmllint from libxml2-utils, tmux for the lab shell's test) with
+# one `apt-get update`, starts dockerd
 # when no engine answers, installs the npm dependencies and builds the images offline. Every step is skipped when its
 # result is already there, so a second run takes seconds. Elsewhere (not root, no apt, Docker
 # Desktop) it says what to do by hand and exits 1.
@@ -42,9 +43,10 @@ declare -A pkg_for=(
   [chromium]=chromium
   [docker-compose]=docker-compose
   [xmllint]=libxml2-utils
+  [tmux]=tmux
 )
 missing=()
-for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint; do
+for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint tmux; do
   # A running engine we can reach (Docker Desktop, rootless, a remote host) counts as docker.
   if [ "$cmd" = dockerd ] && docker_ok; then continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${pkg_for[$cmd]}")
@@ -53,7 +55,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
     die "missing: ${missing[*]}; this machine has no apt-get, so install them by hand:" \
-      "  Docker (Docker Desktop or Docker Engine 20.10+, running), docker-compose v1, tcpdump, tshark, chromium, xmllint (libxml2);" \
+      "  Docker (Docker Desktop or Docker Engine 20.10+, running), docker-compose v1, tcpdump, tshark, chromium, xmllint (libxml2), tmux;" \
       "  debootstrap needs Linux and root: without it, set BASE_IMAGE=debian:bookworm-slim (needs a registry)" \
       "  and note the image gets this machine's node binary, so the host must be Linux x86-64 with glibc."
   fi

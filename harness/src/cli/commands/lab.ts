@@ -24,6 +24,15 @@ const SUBS: Record<
     load: () => import("./lab-reveal.js"),
   },
   report: { summary: "one HTML page with every learner's grade", load: () => import("./lab-report.js") },
+  start: {
+    summary: "bring up a case's broken topology until `lab stop` or Ctrl-C",
+    load: () => import("./lab-start.js"),
+  },
+  shell: {
+    summary: "the appliance-like CLI on the live lab's gateway",
+    load: () => import("./lab-shell.js"),
+  },
+  stop: { summary: "tear the live lab down", load: () => import("./lab-stop.js") },
   labels: { summary: "the cause labels an answer may name", load: () => import("./lab-labels.js") },
 };
 
