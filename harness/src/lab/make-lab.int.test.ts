@@ -80,6 +80,16 @@ describe("lab make", () => {
     expect(perfect.status, perfect.stderr).toBe(0);
     expect(perfect.stdout).toContain("score 3/3");
 
+    // The reveal of a real case: its page names the truth and draws the ladder from its capture.
+    const refused = key.cases.find((c) => c.label === "tcp.refused")!;
+    const reveal = cli(["lab", "reveal", refused.case, "--dir", out]);
+    expect(reveal.status, reveal.stderr).toBe(0);
+    expect(reveal.stdout).toContain(`${refused.case}: tcp.refused`);
+    const page = readFileSync(join(out, `reveal-${refused.case}.html`), "utf8");
+    expect(page).toMatch(/True cause: <b>tcp\.refused<\/b>/);
+    expect(page).toMatch(/<svg[^>]*class="ladder"[\s\S]*>RST-ACK</);
+    expect(page).toContain("not-listening");
+
     const wrongDir = mkdtempSync(join(tmpdir(), "lab-wrong-"));
     const wrong = key.cases.map((c) => (c.label === "tcp.silent-drop" ? "backend.reset" : "tcp.silent-drop"));
     key.cases.forEach((c, i) =>
