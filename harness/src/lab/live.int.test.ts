@@ -75,6 +75,24 @@ describe("lab start, lab shell, lab stop", () => {
         /^TCP connection failed: api\.backside\.test:80 \([\d.]+\): connection timed out \(ETIMEDOUT\) after 3\d{3} ms/,
       );
       expect(t.status).toBe(0);
+      // The learner's own capture, fetched through the shell, shows the drop to the engine.
+      const shell = (c: string) => cli(["lab", "shell", "-c", c, "--out-dir", dir], lab.state).stdout;
+      const dir = mkdtempSync(join(tmpdir(), "lab-shell-files-"));
+      expect(shell("packet-capture start")).toMatch(/^Packet capture started on any/);
+      expect(shell("test tcp-connection api.backside.test 80 2")).toMatch(/connection timed out/);
+      expect(shell("packet-capture stop")).toMatch(/^Packet capture stopped: \d+ bytes/);
+      const saved = /saved to (\S+\.pcap)/.exec(shell("packet-capture get"))?.[1];
+      expect(saved).toBeDefined();
+      const d = spawnSync("node", [BIN, "diagnose", "--pcap", saved!], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(d.stdout).toMatch(/cause:\s+tcp\.silent-drop/);
+      // Ping goes through (only TCP to port 80 is dropped); the route to the backend is via the firewall.
+      expect(shell("ping api.backside.test")).toMatch(/6 packets transmitted, 6 received, 0% packet loss/);
+      expect(shell("show route")).toMatch(/^default\s+[\d.]+\.254\s+eth\d/m);
+      expect(shell("show dns")).toMatch(/^1\s+[\d.]+\.53\s+53\s+up$/m);
       // The learner's tools do not reach the firewall: no command shows its rules.
       expect(cli(["lab", "shell", "-c", "show firewall"], lab.state).stdout).toMatch(/^% Unknown command/);
       const stop = cli(["lab", "stop"], lab.state);
