@@ -4,7 +4,7 @@
  * order, asks the engine what those files alone say, and writes the key. The learner's folder is
  * searched for every label, scenario name and harness marker before the lab is called made.
  */
-import { mkdirSync, existsSync, readdirSync } from "node:fs";
+import { mkdirSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import type Docker from "dockerode";
 import type { Scenario } from "../scenarios/schema.js";
@@ -108,6 +108,7 @@ export async function makeLab(o: MakeLabOptions): Promise<MadeLab> {
       warnings.push(`${name}: the engine reads its files as ${c.engine.cause}, not ${c.label} (see the key)`);
     cases.push(c);
   }
+  writeFileSync(join(casesDir, "README.txt"), learnerReadme(o.stages));
   const leaks = findLeaks(casesDir, [...CAUSES, ...o.catalogueNames, ...HARNESS_MARKERS]);
   if (leaks.length)
     throw new BacksideError(
@@ -183,6 +184,29 @@ async function eachAlone(files: CaseFiles, diagnose: Diagnoser): Promise<KeyCase
     }
   }
   return out;
+}
+
+/** The learners' note: what a case holds and how to answer; it names no label. */
+export function learnerReadme(stages: readonly StageKind[]): string {
+  const lines = [
+    "Each case-NN folder is one incident: the gateway logged 'Failed to establish a backside",
+    "connection'. You have what an engineer collects from the appliance: the gateway's log",
+    "(gateway.log), its error report (error-report.txt), packet captures (*.pcap, named",
+    "<node>-<interface segment>) and what the client saw (client.txt).",
+    "",
+    "Name the cause of each case:",
+    "  backside lab labels                         the causes you may name",
+    "  backside lab answer case-01 LABEL           records your answer in answers.json",
+  ];
+  if (stages.length)
+    lines.push(
+      "",
+      `The evidence comes in stages (${stages.map((s, i) => `stage-${i + 1}-${s}`).join(", ")}).`,
+      "Open them in order and answer after each one:",
+      "  backside lab answer case-01 LABEL --stage 1",
+    );
+  lines.push("", "Hand in answers.json.");
+  return lines.join("\n") + "\n";
 }
 
 /** For messages: a path relative to the working folder when it is below it. */

@@ -13,6 +13,8 @@ import { defaultStatePath, ownerAlive, readState, removeState } from "../../lab/
 import { startLive } from "../../lab/live-session.js";
 import { sweep } from "../../topology/index.js";
 import { checkEnvironment } from "./run.js";
+import { runRepl } from "../../lab/lab-shell.js";
+import { banner, shellIo } from "./lab-shell.js";
 import { intOf, parseLabArgs } from "./lab-args.js";
 
 const HELP = `usage: backside lab start CASE|--random [options]
@@ -25,6 +27,7 @@ const HELP = `usage: backside lab start CASE|--random [options]
   --key FILE        the key (default DIR/key.json), for CASE
   --for SECONDS     tear down by itself after this long (default 14400)
   --state FILE      where the live lab is recorded (default $BACKSIDE_LAB_STATE or a file in the temp dir)
+  --shell           open the lab shell here once it is up; leaving the shell tears the lab down
 
 Then \`backside lab shell\` in another terminal. Ctrl-C or \`backside lab stop\` removes everything.`;
 
@@ -33,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     "start",
     argv,
     ["--seed", "--scenarios", "--dir", "--key", "--for", "--state"],
-    ["--random"],
+    ["--random", "--shell"],
   );
   if (a === "help") {
     process.stdout.write(HELP + "\n");
@@ -97,6 +100,13 @@ export async function run(argv: string[]): Promise<number> {
         `lab start: Ctrl-C or \`backside lab stop\` tears it down (by itself after ${forSeconds} s)\n`,
     );
     const timer = setTimeout(() => resolveDone(0), forSeconds * 1000);
+    if (a.bools.has("--shell"))
+      void runRepl(
+        shellIo(live.state, process.cwd()),
+        process.stdin,
+        process.stdout,
+        banner(live.state),
+      ).finally(() => resolveDone(0));
     const code = await done;
     clearTimeout(timer);
     await live.stop();
