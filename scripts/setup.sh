@@ -2,7 +2,7 @@
 # npm run setup: make this machine able to run backside, then build the images.
 #
 # On Debian 12 as root it installs what is missing (docker.io, debootstrap, tcpdump, tshark,
-# chromium, docker-compose v1, xmllint from libxml2-utils, python3-junitparser, zsh for the completion test, and for
+# chromium, docker-compose v1, xmllint from libxml2-utils, python3-junitparser, zsh for the completion test, tmux for the lab shell's test, and for
 # test/real-tools/make.sh nginx, haproxy, dnsmasq, unbound, nftables, curl, wget, openssl) with one
 # `apt-get update`, starts dockerd when no engine answers, installs the npm dependencies, compiles
 # the CLI (npm run build) and builds the images offline. Every step is skipped when its
@@ -45,6 +45,7 @@ declare -A pkg_for=(
   [docker-compose]=docker-compose
   [xmllint]=libxml2-utils
   [zsh]=zsh
+  [tmux]=tmux
   [nginx]=nginx-light
   [dnsmasq]=dnsmasq-base
   [unbound]=unbound
@@ -55,7 +56,7 @@ declare -A pkg_for=(
   [haproxy]=haproxy
 )
 missing=()
-for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint zsh nginx dnsmasq unbound nft curl wget openssl haproxy; do
+for cmd in dockerd debootstrap tcpdump tshark chromium docker-compose xmllint zsh tmux nginx dnsmasq unbound nft curl wget openssl haproxy; do
   # A running engine we can reach (Docker Desktop, rootless, a remote host) counts as docker.
   if [ "$cmd" = dockerd ] && docker_ok; then continue; fi
   # nginx, dnsmasq, unbound and nft live in /usr/sbin, often not on a user's PATH.
@@ -67,7 +68,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null; then
     die "missing: ${missing[*]}; this machine has no apt-get, so install them by hand:" \
-      "  Docker (Docker Desktop or Docker Engine 20.10+, running), docker-compose v1, tcpdump, tshark, chromium, xmllint (libxml2), zsh, python3 with junitparser;" \
+      "  Docker (Docker Desktop or Docker Engine 20.10+, running), docker-compose v1, tcpdump, tshark, chromium, xmllint (libxml2), zsh, tmux, python3 with junitparser;" \
       "  debootstrap needs Linux and root: without it, set BASE_IMAGE=debian:bookworm-slim (needs a registry)" \
       "  and note the image gets this machine's node binary, so the host must be Linux x86-64 with glibc."
   fi

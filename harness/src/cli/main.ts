@@ -29,6 +29,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   up: () => import("./commands/up.js"),
   list: () => import("./commands/list.js"),
   completion: () => import("./commands/completion.js"),
+  lab: () => import("./commands/lab.js"),
 };
 
 export function packageVersion(): string {

@@ -8,7 +8,6 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import type { Scenario } from "../scenarios/schema.js";
-import { startTopology } from "../topology/index.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { startCapture, type StartedCapture } from "../capture/index.js";
 import { createTestPki, type TestPki } from "../tls/index.js";
@@ -16,10 +15,8 @@ import type { CleanupRegistry } from "../util/cleanup-registry.js";
 import { newRunId } from "../util/run-id.js";
 import { BacksideError, isBacksideError, oneLine } from "../errors.js";
 import type { ScenarioRunResult, PhaseTimings, RequestOutcome } from "./result-types.js";
-import { gatewayConfig, backendConfig, dnsConfig } from "./standin-configs.js";
 import { resolveHost } from "./resolve-address.js";
-import { controlProbe } from "./control-api.js";
-import { MGMT_PORT, GATEWAY_LOG_FILE } from "./gateway-artifacts.js";
+import { bringUpScenario } from "./bring-up-scenario.js";
 import { applyTopologyChange } from "./topology-changes.js";
 import { runSteps, setFaults, type StepContext } from "./run-steps.js";
 import { collectBundle, type Collected } from "./collect-bundle.js";
@@ -87,7 +84,16 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
           pki = await createTestPki({ hostName: host.isName ? host.host : "backend.backside.test", runId });
         }
         try {
-          topo = await bringUp(o, runId, slot, pki);
+          topo = await bringUpScenario({
+            scenario: s,
+            runId,
+            slot,
+            pki,
+            docker: o.docker,
+            registry: o.registry,
+            name: s.name,
+            labels: { "backside.scenario": s.name },
+          });
         } catch (e) {
           o.slots.release(slot);
           slot = undefined;
@@ -228,36 +234,6 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   };
   writeFileSync(join(bundleDir, "result.json"), JSON.stringify(out, null, 2) + "\n");
   return out;
-}
-
-function bringUp(
-  o: RunScenarioOptions,
-  runId: string,
-  slot: number,
-  pki: TestPki | undefined,
-): Promise<StartedTopology> {
-  const s = o.scenario;
-  const gw = gatewayConfig(s, slot, pki);
-  gw.log = { ...gw.log, file: GATEWAY_LOG_FILE };
-  return startTopology({
-    runId,
-    slot,
-    name: s.name,
-    docker: o.docker,
-    registry: o.registry,
-    labels: { "backside.scenario": s.name },
-    readyTimeoutMs: 60_000,
-    nodes: {
-      gateway: {
-        config: gw,
-        ready: {
-          cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`],
-        },
-      },
-      backend: { config: backendConfig(s, pki), ready: controlProbe("/state") },
-      dns: { config: dnsConfig(s, slot), ready: controlProbe("/zone") },
-    },
-  });
 }
 
 /** The engine's problems, bounded: the first few verbatim, then a count (all are in verdict.json). */

@@ -89,7 +89,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   return a;
 }
 
-async function checkEnvironment(docker: Docker): Promise<void> {
+export async function checkEnvironment(docker: Docker): Promise<void> {
   try {
     await docker.ping();
   } catch (e) {

@@ -75,6 +75,32 @@ describe("management API", () => {
     );
   });
 
+  it("answers the troubleshooting tools: DNS settings, a lookup at the name server, routes, ARP", async () => {
+    await using gw = await startGateway(config(`http://backend.test:${be.port}/`));
+    const m = gw.mgmtUrl!;
+    const d = (await api(m, "GET", "/mgmt/dns")).json;
+    expect(d.serverStatus).toEqual([{ address: "127.0.0.1", port: dns.port, status: "up" }]);
+    expect(d.staticHosts).toEqual([{ hostname: "pinned.test", address: "127.0.0.9" }]);
+    const ok = (await api(m, "POST", "/mgmt/nslookup", { name: "backend.test" })).json;
+    expect(ok).toMatchObject({
+      name: "backend.test",
+      server: "127.0.0.1",
+      status: "NOERROR",
+      addresses: ["127.0.0.1"],
+      ttl: 90,
+    });
+    const nx = (await api(m, "POST", "/mgmt/nslookup", { name: "missing.test" })).json;
+    expect(nx).toMatchObject({ status: "NXDOMAIN", addresses: [] });
+    // A lookup is not a resolution by the service: the cache stays empty.
+    expect((await api(m, "GET", "/mgmt/dns-cache")).json.entries).toEqual([]);
+    expect((await api(m, "POST", "/mgmt/nslookup", {})).status).toBe(400);
+    const routes = (await api(m, "GET", "/mgmt/routes")).json;
+    expect(Array.isArray(routes.routes)).toBe(true);
+    expect(routes.interfaces.some((i: { name: string }) => i.name === "lo")).toBe(true);
+    expect(Array.isArray((await api(m, "GET", "/mgmt/arp")).json.entries)).toBe(true);
+    expect((await api(m, "POST", "/mgmt/ping", { host: "x", count: 7 })).status).toBe(400);
+  });
+
   it("shows and flushes the DNS cache, tests TCP connections, changes the config", async () => {
     await using gw = await startGateway(config(`http://backend.test:${be.port}/`));
     const m = gw.mgmtUrl!;

@@ -10,6 +10,10 @@ import { z } from "zod";
 import { isBacksideError } from "../../errors.js";
 import { LOG_LEVELS } from "../../appliance/types.js";
 import type { StartedGateway } from "./gateway.js";
+import { dnsConfigOf } from "./report-collector.js";
+import { readNetwork } from "./system-state.js";
+import { lookupName, ping, readArp } from "./troubleshooting.js";
+import { ResolveError } from "./resolver.js";
 
 export interface MgmtApi {
   port: number;
@@ -32,6 +36,12 @@ const ConnTestBody = z.strictObject({
   timeoutSeconds: z.number().positive().max(300).default(5),
 });
 
+const PingBody = z.strictObject({
+  host: z.string().min(1).max(253),
+  count: z.number().int().min(1).max(6).default(6),
+});
+const LookupBody = z.strictObject({ name: z.string().min(1).max(253) });
+
 const ENDPOINTS = [
   "GET /mgmt/status",
   "GET|PUT /mgmt/log-level",
@@ -43,6 +53,8 @@ const ENDPOINTS = [
   "GET /mgmt/tcp-table",
   "POST /mgmt/tcp-connection-test",
   "GET|PATCH /mgmt/config",
+  "GET /mgmt/dns, GET /mgmt/routes, GET /mgmt/arp",
+  "POST /mgmt/ping {host,count}, POST /mgmt/nslookup {name}",
 ];
 
 class HttpError extends Error {
@@ -169,6 +181,24 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
         const b = parse(ConnTestBody, await readJson(req));
         return json(res, 200, await gw.connectionTest(b.host, b.port, b.timeoutSeconds));
       }
+      case "GET /mgmt/dns": {
+        const d = dnsConfigOf(gw.config());
+        return json(res, 200, { ...d, serverStatus: gw.resolver.serverStatus() });
+      }
+      case "GET /mgmt/routes": {
+        const n = await readNetwork();
+        return json(res, 200, { routes: n.routes, interfaces: n.interfaces, notes: n.notes });
+      }
+      case "GET /mgmt/arp":
+        return json(res, 200, { entries: await readArp() });
+      case "POST /mgmt/ping": {
+        const b = parse(PingBody, await readJson(req));
+        return json(res, 200, await pingHost(gw, b.host, b.count));
+      }
+      case "POST /mgmt/nslookup": {
+        const b = parse(LookupBody, await readJson(req));
+        return json(res, 200, await lookupName(b.name, dnsConfigOf(gw.config())));
+      }
       case "GET /mgmt/config":
         return json(res, 200, gw.config());
       case "PUT /mgmt/config":
@@ -205,6 +235,18 @@ export async function startMgmtApi(gw: StartedGateway, address: string, port: nu
         server.close(() => resolve());
       }),
   };
+}
+
+/** Ping Remote resolves the host the way the service does (cache included), then pings. */
+async function pingHost(gw: StartedGateway, host: string, count: number) {
+  try {
+    const r = await gw.resolver.resolve(host, { objectType: "mgmt", objectName: "default" });
+    return await ping(host, r.addresses[0], count);
+  } catch (e) {
+    if (e instanceof ResolveError)
+      return { host, transmitted: 0, received: 0, lines: [], error: `cannot resolve: ${e.reason}` };
+    throw e;
+  }
 }
 
 /** The appliance's action queue: `{"ErrorReport":{}}`, `{"TCPConnectionTest":{...}}`, `{"FlushDNSCache":{}}`. */

@@ -61,6 +61,15 @@ export class Resolver {
     private log: GatewayLogger,
   ) {}
 
+  /** Each configured name server, up or marked down after a timeout or error (`show dns`). */
+  serverStatus(now = Date.now()): { address: string; port: number; status: "up" | "down" }[] {
+    return this.config().servers.map((s) => ({
+      address: s.address,
+      port: s.udpPort,
+      status: (this.downUntil.get(serverKey(s)) ?? 0) > now ? "down" : "up",
+    }));
+  }
+
   async resolve(host: string, ctx: LogContext = {}): Promise<Resolved> {
     const h = host.replace(/^\[|\]$/g, "");
     if (isIP(h)) return { host, addresses: [h], ttl: 0, source: "literal" };

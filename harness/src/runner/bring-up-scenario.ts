@@ -1,0 +1,51 @@
+/**
+ * A scenario's topology with its stand-ins configured and ready (no captures, no faults yet):
+ * shared by a scenario run and a live lab, which names its topology neutrally so nothing on the
+ * engine (container names, labels) says which scenario it is.
+ */
+import type Docker from "dockerode";
+import type { Scenario } from "../scenarios/schema.js";
+import { startTopology } from "../topology/index.js";
+import type { StartedTopology } from "../topology/started-topology.js";
+import type { TestPki } from "../tls/index.js";
+import type { CleanupRegistry } from "../util/cleanup-registry.js";
+import { gatewayConfig, backendConfig, dnsConfig } from "./standin-configs.js";
+import { controlProbe } from "./control-api.js";
+import { MGMT_PORT, GATEWAY_LOG_FILE } from "./gateway-artifacts.js";
+
+export interface BringUpOptions {
+  scenario: Scenario;
+  runId: string;
+  slot: number;
+  pki?: TestPki;
+  docker?: Docker;
+  registry?: CleanupRegistry;
+  /** The topology's name (label `backside.topology`). */
+  name: string;
+  labels?: Record<string, string>;
+}
+
+export function bringUpScenario(o: BringUpOptions): Promise<StartedTopology> {
+  const s = o.scenario;
+  const gw = gatewayConfig(s, o.slot, o.pki);
+  gw.log = { ...gw.log, file: GATEWAY_LOG_FILE };
+  return startTopology({
+    runId: o.runId,
+    slot: o.slot,
+    name: o.name,
+    docker: o.docker,
+    registry: o.registry,
+    labels: o.labels ?? {},
+    readyTimeoutMs: 60_000,
+    nodes: {
+      gateway: {
+        config: gw,
+        ready: {
+          cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`],
+        },
+      },
+      backend: { config: backendConfig(s, o.pki), ready: controlProbe("/state") },
+      dns: { config: dnsConfig(s, o.slot), ready: controlProbe("/zone") },
+    },
+  });
+}
