@@ -28,7 +28,7 @@ import { captureRules, representative } from "./rules-capture.js";
 import { dnsRules } from "./rules-dns.js";
 import { logRules } from "./rules-log.js";
 import { reportRules } from "./rules-report.js";
-import type { Diagnosis, DiagnoseInput } from "./types.js";
+import type { Diagnosis, DiagnoseInput, Evidence } from "./types.js";
 
 interface Loaded {
   report?: { source: string; report: ErrorReport };
@@ -82,8 +82,14 @@ async function loadLog(path: string, l: Loaded): Promise<void> {
     l.partial = true;
   }
   l.log.push(...ev.facts);
+  l.problems.push(...ev.unknown.map(unknownLine));
   l.logSources.push(path);
   l.usable++;
+}
+
+/** An error line the catalog does not know, shown to a person and never read as a cause. */
+function unknownLine(e: Evidence): string {
+  return `${e.source} line ${e.lines?.[0] ?? "?"}: a code the engine does not know, kept as text and not read as a cause: ${e.statement}`;
 }
 
 async function loadCapture(path: string, name: string, index: number, l: Loaded): Promise<void> {
@@ -115,6 +121,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   if (report && logs.length === 0 && report.log.entries.length > 0) {
     const ev = logEvidence(report.log, `${l.report!.source}#default-log`);
     l.log.push(...ev.facts);
+    l.problems.push(...ev.unknown.map(unknownLine));
     l.logSources.push(`${l.report!.source}#default-log`);
   }
   if (report?.pcap && pcaps.length === 0) {

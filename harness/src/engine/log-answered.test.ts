@@ -76,4 +76,16 @@ describe("a log whose failure came after the backend answered", () => {
     });
     expect(d.cause).toBe("tcp.refused");
   });
+  it("a line with a code the catalog does not know is kept as text, never read as a cause", async () => {
+    const d = await diagnose({
+      logs: [
+        logOf("unknown.log", [
+          "Wed Mar 22 2017 22:31:49 [0x80e00999][mpgw][error] mpgw(T): tid(3889)[error][9.1.1.1]: url-open: Remote error on url 'http://backend/x': connection timed out",
+        ]),
+      ],
+    });
+    expect(d.cause).toBe("healthy");
+    expect(d.confidence).toBe("low");
+    expect(d.problems.join("\n")).toMatch(/0x80e00999: url-open: Remote error.*connection timed out/);
+  });
 });

@@ -107,14 +107,33 @@ export interface LogEvidence {
   facts: LogFact[];
   entries: number;
   problems: string[];
+  /**
+   * Error lines whose code the catalog does not know and whose text matched nothing: kept as
+   * text for a person to read, never turned into a cause by guessing (at most UNKNOWN_KEPT).
+   */
+  unknown: Evidence[];
 }
+
+const UNKNOWN_KEPT = 5;
+const SEVERE = new Set(["emerg", "alert", "critic", "error"]);
 
 /** Log facts from one parsed log; `source` names the file in the evidence. */
 export function logEvidence(log: ParsedLog, source: string): LogEvidence {
   const facts: LogFact[] = [];
+  const unknown: Evidence[] = [];
   for (const entry of log.entries) {
     const m = matchEvent(entry);
-    if (!m) continue;
+    if (!m) {
+      if (entry.code && !eventByCode(entry.code) && SEVERE.has(entry.level) && unknown.length < UNKNOWN_KEPT)
+        unknown.push({
+          source,
+          kind: "log",
+          lines: [entry.line],
+          times: [new Date(entry.time).toISOString()],
+          statement: `${entry.code}: ${entry.message.slice(0, 300)}`,
+        });
+      continue;
+    }
     facts.push({
       ...m,
       entry,
@@ -130,7 +149,7 @@ export function logEvidence(log: ParsedLog, source: string): LogEvidence {
   }
   const problems = log.problems.slice(0, 20).map((p) => `${source} ${p.where}: ${p.message}`);
   if (log.problems.length > 20) problems.push(`${source}: ${log.problems.length - 20} more problems`);
-  return { facts, entries: log.entries.length, problems };
+  return { facts, entries: log.entries.length, problems, unknown };
 }
 
 export function logEvidenceFromText(text: string, source: string): LogEvidence {
