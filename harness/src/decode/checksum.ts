@@ -4,7 +4,8 @@
  * unless run with -C (packet_analysis/protocol/ip/IPBasedAnalyzer, `ignore_checksums`).
  */
 
-function sum16(b: Uint8Array, start: number, end: number, acc: number): number {
+/** One's-complement sum of 16-bit words from `start` to `end`, added to `acc` (RFC 1071). */
+export function sum16(b: Uint8Array, start: number, end: number, acc: number): number {
   let i = start;
   // Bounded by end; fold every 64 KiB worth of adds so acc stays an exact small integer.
   for (; i + 1 < end; i += 2) acc += (b[i] << 8) | b[i + 1];
@@ -12,7 +13,8 @@ function sum16(b: Uint8Array, start: number, end: number, acc: number): number {
   return acc;
 }
 
-function fold(acc: number): number {
+/** Carries folded back in: the 16-bit one's-complement sum. */
+export function fold(acc: number): number {
   while (acc > 0xffff) acc = (acc & 0xffff) + Math.floor(acc / 65536);
   return acc;
 }

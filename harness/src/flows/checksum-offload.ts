@@ -9,6 +9,7 @@
 import { readCapture, type CaptureSource } from "../pcap/index.js";
 import { decodePacket, newDecodedPacket } from "../decode/packet.js";
 import { CK_BAD, CK_OK, IPPROTO } from "../decode/packet.js";
+import { fold, sum16 } from "../decode/checksum.js";
 
 export interface ChecksumCensus {
   /** TCP/UDP packets whose checksum verified. */
@@ -19,18 +20,6 @@ export interface ChecksumCensus {
   corrupt: number;
   /** Source addresses of the offloaded packets, sorted. */
   senders: string[];
-}
-
-function sum16(b: Uint8Array, start: number, end: number, acc: number): number {
-  let i = start;
-  for (; i + 1 < end; i += 2) acc += (b[i] << 8) | b[i + 1];
-  if (i < end) acc += b[i] << 8;
-  return acc;
-}
-
-function fold(acc: number): number {
-  while (acc > 0xffff) acc = (acc & 0xffff) + Math.floor(acc / 65536);
-  return acc;
 }
 
 /** The pseudo-header sum (RFC 9293 section 3.1, RFC 8200 section 8.1), folded, not complemented. */
