@@ -4,6 +4,7 @@
  * Pure functions from the management API's JSON to text.
  */
 import type { DnsCacheEntry, DnsConfig, TcpEntry } from "../appliance/types.js";
+import type { ConnectionTestResult } from "../standins/gateway/gateway.js";
 
 export function table(head: string[], rows: string[][]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -94,15 +95,8 @@ export function showTcp(all: TcpEntry[]): string {
   );
 }
 
-export interface ConnTest {
-  host: string;
-  port: number;
-  success: boolean;
-  address?: string;
-  errno?: string;
-  kind?: string;
-  ms: number;
-}
+/** The gateway's TCP Connection Test answer, as its management API returns it. */
+export type ConnTest = ConnectionTestResult;
 
 const FAILURE_TEXT: Record<string, string> = {
   "connect-timeout": "connection timed out",
