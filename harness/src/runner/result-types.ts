@@ -3,6 +3,7 @@
  * shape, and reporters never reach back into the runner.
  */
 import type { Cause } from "../taxonomy.js";
+import type { GatewayKind } from "../scenarios/schema.js";
 
 /** Milliseconds spent in each phase of one scenario run. */
 export interface PhaseTimings {
@@ -53,6 +54,15 @@ export interface ScenarioRunResult {
   repeat: number;
   repeats: number;
   expected: Cause;
+  /** Which gateway ran in the gateway node (runner/gateways/). */
+  gateway: GatewayKind;
+  /**
+   * Why this gateway cannot produce the scenario's failure: the scenario was not run, and counts
+   * as neither a match nor a mismatch.
+   */
+  notApplicable?: string;
+  /** Settings of the scenario the gateway could not honour (the run went ahead without them). */
+  gatewayUnsupported?: string[];
   /** Null when the engine could not run (see `error`). */
   diagnosed: Cause | null;
   match: boolean;
@@ -85,7 +95,7 @@ export interface RunStartInfo {
   startedAt: string;
   reportDir: string;
   /** Scenario runs planned, repeats included. */
-  planned: { id: string; scenario: string; repeat: number; expected: Cause }[];
+  planned: { id: string; scenario: string; repeat: number; expected: Cause; gateway?: GatewayKind }[];
   parallel: number;
   repeats: number;
 }
@@ -109,16 +119,22 @@ export function summaryCounts(results: readonly ScenarioRunResult[]): {
   mismatched: number;
   errored: number;
   partial: number;
+  notApplicable: number;
 } {
+  let notApplicable = 0;
   let matched = 0;
   let mismatched = 0;
   let errored = 0;
   let partial = 0;
   for (const r of results) {
+    if (r.notApplicable !== undefined) {
+      notApplicable++;
+      continue;
+    }
     if (r.match) matched++;
     else if (r.error && r.diagnosed === null) errored++;
     else mismatched++;
     if (r.partial) partial++;
   }
-  return { matched, mismatched, errored, partial };
+  return { matched, mismatched, errored, partial, notApplicable };
 }

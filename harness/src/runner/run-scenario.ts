@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import type { Scenario } from "../scenarios/schema.js";
+import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import { startTopology } from "../topology/index.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { startCapture, type StartedCapture } from "../capture/index.js";
@@ -16,10 +16,11 @@ import type { CleanupRegistry } from "../util/cleanup-registry.js";
 import { newRunId } from "../util/run-id.js";
 import { BacksideError, isBacksideError, oneLine } from "../errors.js";
 import type { ScenarioRunResult, PhaseTimings, RequestOutcome } from "./result-types.js";
-import { gatewayConfig, backendConfig, dnsConfig } from "./standin-configs.js";
+import { backendConfig, dnsConfig } from "./standin-configs.js";
 import { resolveHost } from "./resolve-address.js";
 import { controlProbe } from "./control-api.js";
-import { MGMT_PORT, GATEWAY_LOG_FILE } from "./gateway-artifacts.js";
+import { gatewayAdapter, type GatewayAdapter } from "./gateways/index.js";
+import { planGateway } from "./plan-gateway.js";
 import { applyTopologyChange } from "./topology-changes.js";
 import { runSteps, setFaults, type StepContext } from "./run-steps.js";
 import { collectBundle, type Collected } from "./collect-bundle.js";
@@ -34,6 +35,10 @@ export interface RunScenarioOptions {
   reportDir: string;
   diagnose: Diagnoser;
   slots: SlotPicker;
+  /** The gateway for a scenario that pins none (`gateway.kind`); default backside. */
+  gateway?: GatewayKind;
+  /** Several gateways in one run: the result id (and bundle folder) gets `@<gateway>`. */
+  tagGateway?: boolean;
   docker?: Docker;
   registry?: CleanupRegistry;
   /** Aborted on Ctrl-C: the run stops its steps, collects what it can and tears down. */
@@ -42,13 +47,28 @@ export interface RunScenarioOptions {
 
 const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
 
+/** The gateway a scenario runs with: its own pin, else the run's choice, else the stand-in. */
+export function gatewayOf(s: Scenario, chosen: GatewayKind | undefined): GatewayKind {
+  return s.gateway.kind ?? chosen ?? "backside";
+}
+
+export function resultId(s: Scenario, repeat: number, repeats: number, gateway?: GatewayKind): string {
+  return `${repeats > 1 ? `${s.name}-${repeat}` : s.name}${gateway ? `@${gateway}` : ""}`;
+}
+
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunResult> {
   const s = o.scenario;
-  const id = o.repeats > 1 ? `${s.name}-${o.repeat}` : s.name;
+  const gateway = gatewayAdapter(gatewayOf(s, o.gateway));
+  const id = resultId(s, o.repeat, o.repeats, o.tagGateway ? gateway.kind : undefined);
   const bundleDir = join(o.reportDir, id);
+  const notApplicable = gateway.notApplicable(s);
+  if (notApplicable !== undefined) return notApplicableResult(o, id, gateway, notApplicable);
+  const unsupported = gateway.unsupported(s);
   mkdirSync(bundleDir, { recursive: true });
   const stepsLog = join(bundleDir, "steps.log");
   const log = (line: string) => appendFileSync(stepsLog, `${new Date().toISOString()} ${line}\n`);
+  log(`gateway ${gateway.kind} (${gateway.title})`);
+  if (unsupported.length) log(`gateway ${gateway.kind} cannot honour: ${unsupported.join("; ")}`);
   const t: PhaseTimings = { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, teardown: 0, total: 0 };
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
@@ -83,7 +103,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
           pki = await createTestPki({ hostName: host.isName ? host.host : "backend.backside.test", runId });
         }
         try {
-          topo = await bringUp(o, runId, slot, pki);
+          topo = await bringUp(o, gateway, runId, slot, pki);
         } catch (e) {
           o.slots.release(slot);
           slot = undefined;
@@ -93,7 +113,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         }
       }
       log(`topology up in slot ${topo.slot}`);
-      const ctx: StepContext = { topo, scenario: s, pki, signal: o.signal, requests, log };
+      const ctx: StepContext = { topo, scenario: s, gateway, pki, signal: o.signal, requests, log };
       for (const change of s.topology) log(await applyTopologyChange(topo, change));
       const started = await Promise.allSettled(
         s.capture.map((p) =>
@@ -110,6 +130,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
       log(`captures started: ${captures.map((c) => c.name).join(", ")}`);
+      if (gateway.settle) {
+        await gateway.settle(topo.node("gateway"), planGateway(s, topo.slot, pki));
+        log(`gateway ${gateway.kind} settled`);
+      }
       await setFaults(ctx, s.firewall.faults);
       lap("bringUp");
       // --- fault + wait
@@ -125,7 +149,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     }
     // --- collect (also after a failure: keep what there is)
     if (topo) {
-      collected = await collectBundle(topo, captures, bundleDir, requests, log);
+      collected = await collectBundle(topo, captures, bundleDir, requests, gateway, log);
       partialReasons.push(...collected.problems);
     }
     lap("collect");
@@ -180,6 +204,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     repeat: o.repeat,
     repeats: o.repeats,
     expected: s.expect,
+    gateway: gateway.kind,
+    ...(unsupported.length ? { gatewayUnsupported: unsupported } : {}),
     ...result,
     match: result.diagnosed === s.expect,
     partial: partialReasons.length > 0,
@@ -203,32 +229,64 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
 
 function bringUp(
   o: RunScenarioOptions,
+  gateway: GatewayAdapter,
   runId: string,
   slot: number,
   pki: TestPki | undefined,
 ): Promise<StartedTopology> {
   const s = o.scenario;
-  const gw = gatewayConfig(s, slot, pki);
-  gw.log = { ...gw.log, file: GATEWAY_LOG_FILE };
   return startTopology({
     runId,
     slot,
     name: s.name,
     docker: o.docker,
     registry: o.registry,
-    labels: { "backside.scenario": s.name },
+    labels: { "backside.scenario": s.name, "backside.gateway": gateway.kind },
     readyTimeoutMs: 60_000,
     nodes: {
-      gateway: {
-        config: gw,
-        ready: {
-          cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`],
-        },
-      },
+      gateway: gateway.node(planGateway(s, slot, pki)),
       backend: { config: backendConfig(s, pki), ready: controlProbe("/state") },
       dns: { config: dnsConfig(s, slot), ready: controlProbe("/zone") },
     },
   });
+}
+
+/** A scenario this gateway cannot produce: recorded with the reason, never run. */
+function notApplicableResult(
+  o: RunScenarioOptions,
+  id: string,
+  gateway: GatewayAdapter,
+  reason: string,
+): ScenarioRunResult {
+  const s = o.scenario;
+  const now = new Date().toISOString();
+  const out: ScenarioRunResult = {
+    id,
+    scenario: s.name,
+    description: s.description,
+    repeat: o.repeat,
+    repeats: o.repeats,
+    expected: s.expect,
+    gateway: gateway.kind,
+    notApplicable: reason,
+    diagnosed: null,
+    confidence: null,
+    explanation: `not applicable with the ${gateway.kind} gateway: ${reason}`,
+    evidence: [],
+    nextSteps: [],
+    match: false,
+    partial: false,
+    partialReasons: [],
+    timings: { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, teardown: 0, total: 0 },
+    requests: [],
+    bundle: id,
+    artifacts: { pcaps: [], other: [] },
+    startedAt: now,
+    runId: "",
+  };
+  mkdirSync(join(o.reportDir, id), { recursive: true });
+  writeFileSync(join(o.reportDir, id, "result.json"), JSON.stringify(out, null, 2) + "\n");
+  return out;
 }
 
 /** The engine's problems, bounded: the first few verbatim, then a count (all are in verdict.json). */

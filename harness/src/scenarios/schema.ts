@@ -67,6 +67,10 @@ export const REJECT_WITH = [
   "host-prohibited",
   "admin-prohibited",
 ] as const;
+/** The gateways a scenario can run with (runner/gateways/): the appliance stand-in or a real product. */
+export const GATEWAY_KINDS = ["backside", "nginx", "haproxy"] as const;
+export type GatewayKind = (typeof GATEWAY_KINDS)[number];
+
 /** Which way a fault applies, as seen at the firewall. */
 export const FAULT_PATHS = ["to-backend", "from-backend", "to-dns", "from-dns"] as const;
 
@@ -101,6 +105,8 @@ const backendUrl = z.strictObject({
 });
 
 const gateway = z.strictObject({
+  /** Pins the scenario to one gateway; without it, `backside run --gateway` chooses (default backside). */
+  kind: z.enum(GATEWAY_KINDS, { error: `must be one of ${GATEWAY_KINDS.join(", ")}` }).optional(),
   backend: backendUrl.default(() => backendUrl.parse({})),
   backTimeoutSeconds: seconds(60).default(3),
   /** Give up on a TCP connect after this long (the kernel's SYN retries otherwise decide). */

@@ -26,6 +26,9 @@ import { analyzeCapture } from "../../flows/index.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
 import { imageRef } from "../../images/catalog.js";
+import { GATEWAY_KINDS, type GatewayKind, type Scenario } from "../../scenarios/schema.js";
+import { gatewayAdapter } from "../../runner/gateways/index.js";
+import { gatewayOf } from "../../runner/run-scenario.js";
 
 export const summary =
   "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
@@ -36,6 +39,8 @@ const HELP = `usage: backside run [NAME...|--all] [options]
   --all              every scenario in the catalogue
   --parallel N       scenarios at once (default 1; the machine has few cores)
   --repeat N         run each scenario N times (default 1)
+  --gateway KIND     backside (the appliance stand-in, default), nginx, haproxy, or all (each
+                     scenario once per gateway); a scenario's gateway.kind pins its own
   --report-dir DIR   where to write (default reports/<timestamp>/, and reports/latest)
   --dir DIR          scenario folder (default ${DEFAULT_SCENARIO_DIR}/)
 
@@ -46,8 +51,17 @@ export interface RunArgs {
   all: boolean;
   parallel: number;
   repeats: number;
+  gateways: GatewayKind[];
   reportDir?: string;
   dir: string;
+}
+
+function gatewayFlag(v: string | undefined): GatewayKind[] {
+  if (v === "all") return [...GATEWAY_KINDS];
+  const kind = GATEWAY_KINDS.find((k) => k === v);
+  if (!kind)
+    throw new BacksideError("USAGE", `run: --gateway must be one of ${GATEWAY_KINDS.join(", ")}, all`);
+  return [kind];
 }
 
 function intFlag(name: string, v: string | undefined, max: number): number {
@@ -58,13 +72,21 @@ function intFlag(name: string, v: string | undefined, max: number): number {
 }
 
 export function parseRunArgs(argv: string[]): RunArgs | "help" {
-  const a: RunArgs = { names: [], all: false, parallel: 1, repeats: 1, dir: DEFAULT_SCENARIO_DIR };
+  const a: RunArgs = {
+    names: [],
+    all: false,
+    parallel: 1,
+    repeats: 1,
+    gateways: ["backside"],
+    dir: DEFAULT_SCENARIO_DIR,
+  };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === "--help" || x === "-h") return "help";
     else if (x === "--all") a.all = true;
     else if (x === "--parallel") a.parallel = intFlag("--parallel", argv[++i], 16);
     else if (x === "--repeat") a.repeats = intFlag("--repeat", argv[++i], 100);
+    else if (x === "--gateway") a.gateways = gatewayFlag(argv[++i]);
     else if (x === "--report-dir") {
       a.reportDir = argv[++i];
       if (!a.reportDir) throw new BacksideError("USAGE", "run: --report-dir needs a folder");
@@ -85,7 +107,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   return a;
 }
 
-async function checkEnvironment(docker: Docker): Promise<void> {
+async function checkEnvironment(docker: Docker, gateways: readonly GatewayKind[]): Promise<void> {
   try {
     await docker.ping();
   } catch (e) {
@@ -94,11 +116,15 @@ async function checkEnvironment(docker: Docker): Promise<void> {
       hint: "start dockerd (npm run setup) and check `docker info`",
     });
   }
-  for (const n of NODES) {
+  const images = [
+    ...NODES.map((n) => imageRef(n)),
+    ...gateways.filter((g) => g !== "backside").map(imageRef),
+  ];
+  for (const image of images) {
     try {
-      await docker.getImage(imageRef(n)).inspect();
+      await docker.getImage(image).inspect();
     } catch (e) {
-      throw new BacksideError("ENVIRONMENT", `image ${imageRef(n)} is not present`, {
+      throw new BacksideError("ENVIRONMENT", `image ${image} is not present`, {
         cause: e,
         hint: "build the images: `backside images build`",
       });
@@ -111,7 +137,25 @@ export function exitCodeFor(s: RunSummary): number {
   const errored = s.results.find((r) => r.error && r.diagnosed === null);
   if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0)
     return ErrorCodes[errored.error.code as ErrorCode].exit;
-  return s.results.length > 0 && s.results.every((r) => r.match) ? 0 : 1;
+  const ran = s.results.filter((r) => r.notApplicable === undefined);
+  return ran.length > 0 && ran.every((r) => r.match) ? 0 : 1;
+}
+
+/**
+ * Before the run, one line per scenario and gateway with settings that gateway cannot honour
+ * (the run goes ahead without them) or a failure it cannot produce (reported as not applicable).
+ */
+export function gatewayNotes(scenarios: readonly Scenario[], chosen: readonly GatewayKind[]): string[] {
+  const out: string[] = [];
+  for (const s of scenarios)
+    for (const kind of new Set(chosen.map((g) => gatewayOf(s, g)))) {
+      const a = gatewayAdapter(kind);
+      const na = a.notApplicable(s);
+      const un = a.unsupported(s);
+      if (na) out.push(`${kind}: ${s.name}: not applicable: ${na}`);
+      else if (un.length) out.push(`${kind}: ${s.name}: cannot honour ${un.join("; ")}`);
+    }
+  return out;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -123,7 +167,9 @@ export async function run(argv: string[]): Promise<number> {
   const catalogue = loadCatalogue(args.dir);
   const scenarios = args.all ? catalogue : selectScenarios(catalogue, args.names);
   const docker = new Docker();
-  await checkEnvironment(docker);
+  const gateways = [...new Set(scenarios.flatMap((sc) => args.gateways.map((g) => gatewayOf(sc, g))))];
+  await checkEnvironment(docker, gateways);
+  for (const line of gatewayNotes(scenarios, args.gateways)) process.stderr.write(`${line}\n`);
   const { dir, isDefault } = makeReportDir(args.reportDir);
   if (isDefault) linkLatest(dir);
 
@@ -155,6 +201,7 @@ export async function run(argv: string[]): Promise<number> {
     ]);
     const s = await runCatalogue({
       scenarios,
+      gateways: args.gateways,
       repeats: args.repeats,
       parallel: args.parallel,
       reportDir: dir,
