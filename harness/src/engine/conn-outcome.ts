@@ -91,6 +91,31 @@ const BENIGN_ALERTS = new Set(["close_notify", "user_canceled"]);
 /** An encrypted alert (TLS 1.3, or 1.2 after ChangeCipherSpec) is one short record: 24-31 bytes. */
 const ALERT_SIZED = 40;
 
+/**
+ * A TLS client that closes after its response sends close_notify: one alert-sized encrypted
+ * record after the server's data (nginx does; Node's client kept its connections open). That
+ * record ends the session and is no request: the request is the last bigger record before the
+ * server's answer. Returns it, or undefined when the last record is not such a close. A client's
+ * failure alert follows only handshake records (ClientHello, ChangeCipherSpec), never a request.
+ */
+function closeNotifyAfterResponse(
+  c: TcpConnection,
+  origData: TcpSegmentRef[],
+  segs: TcpSegmentRef[],
+): TcpSegmentRef | undefined {
+  if (!c.tls || origData.length < 3) return undefined;
+  const last = origData[origData.length - 1];
+  if (last.len > ALERT_SIZED) return undefined;
+  // After the ClientHello, the client's last record bigger than an alert: a Finished or a request.
+  const req = origData
+    .slice(1, -1)
+    .reverse()
+    .find((x) => x.len > ALERT_SIZED);
+  if (!req) return undefined;
+  const answered = newData(segs, "resp").some((x) => x.ts > req.ts && x.ts <= last.ts && x.len > ALERT_SIZED);
+  return answered ? req : undefined;
+}
+
 export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   const segs = c.segments;
   const r: ConnReading = {
@@ -155,7 +180,7 @@ export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
   }
 
   const origData = newData(segs, "orig");
-  const lastReq = origData[origData.length - 1];
+  const lastReq = closeNotifyAfterResponse(c, origData, segs) ?? origData[origData.length - 1];
   if (!lastReq) {
     if (c.respClose?.how === "rst") return { ...r, outcome: "reset", refs: [...r.refs, c.respClose.ref] };
     if (c.respClose?.how === "fin") return { ...r, outcome: "closed", refs: [...r.refs, c.respClose.ref] };
