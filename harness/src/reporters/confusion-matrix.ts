@@ -24,6 +24,8 @@ export function confusionMatrix(results: readonly ScenarioRunResult[]): Confusio
   const cols = new Set<string>();
   const counts: Record<string, Record<string, number>> = {};
   for (const r of results) {
+    // Not run with that gateway: neither right nor wrong.
+    if (r.notApplicable !== undefined) continue;
     const got = r.diagnosed ?? NO_DIAGNOSIS;
     rows.add(r.expected);
     cols.add(got);

@@ -26,15 +26,19 @@ export function renderJUnit(
   host = hostname(),
 ): string {
   const rs = s.results;
-  const failures = rs.filter((r) => !r.match && !(r.error && r.diagnosed === null)).length;
-  const errors = rs.filter((r) => !r.match && r.error && r.diagnosed === null).length;
+  const na = (r: ScenarioRunResult) => r.notApplicable !== undefined;
+  const failures = rs.filter((r) => !na(r) && !r.match && !(r.error && r.diagnosed === null)).length;
+  const errors = rs.filter((r) => !na(r) && !r.match && r.error && r.diagnosed === null).length;
+  const skipped = rs.filter(na).length;
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push("<testsuites>");
   lines.push(
-    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${rs.length}" failures="${failures}" errors="${errors}" skipped="0" time="${secs(s.wallMs)}">`,
+    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${rs.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(s.wallMs)}">`,
   );
   lines.push("    <properties>");
   lines.push(`      <property name="startedAt" value="${xmlAttr(s.startedAt)}"/>`);
+  const gateways = [...new Set(rs.map((r) => r.gateway))].join(",");
+  if (gateways) lines.push(`      <property name="gateways" value="${xmlAttr(gateways)}"/>`);
   lines.push("    </properties>");
   const out: string[] = [];
   for (const r of rs) {
@@ -48,7 +52,8 @@ export function renderJUnit(
 }
 
 function testcase(r: ScenarioRunResult): { name: string; body: string; xml: string[] } {
-  const name = r.repeats > 1 ? `${r.scenario} #${r.repeat}` : r.scenario;
+  const base = r.repeats > 1 ? `${r.scenario} #${r.repeat}` : r.scenario;
+  const name = r.gateway === "backside" ? base : `${base} [${r.gateway}]`;
   const out = [
     `    <testcase name="${xmlAttr(name)}" classname="backside.${xmlAttr(r.expected)}" time="${secs(r.timings.total)}">`,
   ];
@@ -60,11 +65,14 @@ function testcase(r: ScenarioRunResult): { name: string; body: string; xml: stri
     r.explanation ? `explanation: ${r.explanation}` : "",
     evidence ? `evidence:\n${evidence}` : "",
     r.partial ? `partial: ${r.partialReasons.join("; ")}` : "",
+    `gateway: ${r.gateway}`,
     `bundle: ${r.bundle}`,
   ]
     .filter(Boolean)
     .join("\n");
-  if (!r.match && r.error && r.diagnosed === null) {
+  if (r.notApplicable !== undefined) {
+    out.push(`      <skipped message="${xmlAttr(`not applicable with ${r.gateway}: ${r.notApplicable}`)}"/>`);
+  } else if (!r.match && r.error && r.diagnosed === null) {
     out.push(
       `      <error message="${xmlAttr(`${r.error.code}: ${r.error.message}`)}" type="${xmlAttr(r.error.code)}">${xmlText(body)}</error>`,
     );

@@ -142,19 +142,30 @@ export function exitCodeFor(s: RunSummary): number {
 }
 
 /**
- * Before the run, one line per scenario and gateway with settings that gateway cannot honour
- * (the run goes ahead without them) or a failure it cannot produce (reported as not applicable).
+ * Before the run, one line per gateway: the settings it cannot honour (the runs go ahead without
+ * them), each with the scenarios that set them, and the scenarios it cannot produce at all
+ * (reported as not applicable).
  */
 export function gatewayNotes(scenarios: readonly Scenario[], chosen: readonly GatewayKind[]): string[] {
-  const out: string[] = [];
+  const byGateway = new Map<GatewayKind, { settings: Map<string, string[]>; na: string[] }>();
   for (const s of scenarios)
     for (const kind of new Set(chosen.map((g) => gatewayOf(s, g)))) {
       const a = gatewayAdapter(kind);
-      const na = a.notApplicable(s);
-      const un = a.unsupported(s);
-      if (na) out.push(`${kind}: ${s.name}: not applicable: ${na}`);
-      else if (un.length) out.push(`${kind}: ${s.name}: cannot honour ${un.join("; ")}`);
+      const notes = byGateway.get(kind) ?? { settings: new Map<string, string[]>(), na: [] };
+      byGateway.set(kind, notes);
+      if (a.notApplicable(s) !== undefined) notes.na.push(s.name);
+      else
+        for (const u of a.unsupported(s)) notes.settings.set(u, [...(notes.settings.get(u) ?? []), s.name]);
     }
+  const names = (list: string[]) => (list.length > 3 ? `${list.length} scenarios` : list.join(", "));
+  const out: string[] = [];
+  for (const [kind, n] of byGateway) {
+    if (n.settings.size)
+      out.push(
+        `${kind}: cannot honour ${[...n.settings].map(([u, list]) => `${u} [${names(list)}]`).join("; ")}`,
+      );
+    if (n.na.length) out.push(`${kind}: not applicable (see the report for why): ${n.na.join(", ")}`);
+  }
   return out;
 }
 

@@ -21,6 +21,8 @@ export const NGINX_ACCESS_FORMAT =
   "upstream=$upstream_addr upstream_status=$upstream_status upstream_connect_time=$upstream_connect_time " +
   "upstream_header_time=$upstream_header_time upstream_response_time=$upstream_response_time";
 
+export const NGINX_RESEND_SECONDS = 5;
+
 /** nginx caps proxy_connect_timeout at 75 s; durations are whole milliseconds. */
 const ms = (seconds: number) => `${Math.max(1, Math.round(seconds * 1000))}ms`;
 

@@ -8,7 +8,14 @@ import { listeningProbe } from "../../topology/default-nodes.js";
 import type { StartedNode } from "../../topology/started-node.js";
 import type { GatewayAdapter, GatewayArtifacts } from "./gateway-adapter.js";
 import type { GatewayPlan } from "./gateway-plan.js";
-import { NGINX_ACCESS_LOG, NGINX_CA, NGINX_CONF, NGINX_ERROR_LOG, renderNginxConf } from "./nginx-config.js";
+import {
+  NGINX_ACCESS_LOG,
+  NGINX_CA,
+  NGINX_CONF,
+  NGINX_ERROR_LOG,
+  NGINX_RESEND_SECONDS,
+  renderNginxConf,
+} from "./nginx-config.js";
 import { commonUnsupported, restartsBackendOnPersistent } from "./scenario-traits.js";
 
 export const nginxGateway: GatewayAdapter = {
@@ -24,6 +31,8 @@ export const nginxGateway: GatewayAdapter = {
     const d = s.gateway.dns;
     if (d.servers.length > 1 && d.loadBalance === "first-alive")
       out.push("dns.loadBalance first-alive (nginx's resolver takes its servers in turn)");
+    if (d.servers.length > 0 && d.timeoutSeconds !== NGINX_RESEND_SECONDS)
+      out.push(`dns.timeoutSeconds (nginx asks again after a fixed ${NGINX_RESEND_SECONDS} s)`);
     if (s.gateway.persistentConnections && s.gateway.backend.host.includes(".") && !isStatic(s))
       out.push(
         "persistentConnections with a backend name (nginx 1.22 keeps upstream connections only for a fixed address)",
