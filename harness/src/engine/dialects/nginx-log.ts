@@ -34,7 +34,9 @@ interface Reading {
 export function readNginxMessage(msg: string): Reading | undefined {
   const url = /upstream: "(?<url>[^"]+)"/.exec(msg)?.groups?.url ?? "";
   const hp = /^\w+:\/\/(?<address>[^/:]+):(?<port>\d+)/.exec(url)?.groups ?? {};
-  const at = { url, address: hp.address ?? "", port: hp.port ?? "" };
+  // The upstream field shows the address nginx connected to, never the configured name: no `url`
+  // (a host read from it would hide the name the captures' DNS answers give).
+  const at = { address: hp.address ?? "", port: hp.port ?? "" };
   const errno = /\((?<n>\d+): (?<text>[^)]*)\)/.exec(msg)?.groups;
   const resolve = /^(?<host>\S+) could not be resolved \((?<n>\d+): (?<text>[^)]*)\)/.exec(msg)?.groups;
   if (resolve)
