@@ -49,6 +49,7 @@ const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.back
 
 /** The gateway a scenario runs with: its own pin, else the run's choice, else the stand-in. */
 export function gatewayOf(s: Scenario, chosen: GatewayKind | undefined): GatewayKind {
+  if (s.gateway.image) return "custom";
   return s.gateway.kind ?? chosen ?? "backside";
 }
 
@@ -58,7 +59,7 @@ export function resultId(s: Scenario, repeat: number, repeats: number, gateway?:
 
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunResult> {
   const s = o.scenario;
-  const gateway = gatewayAdapter(gatewayOf(s, o.gateway));
+  const gateway = gatewayAdapter(gatewayOf(s, o.gateway), s);
   const id = resultId(s, o.repeat, o.repeats, o.tagGateway ? gateway.kind : undefined);
   const bundleDir = join(o.reportDir, id);
   const notApplicable = gateway.notApplicable(s);
@@ -130,11 +131,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
       log(`captures started: ${captures.map((c) => c.name).join(", ")}`);
+      await setFaults(ctx, s.firewall.faults);
+      // After the faults: a gateway that resolves on its own clock meets them as a request would.
       if (gateway.settle) {
         await gateway.settle(topo.node("gateway"), planGateway(s, topo.slot, pki));
         log(`gateway ${gateway.kind} settled`);
       }
-      await setFaults(ctx, s.firewall.faults);
       lap("bringUp");
       // --- fault + wait
       await withDeadline(runSteps(ctx), s.timeoutSeconds * 1000, `scenario ${s.name} steps`, o.signal);

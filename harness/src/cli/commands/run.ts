@@ -118,7 +118,7 @@ async function checkEnvironment(docker: Docker, gateways: readonly GatewayKind[]
   }
   const images = [
     ...NODES.map((n) => imageRef(n)),
-    ...gateways.filter((g) => g !== "backside").map(imageRef),
+    ...gateways.filter((g) => g !== "backside" && g !== "custom").map(imageRef),
   ];
   for (const image of images) {
     try {
@@ -150,7 +150,7 @@ export function gatewayNotes(scenarios: readonly Scenario[], chosen: readonly Ga
   const byGateway = new Map<GatewayKind, { settings: Map<string, string[]>; na: string[] }>();
   for (const s of scenarios)
     for (const kind of new Set(chosen.map((g) => gatewayOf(s, g)))) {
-      const a = gatewayAdapter(kind);
+      const a = gatewayAdapter(kind, s);
       const notes = byGateway.get(kind) ?? { settings: new Map<string, string[]>(), na: [] };
       byGateway.set(kind, notes);
       if (a.notApplicable(s) !== undefined) notes.na.push(s.name);

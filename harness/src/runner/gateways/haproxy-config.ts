@@ -48,7 +48,7 @@ export function renderHaproxyCfg(p: GatewayPlan): string {
     // One connect attempt, as the appliance makes.
     "  retries 0",
     ...(p.persistentConnections
-      ? ["  http-reuse safe"]
+      ? ["  http-reuse always"]
       : ["  option http-server-close", "  http-reuse never"]),
     "frontend fe",
     `  bind :${p.frontPort}`,

@@ -86,9 +86,10 @@ function resolverLines(p: GatewayPlan): string[] {
   if (d.servers.length === 0) return [];
   const servers = d.servers.map((s) => (s.port === 53 ? s.address : `${s.address}:${s.port}`));
   const v6 = d.forceIpPreference && d.ipPreference === 4 ? " ipv6=off" : "";
-  // nginx resends to the next server every few seconds until resolver_timeout, for the whole name.
-  const total =
-    d.timeout * Math.max(1, d.servers.length) * (1 + Math.max(...d.servers.map((s) => s.retries)));
+  // nginx resends a query to its next server every 5 s (ngx_resolver.c resend_timeout, fixed),
+  // until resolver_timeout bounds the whole resolution: one attempt per server and retry.
+  const attempts = Math.max(1, d.servers.length) * (1 + Math.max(...d.servers.map((s) => s.retries)));
+  const total = Math.max(NGINX_RESEND_SECONDS, d.timeout) * attempts;
   return [`  resolver ${servers.join(" ")}${v6};`, `  resolver_timeout ${ms(total)};`];
 }
 
