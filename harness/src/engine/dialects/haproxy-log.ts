@@ -45,6 +45,9 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
   const state = ts.slice(0, 2);
   const noServer = srv === "<NOSRV>";
   const server: Record<string, string> = noServer ? {} : { server: srv };
+  // Tc >= 0: the connect succeeded, whatever came after (a burst's listen queue shows both).
+  const connected: Reading[] =
+    tc >= 0 ? [{ event: "connectSucceeded", params: { ...server, ms: String(tc) } }] : [];
   switch (state) {
     case "sC":
       return [{ event: "connectTimedOut", params: { ...server, errno: "ETIMEDOUT" } }];
@@ -55,10 +58,11 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
         ? [{ event: "connectServerFailed", params: {} }]
         : [{ event: "backsideFailed", params: server }];
     case "sH":
-      return [{ event: "backendNoResponse", params: server }];
+      return [...connected, { event: "backendNoResponse", params: server }];
     case "SH":
     case "SD":
     case "SL":
+      return [...connected, { event: "backsideFailed", params: server }];
     case "PH":
     case "IH":
     case "RC":
@@ -112,8 +116,16 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
         line,
         raw,
       };
-      for (const r of readTermination(g.ts, g.srv, Number(g.tc), Number(g.status)))
-        facts.push(dialectFact("haproxy", l, r.event, r.params, source));
+      // The session spans accept to accept + Ta: the connect at its start, the outcome at its end
+      // (so sessions of one burst overlap, as the log rules expect).
+      const end = { ...l, time: time + Math.max(0, Number(g.ta)) };
+      const readings = readTermination(g.ts, g.srv, Number(g.tc), Number(g.status));
+      if (readings.length && g.srv !== "<NOSRV>")
+        facts.push(dialectFact("haproxy", l, "connectAttempt", { server: g.srv }, source));
+      for (const r of readings)
+        facts.push(
+          dialectFact("haproxy", r.event === "connectSucceeded" ? l : end, r.event, r.params, source),
+        );
       continue;
     }
     const srv = HAPROXY_SERVER_LINE.exec(raw);

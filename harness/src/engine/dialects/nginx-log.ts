@@ -25,6 +25,9 @@ const LEVEL: Record<string, LogLevel> = {
   debug: "debug",
 };
 
+/** Failures that happen on an established upstream connection. */
+const AFTER_CONNECT = new Set<EventName>(["backendNoResponse", "backendClosed", "connectionReset"]);
+
 interface Reading {
   event: EventName;
   params: Record<string, string>;
@@ -183,17 +186,12 @@ export function readNginxLog(text: string, source: string): DialectRead {
       const l = errorLine(m, line, raw);
       const r = readNginxMessage(l.message);
       if (!r) continue;
-      // The address of a failed connect names the backend, as the appliance's connect line does.
-      if (r.params.address)
-        facts.push(
-          dialectFact(
-            "nginx",
-            l,
-            "connectAttempt",
-            { address: r.params.address, port: r.params.port },
-            source,
-          ),
-        );
+      // The address of a failed connect names the backend, as the appliance's connect line does;
+      // a failure after the request means the connect had succeeded (a burst's listen queue
+      // shows as both kinds side by side).
+      const at = { address: r.params.address, port: r.params.port };
+      if (r.params.address) facts.push(dialectFact("nginx", l, "connectAttempt", at, source));
+      if (AFTER_CONNECT.has(r.event)) facts.push(dialectFact("nginx", l, "connectSucceeded", at, source));
       facts.push(dialectFact("nginx", l, r.event, r.params, source));
     } else if (NGINX_ACCESS_LINE.test(raw)) {
       entries++;
