@@ -144,7 +144,7 @@ describe("diagnose --bundle on a folder whose files are all unreadable", () => {
     expect(lines.some((l) => l.includes("gateway-mid.pcap") && l.includes("not a pcap or pcapng"))).toBe(
       true,
     );
-    expect(lines.some((l) => l.includes("gateway.log") && l.includes("no appliance log lines"))).toBe(true);
+    expect(lines.some((l) => l.includes("gateway.log") && l.includes("no gateway log lines"))).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@
  *   3. run the rules (rules-*.ts), fuse and rank (select-cause.ts), render (explain.ts)
  */
 import { BacksideError, isBacksideError } from "../errors.js";
-import { parseErrorReport, parseLog, type ErrorReport } from "../appliance/index.js";
+import { parseErrorReport, type ErrorReport } from "../appliance/index.js";
 import type { FlowSummary } from "../flows/types.js";
 import { CAUSE_TITLES } from "../taxonomy.js";
 import { findBackend, nameMatches, type BackendTarget } from "./backend-target.js";
@@ -16,6 +16,7 @@ import { groupConns } from "./conn-groups.js";
 import { capturePoints } from "./capture-path.js";
 import type { Facts } from "./facts.js";
 import { logEvidence, type LogFact } from "./log-evidence.js";
+import { readLogText } from "./dialects/read-log-text.js";
 import {
   MAX_LOG_BYTES,
   MAX_REPORT_FILE_BYTES,
@@ -71,9 +72,10 @@ async function loadLog(path: string, l: Loaded): Promise<void> {
     l.partial = true;
     return;
   }
-  const ev = logEvidence(parseLog(bytes.toString("utf8")), path);
+  // The appliance's log, nginx's or HAProxy's: told from the text (dialects/read-log-text.ts).
+  const ev = readLogText(bytes.toString("utf8"), path);
   if (ev.entries === 0) {
-    l.problems.push(`${path}: no appliance log lines found; ignored`);
+    l.problems.push(`${path}: no gateway log lines found (appliance, nginx or HAProxy); ignored`);
     l.partial = true;
     return;
   }

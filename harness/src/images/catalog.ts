@@ -1,8 +1,18 @@
 /**
  * The project's images. `base` is made from a debootstrap root file system (or from a public
  * image, see base-pins.ts); every role image is built FROM it with images/<role>/Dockerfile.
+ * `nginx` and `haproxy` install Debian's package at build time from the base's mirror.
  */
-export const IMAGE_NAMES = ["base", "gateway", "dns", "firewall", "backend", "client"] as const;
+export const IMAGE_NAMES = [
+  "base",
+  "gateway",
+  "dns",
+  "firewall",
+  "backend",
+  "client",
+  "nginx",
+  "haproxy",
+] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 export type RoleName = Exclude<ImageName, "base">;
 
@@ -18,6 +28,9 @@ export const ROLE_IMAGES: readonly RoleImage[] = [
   { name: "firewall", program: false },
   { name: "backend", program: true },
   { name: "client", program: false },
+  // Real gateways (Debian's packages) in the gateway's place: harness/src/gateways/.
+  { name: "nginx", program: false },
+  { name: "haproxy", program: false },
 ];
 
 /**

@@ -61,6 +61,7 @@ const r: ScenarioRunResult = {
   alternatives: [],
   capturePoints: [],
   interrupted: false,
+  gateway: "backside",
 };
 
 describe("writeCase", () => {

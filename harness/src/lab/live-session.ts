@@ -19,6 +19,7 @@ import { runSteps, setFaults, type StepContext } from "../runner/run-steps.js";
 import { resolveHost } from "../runner/resolve-address.js";
 import { FRONT_PORT } from "../runner/standin-configs.js";
 import { removeState, seal, writeState, type LiveState } from "./live-state.js";
+import { backsideGateway } from "../runner/gateways/backside-gateway.js";
 
 export interface StartLiveOptions {
   scenario: Scenario;
@@ -79,6 +80,7 @@ export async function startLive(o: StartLiveOptions): Promise<LiveLab> {
       signal: o.signal,
       requests: [],
       log: o.log ?? (() => undefined),
+      gateway: backsideGateway,
     };
     for (const change of s.topology) ctx.log(await applyTopologyChange(topo, change));
     await setFaults(ctx, s.firewall.faults);

@@ -26,6 +26,8 @@ export function confusionMatrix(results: readonly ScenarioRunResult[]): Confusio
   const counts: Record<string, Record<string, number>> = {};
   for (const r of results) {
     if (r.interrupted) continue;
+    // Not run with that gateway: neither right nor wrong.
+    if (r.notApplicable !== undefined) continue;
     const got = r.diagnosed ?? NO_DIAGNOSIS;
     rows.add(r.expected);
     cols.add(got);

@@ -6,6 +6,7 @@ import type { Reporter, ScenarioStartInfo } from "./reporter.js";
 import type { RunStartInfo, RunSummary, ScenarioRunResult } from "../runner/result-types.js";
 import { summaryCounts } from "../runner/result-types.js";
 import { formatDuration } from "./format-duration.js";
+import { gatewayTable } from "./gateway-table.js";
 
 export interface ConsoleStream {
   write(s: string): unknown;
@@ -41,6 +42,12 @@ export class ConsoleReporter implements Reporter {
 
   onScenarioEnd(r: ScenarioRunResult): void {
     this.done++;
+    if (r.notApplicable !== undefined) {
+      this.out.write(
+        `  ${this.paint(33, "–")} ${this.paint(2, `[${this.done}/${this.total}]`)} ${r.id}  not applicable with ${r.gateway}: ${r.notApplicable}\n`,
+      );
+      return;
+    }
     const mark = r.match ? this.paint(32, "✓") : r.interrupted ? this.paint(33, "…") : this.paint(31, "✘");
     const got = r.interrupted ? "interrupted before its steps finished" : (r.diagnosed ?? "no diagnosis");
     const conf = r.confidence === null ? "" : ` (${r.confidence})`;
@@ -66,6 +73,16 @@ export class ConsoleReporter implements Reporter {
     if (c.interrupted) parts.push(this.paint(33, `${c.interrupted} interrupted`));
     if (c.partial) parts.push(this.paint(33, `${c.partial} partial`));
     if (s.notRun.length) parts.push(`${s.notRun.length} not run (${s.notRun.join(", ")})`);
+    if (c.notApplicable) parts.push(this.paint(33, `${c.notApplicable} not applicable`));
+    const table = gatewayTable(s.results);
+    if (table) {
+      const w = Math.max(8, ...table.rows.map((r) => r.scenario.length));
+      this.out.write(`\n${"scenario".padEnd(w)}  ${table.gateways.map((g) => g.padEnd(24)).join("")}\n`);
+      for (const row of table.rows)
+        this.out.write(
+          `${row.scenario.padEnd(w)}  ${table.gateways.map((g) => row.cells[g].padEnd(24)).join("")}\n`,
+        );
+    }
     this.out.write(
       `\n${s.interrupted ? "Interrupted: " : ""}${parts.join(", ")} (${formatDuration(s.wallMs)})\n`,
     );

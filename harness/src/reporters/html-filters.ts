@@ -15,6 +15,7 @@ const STATUSES = [
   ["mismatched", "mismatched"],
   ["errored", "errored"],
   ["interrupted", "interrupted"],
+  ["not-applicable", "not applicable"],
   ["partial", "partial"],
   ["matched", "matched"],
 ] as const;

@@ -13,6 +13,7 @@ import { MATRIX_CSS, renderMatrix } from "./html-matrix.js";
 import { reportOrder } from "./report-order.js";
 import { projectVersion } from "./project-version.js";
 import { statusText } from "./status-text.js";
+import { gatewayTable } from "./gateway-table.js";
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1f2328;max-width:1352px}
 table{border-collapse:collapse;margin:8px 0 24px}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
@@ -24,9 +25,10 @@ nav.filters{margin:8px 0 16px}nav.filters span{margin:0 6px 0 12px;color:#57606a
 nav.filters label{display:inline-block;border:1px solid #d0d7de;border-radius:12px;padding:1px 10px;margin:2px;cursor:pointer}`;
 
 function row(r: ScenarioRunResult): string {
-  const cls = r.match ? "ok" : r.interrupted ? "partial" : "bad";
-  const got = r.interrupted ? "—" : (r.diagnosed ?? "none");
-  return `<tr class="${runClasses(r)}"><td><a href="#s-${h(r.id)}">${h(r.id)}</a></td><td>${h(r.gateway ?? "stand-in")}</td><td>${h(r.expected)}</td><td>${h(got)}</td><td>${r.confidence === null ? "" : h(r.confidence)}</td><td class="${cls}">${h(statusText(r))}</td><td>${h(r.tags.join(", "))}</td><td>${h(formatDuration(r.timings.total))}</td></tr>`;
+  const na = r.notApplicable !== undefined;
+  const cls = r.match ? "ok" : r.interrupted || na ? "partial" : "bad";
+  const got = r.interrupted || na ? "—" : (r.diagnosed ?? "none");
+  return `<tr class="${runClasses(r)}"><td><a href="#s-${h(r.id)}">${h(r.id)}</a></td><td>${h(r.gateway)}</td><td>${h(r.expected)}</td><td>${h(got)}</td><td>${r.confidence === null ? "" : h(r.confidence)}</td><td class="${cls}">${h(statusText(r))}</td><td>${h(r.tags.join(", "))}</td><td>${h(formatDuration(r.timings.total))}</td></tr>`;
 }
 
 export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>, complete: boolean): string {
@@ -43,7 +45,7 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   );
   out.push(`<h1>backside report</h1>`);
   out.push(
-    `<p id="summary">backside ${h(projectVersion())}. Started ${h(s.startedAt)}; ${s.results.length} run(s): <span class="ok">${c.matched} matched</span>, <span class="bad">${c.mismatched} mismatched</span>, ${c.errored} errored, <span class="partial">${c.interrupted} interrupted</span>, <span class="partial">${c.partial} partial</span>; wall time ${h(formatDuration(s.wallMs))}.${complete ? "" : ' <strong class="partial">Incomplete: the run was interrupted or is still going.</strong>'}</p>`,
+    `<p id="summary">backside ${h(projectVersion())}. Started ${h(s.startedAt)}; ${s.results.length} run(s): <span class="ok">${c.matched} matched</span>, <span class="bad">${c.mismatched} mismatched</span>, ${c.errored} errored, <span class="partial">${c.interrupted} interrupted</span>, <span class="partial">${c.partial} partial</span>, ${c.notApplicable} not applicable; wall time ${h(formatDuration(s.wallMs))}.${complete ? "" : ' <strong class="partial">Incomplete: the run was interrupted or is still going.</strong>'}</p>`,
   );
   if (s.notRun.length) out.push(`<p id="not-run">Not run: ${s.notRun.map(h).join(", ")}</p>`);
   out.push(f.inputs, f.nav, '<div class="runs">');
@@ -52,6 +54,7 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   );
   for (const r of ordered) out.push(row(r));
   out.push("</tbody></table>");
+  out.push(renderGatewayTable(s));
   out.push(renderMatrix(s.results));
   out.push("<h2>Details</h2>");
   for (const r of ordered)
@@ -62,4 +65,25 @@ export function renderPage(s: RunSummary, sections: ReadonlyMap<string, string>,
   out.push("</div>");
   out.push("</body></html>", "");
   return out.join("\n");
+}
+
+function renderGatewayTable(s: RunSummary): string {
+  const t = gatewayTable(s.results);
+  if (!t) return "";
+  const out = [
+    '<h2>Scenario × gateway</h2><table id="gateways"><thead><tr><th>scenario</th><th>expected</th>',
+  ];
+  for (const g of t.gateways) out.push(`<th>${h(g)}</th>`);
+  out.push("</tr></thead><tbody>");
+  for (const row of t.rows) {
+    out.push(`<tr><td>${h(row.scenario)}</td><td>${h(row.expected)}</td>`);
+    for (const g of t.gateways) {
+      const v = row.cells[g];
+      const cls = v.startsWith("✓") ? "ok" : v.startsWith("✘") ? "bad" : "partial";
+      out.push(`<td class="${cls}">${h(v)}</td>`);
+    }
+    out.push("</tr>");
+  }
+  out.push("</tbody></table>");
+  return out.join("");
 }

@@ -39,16 +39,18 @@ export function renderJUnit(s: JUnitInput, host = hostname()): string {
   const tests = s.results.length + notRun.length;
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"];
   lines.push(
-    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${tests}" failures="${c.mismatched}" errors="${c.errored}" skipped="${c.interrupted + notRun.length}" time="${secs(s.wallMs)}">`,
+    `  <testsuite name="backside.scenarios" package="backside" id="0" hostname="${xmlAttr(host || "localhost")}" timestamp="${stamp(s.startedAt)}" tests="${tests}" failures="${c.mismatched}" errors="${c.errored}" skipped="${c.interrupted + c.notApplicable + notRun.length}" time="${secs(s.wallMs)}">`,
   );
   lines.push("    <properties>");
   lines.push(`      <property name="run" value="${s.state ?? "complete"}"/>`);
   lines.push(`      <property name="startedAt" value="${xmlAttr(s.startedAt)}"/>`);
   lines.push(`      <property name="version" value="${xmlAttr(projectVersion())}"/>`);
+  const gateways = [...new Set(s.results.map((r) => r.gateway))].join(",");
+  if (gateways) lines.push(`      <property name="gateways" value="${xmlAttr(gateways)}"/>`);
   lines.push("    </properties>");
   for (const r of s.results) lines.push(...testcaseXml(r, s.attachmentRoot ?? ""));
   for (const n of notRun) lines.push(...notRunXml(n.id, n.expected));
-  const summary = `${c.matched} matched, ${c.mismatched} mismatched, ${c.errored} errored, ${c.interrupted} interrupted, ${notRun.length} not run; run ${s.state ?? "complete"}`;
+  const summary = `${c.matched} matched, ${c.mismatched} mismatched, ${c.errored} errored, ${c.interrupted} interrupted, ${c.notApplicable} not applicable, ${notRun.length} not run; run ${s.state ?? "complete"}`;
   lines.push(`    <system-out>${xmlText(summary)}</system-out>`);
   lines.push("  </testsuite>", "</testsuites>", "");
   return lines.join("\n");

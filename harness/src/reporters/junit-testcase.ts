@@ -3,7 +3,7 @@
  * and the report folder say the same. Its own <system-out> holds the explanation, evidence, next
  * steps and one `[[ATTACHMENT|path]]` line per bundle file (the form GitLab and Jenkins'
  * attachments plugin link), so a case page shows only that case. A mismatch is a <failure>, a
- * harness failure an <error>, an interrupted or never-started run <skipped>.
+ * harness failure an <error>, an interrupted, never-started or not-applicable run <skipped>.
  */
 import type { ScenarioRunResult } from "../runner/result-types.js";
 import { resultStatus } from "../runner/result-types.js";
@@ -33,6 +33,7 @@ export function caseText(r: ScenarioRunResult, attachmentRoot: string): string {
   if (r.nextSteps.length) lines.push("next steps:", ...r.nextSteps.map((s, i) => `${i + 1}. ${s}`));
   if (r.partial) lines.push(`partial: ${r.partialReasons.join("; ")}`);
   if (r.error) lines.push(`harness error: ${r.error.code}: ${r.error.message}`);
+  lines.push(`gateway: ${r.gateway}`);
   lines.push(`bundle: ${r.bundle}`);
   const prefix = attachmentRoot ? `${attachmentRoot.replace(/\/+$/, "")}/` : "";
   for (const f of bundleFiles(r)) lines.push(`[[ATTACHMENT|${prefix}${r.bundle}/${f}]]`);
@@ -45,7 +46,9 @@ export function testcaseXml(r: ScenarioRunResult, attachmentRoot: string): strin
   ];
   const got = r.diagnosed ?? "no diagnosis";
   const status = resultStatus(r);
-  if (status === "interrupted")
+  if (status === "not-applicable")
+    out.push(`      <skipped>${xmlText(`not applicable with ${r.gateway}: ${r.notApplicable}`)}</skipped>`);
+  else if (status === "interrupted")
     out.push(`      <skipped>${xmlText("interrupted before its steps finished")}</skipped>`);
   else if (status === "errored")
     out.push(

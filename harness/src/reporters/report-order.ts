@@ -5,10 +5,11 @@
 import type { ScenarioRunResult } from "../runner/result-types.js";
 import { resultStatus } from "../runner/result-types.js";
 
-const RANK = { mismatched: 0, errored: 1, interrupted: 2, matched: 4 } as const;
+const RANK = { mismatched: 0, errored: 1, interrupted: 2, matched: 4, "not-applicable": 5 } as const;
 
 export function needsLook(r: ScenarioRunResult): boolean {
-  return resultStatus(r) !== "matched" || r.partial;
+  const st = resultStatus(r);
+  return (st !== "matched" && st !== "not-applicable") || r.partial;
 }
 
 function rank(r: ScenarioRunResult): number {

@@ -238,7 +238,7 @@ describe("html reporter", () => {
       /<table class="points">.*<td>1<\/td><td>gateway-mid\.pcap<\/td><td>yes<\/td><td>64<\/td><td>no<\/td>/s,
     );
     expect(html).toMatch(/backside \d+\.\d+\.\d+/);
-    expect(html).toContain("<td>stand-in</td>");
+    expect(html).toContain("<td>backside</td>");
     expect(html).toContain('<p id="not-run">Not run: tls-expired</p>');
     // The interrupted run claims no diagnosis, so the matrix leaves it out.
     expect(/<table class="matrix" id="confusion">(.*?)<\/table>/s.exec(html)![1]).not.toContain(

@@ -7,10 +7,12 @@ const STATUS_TEXT = {
   mismatched: "mismatch",
   errored: "error",
   interrupted: "interrupted",
+  "not-applicable": "not applicable",
 } as const;
 
 export function statusText(r: ScenarioRunResult): string {
   const st = resultStatus(r);
+  if (st === "not-applicable") return `not applicable with ${r.gateway}: ${r.notApplicable}`;
   const base = st === "errored" && r.error ? `error ${r.error.code}` : STATUS_TEXT[st];
   return `${base}${r.partial && st !== "interrupted" ? " (partial)" : ""}`;
 }

@@ -9,9 +9,11 @@ import { startTopology } from "../topology/index.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import type { TestPki } from "../tls/index.js";
 import type { CleanupRegistry } from "../util/cleanup-registry.js";
-import { gatewayConfig, backendConfig, dnsConfig } from "./standin-configs.js";
+import { backendConfig, dnsConfig } from "./standin-configs.js";
 import { controlProbe } from "./control-api.js";
-import { MGMT_PORT, GATEWAY_LOG_FILE } from "./gateway-artifacts.js";
+import { backsideGateway } from "./gateways/backside-gateway.js";
+import type { GatewayAdapter } from "./gateways/gateway-adapter.js";
+import { planGateway } from "./plan-gateway.js";
 
 export interface BringUpOptions {
   scenario: Scenario;
@@ -23,12 +25,13 @@ export interface BringUpOptions {
   /** The topology's name (label `backside.topology`). */
   name: string;
   labels?: Record<string, string>;
+  /** What runs as the gateway (runner/gateways/); the appliance stand-in by default. */
+  gateway?: GatewayAdapter;
 }
 
 export function bringUpScenario(o: BringUpOptions): Promise<StartedTopology> {
   const s = o.scenario;
-  const gw = gatewayConfig(s, o.slot, o.pki);
-  gw.log = { ...gw.log, file: GATEWAY_LOG_FILE };
+  const gateway = o.gateway ?? backsideGateway;
   return startTopology({
     runId: o.runId,
     slot: o.slot,
@@ -38,12 +41,7 @@ export function bringUpScenario(o: BringUpOptions): Promise<StartedTopology> {
     labels: o.labels ?? {},
     readyTimeoutMs: 60_000,
     nodes: {
-      gateway: {
-        config: gw,
-        ready: {
-          cmd: ["curl", "-s", "-o", "/dev/null", "--max-time", "2", `http://127.0.0.1:${MGMT_PORT}/`],
-        },
-      },
+      gateway: gateway.node(planGateway(s, o.slot, o.pki)),
       backend: { config: backendConfig(s, o.pki), ready: controlProbe("/state") },
       dns: { config: dnsConfig(s, o.slot), ready: controlProbe("/zone") },
     },

@@ -9,7 +9,7 @@ import type { StartedTopology } from "../topology/started-topology.js";
 import type { StartedCapture } from "../capture/index.js";
 import type { RequestOutcome } from "./result-types.js";
 import { controlOk } from "./control-api.js";
-import { saveErrorReport, saveGatewayLog } from "./gateway-artifacts.js";
+import type { GatewayAdapter } from "./gateways/index.js";
 import { withTimeout } from "../util/poll-until.js";
 
 export interface Collected {
@@ -43,16 +43,21 @@ export async function collectBundle(
   captures: readonly StartedCapture[],
   bundleDir: string,
   requests: RequestOutcome[],
+  gateway: GatewayAdapter,
   log: (line: string) => void = () => undefined,
 ): Promise<Collected> {
   const c: Collected = { pcaps: [], other: [], problems: [] };
   const tryTo = <T>(what: string, fn: () => Promise<T>) => attempt(what, c.problems, fn, 30_000, log);
   const gw = topo.node("gateway");
-  // The report snapshots the gateway's state (DNS cache, TCP table) as the failure left it; the
+  // The gateway's own evidence (its report snapshots its state as the failure left it); the
   // captures stop meanwhile (control traffic runs on loopback, so it is not in them).
   const gatewaySide = (async () => {
-    c.errorReport = await tryTo("error report", () => saveErrorReport(gw, bundleDir));
-    c.gatewayLog = await tryTo("gateway log", () => saveGatewayLog(gw, bundleDir));
+    const a = await tryTo(`${gateway.kind} gateway artifacts`, () => gateway.collect(gw, bundleDir));
+    if (!a) return;
+    c.errorReport = a.errorReport;
+    c.gatewayLog = a.gatewayLog;
+    c.other.push(...a.moreLogs, ...a.other);
+    c.problems.push(...a.problems);
   })();
   const [stopped] = await Promise.all([
     Promise.all(captures.map((cap) => tryTo(`capture ${cap.name}`, () => cap.stop()))),

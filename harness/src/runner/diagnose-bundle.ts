@@ -17,7 +17,10 @@ import type { Diagnoser } from "./diagnoser.js";
 export function bundleInput(bundleDir: string): DiagnoseInput {
   const files = readdirSync(bundleDir).sort();
   const pcaps = files.filter((f) => f.endsWith(".pcap")).map((f) => ({ path: join(bundleDir, f), name: f }));
-  const logs = existsSync(join(bundleDir, "gateway.log")) ? [join(bundleDir, "gateway.log")] : [];
+  // gateway-access.log: a real gateway's access log beside its error log (nginx).
+  const logs = ["gateway.log", "gateway-access.log"]
+    .filter((f) => existsSync(join(bundleDir, f)))
+    .map((f) => join(bundleDir, f));
   const report = files.find((f) => f === "error-report.txt" || f === "error-report.txt.gz");
   return { pcaps, logs, ...(report ? { errorReport: join(bundleDir, report) } : {}) };
 }

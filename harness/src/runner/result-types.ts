@@ -3,6 +3,7 @@
  * shape, and reporters never reach back into the runner.
  */
 import type { Cause } from "../taxonomy.js";
+import type { GatewayKind } from "../scenarios/schema.js";
 
 /** Milliseconds spent in each phase of one scenario run. */
 export interface PhaseTimings {
@@ -63,8 +64,15 @@ export interface ScenarioRunResult {
   expected: Cause;
   /** The scenario file's tags (for filtering reports). */
   tags: string[];
-  /** Which gateway ran the scenario, when the runner says (the stand-in otherwise). */
-  gateway?: string;
+  /** Which gateway ran in the gateway node (runner/gateways/). */
+  gateway: GatewayKind;
+  /**
+   * Why this gateway cannot produce the scenario's failure: the scenario was not run, and counts
+   * as neither a match nor a mismatch.
+   */
+  notApplicable?: string;
+  /** Settings of the scenario the gateway could not honour (the run went ahead without them). */
+  gatewayUnsupported?: string[];
   /** Null when the engine could not run (see `error`). */
   diagnosed: Cause | null;
   match: boolean;
@@ -107,7 +115,7 @@ export interface RunStartInfo {
   startedAt: string;
   reportDir: string;
   /** Scenario runs planned, repeats included. */
-  planned: { id: string; scenario: string; repeat: number; expected: Cause }[];
+  planned: { id: string; scenario: string; repeat: number; expected: Cause; gateway?: GatewayKind }[];
   parallel: number;
   repeats: number;
 }
@@ -126,10 +134,11 @@ export interface RunSummary {
   repeats: number;
 }
 
-export type ResultStatus = "matched" | "mismatched" | "errored" | "interrupted";
+export type ResultStatus = "matched" | "mismatched" | "errored" | "interrupted" | "not-applicable";
 
-/** One word per run, the same in every report: an interrupted run is never a mismatch. */
+/** One word per run, the same in every report: an interrupted or not-applicable run is never a mismatch. */
 export function resultStatus(r: ScenarioRunResult): ResultStatus {
+  if (r.notApplicable !== undefined) return "not-applicable";
   if (r.match) return "matched";
   if (r.interrupted) return "interrupted";
   if (r.error && r.diagnosed === null) return "errored";
@@ -138,11 +147,13 @@ export function resultStatus(r: ScenarioRunResult): ResultStatus {
 
 export function summaryCounts(
   results: readonly ScenarioRunResult[],
-): Record<ResultStatus | "partial", number> {
-  const c = { matched: 0, mismatched: 0, errored: 0, interrupted: 0, partial: 0 };
+): Record<Exclude<ResultStatus, "not-applicable"> | "notApplicable" | "partial", number> {
+  const c = { matched: 0, mismatched: 0, errored: 0, interrupted: 0, notApplicable: 0, partial: 0 };
   for (const r of results) {
-    c[resultStatus(r)]++;
-    if (r.partial) c.partial++;
+    const st = resultStatus(r);
+    if (st === "not-applicable") c.notApplicable++;
+    else c[st]++;
+    if (r.partial && st !== "not-applicable") c.partial++;
   }
   return c;
 }

@@ -4,17 +4,19 @@
  * as not run, and the summary says the run was interrupted.
  */
 import type Docker from "dockerode";
-import type { Scenario } from "../scenarios/schema.js";
+import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { Reporter } from "../reporters/reporter.js";
 import type { CleanupRegistry } from "../util/cleanup-registry.js";
 import type { RunSummary, ScenarioRunResult } from "./result-types.js";
 import type { Diagnoser } from "./diagnoser.js";
 import { SlotPicker } from "./slot-picker.js";
-import { runScenario } from "./run-scenario.js";
+import { gatewayOf, resultId, runScenario } from "./run-scenario.js";
 import { RunLedger } from "./run-ledger.js";
 
 export interface RunCatalogueOptions {
   scenarios: Scenario[];
+  /** Gateways for scenarios that pin none; several = each scenario once per gateway. Default backside. */
+  gateways?: readonly GatewayKind[];
   repeats: number;
   parallel: number;
   reportDir: string;
@@ -31,20 +33,38 @@ export interface PlannedRun {
   id: string;
   scenario: Scenario;
   repeat: number;
+  gateway: GatewayKind;
+  /** Several gateways in this run: ids carry `@<gateway>`. */
+  tagGateway: boolean;
 }
 
-export function planRuns(scenarios: readonly Scenario[], repeats: number): PlannedRun[] {
+export function planRuns(
+  scenarios: readonly Scenario[],
+  repeats: number,
+  gateways: readonly GatewayKind[] = ["backside"],
+): PlannedRun[] {
   const out: PlannedRun[] = [];
-  for (const s of scenarios)
-    for (let r = 1; r <= repeats; r++)
-      out.push({ id: repeats > 1 ? `${s.name}-${r}` : s.name, scenario: s, repeat: r });
+  const tagGateway = gateways.length > 1;
+  for (const s of scenarios) {
+    // A scenario that pins its gateway runs once, with that one.
+    const kinds = [...new Set(gateways.map((g) => gatewayOf(s, g)))];
+    for (const gateway of kinds)
+      for (let r = 1; r <= repeats; r++)
+        out.push({
+          id: resultId(s, r, repeats, tagGateway ? gateway : undefined),
+          scenario: s,
+          repeat: r,
+          gateway,
+          tagGateway,
+        });
+  }
   return out;
 }
 
 export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> {
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
-  const planned = planRuns(o.scenarios, o.repeats);
+  const planned = planRuns(o.scenarios, o.repeats, o.gateways);
   const slots = new SlotPicker(o.docker);
   const ledger = o.ledger ?? new RunLedger();
   const start = {
@@ -55,6 +75,7 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
       scenario: p.scenario.name,
       repeat: p.repeat,
       expected: p.scenario.expect,
+      gateway: p.gateway,
     })),
     parallel: o.parallel,
     repeats: o.repeats,
@@ -79,6 +100,8 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         scenario: p.scenario,
         repeat: p.repeat,
         repeats: o.repeats,
+        gateway: p.gateway,
+        tagGateway: p.tagGateway,
         reportDir: o.reportDir,
         diagnose: o.diagnose,
         slots,

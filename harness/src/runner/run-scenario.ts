@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import type { Scenario } from "../scenarios/schema.js";
+import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { startCapture, type StartedCapture } from "../capture/index.js";
 import { createTestPki, type TestPki } from "../tls/index.js";
@@ -17,6 +17,8 @@ import { BacksideError, isBacksideError, oneLine } from "../errors.js";
 import type { ScenarioRunResult, PhaseTimings, RequestOutcome } from "./result-types.js";
 import { resolveHost } from "./resolve-address.js";
 import { bringUpScenario } from "./bring-up-scenario.js";
+import { gatewayAdapter, type GatewayAdapter } from "./gateways/index.js";
+import { planGateway } from "./plan-gateway.js";
 import { applyTopologyChange } from "./topology-changes.js";
 import { runSteps, setFaults, type StepContext } from "./run-steps.js";
 import { collectBundle, type Collected } from "./collect-bundle.js";
@@ -32,6 +34,10 @@ export interface RunScenarioOptions {
   reportDir: string;
   diagnose: Diagnoser;
   slots: SlotPicker;
+  /** The gateway for a scenario that pins none (`gateway.kind`); default backside. */
+  gateway?: GatewayKind;
+  /** Several gateways in one run: the result id (and bundle folder) gets `@<gateway>`. */
+  tagGateway?: boolean;
   docker?: Docker;
   registry?: CleanupRegistry;
   /** Aborted on Ctrl-C: the run stops its steps, collects what it can and tears down. */
@@ -40,13 +46,29 @@ export interface RunScenarioOptions {
 
 const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
 
+/** The gateway a scenario runs with: its own pin, else the run's choice, else the stand-in. */
+export function gatewayOf(s: Scenario, chosen: GatewayKind | undefined): GatewayKind {
+  if (s.gateway.image) return "custom";
+  return s.gateway.kind ?? chosen ?? "backside";
+}
+
+export function resultId(s: Scenario, repeat: number, repeats: number, gateway?: GatewayKind): string {
+  return `${repeats > 1 ? `${s.name}-${repeat}` : s.name}${gateway ? `@${gateway}` : ""}`;
+}
+
 export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunResult> {
   const s = o.scenario;
-  const id = o.repeats > 1 ? `${s.name}-${o.repeat}` : s.name;
+  const gateway = gatewayAdapter(gatewayOf(s, o.gateway), s);
+  const id = resultId(s, o.repeat, o.repeats, o.tagGateway ? gateway.kind : undefined);
   const bundleDir = join(o.reportDir, id);
+  const notApplicable = gateway.notApplicable(s);
+  if (notApplicable !== undefined) return notApplicableResult(o, id, gateway, notApplicable);
+  const unsupported = gateway.unsupported(s);
   mkdirSync(bundleDir, { recursive: true });
   const stepsLog = join(bundleDir, "steps.log");
   const log = (line: string) => appendFileSync(stepsLog, `${new Date().toISOString()} ${line}\n`);
+  log(`gateway ${gateway.kind} (${gateway.title})`);
+  if (unsupported.length) log(`gateway ${gateway.kind} cannot honour: ${unsupported.join("; ")}`);
   const t: PhaseTimings = { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, teardown: 0, total: 0 };
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
@@ -92,7 +114,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
             docker: o.docker,
             registry: o.registry,
             name: s.name,
-            labels: { "backside.scenario": s.name },
+            labels: { "backside.scenario": s.name, "backside.gateway": gateway.kind },
+            gateway,
           });
         } catch (e) {
           o.slots.release(slot);
@@ -103,7 +126,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         }
       }
       log(`topology up in slot ${topo.slot}`);
-      const ctx: StepContext = { topo, scenario: s, pki, signal: o.signal, requests, log };
+      const ctx: StepContext = { topo, scenario: s, gateway, pki, signal: o.signal, requests, log };
       for (const change of s.topology) log(await applyTopologyChange(topo, change));
       const started = await Promise.allSettled(
         s.capture.map((p) =>
@@ -121,6 +144,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       if (failed) throw failed.reason;
       log(`captures started: ${captures.map((c) => c.name).join(", ")}`);
       await setFaults(ctx, s.firewall.faults);
+      // After the faults: a gateway that resolves on its own clock meets them as a request would.
+      if (gateway.settle) {
+        await gateway.settle(topo.node("gateway"), planGateway(s, topo.slot, pki));
+        log(`gateway ${gateway.kind} settled`);
+      }
       lap("bringUp");
       // --- fault + wait
       await withDeadline(runSteps(ctx), s.timeoutSeconds * 1000, `scenario ${s.name} steps`, o.signal);
@@ -136,7 +164,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     }
     // --- collect (also after a failure: keep what there is)
     if (topo) {
-      collected = await collectBundle(topo, captures, bundleDir, requests, log);
+      collected = await collectBundle(topo, captures, bundleDir, requests, gateway, log);
       partialReasons.push(...collected.problems);
     }
     lap("collect");
@@ -210,6 +238,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     repeats: o.repeats,
     expected: s.expect,
     tags: s.tags,
+    gateway: gateway.kind,
+    ...(unsupported.length ? { gatewayUnsupported: unsupported } : {}),
     ...result,
     match: !interrupted && result.diagnosed === s.expect,
     interrupted,
@@ -233,6 +263,48 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     runId,
   };
   writeFileSync(join(bundleDir, "result.json"), JSON.stringify(out, null, 2) + "\n");
+  return out;
+}
+
+/** A scenario this gateway cannot produce: recorded with the reason, never run. */
+function notApplicableResult(
+  o: RunScenarioOptions,
+  id: string,
+  gateway: GatewayAdapter,
+  reason: string,
+): ScenarioRunResult {
+  const s = o.scenario;
+  const now = new Date().toISOString();
+  const out: ScenarioRunResult = {
+    id,
+    scenario: s.name,
+    description: s.description,
+    repeat: o.repeat,
+    repeats: o.repeats,
+    expected: s.expect,
+    tags: s.tags,
+    gateway: gateway.kind,
+    notApplicable: reason,
+    interrupted: false,
+    alternatives: [],
+    capturePoints: [],
+    diagnosed: null,
+    confidence: null,
+    explanation: `not applicable with the ${gateway.kind} gateway: ${reason}`,
+    evidence: [],
+    nextSteps: [],
+    match: false,
+    partial: false,
+    partialReasons: [],
+    timings: { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, teardown: 0, total: 0 },
+    requests: [],
+    bundle: id,
+    artifacts: { pcaps: [], other: [] },
+    startedAt: now,
+    runId: "",
+  };
+  mkdirSync(join(o.reportDir, id), { recursive: true });
+  writeFileSync(join(o.reportDir, id, "result.json"), JSON.stringify(out, null, 2) + "\n");
   return out;
 }
 

@@ -17,11 +17,12 @@ import { applyTopologyChange } from "./topology-changes.js";
 import { resolveAddress } from "./resolve-address.js";
 import type { TestPki } from "../tls/index.js";
 import { FRONT_PORT } from "./standin-configs.js";
-import { MGMT_PORT } from "./gateway-artifacts.js";
+import type { GatewayAdapter } from "./gateways/index.js";
 
 export interface StepContext {
   topo: StartedTopology;
   scenario: Scenario;
+  gateway: GatewayAdapter;
   pki?: TestPki;
   signal?: AbortSignal;
   requests: RequestOutcome[];
@@ -50,9 +51,9 @@ async function runStep(ctx: StepContext, step: Step): Promise<void> {
     const r = step.request;
     const url = `http://${topo.node("gateway").address("front")}:${FRONT_PORT}/`;
     const maxTimeSeconds = r.maxTimeSeconds ?? requestLimitSeconds(s);
-    if (s.gateway.dns.cache === "off") {
+    if (s.gateway.dns.cache === "off" && ctx.gateway.flushDnsCache) {
       // The stand-in always caches by TTL; "off" is emulated by flushing before each request step.
-      await controlOk(topo.node("gateway"), "DELETE", "/mgmt/dns-cache", undefined, MGMT_PORT);
+      await ctx.gateway.flushDnsCache(topo.node("gateway"));
       ctx.log("gateway dns cache flushed (cache: off)");
     }
     const until = r.until ? `, until ${r.until.failed} failed and ${r.until.succeeded} succeeded` : "";

@@ -67,6 +67,26 @@ export const REJECT_WITH = [
   "host-prohibited",
   "admin-prohibited",
 ] as const;
+/** The gateways `backside run --gateway` chooses from (runner/gateways/): the stand-in or a real product. */
+export const GATEWAY_KINDS = ["backside", "nginx", "haproxy"] as const;
+/** `custom`: a scenario's own gateway image (`gateway.image`, README "Bring your own gateway"). */
+export type GatewayKind = (typeof GATEWAY_KINDS)[number] | "custom";
+
+const absolutePath = z.string().startsWith("/", "must be an absolute path in the container");
+/** Bring your own gateway: an image, a configuration template, its log (README). */
+const gatewayImage = z.strictObject({
+  /** A local image (nothing is pulled). */
+  name: z.string().min(1, "must name an image"),
+  /** `{{placeholder}}` template, relative to the scenario file; rendered to `path` in the container. */
+  config: z.strictObject({ template: z.string().min(1), path: absolutePath }),
+  /** Files the gateway writes its log to, copied into the bundle (the first as gateway.log). */
+  logs: z.array(absolutePath).min(1, "must name at least one log file").max(4),
+  /** Replaces the image's command; default the image's own. */
+  cmd: z.array(z.string()).min(1).optional(),
+  /** Ready when this exits 0 (run in the container); default: something listens on port 8080. */
+  ready: z.array(z.string()).min(1).optional(),
+});
+
 /** Which way a fault applies, as seen at the firewall. */
 export const FAULT_PATHS = ["to-backend", "from-backend", "to-dns", "from-dns"] as const;
 
@@ -101,6 +121,10 @@ const backendUrl = z.strictObject({
 });
 
 const gateway = z.strictObject({
+  /** Pins the scenario to one gateway; without it, `backside run --gateway` chooses (default backside). */
+  kind: z.enum(GATEWAY_KINDS, { error: `must be one of ${GATEWAY_KINDS.join(", ")}` }).optional(),
+  /** Bring your own gateway image; pins the scenario to it (kind `custom`). */
+  image: gatewayImage.optional(),
   backend: backendUrl.default(() => backendUrl.parse({})),
   backTimeoutSeconds: seconds(60).default(3),
   /** Give up on a TCP connect after this long (the kernel's SYN retries otherwise decide). */

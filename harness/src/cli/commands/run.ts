@@ -33,6 +33,9 @@ import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
 import { imageRef } from "../../images/catalog.js";
 import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
+import { GATEWAY_KINDS, type GatewayKind, type Scenario } from "../../scenarios/schema.js";
+import { gatewayAdapter } from "../../runner/gateways/index.js";
+import { gatewayOf } from "../../runner/run-scenario.js";
 
 export const summary =
   "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
@@ -50,6 +53,11 @@ export const options = {
     metavar: "DIR",
     help: "where to write (default reports/<timestamp>/, and reports/latest)",
   },
+  gateway: {
+    type: "string",
+    metavar: "KIND",
+    help: "backside (the appliance stand-in, default), nginx, haproxy, or all (each scenario once per gateway); a scenario's gateway.kind pins its own",
+  },
   dir: { type: "string", metavar: "DIR", help: `scenario folder (default ${DEFAULT_SCENARIO_DIR}/)` },
 } satisfies OptionTable;
 
@@ -64,8 +72,17 @@ export interface RunArgs {
   all: boolean;
   parallel: number;
   repeats: number;
+  gateways: GatewayKind[];
   reportDir?: string;
   dir: string;
+}
+
+function gatewayFlag(v: string | undefined): GatewayKind[] {
+  if (v === "all") return [...GATEWAY_KINDS];
+  const kind = GATEWAY_KINDS.find((k) => k === v);
+  if (!kind)
+    throw new BacksideError("USAGE", `run: --gateway must be one of ${GATEWAY_KINDS.join(", ")}, all`);
+  return [kind];
 }
 
 export function parseRunArgs(argv: string[]): RunArgs | "help" {
@@ -77,6 +94,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
     all: v.all === true,
     parallel: v.parallel === undefined ? 1 : intOption("run", "--parallel", v.parallel, 1, 16),
     repeats: v.repeat === undefined ? 1 : intOption("run", "--repeat", v.repeat, 1, 100),
+    gateways: v.gateway === undefined ? ["backside"] : gatewayFlag(v.gateway),
     reportDir: v["report-dir"],
     dir: v.dir ?? defaultScenarioDir(),
   };
@@ -89,7 +107,10 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   return a;
 }
 
-export async function checkEnvironment(docker: Docker): Promise<void> {
+export async function checkEnvironment(
+  docker: Docker,
+  gateways: readonly GatewayKind[] = ["backside"],
+): Promise<void> {
   try {
     await docker.ping();
   } catch (e) {
@@ -98,11 +119,15 @@ export async function checkEnvironment(docker: Docker): Promise<void> {
       hint: "start dockerd (npm run setup) and check `docker info`",
     });
   }
-  for (const n of NODES) {
+  const images = [
+    ...NODES.map((n) => imageRef(n)),
+    ...gateways.filter((g) => g !== "backside" && g !== "custom").map(imageRef),
+  ];
+  for (const image of images) {
     try {
-      await docker.getImage(imageRef(n)).inspect();
+      await docker.getImage(image).inspect();
     } catch (e) {
-      throw new BacksideError("ENVIRONMENT", `image ${imageRef(n)} is not present`, {
+      throw new BacksideError("ENVIRONMENT", `image ${image} is not present`, {
         cause: e,
         hint: "build the images: `backside images build`",
       });
@@ -115,7 +140,36 @@ export function exitCodeFor(s: RunSummary): number {
   const errored = s.results.find((r) => r.error && r.diagnosed === null);
   if (errored?.error && errored.error.code in ErrorCodes && summaryCounts(s.results).matched === 0)
     return ErrorCodes[errored.error.code as ErrorCode].exit;
-  return s.results.length > 0 && s.results.every((r) => r.match) ? 0 : 1;
+  const ran = s.results.filter((r) => r.notApplicable === undefined);
+  return ran.length > 0 && ran.every((r) => r.match) ? 0 : 1;
+}
+
+/**
+ * Before the run, one line per gateway: the settings it cannot honour (the runs go ahead without
+ * them), each with the scenarios that set them, and the scenarios it cannot produce at all
+ * (reported as not applicable).
+ */
+export function gatewayNotes(scenarios: readonly Scenario[], chosen: readonly GatewayKind[]): string[] {
+  const byGateway = new Map<GatewayKind, { settings: Map<string, string[]>; na: string[] }>();
+  for (const s of scenarios)
+    for (const kind of new Set(chosen.map((g) => gatewayOf(s, g)))) {
+      const a = gatewayAdapter(kind, s);
+      const notes = byGateway.get(kind) ?? { settings: new Map<string, string[]>(), na: [] };
+      byGateway.set(kind, notes);
+      if (a.notApplicable(s) !== undefined) notes.na.push(s.name);
+      else
+        for (const u of a.unsupported(s)) notes.settings.set(u, [...(notes.settings.get(u) ?? []), s.name]);
+    }
+  const names = (list: string[]) => (list.length > 3 ? `${list.length} scenarios` : list.join(", "));
+  const out: string[] = [];
+  for (const [kind, n] of byGateway) {
+    if (n.settings.size)
+      out.push(
+        `${kind}: cannot honour ${[...n.settings].map(([u, list]) => `${u} [${names(list)}]`).join("; ")}`,
+      );
+    if (n.na.length) out.push(`${kind}: not applicable (see the report for why): ${n.na.join(", ")}`);
+  }
+  return out;
 }
 
 /** Resolves when `p` settles or after `ms`, whichever is first. */
@@ -136,7 +190,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`backside: ${l}\n`),
   );
   const docker = new Docker();
-  await checkEnvironment(docker);
+  const gateways = [...new Set(scenarios.flatMap((sc) => args.gateways.map((g) => gatewayOf(sc, g))))];
+  await checkEnvironment(docker, gateways);
+  for (const line of gatewayNotes(scenarios, args.gateways)) process.stderr.write(`${line}\n`);
   const { dir, isDefault } = makeReportDir(args.reportDir);
   if (isDefault) linkLatest(dir);
 
@@ -178,6 +234,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const s = await runCatalogue({
       scenarios,
+      gateways: args.gateways,
       repeats: args.repeats,
       parallel: args.parallel,
       reportDir: dir,

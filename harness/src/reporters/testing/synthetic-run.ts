@@ -19,6 +19,7 @@ export function result(
     repeat: 1,
     repeats: 1,
     expected,
+    gateway: "backside",
     diagnosed,
     match: expected === diagnosed,
     confidence: diagnosed ? "high" : null,
