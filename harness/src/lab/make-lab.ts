@@ -19,6 +19,7 @@ import { writeKey, type KeyCase, type LabKey, type StageKind } from "./lab-key.j
 import { caseInput, writeCase, type CaptureChoice, type CaseFiles } from "./case-folder.js";
 import { caseName } from "./case-name.js";
 import { injectedFault } from "./injected-fault.js";
+import type { GatewayKind } from "../scenarios/schema.js";
 
 export interface MakeLabOptions {
   outDir: string;
@@ -32,6 +33,8 @@ export interface MakeLabOptions {
   stages: StageKind[];
   captures: CaptureChoice;
   parallel: number;
+  /** What runs as the gateway (default the appliance stand-in); a scenario's own gateway.kind wins. */
+  gateway?: GatewayKind;
   diagnose: Diagnoser;
   docker: Docker;
   registry?: CleanupRegistry;
@@ -86,6 +89,7 @@ export async function makeLab(o: MakeLabOptions): Promise<MadeLab> {
     scenarios: chosen,
     repeats: 1,
     parallel: o.parallel,
+    ...(o.gateway ? { gateways: [o.gateway] } : {}),
     reportDir: runsDir,
     reporter: quietReporter(progress),
     diagnose: o.diagnose,

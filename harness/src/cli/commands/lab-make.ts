@@ -9,6 +9,7 @@ import { makeLab, shown } from "../../lab/make-lab.js";
 import { pickScenarios } from "../../lab/select-scenarios.js";
 import { STAGE_KINDS, type StageKind } from "../../lab/lab-key.js";
 import { checkEnvironment } from "./run.js";
+import { GATEWAY_KINDS } from "../../scenarios/schema.js";
 import { intOf, parseLabArgs } from "./lab-args.js";
 
 const HELP = `usage: backside lab make --out DIR [options]
@@ -21,6 +22,8 @@ const HELP = `usage: backside lab make --out DIR [options]
   --stages LIST          e.g. log,report,capture: each kind of evidence in a numbered stage folder
   --captures all|gateway every capture point (default) or the gateway's own interfaces only
   --parallel N           scenarios at once (default 1)
+  --gateway KIND         backside (the appliance stand-in, default), nginx or haproxy; runs it
+                         cannot produce are left out with a warning
   --dir DIR              scenario folder (default ${DEFAULT_SCENARIO_DIR}/)
 
 Hand out DIR/cases/ only (e.g. zip -r cases.zip cases). Exit 0 when the lab is written.`;
@@ -51,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     "--stages",
     "--captures",
     "--parallel",
+    "--gateway",
     "--dir",
   ]);
   if (a === "help") {
@@ -63,11 +67,15 @@ export async function run(argv: string[]): Promise<number> {
   const captures = a.flags.get("--captures") ?? "all";
   if (captures !== "all" && captures !== "gateway")
     throw new BacksideError("USAGE", "lab make: --captures must be all or gateway");
+  const gatewayFlag = a.flags.get("--gateway");
+  const gateway = GATEWAY_KINDS.find((k) => k === gatewayFlag);
+  if (gatewayFlag !== undefined && !gateway)
+    throw new BacksideError("USAGE", "lab make: --gateway must be backside, nginx or haproxy");
   const catalogue = loadCatalogue(a.flags.get("--dir") ?? DEFAULT_SCENARIO_DIR);
   const scenarios = pickScenarios(catalogue, a.flags.get("--scenarios"));
   const seed = intOf("make", "--seed", a.flags.get("--seed"), 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
   const docker = new Docker();
-  await checkEnvironment(docker);
+  await checkEnvironment(docker, gateway ? [gateway] : undefined);
   const registry = new CleanupRegistry();
   const abort = new AbortController();
   const onSignal = () => abort.abort();
@@ -84,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
       stages: parseStages(a.flags.get("--stages")),
       captures,
       parallel: intOf("make", "--parallel", a.flags.get("--parallel"), 1, 16) ?? 1,
+      ...(gateway ? { gateway } : {}),
       diagnose,
       docker,
       registry,
