@@ -114,7 +114,7 @@ function transactions(log: LogFact[]): Tx[] {
   const by = new Map<string, LogFact[]>();
   for (const f of log) {
     // tid 0 lines (no transaction) stand alone.
-    const k = f.entry.tid === 0 ? `0:${f.ev.source}:${f.entry.line}` : `${f.ev.source}:${f.entry.tid}`;
+    const k = f.entry.tid === 0 ? `0:${f.source}:${f.entry.line}` : `${f.source}:${f.entry.tid}`;
     const list = by.get(k);
     if (list) list.push(f);
     else by.set(k, [f]);

@@ -34,8 +34,10 @@ export async function run(argv: string[]): Promise<number> {
       const f = argv[++i];
       if (!f) throw new BacksideError("USAGE", "flows: --pcap needs a file");
       pcaps.push(f);
-    } else if (a.startsWith("--pcap=")) pcaps.push(a.slice(7));
-    else if (a === "--format" || a.startsWith("--format=")) {
+    } else if (a.startsWith("--pcap=")) {
+      if (a.length === 7) throw new BacksideError("USAGE", "flows: --pcap needs a file");
+      pcaps.push(a.slice(7));
+    } else if (a === "--format" || a.startsWith("--format=")) {
       const f = a.includes("=") ? a.slice(9) : argv[++i];
       if (f !== "text" && f !== "json")
         throw new BacksideError("USAGE", `flows: --format must be text or json, not '${f ?? ""}'`);
