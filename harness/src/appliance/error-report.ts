@@ -321,7 +321,8 @@ export function assembleReport(c: CollectedReport): ErrorReport {
   r.runningConfig = byName.get(use("default-config"))?.text ?? "";
   const cfg = parseRunningConfig(r.runningConfig);
   for (const m of cfg.problems) problems.push({ where: "default-config", message: m });
-  r.dns = dnsFromParts(rows, use) ?? dnsFromConfig(cfg.blocks);
+  const dns = dnsFromParts(rows, use) ?? dnsFromConfig(cfg.blocks);
+  if (dns) r.dns = dns;
   r.dnsCache = (rows(use("DNSCacheHostStatus4"), "DNSCacheHostStatus4") ?? []).map((c) => ({
     host: c.Hostname ?? "",
     addresses: (c.IPAddress ?? "").split(ADDRESS_LIST).filter(Boolean),

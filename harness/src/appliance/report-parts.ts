@@ -11,7 +11,7 @@ import type { ParsedLog, Problem } from "./types.js";
 
 export const MAX_PART_BYTES = 16 * 1024 * 1024;
 export const MAX_CAPTURE_BYTES = 64 * 1024 * 1024;
-export const MAX_LOG_TEXT = 16 * 1024 * 1024;
+export const MAX_LOG_TEXT = 4 * 1024 * 1024;
 const MAX_OTHER_PART = 64 * 1024;
 /** A report has about twenty parts; more is damage, and each kept part costs memory. */
 const MAX_PARTS = 1000;

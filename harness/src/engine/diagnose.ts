@@ -174,6 +174,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
     if (best && captures.length > 1) {
       backend.addresses.add(best[0]);
+      captures = []; // the old facts go before the new are made (20,000 connections each)
       captures = readCaptures();
     }
   }
@@ -190,6 +191,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
       backend.host = name;
       backend.from = "capture";
       addAnsweredAddresses();
+      captures = []; // the old facts go before the new are made (20,000 connections each)
       captures = readCaptures();
     }
   }

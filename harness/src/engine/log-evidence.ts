@@ -152,7 +152,7 @@ export interface LogEvidence {
 }
 
 /** Facts kept per log: beyond this the log is read to the end but its later events are only counted. */
-export const MAX_LOG_FACTS = 100_000;
+export const MAX_LOG_FACTS = 50_000;
 
 function isoOfMs(ms: number): string | null {
   const d = new Date(ms);
