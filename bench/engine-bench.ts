@@ -20,16 +20,7 @@ import { fileURLToPath } from "node:url";
 import { decodePacket, newDecodedPacket } from "../harness/src/decode/packet.js";
 import { analyzeCapture } from "../harness/src/flows/analyze.js";
 import { readCapture } from "../harness/src/pcap/reader.js";
-import {
-  arpFrame,
-  dnsMessage,
-  icmpErrorFrame,
-  ipPacketOf,
-  tcpFrame,
-  tlsAlert,
-  tlsClientHello,
-  udpFrame,
-} from "../harness/src/pcap/testing/packets.js";
+import { arpFrame, dnsMessage, icmpErrorFrame, ipPacketOf, tcpFrame, tlsAlert, tlsClientHello, udpFrame } from "../harness/src/pcap/testing/packets.js";
 import { PcapWriter } from "../harness/src/pcap/writer.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -47,16 +38,7 @@ async function analyzeOnly(file: string): Promise<void> {
   const states: Record<string, number> = {};
   for (const c of s.tcp) states[c.connState] = (states[c.connState] ?? 0) + 1;
   process.stdout.write(
-    JSON.stringify({
-      packets: s.packets,
-      seconds: secs,
-      maxRssMB: process.resourceUsage().maxRSS / 1024,
-      tcp: s.tcp.length,
-      dns: s.dns.length,
-      icmp: s.icmp.length,
-      states,
-      problems: s.problems.length,
-    }) + "\n",
+    JSON.stringify({ packets: s.packets, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024, tcp: s.tcp.length, dns: s.dns.length, icmp: s.icmp.length, states, problems: s.problems.length }) + "\n",
   );
 }
 
@@ -70,9 +52,7 @@ async function readOnly(file: string): Promise<void> {
     n++;
   });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(
-    JSON.stringify({ packets: n, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n",
-  );
+  process.stdout.write(JSON.stringify({ packets: n, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
 }
 
 function generate(file: string, target: number): number {
@@ -90,13 +70,7 @@ function generate(file: string, target: number): number {
     const server = `10.100.2.${10 + (conn % 20)}`;
     const cport = 1024 + (conn % 60000);
     const kind = conn % 10;
-    const seg = (
-      fromClient: boolean,
-      flags: string,
-      seq: number,
-      ack: number,
-      payload?: Uint8Array | string,
-    ) =>
+    const seg = (fromClient: boolean, flags: string, seq: number, ack: number, payload?: Uint8Array | string) =>
       tcpFrame({
         src: fromClient ? client : server,
         dst: fromClient ? server : client,
@@ -142,33 +116,11 @@ function generate(file: string, target: number): number {
       put(udpFrame({ src: client, dst: "10.100.3.53", sport: cport, dport: 53, payload: q }));
       const rc = conn % 3 === 0 ? 3 : 0;
       const ans = rc === 0 ? [{ name: `backend${conn % 50}.example`, type: 1, ttl: 30, data: server }] : [];
-      put(
-        udpFrame({
-          src: "10.100.3.53",
-          dst: client,
-          sport: 53,
-          dport: cport,
-          payload: dnsMessage({
-            id,
-            response: true,
-            rcode: rc,
-            questions: [{ name: `backend${conn % 50}.example`, type: 1 }],
-            answers: ans,
-          }),
-        }),
-      );
+      put(udpFrame({ src: "10.100.3.53", dst: client, sport: 53, dport: cport, payload: dnsMessage({ id, response: true, rcode: rc, questions: [{ name: `backend${conn % 50}.example`, type: 1 }], answers: ans }) }));
     } else {
       const q = dnsMessage({ id: conn & 0xffff, questions: [{ name: "gone.example", type: 28 }] });
-      for (const dt of [0, 5, 5])
-        put(udpFrame({ src: client, dst: "10.100.3.54", sport: cport, dport: 53, payload: q }), dt);
-      put(
-        arpFrame({
-          op: "request",
-          senderMac: "02:00:00:00:00:fe",
-          senderIp: "10.100.2.254",
-          targetIp: `10.100.2.${100 + (conn % 50)}`,
-        }),
-      );
+      for (const dt of [0, 5, 5]) put(udpFrame({ src: client, dst: "10.100.3.54", sport: cport, dport: 53, payload: q }), dt);
+      put(arpFrame({ op: "request", senderMac: "02:00:00:00:00:fe", senderIp: "10.100.2.254", targetIp: `10.100.2.${100 + (conn % 50)}` }));
     }
   }
   w.close();
@@ -181,10 +133,7 @@ function timeTool(cmd: string, args: string[]): { seconds: number; maxRssMB: num
   const hasTime = spawnSync("sh", ["-c", "command -v /usr/bin/time"]).status === 0;
   const t0 = process.hrtime.bigint();
   const r = hasTime
-    ? spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], {
-        stdio: ["ignore", "ignore", "pipe"],
-        maxBuffer: 1 << 26,
-      })
+    ? spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 })
     : spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const lines = r.stderr.toString().trim().split("\n");
@@ -203,59 +152,31 @@ async function main(): Promise<void> {
   const g0 = Date.now();
   const count = generate(file, target);
   const size = statSync(file).size;
-  console.log(
-    `generated ${count.toLocaleString()} packets, ${(size / 1e6).toFixed(1)} MB in ${((Date.now() - g0) / 1000).toFixed(1)} s: ${file}`,
-  );
+  console.log(`generated ${count.toLocaleString()} packets, ${(size / 1e6).toFixed(1)} MB in ${((Date.now() - g0) / 1000).toFixed(1)} s: ${file}`);
 
   const child = (mode: string) => {
-    const c = spawnSync(process.execPath, ["--import", "tsx", self, mode, file], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-    });
+    const c = spawnSync(process.execPath, ["--import", "tsx", self, mode, file], { encoding: "utf8", maxBuffer: 1 << 24 });
     if (c.status !== 0) throw new Error(`${mode} child failed: ${c.stderr}`);
     return JSON.parse(c.stdout.trim().split("\n").pop() ?? "{}");
   };
   const reader = child("--read");
   const ours = child("--analyze");
   const rows: string[][] = [["tool", "seconds", "packets/s", "peak RSS MB"]];
-  rows.push([
-    "backside reader+decode only",
-    reader.seconds.toFixed(2),
-    Math.round(reader.packets / reader.seconds).toLocaleString(),
-    reader.maxRssMB.toFixed(0),
-  ]);
-  rows.push([
-    "backside analyzeCapture",
-    ours.seconds.toFixed(2),
-    Math.round(ours.packets / ours.seconds).toLocaleString(),
-    ours.maxRssMB.toFixed(0),
-  ]);
+  rows.push(["backside reader+decode only", reader.seconds.toFixed(2), Math.round(reader.packets / reader.seconds).toLocaleString(), reader.maxRssMB.toFixed(0)]);
+  rows.push(["backside analyzeCapture", ours.seconds.toFixed(2), Math.round(ours.packets / ours.seconds).toLocaleString(), ours.maxRssMB.toFixed(0)]);
   for (const [name, cmd, a] of [
     ["tcpdump -r F -nn", "tcpdump", ["-r", file, "-nn"]],
     ["tshark -r F", "tshark", ["-r", file]],
   ] as const) {
     const r = timeTool(cmd, [...a]);
     if (!r) rows.push([name, "not installed", "-", "-"]);
-    else
-      rows.push([
-        name,
-        r.seconds.toFixed(2),
-        Math.round(count / r.seconds).toLocaleString(),
-        r.maxRssMB === null ? "?" : r.maxRssMB.toFixed(0),
-      ]);
+    else rows.push([name, r.seconds.toFixed(2), Math.round(count / r.seconds).toLocaleString(), r.maxRssMB === null ? "?" : r.maxRssMB.toFixed(0)]);
   }
-  for (const [name, pps, rss] of RECORDED_BEFORE)
-    rows.push([name, (count / pps).toFixed(2), pps.toLocaleString(), String(rss)]);
+  for (const [name, pps, rss] of RECORDED_BEFORE) rows.push([name, (count / pps).toFixed(2), pps.toLocaleString(), String(rss)]);
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
-  console.log(
-    `load average during the run: ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")} on ${cpus().length} cores`,
-  );
-  console.log(
-    `flows: ${ours.tcp} tcp, ${ours.dns} dns, ${ours.icmp} icmp errors; states ${JSON.stringify(ours.states)}; problems ${ours.problems}`,
-  );
+  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+  console.log(`flows: ${ours.tcp} tcp, ${ours.dns} dns, ${ours.icmp} icmp errors; states ${JSON.stringify(ours.states)}; problems ${ours.problems}`);
   if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 }
 
