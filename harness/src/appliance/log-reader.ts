@@ -16,14 +16,17 @@ const KEPT_TEXT = 512;
 export interface LogReaderOptions {
   /** How many entries to keep in `entries` (default MAX_ENTRIES); 0 when `onEntry` is enough. */
   keep?: number;
-  /** Called for every entry, kept or not. */
-  onEntry?: (e: LogEntry) => void;
+  /** Called for every entry, kept or not; returning false stops parsing (the rest is only counted). */
+  onEntry?: (e: LogEntry) => boolean | void;
 }
 
 export class LogReader {
   readonly #out: ParsedLog = { entries: [], unknown: [], problems: [], entriesSeen: 0 };
   readonly #keep: number;
-  readonly #onEntry?: (e: LogEntry) => void;
+  readonly #onEntry?: (e: LogEntry) => boolean | void;
+  /** Lines after the caller said it had enough: counted, not parsed. */
+  #skipped = 0;
+  #stopped = false;
   readonly #lines: LineSplitter;
   #lineNo = 0;
   #started = false;
@@ -47,6 +50,13 @@ export class LogReader {
 
   end(): ParsedLog {
     this.#lines.end();
+    if (this.#skipped > 0) {
+      this.#out.truncated = true;
+      this.#problem({
+        where: `line ${this.#lineNo - this.#skipped + 1}`,
+        message: `the last ${this.#skipped} lines were not read (truncated)`,
+      });
+    }
     if (this.#problemsDropped > 0)
       this.#out.problems.push({ where: "log", message: `${this.#problemsDropped} more problems not listed` });
     return this.#out;
@@ -59,6 +69,10 @@ export class LogReader {
 
   #line(raw: string, length: number): void {
     const lineNo = ++this.#lineNo;
+    if (this.#stopped) {
+      this.#skipped++;
+      return;
+    }
     if (length === 0 || raw.trim() === "") return;
     if (length > MAX_LINE) {
       this.#problem({
@@ -85,7 +99,7 @@ export class LogReader {
   #entry(e: LogEntry): void {
     const out = this.#out;
     out.entriesSeen = (out.entriesSeen ?? 0) + 1;
-    this.#onEntry?.(e);
+    if (this.#onEntry?.(e) === false) this.#stopped = true;
     if (out.entries.length < this.#keep) out.entries.push(e);
     else if (!out.truncated && this.#keep > 0) {
       out.truncated = true;

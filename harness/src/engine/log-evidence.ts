@@ -194,12 +194,17 @@ export class LogEvidenceCollector {
 
   constructor(readonly source: string) {}
 
-  add(entry: LogEntry): void {
+  /** False once the cap is reached: the caller may stop reading (the rest would only be counted). */
+  add(entry: LogEntry): boolean {
     this.entries++;
     const m = matchEvent(entry);
-    if (!m) return;
-    if (this.facts.length >= MAX_LOG_FACTS) this.#dropped++;
-    else this.facts.push(new EntryFact(m.event, m.params, entry, this.source));
+    if (!m) return true;
+    if (this.facts.length >= MAX_LOG_FACTS) {
+      this.#dropped++;
+      return false;
+    }
+    this.facts.push(new EntryFact(m.event, m.params, entry, this.source));
+    return true;
   }
 
   result(log: Pick<ParsedLog, "problems" | "truncated">): LogEvidence {
@@ -208,7 +213,7 @@ export class LogEvidenceCollector {
     if (log.problems.length > 20) problems.push(`${source}: ${log.problems.length - 20} more problems`);
     if (this.#dropped > 0)
       problems.push(
-        `${source}: more than ${MAX_LOG_FACTS} catalogue events; the last ${this.#dropped} were counted, not read (truncated)`,
+        `${source}: more than ${MAX_LOG_FACTS} catalogue events; the log after them was not read (truncated)`,
       );
     return { facts: this.facts, entries: this.entries, problems };
   }
