@@ -93,3 +93,18 @@ describe("diagnose on damaged captures", () => {
     expect(d.problems.join("\n")).toMatch(/e\.pcap: no packets/);
   });
 });
+
+describe("diagnose on damaged logs", () => {
+  // Found by bench/fuzz.ts: `connected[0]` of no connected transaction (TypeError, exit 70).
+  it("a served transaction without its connect line beside a timed-out one is diagnosed, not a crash", async () => {
+    const steps: LogStep[] = [
+      ["bytesReceived", { bytes: 120, address: BACKEND, port: 80 }, 1],
+      ["backendNoResponse", { address: BACKEND, port: 80, seconds: 3 }, 2],
+      ["backsideFailed", {}, 2],
+    ];
+    writeFileSync(p("cut.log"), logText(steps));
+    const d = await diagnose({ logs: [p("cut.log")] });
+    expect(d.cause).toBe("backend.timeout");
+    expectWellFormed(d);
+  });
+});

@@ -233,7 +233,8 @@ export function logRules(f: Facts): Finding[] {
               "net.packet-loss",
               "weak",
               "log",
-              [...evidence, connected[0].facts[connected[0].facts.length - 1].ev],
+              // A served transaction whose connect line is missing (a cut log) has no connect to cite.
+              [...evidence, ...connected.slice(0, 1).map((t) => t.facts[t.facts.length - 1].ev)],
               { ...conn, succeeded: oks.length, failed: failing.length },
             ),
           );
