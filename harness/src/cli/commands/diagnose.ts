@@ -1,7 +1,8 @@
 /**
  * `backside diagnose [--pcap F]... [--log F]... [--error-report F] [--target HOST[:PORT]] [--format text|json]`:
  * reads the artifacts and prints one Diagnosis. Exit 0 when a diagnosis was printed (whatever the
- * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
+ * cause); usage errors exit 2, missing or unreadable artifacts (or only captures with no packets) 3
+ * (errors.ts).
  */
 import { existsSync, statSync } from "node:fs";
 import { BacksideError } from "../../errors.js";
@@ -22,7 +23,8 @@ const HELP = `usage: backside diagnose [--pcap FILE]... [--log FILE]... [--error
   --target HOST[:PORT] the backend that matters when the artifacts hold several
   --format text|json   text for a person (default), json with a top-level "cause"
 
-Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable.`;
+Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable,
+or the captures hold no packets and nothing else was given.`;
 
 function value(argv: string[], i: number, flag: string): string {
   const v = argv[i + 1];
