@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { buildErrorReport, parseErrorReport, type ErrorReportInput } from "./error-report.js";
+import { readErrorReport } from "./read-error-report.js";
 import { formatLogLine } from "./log-line.js";
 import { renderRunningConfig } from "./running-config.js";
 import type { DnsConfig } from "./types.js";
@@ -201,5 +202,64 @@ describe("parsers on damaged input", () => {
         expect((e as { code?: string }).code).toBe("BAD_ARTIFACT");
       }
     }
+  });
+});
+
+describe("error reports that are damaged or huge", () => {
+  it("a non-numeric name-server line gives the default ports and retries, never NaN", () => {
+    const cfg = renderRunningConfig(
+      {
+        name: "S",
+        frontPort: 8080,
+        backendUrl: "http://b/",
+        backTimeout: 120,
+        backPersistentTimeout: 180,
+        frontTimeout: 120,
+        frontPersistentTimeout: 180,
+        persistentConnections: true,
+        connectTimeoutMs: 3000,
+        sslVerify: true,
+      },
+      dns,
+    ).replace("name-server 10.100.3.53 53 53 0 2", "name-server 10.100.3.53 fifty-three x 0 many");
+    const r = parseErrorReport(buildErrorReport({ ...sample(), dns: undefined, runningConfig: cfg }));
+    expect(r.dns?.servers).toEqual([{ address: "10.100.3.53", udpPort: 53, tcpPort: 53, retries: 3 }]);
+  });
+  it("a non-numeric port in the DNS status part gives the default, never NaN", () => {
+    const text = buildErrorReport({
+      ...sample(),
+      dns: { ...dns, servers: [{ ...dns.servers[0], udpPort: NaN }] },
+    });
+    expect(parseErrorReport(text).dns?.servers[0].udpPort).toBe(53);
+  });
+  const stream = (b: Buffer) =>
+    (async function* () {
+      yield b;
+    })();
+  it("a streamed gzip bomb of one character is BAD_ARTIFACT after the limit, not an out-of-memory crash", async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, "A"), { level: 9 });
+    await expect(readErrorReport(stream(bomb), { limit: 8 * 1024 * 1024 })).rejects.toMatchObject({
+      code: "BAD_ARTIFACT",
+      message: expect.stringMatching(/no MIME parts/),
+    });
+  });
+  it("a streamed report longer than the limit keeps what came before it and says truncated", async () => {
+    const big = buildErrorReport({ ...sample(), logText: logText.repeat(50_000) });
+    const r = await readErrorReport(stream(gzipSync(Buffer.from(big))), { limit: 2 * 1024 * 1024 });
+    expect(r.firmware.version).toBe("IDG.10.6.0.0");
+    expect(r.log.entries.length).toBeGreaterThan(1000);
+    expect(r.problems.map((p) => p.message).join("\n")).toMatch(
+      /longer than 2097152 bytes after gunzip.*\(truncated\)/,
+    );
+  });
+  it("a streamed report keeps its parts before a gzip stream that breaks off", async () => {
+    const gz = gzipSync(Buffer.from(buildErrorReport(sample())));
+    const r = await readErrorReport(
+      (async function* () {
+        yield gz.subarray(0, gz.length - 200);
+      })(),
+    );
+    expect(r.firmware.version).toBe("IDG.10.6.0.0");
+    expect(r.problems.map((p) => p.message).join("\n")).toMatch(/breaks off.*\(truncated\)/);
   });
 });

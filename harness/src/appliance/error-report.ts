@@ -24,9 +24,10 @@
  */
 import { gunzipSync } from "node:zlib";
 import { BacksideError } from "../errors.js";
-import { parseLog } from "./log-line.js";
-import { buildMultipart, parseMultipart, type PartInput } from "./mime-multipart.js";
-import { dnsFromConfig, parseRunningConfig } from "./running-config.js";
+import type { LogReaderOptions } from "./log-reader.js";
+import { buildMultipart, type PartInput } from "./mime-multipart.js";
+import { ReportPartsReader, type CollectedReport } from "./report-parts.js";
+import { dnsFromConfig, intIn, parseRunningConfig } from "./running-config.js";
 import { num, parseRows, renderRows, type Row } from "./status-xml.js";
 import type { DnsConfig, ErrorReport, InterfaceStatus, Problem } from "./types.js";
 
@@ -42,6 +43,12 @@ export type ErrorReportInput = Omit<
 const SUFFIX = "@datapower.ibm.com";
 /** Reports bigger than this after gunzip are refused (a bomb, not a report). */
 export const MAX_REPORT_BYTES = 512 * 1024 * 1024;
+
+const REPORT_DOMAIN = /Error Report for domain (\S+)/;
+const ADDRESS_LIST = /[\s,]+/;
+
+/** Every pattern this reader runs, for the linear-time check (patterns-linear.test.ts). */
+export const ERROR_REPORT_PATTERNS: Record<string, RegExp> = { REPORT_DOMAIN, ADDRESS_LIST };
 
 export function buildErrorReport(r: ErrorReportInput): string {
   const xml = (id: string, row: string, rows: Row[]): PartInput => ({
@@ -218,36 +225,31 @@ export function reportText(input: string | Uint8Array): string {
 }
 
 /**
- * Parse an error report (text, bytes or gzipped bytes). Throws BAD_ARTIFACT only when nothing
- * at all can be read (bad gzip, no multipart structure); a damaged part becomes a problem.
+ * Parse an error report held in memory (text, bytes or gzipped bytes). Throws BAD_ARTIFACT only
+ * when nothing at all can be read (bad gzip, no multipart structure); a damaged part becomes a
+ * problem. Reports on disk are better read with readErrorReport (streamed, bounded memory).
  */
-export function parseErrorReport(input: string | Uint8Array): ErrorReport {
+export function parseErrorReport(input: string | Uint8Array, opts: LogReaderOptions = {}): ErrorReport {
   const text = reportText(input);
-  const mime = parseMultipart(text);
-  if (mime.parts.length === 0)
+  const reader = new ReportPartsReader(opts);
+  for (let i = 0; i < text.length; i += 1 << 20) reader.write(text.slice(i, i + (1 << 20)));
+  return assembleReport(reader.end());
+}
+
+/** The ErrorReport from its collected parts; throws BAD_ARTIFACT when there are none. */
+export function assembleReport(c: CollectedReport): ErrorReport {
+  if (c.parts === 0)
     throw new BacksideError("BAD_ARTIFACT", "error report: no MIME parts found", {
-      details: { problems: mime.problems },
+      details: { problems: c.problems.map((p) => p.message) },
     });
   const r = emptyReport();
-  const problems: Problem[] = mime.problems.map((m) => ({ where: "multipart", message: m }));
+  const problems = c.problems;
   r.problems = problems;
-  const dm =
-    /Error Report for domain (\S+)/.exec(mime.preamble) ??
-    /Error Report for domain (\S+)/.exec(mime.headers["subject"] ?? "");
+  const dm = REPORT_DOMAIN.exec(c.preamble) ?? REPORT_DOMAIN.exec(c.headers["subject"] ?? "");
   if (dm) r.domain = dm[1];
-  const date = Date.parse(mime.headers["date"] ?? "");
+  const date = Date.parse(c.headers["date"] ?? "");
   if (Number.isFinite(date)) r.generatedAt = date;
-
-  const byName = new Map<string, { text: string; body: Buffer; contentType: string }>();
-  for (const p of mime.parts) {
-    const name =
-      p.id.replace(/@.*$/, "") ||
-      p.headers["content-disposition"]?.match(/filename=("?)([^";]+)\1/)?.[2] ||
-      "";
-    if (byName.has(name))
-      problems.push({ where: name, message: "part appears more than once; the first is used" });
-    else byName.set(name, { text: p.body.toString("utf8"), body: p.body, contentType: p.contentType });
-  }
+  const byName = c.byName;
   const rows = (name: string, row: string): Row[] | undefined => {
     const p = byName.get(name);
     if (!p) return undefined;
@@ -275,9 +277,9 @@ export function parseErrorReport(input: string | Uint8Array): ErrorReport {
   }));
   r.tcpTable = (rows(use("TCPTable"), "TCPTable") ?? []).map((t) => ({
     localIP: t.localIP ?? "",
-    localPort: num(t.localPort) ?? 0,
+    localPort: intIn(t.localPort?.trim(), 0, 65535) ?? 0,
     remoteIP: t.remoteIP ?? "",
-    remotePort: num(t.remotePort) ?? 0,
+    remotePort: intIn(t.remotePort?.trim(), 0, 65535) ?? 0,
     state: t.state ?? "",
     ...(t.serviceClass ? { serviceClass: t.serviceClass } : {}),
     ...(t.serviceDomain ? { serviceDomain: t.serviceDomain } : {}),
@@ -319,15 +321,17 @@ export function parseErrorReport(input: string | Uint8Array): ErrorReport {
   r.runningConfig = byName.get(use("default-config"))?.text ?? "";
   const cfg = parseRunningConfig(r.runningConfig);
   for (const m of cfg.problems) problems.push({ where: "default-config", message: m });
-  r.dns = dnsFromParts(rows, use) ?? dnsFromConfig(cfg.blocks);
+  const dns = dnsFromParts(rows, use) ?? dnsFromConfig(cfg.blocks);
+  if (dns) r.dns = dns;
   r.dnsCache = (rows(use("DNSCacheHostStatus4"), "DNSCacheHostStatus4") ?? []).map((c) => ({
     host: c.Hostname ?? "",
-    addresses: (c.IPAddress ?? "").split(/[\s,]+/).filter(Boolean),
+    addresses: (c.IPAddress ?? "").split(ADDRESS_LIST).filter(Boolean),
     ttlRemaining: num(c.TTL) ?? 0,
     ...(c.Negative ? { negative: c.Negative } : {}),
   }));
-  r.logText = byName.get(use("default-log"))?.text ?? "";
-  r.log = parseLog(r.logText);
+  use("default-log");
+  r.logText = c.logText;
+  if (c.log) r.log = c.log;
   const cap = byName.get(use("BackgroundPacketCapture"));
   if (cap) r.pcap = new Uint8Array(cap.body);
   for (const [name, p] of byName)
@@ -351,9 +355,9 @@ function dnsFromParts(
   return {
     servers: (servers ?? []).map((x) => ({
       address: x.IPAddress ?? "",
-      udpPort: num(x.UDPPort) ?? 53,
-      tcpPort: num(x.TCPPort) ?? 53,
-      retries: num(x.MaxRetries) ?? 3,
+      udpPort: intIn(x.UDPPort?.trim(), 0, 65535) ?? 53,
+      tcpPort: intIn(x.TCPPort?.trim(), 0, 65535) ?? 53,
+      retries: intIn(x.MaxRetries?.trim(), 0, 1000) ?? 3,
     })),
     loadBalance: s.LoadBalanceAlgorithm === "round-robin" ? "round-robin" : "first-alive",
     searchDomains: (search ?? []).map((x) => x.SearchDomain ?? "").filter(Boolean),

@@ -401,6 +401,12 @@ export type EventName = keyof typeof EVENTS;
 
 const BY_CODE = new Map<string, EventName>(Object.entries(EVENTS).map(([k, v]) => [v.code, k as EventName]));
 
+const TEMPLATE_PARAM = /\{(\w+)\}/g;
+const EVENT_CODE = /^0x[0-9a-f]{8}$/i;
+
+/** Every pattern this reader runs, for the linear-time check (patterns-linear.test.ts). */
+export const CATALOG_PATTERNS: Record<string, RegExp> = { TEMPLATE_PARAM, EVENT_CODE };
+
 /** The catalog entry for a code (`0x01130006`), if it is one of ours or a known public one. */
 export function eventByCode(code: string): { name: EventName; def: EventDef } | undefined {
   const name = BY_CODE.get(code.toLowerCase());
@@ -409,7 +415,7 @@ export function eventByCode(code: string): { name: EventName; def: EventDef } | 
 
 /** Fill a template; a missing parameter is shown as `?` rather than failing a log write. */
 export function renderText(text: string, params: Record<string, string | number | undefined> = {}): string {
-  return text.replace(/\{(\w+)\}/g, (_, k: string) => {
+  return text.replace(TEMPLATE_PARAM, (_, k: string) => {
     const v = params[k];
     return v === undefined ? "?" : String(v);
   });
@@ -419,7 +425,7 @@ export function renderText(text: string, params: Record<string, string | number 
 export function decodeCode(
   code: string,
 ): { logMessage: boolean; eventClass: number; severity: number; num: number } | undefined {
-  if (!/^0x[0-9a-f]{8}$/i.test(code)) return undefined;
+  if (!EVENT_CODE.test(code)) return undefined;
   const v = parseInt(code.slice(2), 16);
   return {
     logMessage: v >= 0x80000000,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EVENTS, decodeCode, eventByCode, renderText } from "./event-catalog.js";
-import { formatLogLine, parseLog, parseLogLine } from "./log-line.js";
+import { formatLogLine, parseLogLine } from "./log-line.js";
+import { parseLog } from "./log-reader.js";
 
 // Every public example line of DOMAIN.md §2, verbatim.
 const PUBLIC = [
@@ -167,5 +168,26 @@ describe("event catalog", () => {
     expect(renderText(EVENTS.connectRefused.text, { address: "127.0.0.1", port: 9 })).toBe(
       "Connection refused by 127.0.0.1:9 (ECONNREFUSED)",
     );
+  });
+});
+
+describe("parseLogLine on hostile lines", () => {
+  // 4-8 s each with the old client-address pattern `[0-9a-f:.]*:[0-9a-f:.]*` (quadratic).
+  it("a tid bracket of 60,000 colons that is not an address takes linear time", () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) {
+      const e = parseLogLine(
+        `20170322T223149.165Z [mpgw][error] mpgw(x): tid(1)[${":".repeat(60_000)}g]: hello`,
+      );
+      expect(e?.clientIp).toBeUndefined();
+    }
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+  it("still reads IPv6 and masked client addresses", () => {
+    const at = (b: string) =>
+      parseLogLine(`20170322T223149.165Z [mpgw][error] mpgw(x): tid(1)[request][${b}]: hello`)?.clientIp;
+    expect(at("fe80::1")).toBe("fe80::1");
+    expect(at("9.xx.xx.xx")).toBe("9.xx.xx.xx");
+    expect(at("not-an-address")).toBeUndefined();
   });
 });

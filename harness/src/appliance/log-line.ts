@@ -3,15 +3,13 @@
  *   <timestamp> [<domain>]?[0x<code>]?[<category>][<level>] <objtype>(<objname>): tid(<n>)[<txn>]?[<ip>]? gtid(<n>)?: <message>
  * Two timestamp styles: zulu `20170322T223149.165Z` (the default, also microseconds) and the
  * older `Wed Mar 22 2017 22:31:49` (no zone; read as UTC). Brackets may be `[..]` or `<..>`.
- * The parser never throws: lines that are not entries go to `unknown`, binary and enormous
- * lines also add a problem.
+ * The parser never throws: a line that is not an entry gives undefined (log-reader.ts reads
+ * whole logs).
  */
 import { LOG_LEVELS, type LogEntry, type LogLevel, type ParsedLog } from "./types.js";
 
 /** Longer lines are not log entries; kept truncated so one bad file cannot eat memory. */
 export const MAX_LINE = 64 * 1024;
-const KEPT_TEXT = 512;
-const MAX_UNKNOWN = 10_000;
 
 export interface LogLineInput {
   time: number;
@@ -61,7 +59,7 @@ export function formatLogLine(e: LogLineInput, opts: FormatOptions = {}): string
   if (e.txnType) tid += `[${e.txnType}]`;
   if (e.clientIp) tid += `[${e.clientIp}]`;
   if (e.gtid !== undefined) tid += ` gtid(${e.gtid})`;
-  const msg = e.message.replace(/[\r\n]+/g, " ");
+  const msg = e.message.replace(NEWLINES, " ");
   return `${formatTimestamp(e.time, opts)} ${head} ${e.objectType}(${e.objectName}): ${tid}: ${msg}`;
 }
 
@@ -96,17 +94,70 @@ const LINE = new RegExp(
     " +(?<br>(?:[\\[<][^\\]>\\s]*[\\]>])+)" +
     " +(?<ot>[^\\s()]+)\\((?<on>[^)]*)\\):\\s?(?<rest>.*)$",
 );
-const BRACKET = /[[<]([^\]>\s]*)[\]>]/g;
 const TID =
   /^tid\((?<tid>\d+)\)(?<br>(?:[[<][^\]>\s]*[\]>]){0,2})(?:\s+gtid\((?<gtid>\d+)\))?:\s?(?<msg>.*)$/;
 const CODE = /^0x[0-9a-f]{8}$/i;
-// A client address: IPv4/IPv6, possibly masked (`9.xx.xx.xx`), as seen in public copies.
-const ADDRESS = /^(?:[0-9x]{1,3}(?:\.[0-9x]{1,3}){3}|[0-9a-f:.]*:[0-9a-f:.]*)$/i;
+const IPV4ISH = /^[0-9x]{1,3}(?:\.[0-9x]{1,3}){3}$/i;
+const IPV6ISH = /^[0-9a-f:.]+$/i;
+
+/**
+ * A client address: IPv4/IPv6, possibly masked (`9.xx.xx.xx`), as seen in public copies. Two
+ * anchored patterns without an inner wildcard pair: `[0-9a-f:.]*:[0-9a-f:.]*` is quadratic on a
+ * long run of colons that does not match.
+ */
+export function looksLikeAddress(s: string): boolean {
+  return IPV4ISH.test(s) || (s.includes(":") && IPV6ISH.test(s));
+}
 const LEVELS = new Set<string>(LOG_LEVELS);
 
-function looksBinary(s: string): boolean {
-  // NUL, other C0 controls (but tab) or the replacement character from bad UTF-8.
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(s);
+const NEWLINES = /[\r\n]+/g;
+// NUL, other C0 controls (but tab) or the replacement character from bad UTF-8.
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
+
+/** Every pattern this reader runs, for the linear-time check (patterns-linear.test.ts). */
+export const LOG_LINE_PATTERNS: Record<string, RegExp> = {
+  ZULU,
+  LEGACY,
+  LINE,
+  TID,
+  CODE,
+  IPV4ISH,
+  IPV6ISH,
+  NEWLINES,
+  BINARY,
+};
+
+const isSpace = (c: string) =>
+  c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
+
+/**
+ * The contents of each `[..]` or `<..>` (no whitespace inside) in order, by scanning. The global
+ * regex `[[<]([^\]>\s]*)[\]>]` rescans to the end from every opener of an unclosed run (quadratic).
+ */
+export function bracketContents(run: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  // Bounded: `i` only moves forward.
+  while (i < run.length) {
+    const c = run[i];
+    if (c !== "[" && c !== "<") {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < run.length && run[j] !== "]" && run[j] !== ">" && !isSpace(run[j])) j++;
+    if (j < run.length && !isSpace(run[j])) {
+      out.push(run.slice(i + 1, j));
+      j++;
+    }
+    // Any opener between i and j would stop at the same character: none of them can match either.
+    i = j;
+  }
+  return out;
+}
+
+export function looksBinary(s: string): boolean {
+  return BINARY.test(s);
 }
 
 /** Parse one line; undefined when it is not a log entry (no throw). */
@@ -117,7 +168,7 @@ export function parseLogLine(raw: string, lineNo = 1): LogEntry | undefined {
   const g = m.groups;
   const time = parseTimestamp(g.ts);
   if (time === undefined) return undefined;
-  const parts = [...g.br.matchAll(BRACKET)].map((x) => x[1]);
+  const parts = bracketContents(g.br);
   if (parts.length < 2) return undefined;
   const level = parts[parts.length - 1].toLowerCase();
   if (!LEVELS.has(level)) return undefined;
@@ -146,47 +197,11 @@ export function parseLogLine(raw: string, lineNo = 1): LogEntry | undefined {
   if (t?.groups) {
     entry.tid = Number(t.groups.tid);
     entry.message = t.groups.msg;
-    for (const [, b] of t.groups.br.matchAll(BRACKET)) {
-      if (ADDRESS.test(b) && entry.clientIp === undefined) entry.clientIp = b;
+    for (const b of bracketContents(t.groups.br)) {
+      if (looksLikeAddress(b) && entry.clientIp === undefined) entry.clientIp = b;
       else if (entry.txnType === undefined && entry.clientIp === undefined) entry.txnType = b;
     }
     if (t.groups.gtid !== undefined) entry.gtid = Number(t.groups.gtid);
   }
   return entry;
-}
-
-/** Parse a whole log text. Never throws; every line ends up in `entries` or `unknown`. */
-export function parseLog(text: string): ParsedLog {
-  const out: ParsedLog = { entries: [], unknown: [], problems: [] };
-  // A byte-order mark is not part of the first line.
-  const lines = text.replace(/^\ufeff/, "").split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  let dropping = false;
-  lines.forEach((raw, i) => {
-    const lineNo = i + 1;
-    if (raw.trim() === "") return;
-    if (raw.length > MAX_LINE) {
-      out.problems.push({
-        where: `line ${lineNo}`,
-        message: `line of ${raw.length} characters exceeds ${MAX_LINE}; not parsed`,
-      });
-    } else if (looksBinary(raw)) {
-      out.problems.push({ where: `line ${lineNo}`, message: "binary content; not a log line" });
-    } else {
-      const e = parseLogLine(raw, lineNo);
-      if (e) {
-        out.entries.push(e);
-        return;
-      }
-    }
-    if (out.unknown.length < MAX_UNKNOWN) out.unknown.push({ line: lineNo, text: raw.slice(0, KEPT_TEXT) });
-    else if (!dropping) {
-      dropping = true;
-      out.problems.push({
-        where: `line ${lineNo}`,
-        message: `more than ${MAX_UNKNOWN} unknown lines; the rest are not kept`,
-      });
-    }
-  });
-  return out;
 }

@@ -35,7 +35,26 @@ export interface ConfigBlock {
   line: number;
 }
 
-const q = (s: string) => `"${s.replace(/["\\]/g, "\\$&")}"`;
+const QUOTE_OR_BACKSLASH = /["\\]/g;
+// A quoted word (escapes inside) or a bare one: one way to match each character, so linear.
+const WORD = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+const ESCAPED = /\\(.)/g;
+const QUOTE = /"/g;
+const NEWLINE = /\r?\n/;
+const INDENTED = /^\s/;
+const DIGITS = /^\d{1,10}$/;
+/** Every pattern this reader runs, for the linear-time check (patterns-linear.test.ts). */
+export const RUNNING_CONFIG_PATTERNS: Record<string, RegExp> = {
+  QUOTE_OR_BACKSLASH,
+  WORD,
+  ESCAPED,
+  QUOTE,
+  NEWLINE,
+  INDENTED,
+  DIGITS,
+};
+
+const q = (s: string) => `"${s.replace(QUOTE_OR_BACKSLASH, "\\$&")}"`;
 
 export function renderRunningConfig(service: ServiceSettings, dns: DnsConfig): string {
   const out: string[] = ["top; configure terminal;", "", '%if% available "dns"', "", "dns"];
@@ -79,17 +98,16 @@ export function renderRunningConfig(service: ServiceSettings, dns: DnsConfig): s
 
 function words(line: string): string[] | undefined {
   const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (const m of line.matchAll(re)) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : m[2]);
+  for (const m of line.matchAll(WORD)) out.push(m[1] !== undefined ? m[1].replace(ESCAPED, "$1") : m[2]);
   // An odd number of unescaped quotes means a broken line.
-  return (line.replace(/\\./g, "").match(/"/g) ?? []).length % 2 === 0 ? out : undefined;
+  return (line.replace(ESCAPED, "").match(QUOTE) ?? []).length % 2 === 0 ? out : undefined;
 }
 
 export function parseRunningConfig(text: string): { blocks: ConfigBlock[]; problems: string[] } {
   const blocks: ConfigBlock[] = [];
   const problems: string[] = [];
   let cur: ConfigBlock | undefined;
-  text.split(/\r?\n/).forEach((raw, i) => {
+  text.split(NEWLINE).forEach((raw, i) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith("%") || line.startsWith("top;")) return;
     const w = words(line);
@@ -101,7 +119,7 @@ export function parseRunningConfig(text: string): { blocks: ConfigBlock[]; probl
       if (cur) blocks.push(cur);
       else problems.push(`default-config line ${i + 1}: exit outside a block`);
       cur = undefined;
-    } else if (!/^\s/.test(raw) || !cur) {
+    } else if (!INDENTED.test(raw) || !cur) {
       if (cur) {
         problems.push(`default-config line ${cur.line}: block ${cur.kind} not closed by exit`);
         blocks.push(cur);
@@ -114,6 +132,13 @@ export function parseRunningConfig(text: string): { blocks: ConfigBlock[]; probl
     blocks.push(cur);
   }
   return { blocks, problems };
+}
+
+/** An integer within [lo, hi] written as digits, else undefined (a damaged line keeps the default). */
+export function intIn(v: string | undefined, lo: number, hi: number): number | undefined {
+  if (v === undefined || !DIGITS.test(v)) return undefined;
+  const n = Number(v);
+  return n >= lo && n <= hi ? n : undefined;
 }
 
 /** The DNS settings from a `dns` block, when there is one. */
@@ -133,16 +158,16 @@ export function dnsFromConfig(blocks: ConfigBlock[]): DnsConfig | undefined {
     if (k === "name-server" && a[0])
       dns.servers.push({
         address: a[0],
-        udpPort: Number(a[1] ?? 53),
-        tcpPort: Number(a[2] ?? 53),
-        retries: Number(a[4] ?? a[3] ?? 3),
+        udpPort: intIn(a[1], 0, 65535) ?? 53,
+        tcpPort: intIn(a[2], 0, 65535) ?? 53,
+        retries: intIn(a[4] ?? a[3], 0, 1000) ?? 3,
       });
     else if (k === "search-domain" && a[0]) dns.searchDomains.push(a[0]);
     else if (k === "static-host" && a[1]) dns.staticHosts.push({ hostname: a[0], address: a[1] });
     else if (k === "load-balance") dns.loadBalance = a[0] === "round-robin" ? "round-robin" : "first-alive";
     else if (k === "ip-preference") dns.ipPreference = a[0] === "6" ? 6 : 4;
     else if (k === "force-ip-preference") dns.forceIpPreference = a[0] === "on";
-    else if (k === "timeout" && Number.isFinite(Number(a[0]))) dns.timeoutSeconds = Number(a[0]);
+    else if (k === "timeout" && intIn(a[0], 0, 86400) !== undefined) dns.timeoutSeconds = Number(a[0]);
   }
   return dns;
 }

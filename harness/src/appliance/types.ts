@@ -50,6 +50,10 @@ export interface ParsedLog {
   /** Lines that are not log entries (kept, truncated to a bounded length). */
   unknown: { line: number; text: string }[];
   problems: Problem[];
+  /** Entries read, also those beyond what `entries` keeps (log-reader.ts MAX_ENTRIES). */
+  entriesSeen?: number;
+  /** True when entries were read but not kept: the log is longer than what is kept. */
+  truncated?: boolean;
 }
 
 export interface InterfaceStatus {

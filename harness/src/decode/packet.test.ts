@@ -186,3 +186,18 @@ describe("ICMP quotes (RFC 792, RFC 4443)", () => {
     expect(decodeIcmpQuote(p.data, p.payloadOff, p.payloadCap)).toBeNull();
   });
 });
+
+describe("TCP options cut by the snap length", () => {
+  // Options: MSS (4) SACK-permitted (2) timestamps (10) NOP+wscale (4) = 20 bytes after offset 54.
+  it("an options end past the captured bytes reads what is there and never gives NaN or 0 for absent", () => {
+    const cut = syn.subarray(0, 14 + 20 + 20 + 6);
+    const o = parseTcpOptions(cut, 34 + 20, 34 + 40);
+    expect(o.mss).toBe(1460);
+    expect(o.windowScale).toBeNull();
+    expect(o.malformed).toBe(true);
+    const inMss = parseTcpOptions(syn.subarray(0, 14 + 20 + 20 + 2), 54, 74);
+    expect(inMss.mss).toBeNull();
+    const sack = Buffer.from([5]);
+    expect(parseTcpOptions(sack, 0, 10).sackBlocks).toBe(0);
+  });
+});

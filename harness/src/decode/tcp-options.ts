@@ -7,7 +7,7 @@ export interface TcpOptions {
   sackBlocks: number;
   tsVal: number | null;
   tsEcr: number | null;
-  /** The option list ran past the header or had a zero length. */
+  /** The option list ran past the header or the captured bytes, or had a zero length. */
   malformed: boolean;
 }
 
@@ -23,6 +23,11 @@ export function parseTcpOptions(d: Uint8Array, start: number, end: number): TcpO
     malformed: false,
   };
   let o = start;
+  if (end > d.length) {
+    // Options past the captured bytes cannot be read; what is captured still can.
+    end = d.length;
+    r.malformed = true;
+  }
   // Bounded: every step advances at least one byte.
   while (o < end) {
     const kind = d[o];

@@ -110,17 +110,19 @@ export interface CaptureFacts {
 const NOT_BACKEND_PORTS = new Set([22, 53, 5554, 9000, 9090, 2375, 2376]);
 
 function timeRange(caps: { firstTs: number | null; lastTs: number | null }[]) {
-  const firsts = caps.flatMap((c) => (c.firstTs === null ? [] : [c.firstTs]));
-  const lasts = caps.flatMap((c) => (c.lastTs === null ? [] : [c.lastTs]));
-  return {
-    firstTs: firsts.length ? Math.min(...firsts) : null,
-    lastTs: lasts.length ? Math.max(...lasts) : null,
-  };
+  let firstTs: number | null = null;
+  let lastTs: number | null = null;
+  for (const c of caps) {
+    if (c.firstTs !== null && (firstTs === null || c.firstTs < firstTs)) firstTs = c.firstTs;
+    if (c.lastTs !== null && (lastTs === null || c.lastTs > lastTs)) lastTs = c.lastTs;
+  }
+  return { firstTs, lastTs };
 }
 
-export function isoOf(ts: number): string {
+/** ISO time of a capture timestamp; null when it lies outside the Date range (a damaged pcapng). */
+export function isoOf(ts: number): string | null {
   const d = new Date(Math.round(ts * 1000));
-  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 export function refsEvidence(source: string, refs: PacketRef[], statement: string): Evidence {
@@ -201,7 +203,7 @@ function dnsFacts(
         forBackend: nameMatches(name, backend.host, search),
         ev: refsEvidence(source, refs, said),
       };
-      if (ttls.length) f.ttl = Math.min(...ttls);
+      if (ttls.length) f.ttl = ttls.reduce((a, b) => Math.min(a, b));
       if (icmp) f.icmp = icmp;
       if (lateBy !== undefined) f.lateBy = lateBy;
       return f;

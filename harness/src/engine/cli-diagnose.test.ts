@@ -18,6 +18,17 @@ function cli(...args: string[]) {
 }
 
 describe("backside diagnose (CLI)", { timeout: 60_000 }, () => {
+  it("--pcap= with no file is a usage error (exit 2), as for flows", () => {
+    expect(cli("--pcap=").code).toBe(2);
+  });
+
+  it("a capture with only a file header exits 3 and says no packets", () => {
+    writeFileSync(p("hdr.pcap"), Buffer.from("d4c3b2a1020004000000000000000000ffff000001000000", "hex"));
+    const r = cli("--pcap", p("hdr.pcap"));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/no packets/);
+  });
+
   it("prints JSON with the label as top-level cause", () => {
     const r = cli("--pcap", build(SCENES["tcp.refused"], p("r.pcap")), "--format", "json");
     expect(r.code).toBe(0);

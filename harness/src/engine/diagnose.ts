@@ -6,7 +6,7 @@
  *   3. run the rules (rules-*.ts), fuse and rank (select-cause.ts), render (explain.ts)
  */
 import { BacksideError, isBacksideError } from "../errors.js";
-import { parseErrorReport, type ErrorReport } from "../appliance/index.js";
+import { LogReader, readErrorReport, type ErrorReport } from "../appliance/index.js";
 import type { FlowSummary } from "../flows/types.js";
 import { CAUSE_TITLES } from "../taxonomy.js";
 import { findBackend, nameMatches, type BackendTarget } from "./backend-target.js";
@@ -15,14 +15,15 @@ import { captureFacts, type CaptureFacts } from "./capture-evidence.js";
 import { groupConns } from "./conn-groups.js";
 import { capturePoints } from "./capture-path.js";
 import type { Facts } from "./facts.js";
-import { logEvidence, type LogFact } from "./log-evidence.js";
-import { readLogText } from "./dialects/read-log-text.js";
+import { LogEvidenceCollector, type LogEvidence, type LogFact } from "./log-evidence.js";
+import { detectDialect, readLogText } from "./dialects/read-log-text.js";
 import {
   MAX_LOG_BYTES,
-  MAX_REPORT_FILE_BYTES,
   checkFile,
+  fileChunks,
   looksBinary,
   readBounded,
+  streamText,
 } from "./read-artifacts.js";
 import { render } from "./render-diagnosis.js";
 import { captureRules, representative } from "./rules-capture.js";
@@ -32,7 +33,7 @@ import { reportRules } from "./rules-report.js";
 import type { Diagnosis, DiagnoseInput, Evidence } from "./types.js";
 
 interface Loaded {
-  report?: { source: string; report: ErrorReport };
+  report?: { source: string; report: ErrorReport; log?: LogEvidence };
   log: LogFact[];
   logSources: string[];
   summaries: { source: string; summary: FlowSummary }[];
@@ -41,18 +42,24 @@ interface Loaded {
   usable: number;
 }
 
+/** Enough of a log's start to tell its dialect (a few hundred lines). */
+const DIALECT_SAMPLE_BYTES = 256 * 1024;
+
+/** Appends without spreading: a log's facts can outnumber what a call's arguments may hold. */
+function append<T>(to: T[], from: readonly T[]): void {
+  for (const x of from) to.push(x);
+}
+
 async function loadReport(path: string, l: Loaded): Promise<void> {
-  const { bytes, cut } = await readBounded(path, "error report", MAX_REPORT_FILE_BYTES);
-  if (cut)
-    throw new BacksideError(
-      "BAD_ARTIFACT",
-      `error report ${path} is larger than ${MAX_REPORT_FILE_BYTES} bytes`,
-    );
+  await checkFile(path, "error report");
+  // The report's log is read into facts as it streams by; its entries are not kept.
+  const collect = new LogEvidenceCollector(`${path}#default-log`);
   try {
-    const report = parseErrorReport(bytes);
-    l.report = { source: path, report };
+    const report = await readErrorReport(fileChunks(path), { keep: 0, onEntry: (e) => collect.add(e) });
+    l.report = { source: path, report, log: collect.result(report.log) };
     l.usable++;
     for (const p of report.problems.slice(0, 10)) l.problems.push(`${path} ${p.where}: ${p.message}`);
+    if (report.problems.length > 10) l.problems.push(`${path}: ${report.problems.length - 10} more problems`);
     if (report.problems.some((p) => !/part missing/.test(p.message))) l.partial = true;
   } catch (e) {
     if (!isBacksideError(e)) throw e;
@@ -62,29 +69,37 @@ async function loadReport(path: string, l: Loaded): Promise<void> {
 }
 
 async function loadLog(path: string, l: Loaded): Promise<void> {
-  const { bytes, cut } = await readBounded(path, "log", MAX_LOG_BYTES);
-  if (cut) {
-    l.problems.push(`${path}: only the first ${MAX_LOG_BYTES} bytes were read`);
+  const size = await checkFile(path, "log");
+  if (size > MAX_LOG_BYTES) {
+    l.problems.push(`${path}: only the first ${MAX_LOG_BYTES} bytes were read (truncated)`);
     l.partial = true;
   }
-  if (looksBinary(bytes)) {
+  if (looksBinary((await readBounded(path, "log", 4096)).bytes)) {
     l.problems.push(`${path}: binary data, not an appliance log; ignored`);
     l.partial = true;
     return;
   }
-  // The appliance's log, nginx's or HAProxy's: told from the text (dialects/read-log-text.ts).
-  const ev = readLogText(bytes.toString("utf8"), path);
+  // The appliance's log is streamed; nginx's or HAProxy's (told from the first lines,
+  // dialects/read-log-text.ts) is read whole within the same byte bound.
+  const head = (await readBounded(path, "log", DIALECT_SAMPLE_BYTES)).bytes.toString("utf8");
+  let ev: LogEvidence;
+  if (detectDialect(head) === "appliance") {
+    const collect = new LogEvidenceCollector(path);
+    const reader = new LogReader({ keep: 0, onEntry: (e) => collect.add(e) });
+    await streamText(path, MAX_LOG_BYTES, (t) => reader.write(t));
+    ev = collect.result(reader.end());
+  } else ev = readLogText((await readBounded(path, "log", MAX_LOG_BYTES)).bytes.toString("utf8"), path);
   if (ev.entries === 0) {
     l.problems.push(`${path}: no gateway log lines found (appliance, nginx or HAProxy); ignored`);
     l.partial = true;
     return;
   }
   if (ev.problems.length) {
-    l.problems.push(...ev.problems);
+    append(l.problems, ev.problems);
     l.partial = true;
   }
-  l.log.push(...ev.facts);
-  l.problems.push(...ev.unknown.map(unknownLine));
+  append(l.log, ev.facts);
+  append(l.problems, ev.unknown.map(unknownLine));
   l.logSources.push(path);
   l.usable++;
 }
@@ -99,7 +114,9 @@ async function loadCapture(path: string, name: string, index: number, l: Loaded)
   try {
     const summary = await analyzeOne(path, index);
     l.summaries.push({ source: name, summary });
-    l.usable++;
+    // An empty capture point still tells where packets did not go, but alone it tells nothing.
+    if (summary.packets === 0) l.problems.push(`${name}: no packets in the capture`);
+    else l.usable++;
   } catch (e) {
     if (!isBacksideError(e) || e.code === "NOT_FOUND") throw e;
     l.problems.push(`${name}: ${e.message}`);
@@ -120,11 +137,15 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   for (const p of logs) await loadLog(p, l);
   for (const [i, p] of pcaps.entries()) await loadCapture(p.path, p.name ?? p.path, i, l);
   const report = l.report?.report;
-  if (report && logs.length === 0 && report.log.entries.length > 0) {
-    const ev = logEvidence(report.log, `${l.report!.source}#default-log`);
-    l.log.push(...ev.facts);
-    l.problems.push(...ev.unknown.map(unknownLine));
+  const reportLog = l.report?.log;
+  if (reportLog && logs.length === 0 && reportLog.entries > 0) {
+    append(l.log, reportLog.facts);
+    append(l.problems, reportLog.unknown.map(unknownLine));
     l.logSources.push(`${l.report!.source}#default-log`);
+    if (reportLog.problems.some((p) => p.endsWith("(truncated)"))) {
+      append(l.problems, reportLog.problems);
+      l.partial = true;
+    }
   }
   if (report?.pcap && pcaps.length === 0) {
     const name = `${l.report!.source}#BackgroundPacketCapture`;
@@ -136,10 +157,16 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     }
   }
   if (l.usable === 0) {
+    const empty = l.summaries.length > 0 && l.summaries.every((x) => x.summary.packets === 0);
     throw new BacksideError(
       "BAD_ARTIFACT",
       `no usable artifact: ${l.problems[0] ?? "nothing could be read"}`,
-      { details: { problems: l.problems } },
+      {
+        details: { problems: l.problems },
+        ...(empty
+          ? { hint: "capture on the gateway while the failure happens, or add its log or error report" }
+          : {}),
+      },
     );
   }
 
@@ -165,6 +192,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
     if (best && captures.length > 1) {
       backend.addresses.add(best[0]);
+      captures = []; // the old facts go before the new are made (20,000 connections each)
       captures = readCaptures();
     }
   }
@@ -181,11 +209,13 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
       backend.host = name;
       backend.from = "capture";
       addAnsweredAddresses();
+      captures = []; // the old facts go before the new are made (20,000 connections each)
       captures = readCaptures();
     }
   }
   for (const c of captures) {
-    l.problems.push(...c.problems, ...c.notes);
+    append(l.problems, c.problems);
+    append(l.problems, c.notes);
     if (c.truncated) {
       l.partial = true;
       l.problems.push(`${c.source}: the capture is truncated; packets after the cut are missing`);

@@ -14,11 +14,17 @@ export interface EvidenceJson {
   kind: Evidence["kind"];
   source: string;
   packets: number[];
-  times: string[];
+  times: (string | null)[];
   lines: number[];
   part: string | null;
   /** Every place that shows it, this item's own first. */
-  places: { source: string; packets: number[]; times: string[]; lines: number[]; part: string | null }[];
+  places: {
+    source: string;
+    packets: number[];
+    times: (string | null)[];
+    lines: number[];
+    part: string | null;
+  }[];
 }
 
 export interface DiagnosisJson {

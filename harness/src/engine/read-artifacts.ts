@@ -2,13 +2,13 @@
  * Reading the artifacts from disk with bounds: a missing file is a NOT_FOUND error (the user named
  * it), an unreadable one becomes a problem so the other artifacts still count.
  */
+import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { StringDecoder } from "node:string_decoder";
 import { BacksideError } from "../errors.js";
 
 /** Logs bigger than this are read in part (a problem says so). */
 export const MAX_LOG_BYTES = 64 * 1024 * 1024;
-/** Error reports bigger than this are refused (DataPower's are a few MB). */
-export const MAX_REPORT_FILE_BYTES = 256 * 1024 * 1024;
 
 export async function checkFile(path: string, what: string): Promise<number> {
   try {
@@ -52,4 +52,17 @@ export function looksBinary(b: Buffer): boolean {
   let bad = 0;
   for (const x of sample) if (x === 0 || (x < 9 && x !== 0) || (x > 13 && x < 32)) bad++;
   return bad / sample.length > 0.1;
+}
+
+/** A file's first `limit` bytes as UTF-8 text, chunk by chunk (the file is never held whole). */
+export async function streamText(path: string, limit: number, onText: (text: string) => void): Promise<void> {
+  const decoder = new StringDecoder("utf8");
+  const stream = createReadStream(path, { highWaterMark: 1 << 20, end: limit - 1 });
+  for await (const chunk of stream) onText(decoder.write(chunk as Buffer));
+  onText(decoder.end());
+}
+
+/** A file as a stream of chunks (for readers that take an async iterable). */
+export function fileChunks(path: string): AsyncIterable<Buffer> {
+  return createReadStream(path, { highWaterMark: 1 << 20 });
 }

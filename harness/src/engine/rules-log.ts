@@ -136,7 +136,7 @@ function transactions(log: LogFact[]): Tx[] {
   const by = new Map<string, LogFact[]>();
   for (const f of log) {
     // tid 0 lines (no transaction) stand alone.
-    const k = f.entry.tid === 0 ? `0:${f.ev.source}:${f.entry.line}` : `${f.ev.source}:${f.entry.tid}`;
+    const k = f.entry.tid === 0 ? `0:${f.source}:${f.entry.line}` : `${f.source}:${f.entry.tid}`;
     const list = by.get(k);
     if (list) list.push(f);
     else by.set(k, [f]);
@@ -260,7 +260,8 @@ export function logRules(f: Facts): Finding[] {
               "net.packet-loss",
               "weak",
               "log",
-              [...evidence, connected[0].facts[connected[0].facts.length - 1].ev],
+              // A served transaction whose connect line is missing (a cut log) has no connect to cite.
+              [...evidence, ...connected.slice(0, 1).map((t) => t.facts[t.facts.length - 1].ev)],
               { ...conn, succeeded: oks.length, failed: failing.length },
             ),
           );

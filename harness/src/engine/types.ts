@@ -15,8 +15,8 @@ export interface Evidence {
   kind: EvidenceKind;
   /** 1-based packet numbers in `source`, as tshark counts. */
   packets?: number[];
-  /** ISO times of those packets (or of the log lines). */
-  times?: string[];
+  /** ISO times of those packets (or of the log lines); null for a time outside the Date range. */
+  times?: (string | null)[];
   /** 1-based line numbers in a log. */
   lines?: number[];
   /** The error report part (`RoutingStatus`, `DNSCacheHostStatus4`, ...). */
@@ -33,7 +33,7 @@ export interface Evidence {
 export interface EvidencePlace {
   source: string;
   packets?: number[];
-  times?: string[];
+  times?: (string | null)[];
   lines?: number[];
   part?: string;
 }

@@ -321,3 +321,15 @@ describe("compact records", () => {
     expect(s.tcp.map((t) => t.uid)).toEqual(s.tcp.map((_, i) => `T${i + 1}`));
   });
 });
+
+describe("a SYN snapped inside its options", () => {
+  it("keeps synMss and synWindowScale as null, not 0 or missing", async () => {
+    const cap = new CaptureBuilder();
+    const syn = tcpFrame({ src: GW, dst: BE, sport: 40000, dport: 80, flags: "S", mss: 1460, wscale: 7 });
+    // Ethernet 14 + IP 20 + TCP 20 + 2 bytes of the MSS option: the IP length still says 28 more.
+    cap.add(syn.subarray(0, 14 + 20 + 20 + 2));
+    const s = await analyzeCapture(file(cap));
+    const json = JSON.parse(JSON.stringify(s));
+    expect(json.tcp[0]).toMatchObject({ synMss: null, synWindowScale: null });
+  });
+});

@@ -242,7 +242,9 @@ export class FlowAnalyzer {
     if (flags & TcpFlags.SYN && !(flags & TcpFlags.ACK) && fromOrig && e.synMacs === null && linkType === 1)
       e.synMacs = { src: this.intern(mac(d.data, 6)), dst: this.intern(mac(d.data, 0)) };
     if (flags & TcpFlags.SYN && !(flags & TcpFlags.ACK) && fromOrig && e.mss === null && d.tcpHdrLen > 20) {
-      const o = parseTcpOptions(d.data, d.l4Off + 20, d.l4Off + d.tcpHdrLen);
+      // The header length is checked against the IP length, not the captured bytes: a SYN snapped
+      // inside its options has fewer option bytes than the header says.
+      const o = parseTcpOptions(d.data, d.l4Off + 20, d.l4Off + Math.min(d.tcpHdrLen, d.l4Cap));
       e.mss = o.mss;
       e.ws = o.windowScale;
     }

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { parseMultipart } from "../appliance/mime-multipart.js";
+import { MultipartReader } from "../appliance/multipart-reader.js";
 
 export interface Leak {
   /** Relative to the searched folder. */
@@ -42,10 +42,21 @@ function views(path: string): { where: string; text: string }[] {
   }
   const text = bytes.toString("latin1");
   const out = [{ where, text }];
-  if (/Content-Transfer-Encoding:\s*base64/i.test(text))
-    for (const part of parseMultipart(text).parts)
-      out.push({ where: `part ${part.id || "(no id)"}`, text: part.body.toString("latin1") });
+  if (/Content-Transfer-Encoding:\s*base64/i.test(text)) out.push(...decodedParts(text));
   return out;
+}
+
+/** Every part of a MIME report, decoded (the error report's parts are base64). */
+function decodedParts(text: string): { where: string; text: string }[] {
+  const parts: { where: string; chunks: Buffer[] }[] = [];
+  const reader = new MultipartReader((head) => {
+    const p = { where: `part ${head.id || "(no id)"}`, chunks: [] as Buffer[] };
+    parts.push(p);
+    return { write: (b) => p.chunks.push(b), end: () => undefined };
+  });
+  reader.write(text);
+  reader.end();
+  return parts.map((p) => ({ where: p.where, text: Buffer.concat(p.chunks).toString("latin1") }));
 }
 
 export function findLeaks(dir: string, needles: readonly string[]): Leak[] {

@@ -2,7 +2,7 @@
  * The few log lines worth showing next to a verdict: warnings and worse, and debug lines from the
  * categories that explain a backside failure (dns, network, ssl), in file order, bounded.
  */
-import { parseLog } from "../appliance/log-line.js";
+import { parseLog } from "../appliance/log-reader.js";
 import { LOG_LEVELS } from "../appliance/types.js";
 
 export const MAX_KEY_LINES = 20;

@@ -8,7 +8,7 @@
  */
 import type { FlowSummary, TcpConnection, TcpSegmentRef } from "../flows/types.js";
 import { TcpFlags } from "../flows/types.js";
-import { parseLog } from "../appliance/log-line.js";
+import { parseLog } from "../appliance/log-reader.js";
 import { LOG_LEVELS } from "../appliance/types.js";
 import { pointName } from "../engine/path-order.js";
 import { pickConnection } from "./ladder.js";

@@ -1,7 +1,8 @@
 /**
  * `backside diagnose [--pcap F]... [--log F]... [--error-report F] [--target HOST[:PORT]] [--format text|json]`:
  * reads the artifacts and prints one Diagnosis. Exit 0 when a diagnosis was printed (whatever the
- * cause); usage errors exit 2, missing or unreadable artifacts 3 (errors.ts).
+ * cause); usage errors exit 2, missing or unreadable artifacts (or only captures with no packets) 3
+ * (errors.ts).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { analyzeCapture } from "../../flows/index.js";
@@ -60,7 +61,7 @@ export const help = helpText(
     "       backside diagnose --bundle DIR [--target HOST[:PORT]] [--format text|json|html]",
   ],
   options,
-  "Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable,\nor a bundle holds none of the files it should.",
+  "Exit codes: 0 a diagnosis was printed; 2 bad command line; 3 a file is missing or unreadable,\nor a bundle holds none of the files it should, or the captures hold no packets and nothing else was given.",
 );
 
 function bundleFiles(dir: string): DiagnoseInput {

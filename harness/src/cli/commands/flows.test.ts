@@ -28,6 +28,9 @@ describe("backside flows", () => {
   it("without --pcap is a USAGE error (exit 2)", async () => {
     await expect(run([])).rejects.toMatchObject({ code: "USAGE", exitCode: 2 });
   });
+  it("--pcap= with no file is a USAGE error (exit 2), as for diagnose", async () => {
+    await expect(run(["--pcap="])).rejects.toMatchObject({ code: "USAGE", exitCode: 2 });
+  });
   it("an unknown format names the option", async () => {
     await expect(run(["--pcap", "x", "--format", "xml"])).rejects.toThrow(/--format must be text or json/);
   });

@@ -44,6 +44,7 @@ export function dialectFact(
     params: clean,
     entry,
     time: l.time / 1000,
+    source,
     ev: {
       source,
       kind: "log",

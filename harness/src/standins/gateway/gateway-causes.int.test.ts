@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseErrorReport } from "../../appliance/error-report.js";
-import { parseLog } from "../../appliance/log-line.js";
+import { parseLog } from "../../appliance/log-reader.js";
 import type { ErrorReport, LogEntry } from "../../appliance/types.js";
 import { analyzeCapture, type FlowSummary } from "../../flows/index.js";
 import { controlOk, controlProbe } from "../../runner/control-api.js";

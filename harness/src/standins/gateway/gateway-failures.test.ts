@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseLog } from "../../appliance/log-line.js";
+import { parseLog } from "../../appliance/log-reader.js";
 import type { GatewayConfigInput } from "./config.js";
 import { startGateway, type StartedGateway } from "./gateway.js";
 import {
