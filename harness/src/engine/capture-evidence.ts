@@ -306,6 +306,28 @@ const OUTCOME_TEXT: Record<ConnFact["outcome"], string> = {
   other: "was seen only in part",
 };
 
+/** The point's DNS facts and the TCP connections that are the backend's, before reading them. */
+function pickBackend(
+  s: FlowSummary,
+  point: number,
+  source: string,
+  backend: BackendTarget,
+  search: string[],
+) {
+  const dns = dnsFacts(s, point, source, backend, search);
+  const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
+  const lookedUp = dns.some((d) => d.forBackend);
+  return { dns, resolved, tcp: backendConns(s, backend, resolved, lookedUp) };
+}
+
+/**
+ * The addresses the backend's connections at this point go to, as captureFacts would pick them,
+ * without reading each connection: cheap enough to settle which backend it is before the facts.
+ */
+export function backendAddresses(s: FlowSummary, backend: BackendTarget, search: string[] = []): Set<string> {
+  return new Set(pickBackend(s, 0, "", backend, search).tcp.map((c) => c.id.respH));
+}
+
 export function captureFacts(
   s: FlowSummary,
   point: number,
@@ -313,10 +335,8 @@ export function captureFacts(
   backend: BackendTarget,
   search: string[] = [],
 ): CaptureFacts {
-  const dns = dnsFacts(s, point, source, backend, search);
-  const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
-  const lookedUp = dns.some((d) => d.forBackend);
-  const conns = backendConns(s, backend, resolved, lookedUp).map((c): ConnFact => {
+  const { dns, resolved, tcp } = pickBackend(s, point, source, backend, search);
+  const conns = tcp.map((c): ConnFact => {
     const r = readConn(c, s);
     const synSeg = c.segments.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
     const ansSeg = c.segments.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0);

@@ -11,7 +11,7 @@ import type { FlowSummary } from "../flows/types.js";
 import { CAUSE_TITLES } from "../taxonomy.js";
 import { findBackend, nameMatches, type BackendTarget } from "./backend-target.js";
 import { analyzeOne } from "./capture-analysis.js";
-import { captureFacts, type CaptureFacts } from "./capture-evidence.js";
+import { backendAddresses, captureFacts, type CaptureFacts } from "./capture-evidence.js";
 import { groupConns } from "./conn-groups.js";
 import { capturePoints } from "./capture-path.js";
 import type { Facts } from "./facts.js";
@@ -182,26 +182,21 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   };
   const readCaptures = () =>
     l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+  // Which backend it is settles first, from the addresses each point's connections go to; the
+  // facts (every connection read) are then built once.
+  const addressesAt = () => l.summaries.map(({ summary }) => backendAddresses(summary, backend, search));
   addAnsweredAddresses();
-  let captures: CaptureFacts[] = readCaptures();
-  if (backend.addresses.size === 0) {
+  if (backend.addresses.size === 0 && l.summaries.length > 1) {
     // Nothing named the backend: the conversation found at most points is it, at every point.
     const votes = new Map<string, number>();
-    for (const c of captures)
-      for (const a of new Set(c.conns.map((x) => x.address))) votes.set(a, (votes.get(a) ?? 0) + 1);
+    for (const at of addressesAt()) for (const a of at) votes.set(a, (votes.get(a) ?? 0) + 1);
     const best = [...votes.entries()].sort((a, b) => b[1] - a[1])[0];
-    if (best && captures.length > 1) {
-      backend.addresses.add(best[0]);
-      captures = []; // the old facts go before the new are made (20,000 connections each)
-      captures = readCaptures();
-    }
+    if (best) backend.addresses.add(best[0]);
   }
   if (!backend.host) {
     // Nothing named the backend's host either: the name a DNS answer in the captures gave one of
     // its addresses for (all of that name's answers then count, the older ones too).
-    const seen = backend.addresses.size
-      ? backend.addresses
-      : new Set(captures.flatMap((c) => c.conns.map((x) => x.address)));
+    const seen = backend.addresses.size ? backend.addresses : new Set(addressesAt().flatMap((at) => [...at]));
     const name = l.summaries
       .flatMap(({ summary }) => summary.dns)
       .find((t) => t.query && t.answers.some((a) => isAddr(a) && seen.has(a.data)))?.query;
@@ -209,10 +204,9 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
       backend.host = name;
       backend.from = "capture";
       addAnsweredAddresses();
-      captures = []; // the old facts go before the new are made (20,000 connections each)
-      captures = readCaptures();
     }
   }
+  const captures: CaptureFacts[] = readCaptures();
   for (const c of captures) {
     append(l.problems, c.problems);
     append(l.problems, c.notes);
