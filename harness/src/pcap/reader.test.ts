@@ -113,7 +113,10 @@ describe("not a capture", () => {
   it("an empty file is BAD_ARTIFACT, a missing one NOT_FOUND", async () => {
     const f = path.join(dir, "empty.pcap");
     writeFileSync(f, "");
-    await expect(readCapture(f, () => {})).rejects.toMatchObject({ code: "BAD_ARTIFACT" });
+    await expect(readCapture(f, () => {})).rejects.toMatchObject({
+      code: "BAD_ARTIFACT",
+      message: expect.stringMatching(/empty\.pcap is empty: not a pcap or pcapng capture$/),
+    });
     await expect(readCapture(path.join(dir, "nope.pcap"), () => {})).rejects.toMatchObject({
       code: "NOT_FOUND",
     });

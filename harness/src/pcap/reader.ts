@@ -37,10 +37,12 @@ function sniff(head: Buffer, name: string): "pcap" | "pcapng" {
     )
       return "pcap";
   }
-  const shown = head.subarray(0, 4).toString("hex") || "nothing";
+  const shown = head.subarray(0, 4).toString("hex");
   throw new BacksideError(
     "BAD_ARTIFACT",
-    `${name} is not a pcap or pcapng capture (starts with 0x${shown})`,
+    shown
+      ? `${name} is not a pcap or pcapng capture (starts with 0x${shown})`
+      : `${name} is empty: not a pcap or pcapng capture`,
     {
       hint: "pass a file written by tcpdump, tshark or dumpcap",
     },
