@@ -231,14 +231,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   lap("diagnose");
   t.total = Date.now() - t0;
   const out: ScenarioRunResult = {
-    id,
-    scenario: s.name,
-    description: s.description,
-    repeat: o.repeat,
-    repeats: o.repeats,
-    expected: s.expect,
-    tags: s.tags,
-    gateway: gateway.kind,
+    ...identity(o, id, gateway),
     ...(unsupported.length ? { gatewayUnsupported: unsupported } : {}),
     ...result,
     match: !interrupted && result.diagnosed === s.expect,
@@ -266,6 +259,21 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   return out;
 }
 
+/** What every result says of the run it is: which scenario, which repeat, which gateway. */
+function identity(o: RunScenarioOptions, id: string, gateway: GatewayAdapter) {
+  const s = o.scenario;
+  return {
+    id,
+    scenario: s.name,
+    description: s.description,
+    repeat: o.repeat,
+    repeats: o.repeats,
+    expected: s.expect,
+    tags: s.tags,
+    gateway: gateway.kind,
+  };
+}
+
 /** A scenario this gateway cannot produce: recorded with the reason, never run. */
 function notApplicableResult(
   o: RunScenarioOptions,
@@ -276,14 +284,7 @@ function notApplicableResult(
   const s = o.scenario;
   const now = new Date().toISOString();
   const out: ScenarioRunResult = {
-    id,
-    scenario: s.name,
-    description: s.description,
-    repeat: o.repeat,
-    repeats: o.repeats,
-    expected: s.expect,
-    tags: s.tags,
-    gateway: gateway.kind,
+    ...identity(o, id, gateway),
     notApplicable: reason,
     interrupted: false,
     alternatives: [],
