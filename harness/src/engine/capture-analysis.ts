@@ -1,21 +1,37 @@
 /**
- * One capture point, analysed on its own: each file gets its own FlowSummary so the same
- * connection seen at two points stays two views (conn-groups.ts joins them by 5-tuple and TTL).
+ * One capture point, analysed on its own: each file gets its own summary so the same connection
+ * seen at two points stays two views (conn-groups.ts joins them by 5-tuple and TTL). Each TCP
+ * connection is reduced to its ConnFact as it ends (conn-fact.ts); its record is not kept.
  * In-memory bytes (the error report's BackgroundPacketCapture) go through the same reader.
  */
 import { analyzeCapture } from "../flows/index.js";
-import type { FlowSummary } from "../flows/types.js";
+import type { IcmpError, TcpConnection } from "../flows/types.js";
+import { ConnFact } from "./conn-fact.js";
+import type { PointRead } from "./capture-evidence.js";
 
 export type CaptureInput = string | { name: string; bytes: Uint8Array };
 
-export async function analyzeOne(input: CaptureInput, _index: number): Promise<FlowSummary> {
+export async function analyzeOne(input: CaptureInput): Promise<PointRead> {
   // Like `zeek -C`: a capture taken on the sending host shows checksums the NIC (or veth) fills in
   // later (checksum offload), so a "bad" checksum there is normal and the packet is kept.
   const opts = { ignoreChecksums: true };
-  if (typeof input === "string") return analyzeCapture(input, opts);
-  const bytes = Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength);
-  async function* once(): AsyncIterable<Buffer> {
-    yield bytes;
-  }
-  return analyzeCapture({ name: input.name, stream: once() }, opts);
+  const facts: { n: number; f: ConnFact }[] = [];
+  // A record's icmpErrors index into the analyzer's ICMP error list, as it is when the record ends.
+  const sink = (c: TcpConnection, icmp: readonly IcmpError[]) =>
+    facts.push({ n: Number(c.uid.slice(1)), f: new ConnFact(c, icmp, -1, "") });
+  const source =
+    typeof input === "string"
+      ? input
+      : {
+          name: input.name,
+          stream: once(Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)),
+        };
+  const summary = await analyzeCapture(source, opts, sink);
+  // In the order the connections started, as the summary's records were.
+  facts.sort((a, b) => a.n - b.n);
+  return { summary, tcp: facts.map((x) => x.f) };
+}
+
+async function* once(bytes: Buffer): AsyncIterable<Buffer> {
+  yield bytes;
 }

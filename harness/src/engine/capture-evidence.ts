@@ -6,39 +6,22 @@
  * not DNS or management traffic.
  */
 import { isIP } from "node:net";
-import type { DnsTransaction, FlowSummary, IcmpError, PacketRef, TcpConnection } from "../flows/types.js";
+import type { DnsTransaction, FlowSummary, IcmpError } from "../flows/types.js";
 import { nameMatches, type BackendTarget } from "./backend-target.js";
-import { readConn, requestAcked, type ConnReading } from "./conn-outcome.js";
-import { responseWaits } from "./response-wait.js";
+import { ConnFact } from "./conn-fact.js";
+import { refsEvidence } from "./evidence-refs.js";
 import type { Evidence } from "./types.js";
 
-/** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
-const INITIAL_TTLS = new Set([64, 128, 255]);
+export { ConnFact };
+export { isoOf, refsEvidence } from "./evidence-refs.js";
 
-export interface ConnFact extends ConnReading {
-  point: number;
-  source: string;
-  uid: string;
-  client: string;
-  cport: number;
-  address: string;
-  port: number;
-  start: number;
-  end: number;
-  syns: number;
-  synGaps: number[];
-  /** The first SYN: matched across capture points by 5-tuple and time. */
-  firstSyn: PacketRef | null;
-  synTtl: number | null;
-  /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
-  answerTtl: number | null;
-  retransmissions: number;
-  /** Per answered exchange, seconds from the request's last byte to the response's first. */
-  responseWaits: number[];
-  acked: boolean;
-  /** The Ethernet next hop the first SYN was sent to (Ethernet captures only). */
-  synNextHopMac?: string;
-  ev: Evidence;
+/**
+ * One capture point as read: its summary without TCP records (they were reduced to facts as each
+ * connection ended, conn-fact.ts), and those facts in the order their connections started.
+ */
+export interface PointRead {
+  summary: FlowSummary;
+  tcp: ConnFact[];
 }
 
 /**
@@ -117,24 +100,6 @@ function timeRange(caps: { firstTs: number | null; lastTs: number | null }[]) {
     if (c.lastTs !== null && (lastTs === null || c.lastTs > lastTs)) lastTs = c.lastTs;
   }
   return { firstTs, lastTs };
-}
-
-/** ISO time of a capture timestamp; null when it lies outside the Date range (a damaged pcapng). */
-export function isoOf(ts: number): string | null {
-  const d = new Date(Math.round(ts * 1000));
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-export function refsEvidence(source: string, refs: PacketRef[], statement: string): Evidence {
-  const sorted = [...refs].sort((a, b) => a.n - b.n);
-  const uniq = sorted.filter((r, i) => i === 0 || r.n !== sorted[i - 1].n).slice(0, 12);
-  return {
-    source,
-    kind: "capture",
-    packets: uniq.map((r) => r.n),
-    times: uniq.map((r) => isoOf(r.ts)),
-    statement,
-  };
 }
 
 const quoteKey = (a: string, ap: number, b: string, bp: number) => `${a}|${ap}|${b}|${bp}`;
@@ -226,15 +191,15 @@ function closedSocketIcmp(t: DnsTransaction, byQuote: Map<string, IcmpError>): I
 
 /** Pick the TCP connections that are the gateway's conversation with its backend. */
 export function backendConns(
-  s: FlowSummary,
+  tcp: readonly ConnFact[],
   backend: BackendTarget,
   resolved: Set<string>,
   nameLookedUp = false,
-): TcpConnection[] {
-  const portOk = (c: TcpConnection) => backend.port === undefined || c.id.respP === backend.port;
+): ConnFact[] {
+  const portOk = (c: ConnFact) => backend.port === undefined || c.port === backend.port;
   const known = new Set([...backend.addresses, ...resolved]);
   if (known.size > 0) {
-    const hit = s.tcp.filter((c) => known.has(c.id.respH) && portOk(c));
+    const hit = tcp.filter((c) => known.has(c.address) && portOk(c));
     if (hit.length > 0 || (backend.host && isIP(backend.host))) return hit;
   }
   // The backend's name was looked up here and gave no address: whatever else the capture holds
@@ -242,30 +207,33 @@ export function backendConns(
   if (nameLookedUp && known.size === 0) return [];
   // Nothing named: the gateway's outbound connections. A host that answers some connections and
   // opens others is the proxy in the middle; its opened ones are the backend side.
-  const candidates = s.tcp.filter(
+  const candidates = tcp.filter(
     (c) =>
-      !NOT_BACKEND_PORTS.has(c.id.respP) &&
-      !backend.gatewayAddresses.has(c.id.respH) &&
-      !(backend.frontPort !== undefined && c.id.respP === backend.frontPort) &&
+      !NOT_BACKEND_PORTS.has(c.port) &&
+      !backend.gatewayAddresses.has(c.address) &&
+      !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
       portOk(c),
   );
-  const responders = new Set(s.tcp.map((c) => c.id.respH));
+  const responders = new Set<string>();
+  for (const c of tcp) responders.add(c.address);
   const outbound = candidates.filter(
-    (c) => responders.has(c.id.origH) || backend.gatewayAddresses.has(c.id.origH),
+    (c) => responders.has(c.client) || backend.gatewayAddresses.has(c.client),
   );
   const pool = outbound.length > 0 ? outbound : candidates;
   if (pool.length === 0) return [];
   // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
-  const byDest = new Map<string, TcpConnection[]>();
+  const byDest = new Map<string, { conns: ConnFact[]; failing: number }>();
   for (const c of pool) {
-    const k = `${c.id.respH}|${c.id.respP}`;
-    const list = byDest.get(k);
-    if (list) list.push(c);
-    else byDest.set(k, [c]);
+    const k = `${c.address}|${c.port}`;
+    const d = byDest.get(k) ?? { conns: [], failing: 0 };
+    if (d.conns.length === 0) byDest.set(k, d);
+    d.conns.push(c);
+    if (c.state !== "SF") d.failing++;
   }
-  const failing = (cs: TcpConnection[]) => cs.filter((c) => c.connState !== "SF").length;
-  const ranked = [...byDest.values()].sort((a, b) => failing(b) - failing(a) || b.length - a.length);
-  return [...ranked[0], ...fallbacks(ranked[0], ranked.slice(1))];
+  const ranked = [...byDest.values()]
+    .sort((a, b) => b.failing - a.failing || b.conns.length - a.conns.length)
+    .map((d) => d.conns);
+  return ranked[0].concat(fallbacks(ranked[0], ranked.slice(1)));
 }
 
 /** Connect failures after which a client tries the name's next address (RFC 8305: refused, ICMP, or no answer). */
@@ -278,106 +246,40 @@ const FALLBACK_SECONDS = 0.5;
  * same name's other addresses (`[::1]` refused, then `127.0.0.1`; AAAA, then A). They belong to
  * the same conversation, so the last attempt decides it, not the first refused one.
  */
-function fallbacks(first: TcpConnection[], others: TcpConnection[][]): TcpConnection[] {
-  const failed = first.filter((c) => CONNECT_FAILED.has(c.connState));
-  if (failed.length === 0 || failed.length < first.length) return [];
-  const port = first[0].id.respP;
+function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
+  if (first.some((c) => !CONNECT_FAILED.has(c.state))) return [];
+  const port = first[0].port;
   return others
     .filter(
       (d) =>
-        d[0].id.respP === port &&
-        d.some((c) =>
-          failed.some((f) => c.start >= f.start && c.start <= f.start + f.duration + FALLBACK_SECONDS),
-        ),
+        d[0].port === port &&
+        d.some((c) => first.some((f) => c.start >= f.start && c.start <= f.end + FALLBACK_SECONDS)),
     )
     .flat();
 }
 
-const OUTCOME_TEXT: Record<ConnFact["outcome"], string> = {
-  ok: "got a response",
-  unanswered: "got no answer to its SYNs",
-  refused: "was refused with RST",
-  icmp: "was answered with ICMP",
-  "no-response": "got no response after the request",
-  closed: "was closed by the backend without a response",
-  reset: "was reset by the backend",
-  "tls-failed": "failed in the TLS handshake",
-  idle: "carried no request",
-  other: "was seen only in part",
-};
-
-/** The point's DNS facts and the TCP connections that are the backend's, before reading them. */
-function pickBackend(
-  s: FlowSummary,
-  point: number,
-  source: string,
-  backend: BackendTarget,
-  search: string[],
-) {
-  const dns = dnsFacts(s, point, source, backend, search);
+/** The point's DNS facts and the TCP connections that are the backend's. */
+function pickBackend(p: PointRead, point: number, source: string, backend: BackendTarget, search: string[]) {
+  const dns = dnsFacts(p.summary, point, source, backend, search);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
   const lookedUp = dns.some((d) => d.forBackend);
-  return { dns, resolved, tcp: backendConns(s, backend, resolved, lookedUp) };
+  return { dns, resolved, tcp: backendConns(p.tcp, backend, resolved, lookedUp) };
 }
 
-/**
- * The addresses the backend's connections at this point go to, as captureFacts would pick them,
- * without reading each connection: cheap enough to settle which backend it is before the facts.
- */
-export function backendAddresses(s: FlowSummary, backend: BackendTarget, search: string[] = []): Set<string> {
-  return new Set(pickBackend(s, 0, "", backend, search).tcp.map((c) => c.id.respH));
+/** The addresses the backend's connections at this point go to, as captureFacts picks them. */
+export function backendAddresses(p: PointRead, backend: BackendTarget, search: string[] = []): Set<string> {
+  return new Set(pickBackend(p, 0, "", backend, search).tcp.map((c) => c.address));
 }
 
 export function captureFacts(
-  s: FlowSummary,
+  p: PointRead,
   point: number,
   source: string,
   backend: BackendTarget,
   search: string[] = [],
 ): CaptureFacts {
-  const { dns, resolved, tcp } = pickBackend(s, point, source, backend, search);
-  const conns = tcp.map((c): ConnFact => {
-    const r = readConn(c, s);
-    const synSeg = c.segments.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
-    const ansSeg = c.segments.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0);
-    const tuple = `${c.id.origH}:${c.id.origP} -> ${c.id.respH}:${c.id.respP}`;
-    const extra =
-      r.outcome === "icmp" && r.icmp
-        ? ` (type ${r.icmp.type} code ${r.icmp.code} from ${r.icmp.sender})`
-        : r.outcome === "unanswered"
-          ? ` (${c.syns.length} SYNs${c.synGaps.length ? `, gaps ${c.synGaps.map((g) => g.toFixed(1)).join("/")} s` : ""})`
-          : r.outcome === "tls-failed" && r.tlsAlert
-            ? ` (${r.tlsAlert} from the ${r.tlsAlertBy === "orig" ? "gateway" : "backend"})`
-            : r.outcome === "no-response" && r.waited !== undefined
-              ? ` for ${r.waited.toFixed(1)} s${r.lateResponse ? ", then a late response" : ""}`
-              : "";
-    return {
-      ...r,
-      point,
-      source,
-      uid: c.uid,
-      client: c.id.origH,
-      cport: c.id.origP,
-      address: c.id.respH,
-      port: c.id.respP,
-      start: c.start,
-      end: c.start + c.duration,
-      syns: c.syns.length,
-      synGaps: c.synGaps,
-      firstSyn: c.syns[0] ?? null,
-      synTtl: synSeg?.ttl ?? c.origTtls[0] ?? null,
-      answerTtl: ansSeg?.ttl ?? null,
-      retransmissions: c.retransmissions,
-      responseWaits: responseWaits(c),
-      acked: requestAcked(c, r.gaveUpAt),
-      ...(c.synMacs ? { synNextHopMac: c.synMacs.dst } : {}),
-      ev: refsEvidence(
-        source,
-        r.refs,
-        `${tuple} ${OUTCOME_TEXT[r.outcome]}${extra}${r.lateHandshake ? "; SYN-ACK only after a retransmitted SYN" : ""}${r.lateSynAck ? "; the SYN-ACK came only after the gateway gave up (its RST answered it)" : ""}`,
-      ),
-    };
-  });
+  const s = p.summary;
+  const { dns, resolved, tcp: conns } = pickBackend(p, point, source, backend, search);
   const known = new Set([...backend.addresses, ...resolved, ...conns.map((c) => c.address)]);
   const arp: ArpFact[] = s.arp.map((a) => ({
     point,
@@ -402,36 +304,42 @@ export function captureFacts(
       !(e.flowUid && connUids.has(e.flowUid)),
   );
   // Bad checksums are kept (capture-analysis.ts): worth a note, not a reason to call the input partial.
-  const serious = s.problems.filter((p) => p.kind !== "bad-checksum");
+  const serious = s.problems.filter((x) => x.kind !== "bad-checksum");
   const badSums = s.problems.length - serious.length;
   const problems = serious
     .slice(0, 10)
-    .map((p) => `${source}: ${p.message}${p.packet !== null ? ` (packet ${p.packet})` : ""}`);
+    .map((x) => `${source}: ${x.message}${x.packet !== null ? ` (packet ${x.packet})` : ""}`);
   if (serious.length > 10) problems.push(`${source}: ${serious.length - 10} more problems`);
   const notes = badSums
     ? [`${source}: ${badSums} packet(s) with bad checksums, kept (checksum offload on the capturing host)`]
     : [];
+  const frontConns: CaptureFacts["frontConns"] = [];
+  for (const c of p.tcp) {
+    if (frontConns.length >= 100) break;
+    if (connUids.has(c.uid) || NOT_BACKEND_PORTS.has(c.port)) continue;
+    frontConns.push({
+      client: c.client,
+      server: c.address,
+      port: c.port,
+      ...(c.clientMac !== undefined ? { clientMac: c.clientMac } : {}),
+    });
+  }
+  for (const c of conns) {
+    c.point = point;
+    c.source = source;
+  }
   return {
     point,
     source,
     packets: s.packets,
     ...timeRange(s.captures),
-    truncated: s.captures.some((c) => c.truncated) || s.problems.some((p) => p.kind === "truncated-file"),
+    truncated: s.captures.some((c) => c.truncated) || s.problems.some((x) => x.kind === "truncated-file"),
     dns,
     conns,
     arp,
     strayIcmp,
-    tcpCount: s.tcp.length,
-    frontConns: s.tcp
-      .filter((c) => !connUids.has(c.uid) && !NOT_BACKEND_PORTS.has(c.id.respP))
-      .slice(0, 100)
-      .map((c) => ({
-        client: c.id.origH,
-        server: c.id.respH,
-        port: c.id.respP,
-        // The MAC is the client's own only when its SYN crossed no router (an initial TTL).
-        ...(c.synMacs && INITIAL_TTLS.has(c.origTtls[0] ?? 0) ? { clientMac: c.synMacs.src } : {}),
-      })),
+    tcpCount: p.tcp.length,
+    frontConns,
     problems,
     notes,
   };

@@ -100,8 +100,11 @@ const BENIGN_ALERTS = new Set(["close_notify", "user_canceled"]);
 /** An encrypted alert (TLS 1.3, or 1.2 after ChangeCipherSpec) is one short record: 24-31 bytes. */
 const ALERT_SIZED = 40;
 
-export function readConn(c: TcpConnection, summary: FlowSummary): ConnReading {
-  const segs = c.segments;
+export function readConn(
+  c: TcpConnection,
+  summary: Pick<FlowSummary, "icmp">,
+  segs: TcpSegmentRef[] = c.segments,
+): ConnReading {
   const r: ConnReading = {
     outcome: "other",
     lateHandshake: false,
@@ -261,12 +264,16 @@ function gaveUp(
  * `before` when given: an ACK that came only after the gateway gave up shows the request was lost
  * on the way and retransmitted, not that it arrived in time.
  */
-export function requestAcked(c: TcpConnection, before = Infinity): boolean {
-  const origData = newData(c.segments, "orig");
+export function requestAcked(
+  c: TcpConnection,
+  before = Infinity,
+  segs: TcpSegmentRef[] = c.segments,
+): boolean {
+  const origData = newData(segs, "orig");
   const last = origData[origData.length - 1];
   if (!last) return false;
   const end = (last.seq + last.len) >>> 0;
-  return c.segments.some(
+  return segs.some(
     (s) =>
       s.dir === "resp" &&
       (s.flags & TcpFlags.ACK) !== 0 &&

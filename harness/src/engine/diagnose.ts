@@ -7,11 +7,10 @@
  */
 import { BacksideError, isBacksideError } from "../errors.js";
 import { LogReader, readErrorReport, type ErrorReport } from "../appliance/index.js";
-import type { FlowSummary } from "../flows/types.js";
 import { CAUSE_TITLES } from "../taxonomy.js";
 import { findBackend, nameMatches, type BackendTarget } from "./backend-target.js";
 import { analyzeOne } from "./capture-analysis.js";
-import { backendAddresses, captureFacts, type CaptureFacts } from "./capture-evidence.js";
+import { backendAddresses, captureFacts, type CaptureFacts, type PointRead } from "./capture-evidence.js";
 import { groupConns } from "./conn-groups.js";
 import { capturePoints } from "./capture-path.js";
 import type { Facts } from "./facts.js";
@@ -36,7 +35,7 @@ interface Loaded {
   report?: { source: string; report: ErrorReport; log?: LogEvidence };
   log: LogFact[];
   logSources: string[];
-  summaries: { source: string; summary: FlowSummary }[];
+  summaries: { source: string; read: PointRead }[];
   problems: string[];
   partial: boolean;
   usable: number;
@@ -109,13 +108,13 @@ function unknownLine(e: Evidence): string {
   return `${e.source} line ${e.lines?.[0] ?? "?"}: a code the engine does not know, kept as text and not read as a cause: ${e.statement}`;
 }
 
-async function loadCapture(path: string, name: string, index: number, l: Loaded): Promise<void> {
+async function loadCapture(path: string, name: string, l: Loaded): Promise<void> {
   await checkFile(path, "capture");
   try {
-    const summary = await analyzeOne(path, index);
-    l.summaries.push({ source: name, summary });
+    const read = await analyzeOne(path);
+    l.summaries.push({ source: name, read });
     // An empty capture point still tells where packets did not go, but alone it tells nothing.
-    if (summary.packets === 0) l.problems.push(`${name}: no packets in the capture`);
+    if (read.summary.packets === 0) l.problems.push(`${name}: no packets in the capture`);
     else l.usable++;
   } catch (e) {
     if (!isBacksideError(e) || e.code === "NOT_FOUND") throw e;
@@ -135,7 +134,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   }
   if (input.errorReport) await loadReport(input.errorReport, l);
   for (const p of logs) await loadLog(p, l);
-  for (const [i, p] of pcaps.entries()) await loadCapture(p.path, p.name ?? p.path, i, l);
+  for (const p of pcaps) await loadCapture(p.path, p.name ?? p.path, l);
   const report = l.report?.report;
   const reportLog = l.report?.log;
   if (reportLog && logs.length === 0 && reportLog.entries > 0) {
@@ -150,14 +149,14 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   if (report?.pcap && pcaps.length === 0) {
     const name = `${l.report!.source}#BackgroundPacketCapture`;
     try {
-      l.summaries.push({ source: name, summary: await analyzeOne({ name, bytes: report.pcap }, 0) });
+      l.summaries.push({ source: name, read: await analyzeOne({ name, bytes: report.pcap }) });
     } catch (e) {
       if (!isBacksideError(e)) throw e;
       l.problems.push(`${name}: ${e.message}`);
     }
   }
   if (l.usable === 0) {
-    const empty = l.summaries.length > 0 && l.summaries.every((x) => x.summary.packets === 0);
+    const empty = l.summaries.length > 0 && l.summaries.every((x) => x.read.summary.packets === 0);
     throw new BacksideError(
       "BAD_ARTIFACT",
       `no usable artifact: ${l.problems[0] ?? "nothing could be read"}`,
@@ -175,16 +174,16 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
   const isAddr = (a: { type: number }) => a.type === 1 || a.type === 28;
   // Addresses DNS gave for the backend's name at any point apply to every point.
   const addAnsweredAddresses = () => {
-    for (const { summary } of l.summaries)
-      for (const t of summary.dns)
+    for (const { read } of l.summaries)
+      for (const t of read.summary.dns)
         if (t.query && nameMatches(t.query, backend.host, search))
           for (const a of t.answers) if (isAddr(a)) backend.addresses.add(a.data);
   };
   const readCaptures = () =>
-    l.summaries.map(({ source, summary }, i) => captureFacts(summary, i, source, backend, search));
+    l.summaries.map(({ source, read }, i) => captureFacts(read, i, source, backend, search));
   // Which backend it is settles first, from the addresses each point's connections go to; the
   // facts (every connection read) are then built once.
-  const addressesAt = () => l.summaries.map(({ summary }) => backendAddresses(summary, backend, search));
+  const addressesAt = () => l.summaries.map(({ read }) => backendAddresses(read, backend, search));
   addAnsweredAddresses();
   if (backend.addresses.size === 0 && l.summaries.length > 1) {
     // Nothing named the backend: the conversation found at most points is it, at every point.
@@ -198,7 +197,7 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     // its addresses for (all of that name's answers then count, the older ones too).
     const seen = backend.addresses.size ? backend.addresses : new Set(addressesAt().flatMap((at) => [...at]));
     const name = l.summaries
-      .flatMap(({ summary }) => summary.dns)
+      .flatMap(({ read }) => read.summary.dns)
       .find((t) => t.query && t.answers.some((a) => isAddr(a) && seen.has(a.data)))?.query;
     if (name) {
       backend.host = name;

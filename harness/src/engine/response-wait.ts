@@ -4,13 +4,13 @@
  * resent request does not shorten the wait. A healthy exchange that was slow is still healthy,
  * but how close it came to the gateway's back timeout is worth telling.
  */
-import type { TcpConnection } from "../flows/types.js";
+import type { TcpConnection, TcpSegmentRef } from "../flows/types.js";
 import { newData } from "./conn-outcome.js";
 
-export function responseWaits(c: TcpConnection): number[] {
+export function responseWaits(c: TcpConnection, segs: TcpSegmentRef[] = c.segments): number[] {
   const data = [
-    ...newData(c.segments, "orig").map((s) => ({ ts: s.ts, request: true })),
-    ...newData(c.segments, "resp").map((s) => ({ ts: s.ts, request: false })),
+    ...newData(segs, "orig").map((s) => ({ ts: s.ts, request: true })),
+    ...newData(segs, "resp").map((s) => ({ ts: s.ts, request: false })),
   ].sort((a, b) => a.ts - b.ts);
   const out: number[] = [];
   let pending: number | null = null;

@@ -3,15 +3,17 @@
  * fixed buffer; memory grows with the number of flows, not with the file size.
  */
 import { readCapture, type CaptureSource } from "../pcap/reader.js";
-import { FlowAnalyzer } from "./analyzer.js";
+import { FlowAnalyzer, type TcpSink } from "./analyzer.js";
 import type { AnalyzeOptions, FlowSummary } from "./types.js";
 
 export async function analyzeCapture(
   sources: CaptureSource | CaptureSource[],
   opts: AnalyzeOptions = {},
+  sink: TcpSink | null = null,
 ): Promise<FlowSummary> {
   const list = Array.isArray(sources) ? sources : [sources];
-  const a = new FlowAnalyzer(opts);
+  // With a sink, each TCP record goes to it as its connection ends and summary.tcp stays empty.
+  const a = new FlowAnalyzer(opts, sink);
   for (let i = 0; i < list.length; i++) {
     const { info, problems } = await readCapture(list[i], (p) => a.packet(p), { capture: i });
     a.noteCapture(info);

@@ -66,7 +66,15 @@ interface TcpEntry {
   ws: number | null;
   /** Sides (1 orig, 2 resp) whose first payload has been seen, for TLS detection. */
   payloadSeen: number;
+  /** ICMP errors quoting it that came while it was open (handed over with a streamed record). */
+  icmp: number[] | null;
 }
+
+/**
+ * Takes each TCP record as its connection ends, instead of the summary keeping it: memory then
+ * follows the open connections, not the capture. Records come in the order connections end.
+ */
+export type TcpSink = (c: TcpConnection, icmp: readonly IcmpError[]) => void;
 
 interface DgEntry {
   s: DatagramSession;
@@ -109,7 +117,10 @@ export class FlowAnalyzer {
   readonly captures: CaptureInfo[] = [];
   packets = 0;
 
-  constructor(opts: AnalyzeOptions = {}) {
+  constructor(
+    opts: AnalyzeOptions = {},
+    private readonly sink: TcpSink | null = null,
+  ) {
     this.opts = {
       ignoreChecksums: opts.ignoreChecksums ?? false,
       maxSegmentsPerConn: opts.maxSegmentsPerConn ?? 2000,
@@ -203,8 +214,9 @@ export class FlowAnalyzer {
         ws: null,
         synMacs: null,
         payloadSeen: 0,
+        icmp: null,
       };
-      this.tcpRecs.push(null);
+      if (!this.sink) this.tcpRecs.push(null);
       // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
       const ports = this.opts.bare ? NO_PORTS : LIKELY_TCP_SERVER_PORTS;
       if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && ports.has(d.sport)) {
@@ -360,6 +372,13 @@ export class FlowAnalyzer {
     const kind = icmpKind(v6, d.icmpType);
     if (kind) {
       const quote = decodeIcmpQuote(d.data, d.payloadOff, d.payloadCap);
+      if (this.sink && quote?.proto === "tcp") {
+        // A streamed record leaves before the summary's join: join it now, while it is open.
+        const open = this.tcpOpen.get(
+          flowKey(ref.capture, 6, quote.src, quote.srcPort, quote.dst, quote.dstPort),
+        );
+        if (open) (open.icmp ??= []).push(this.icmp.length);
+      }
       this.icmp.push({
         index: this.icmp.length,
         ref,
@@ -403,14 +422,17 @@ export class FlowAnalyzer {
 
   /** Reduce a finished connection to its record; the session and its state machine can go. */
   private endTcp(e: TcpEntry): void {
-    this.tcpRecs[e.index] = tcpRecord(
-      e.s,
-      e.uid,
-      e.capture,
-      e.tls,
-      { mss: e.mss, ws: e.ws, macs: e.synMacs },
-      this.intern,
-    );
+    const r = tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws, macs: e.synMacs }, this.intern);
+    if (!this.sink) {
+      this.tcpRecs[e.index] = r;
+      return;
+    }
+    if (e.icmp)
+      for (const i of e.icmp) {
+        this.icmp[i].flowUid = e.uid;
+        r.icmpErrors.push(i);
+      }
+    this.sink(r, this.icmp);
   }
 
   private endDatagram(e: DgEntry): void {
@@ -477,7 +499,8 @@ export class FlowAnalyzer {
     this.dgOpen.clear();
     const tcp = this.tcpRecs as TcpConnection[];
     const datagrams = this.dgRecs as DatagramConnection[];
-    joinIcmpErrors(this.icmp, tcp, datagrams);
+    // Streamed TCP records were joined while open; only the datagram flows are left to join.
+    joinIcmpErrors(this.sink ? this.icmp.filter((e) => e.flowUid === null) : this.icmp, tcp, datagrams);
     if (this.droppedProblems > 0)
       this.problems.push({
         kind: "unsupported",
