@@ -1,76 +1,125 @@
 /**
- * Benchmark for the bottom half of the diagnostic engine: capture reader + decoders + flow analysis.
+ * The engine at capture scale, end to end, beside the tools people compare it with:
  *
- *   npx tsx bench/engine-bench.ts [--packets N] [--keep]
+ *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed] [--keep]
  *
- * Generates a capture of at least N packets (default 1,000,000) with every kind of connection the
- * causes produce (healthy exchanges, silent drops with SYN retries, refusals, ICMP rejects, resets,
- * TLS alerts, DNS answers, NXDOMAIN and unanswered queries, unanswered ARP), then times
- * `analyzeCapture` in a child process (so peak RSS is the analysis alone) next to
- * `tcpdump -r F -nn` and `tshark -r F` on the same file (skipped when not installed).
+ * For each shape and size it writes one capture, then runs on the same file, one after another:
+ *   - `backside diagnose --pcap F --format json` (the compiled CLI, as a user runs it),
+ *   - `tshark -r F -q -z conv,tcp` and `tcpdump -r F -w /dev/null` (skipped when not installed),
+ * and prints wall and CPU seconds, packets per second, peak RSS and the ratio of ours to each.
  *
- * The table ends with the rows recorded before the flow analysis was made compact (same benchmark,
- * same 2-core machine, shared: compare with the load average printed beside each).
+ * Shapes:
+ *   short  ../shared/bench/gen_pcap.py: 10,000 reused 5-tuples, about 170,000 short connections per
+ *          million packets (the shape the engine's targets are stated for);
+ *   long   a few hundred connections of 10,000 packets each (one per 10,000 packets);
+ *   mixed  every kind of connection the causes produce (healthy, silent drops, refusals, ICMP
+ *          rejects, TLS alerts, DNS answers and NXDOMAIN, unanswered queries and ARP).
+ * Ends with how growing the file from the smallest to the largest size grew time and memory.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { decodePacket, newDecodedPacket } from "../harness/src/decode/packet.js";
-import { analyzeCapture } from "../harness/src/flows/analyze.js";
-import { readCapture } from "../harness/src/pcap/reader.js";
-import { arpFrame, dnsMessage, icmpErrorFrame, ipPacketOf, tcpFrame, tlsAlert, tlsClientHello, udpFrame } from "../harness/src/pcap/testing/packets.js";
+import {
+  arpFrame,
+  dnsMessage,
+  icmpErrorFrame,
+  ipPacketOf,
+  tcpFrame,
+  tlsAlert,
+  tlsClientHello,
+  udpFrame,
+} from "../harness/src/pcap/testing/packets.js";
 import { PcapWriter } from "../harness/src/pcap/writer.js";
 
-const self = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const GEN_PCAP = path.resolve(ROOT, "../shared/bench/gen_pcap.py");
+const CLI = path.join(ROOT, "harness/bin/backside.js");
 
-/** Measured at commit 9ae8f56 (before compact records and sweeping), load average 20 on 2 cores. */
-const RECORDED_BEFORE: Array<[string, number, number]> = [
-  ["before: reader+decode only", 587_771, 148],
-  ["before: analyzeCapture", 20_145, 858],
-];
-
-async function analyzeOnly(file: string): Promise<void> {
-  const t0 = process.hrtime.bigint();
-  const s = await analyzeCapture(file);
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const states: Record<string, number> = {};
-  for (const c of s.tcp) states[c.connState] = (states[c.connState] ?? 0) + 1;
-  process.stdout.write(
-    JSON.stringify({ packets: s.packets, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024, tcp: s.tcp.length, dns: s.dns.length, icmp: s.icmp.length, states, problems: s.problems.length }) + "\n",
-  );
+interface Timing {
+  wall: number;
+  cpu: number;
+  rssMB: number;
+  ok: boolean;
 }
 
-/** Reader + decoder only: shows the streaming reader's memory stays flat whatever the file size. */
-async function readOnly(file: string): Promise<void> {
+/** One command under /usr/bin/time: wall, user+system CPU and peak RSS. */
+function timed(cmd: string, args: string[]): Timing | null {
+  if (spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0) return null;
   const t0 = process.hrtime.bigint();
-  const dp = newDecodedPacket();
-  let n = 0;
-  await readCapture(file, (p) => {
-    decodePacket(p.data, p.linkType, dp);
-    n++;
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", cmd, ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 1 << 26,
   });
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(JSON.stringify({ packets: n, seconds: secs, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const last = r.stderr.toString().trim().split("\n").pop() ?? "";
+  const [u, s, kb] = last.split(" ").map(Number);
+  return { wall, cpu: u + s, rssMB: kb / 1024, ok: r.status === 0 };
 }
 
-function generate(file: string, target: number): number {
+/** The long shape: `packets / 10,000` connections, each a handshake, 10,000 exchanges and a close. */
+function writeLong(file: string, packets: number): number {
+  const w = new PcapWriter(file);
+  const PER_CONN = 10_000;
+  let t = 1_700_000_000;
+  const body = Buffer.alloc(100, 0x61);
+  for (let conn = 0; w.count < packets; conn++) {
+    const client = `10.20.${1 + (conn >> 8)}.${conn & 0xff}`;
+    const server = "10.30.0.10";
+    const cport = 20_000 + conn;
+    const seg = (fromClient: boolean, flags: string, seq: number, ack: number, payload?: Uint8Array) =>
+      tcpFrame({
+        src: fromClient ? client : server,
+        dst: fromClient ? server : client,
+        sport: fromClient ? cport : 8443,
+        dport: fromClient ? 8443 : cport,
+        flags,
+        seq,
+        ack,
+        payload,
+        ttl: fromClient ? 64 : 63,
+      });
+    const put = (f: Uint8Array) => w.write((t += 0.00001), f);
+    put(seg(true, "S", 1000, 0));
+    put(seg(false, "SA", 5000, 1001));
+    put(seg(true, "A", 1001, 5001));
+    // Frames of one connection differ only in sequence numbers: patch them into two templates.
+    const req = seg(true, "PA", 1001, 5001, body);
+    const ack = seg(false, "A", 5001, 1101);
+    const tcpOff = 14 + 20;
+    let seq = 1001;
+    for (let i = 0; i < (PER_CONN - 6) / 2 && w.count < packets; i++) {
+      req.writeUInt32BE(seq >>> 0, tcpOff + 4);
+      put(req);
+      seq += body.length;
+      ack.writeUInt32BE(seq >>> 0, tcpOff + 8);
+      put(ack);
+    }
+    put(seg(true, "FA", seq, 5001));
+    put(seg(false, "FA", 5001, seq + 1));
+    put(seg(true, "A", seq + 1, 5002));
+  }
+  w.close();
+  return w.count;
+}
+
+/** The mixed shape: one connection of each kind in turn. */
+function writeMixed(file: string, packets: number): number {
   const w = new PcapWriter(file);
   let t = 1_700_000_000;
-  let conn = 0;
-  const put = (f: Uint8Array, dt = 0.0001) => {
-    t += dt;
-    w.write(t, f);
-  };
-  // Bounded by the packet target.
-  while (w.count < target) {
-    conn++;
+  const put = (f: Uint8Array, dt = 0.0001) => w.write((t += dt), f);
+  for (let conn = 1; w.count < packets; conn++) {
     const client = `10.100.${1 + (conn % 4)}.${10 + (conn % 200)}`;
     const server = `10.100.2.${10 + (conn % 20)}`;
     const cport = 1024 + (conn % 60000);
-    const kind = conn % 10;
-    const seg = (fromClient: boolean, flags: string, seq: number, ack: number, payload?: Uint8Array | string) =>
+    const seg = (
+      fromClient: boolean,
+      flags: string,
+      seq: number,
+      ack: number,
+      payload?: Uint8Array | string,
+    ) =>
       tcpFrame({
         src: fromClient ? client : server,
         dst: fromClient ? server : client,
@@ -82,8 +131,8 @@ function generate(file: string, target: number): number {
         payload,
         ttl: fromClient ? 64 : 63,
       });
+    const kind = conn % 10;
     if (kind <= 3) {
-      // healthy request/response
       put(seg(true, "S", 100, 0));
       put(seg(false, "SA", 900, 101));
       put(seg(true, "A", 101, 901));
@@ -112,75 +161,128 @@ function generate(file: string, target: number): number {
       put(seg(true, "RA", 101 + ch.length, 909));
     } else if (kind === 8) {
       const id = conn & 0xffff;
-      const q = dnsMessage({ id, questions: [{ name: `backend${conn % 50}.example`, type: 1 }] });
-      put(udpFrame({ src: client, dst: "10.100.3.53", sport: cport, dport: 53, payload: q }));
-      const rc = conn % 3 === 0 ? 3 : 0;
-      const ans = rc === 0 ? [{ name: `backend${conn % 50}.example`, type: 1, ttl: 30, data: server }] : [];
-      put(udpFrame({ src: "10.100.3.53", dst: client, sport: 53, dport: cport, payload: dnsMessage({ id, response: true, rcode: rc, questions: [{ name: `backend${conn % 50}.example`, type: 1 }], answers: ans }) }));
+      const name = `backend${conn % 50}.example`;
+      put(
+        udpFrame({
+          src: client,
+          dst: "10.100.3.53",
+          sport: cport,
+          dport: 53,
+          payload: dnsMessage({ id, questions: [{ name, type: 1 }] }),
+        }),
+      );
+      const rcode = conn % 3 === 0 ? 3 : 0;
+      const answers = rcode === 0 ? [{ name, type: 1, ttl: 30, data: server }] : [];
+      const payload = dnsMessage({ id, response: true, rcode, questions: [{ name, type: 1 }], answers });
+      put(udpFrame({ src: "10.100.3.53", dst: client, sport: 53, dport: cport, payload }));
     } else {
       const q = dnsMessage({ id: conn & 0xffff, questions: [{ name: "gone.example", type: 28 }] });
-      for (const dt of [0, 5, 5]) put(udpFrame({ src: client, dst: "10.100.3.54", sport: cport, dport: 53, payload: q }), dt);
-      put(arpFrame({ op: "request", senderMac: "02:00:00:00:00:fe", senderIp: "10.100.2.254", targetIp: `10.100.2.${100 + (conn % 50)}` }));
+      for (const dt of [0, 5, 5])
+        put(udpFrame({ src: client, dst: "10.100.3.54", sport: cport, dport: 53, payload: q }), dt);
+      const targetIp = `10.100.2.${100 + (conn % 50)}`;
+      put(arpFrame({ op: "request", senderMac: "02:00:00:00:00:fe", senderIp: "10.100.2.254", targetIp }));
     }
   }
   w.close();
   return w.count;
 }
 
-function timeTool(cmd: string, args: string[]): { seconds: number; maxRssMB: number | null } | null {
-  const which = spawnSync("sh", ["-c", `command -v ${cmd}`]);
-  if (which.status !== 0) return null;
-  const hasTime = spawnSync("sh", ["-c", "command -v /usr/bin/time"]).status === 0;
-  const t0 = process.hrtime.bigint();
-  const r = hasTime
-    ? spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 })
-    : spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const lines = r.stderr.toString().trim().split("\n");
-  const kb = hasTime ? Number(lines[lines.length - 1]) : NaN;
-  return { seconds, maxRssMB: Number.isFinite(kb) ? kb / 1024 : null };
+function writeShort(file: string, packets: number): number | null {
+  if (!existsSync(GEN_PCAP)) return null;
+  const r = spawnSync("python3", [GEN_PCAP, String(packets), file], { stdio: "inherit" });
+  return r.status === 0 ? packets : null;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args[0] === "--analyze") return analyzeOnly(args[1]);
-  if (args[0] === "--read") return readOnly(args[1]);
-  const pi = args.indexOf("--packets");
-  const target = pi >= 0 ? Number(args[pi + 1]) : 1_000_000;
-  const dir = mkdtempSync(path.join(tmpdir(), "backside-bench-"));
-  const file = path.join(dir, "bench.pcap");
-  const g0 = Date.now();
-  const count = generate(file, target);
-  const size = statSync(file).size;
-  console.log(`generated ${count.toLocaleString()} packets, ${(size / 1e6).toFixed(1)} MB in ${((Date.now() - g0) / 1000).toFixed(1)} s: ${file}`);
+const SHAPES: Record<string, (file: string, packets: number) => number | null> = {
+  short: writeShort,
+  long: writeLong,
+  mixed: writeMixed,
+};
 
-  const child = (mode: string) => {
-    const c = spawnSync(process.execPath, ["--import", "tsx", self, mode, file], { encoding: "utf8", maxBuffer: 1 << 24 });
-    if (c.status !== 0) throw new Error(`${mode} child failed: ${c.stderr}`);
-    return JSON.parse(c.stdout.trim().split("\n").pop() ?? "{}");
-  };
-  const reader = child("--read");
-  const ours = child("--analyze");
-  const rows: string[][] = [["tool", "seconds", "packets/s", "peak RSS MB"]];
-  rows.push(["backside reader+decode only", reader.seconds.toFixed(2), Math.round(reader.packets / reader.seconds).toLocaleString(), reader.maxRssMB.toFixed(0)]);
-  rows.push(["backside analyzeCapture", ours.seconds.toFixed(2), Math.round(ours.packets / ours.seconds).toLocaleString(), ours.maxRssMB.toFixed(0)]);
-  for (const [name, cmd, a] of [
-    ["tcpdump -r F -nn", "tcpdump", ["-r", file, "-nn"]],
-    ["tshark -r F", "tshark", ["-r", file]],
-  ] as const) {
-    const r = timeTool(cmd, [...a]);
-    if (!r) rows.push([name, "not installed", "-", "-"]);
-    else rows.push([name, r.seconds.toFixed(2), Math.round(count / r.seconds).toLocaleString(), r.maxRssMB === null ? "?" : r.maxRssMB.toFixed(0)]);
-  }
-  for (const [name, pps, rss] of RECORDED_BEFORE) rows.push([name, (count / pps).toFixed(2), pps.toLocaleString(), String(rss)]);
+interface Row {
+  shape: string;
+  packets: number;
+  ours: Timing;
+  tshark: Timing | null;
+  tcpdump: Timing | null;
+}
+
+const fmt = (t: Timing | null, packets: number) =>
+  t
+    ? [t.wall.toFixed(2), t.cpu.toFixed(2), Math.round(packets / t.wall).toLocaleString(), t.rssMB.toFixed(0)]
+    : ["-", "-", "-", "-"];
+
+function printTable(rows: string[][]): void {
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join("  "));
-  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
-  console.log(`flows: ${ours.tcp} tcp, ${ours.dns} dns, ${ours.icmp} icmp errors; states ${JSON.stringify(ours.states)}; problems ${ours.problems}`);
-  if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : String(e));
-  process.exitCode = 1;
-});
+function main(): void {
+  const args = process.argv.slice(2);
+  const opt = (name: string, dflt: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
+  };
+  const sizes = opt("--sizes", "1000000,4000000").split(",").map(Number);
+  const shapes = opt("--shapes", "short,long").split(",");
+  // The compiled CLI, as installed: a stale build would measure the TypeScript loader instead.
+  if (spawnSync(process.execPath, [path.join(ROOT, "scripts/build.mjs")], { stdio: "inherit" }).status !== 0)
+    throw new Error("npm run build failed");
+  const dir = mkdtempSync(path.join(tmpdir(), "backside-engine-bench-"));
+  const results: Row[] = [];
+  for (const shape of shapes) {
+    const write = SHAPES[shape];
+    if (!write) throw new Error(`unknown shape ${shape}: one of ${Object.keys(SHAPES).join(", ")}`);
+    for (const size of sizes) {
+      const file = path.join(dir, `${shape}-${size}.pcap`);
+      const packets = write(file, size);
+      if (packets === null) {
+        console.log(`${shape}: ${GEN_PCAP} is missing; shape skipped`);
+        break;
+      }
+      console.log(
+        `${shape} ${packets.toLocaleString()} packets, ${(statSync(file).size / 1e6).toFixed(0)} MB`,
+      );
+      const ours = timed(process.execPath, [CLI, "diagnose", "--pcap", file, "--format", "json"])!;
+      const tshark = timed("tshark", ["-r", file, "-q", "-z", "conv,tcp"]);
+      const tcpdump = timed("tcpdump", ["-r", file, "-w", "/dev/null"]);
+      results.push({ shape, packets, ours, tshark, tcpdump });
+      if (!args.includes("--keep")) rmSync(file, { force: true });
+    }
+  }
+  const head = ["shape", "packets", "tool", "wall s", "cpu s", "packets/s", "peak RSS MB", "ours faster by"];
+  const rows: string[][] = [head];
+  for (const r of results) {
+    const n = r.packets.toLocaleString();
+    rows.push([r.shape, n, "backside diagnose", ...fmt(r.ours, r.packets), r.ours.ok ? "" : "FAILED"]);
+    for (const [name, t] of [
+      ["tshark -q -z conv,tcp", r.tshark],
+      ["tcpdump -w /dev/null", r.tcpdump],
+    ] as const)
+      rows.push([
+        r.shape,
+        n,
+        name,
+        ...fmt(t, r.packets),
+        t ? `${(t.wall / r.ours.wall).toFixed(2)}x` : "not installed",
+      ]);
+  }
+  printTable(rows);
+  for (const shape of shapes) {
+    const rs = results.filter((r) => r.shape === shape).sort((a, b) => a.packets - b.packets);
+    if (rs.length < 2) continue;
+    const [a, b] = [rs[0], rs[rs.length - 1]];
+    console.log(
+      `${shape}: ${(b.packets / a.packets).toFixed(1)}x the packets took ${(b.ours.wall / a.ours.wall).toFixed(2)}x the time and ${(b.ours.rssMB / a.ours.rssMB).toFixed(2)}x the peak memory`,
+    );
+  }
+  console.log(
+    `load average after the run: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} on ${cpus().length} cores`,
+  );
+  if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+  else console.log(`captures kept in ${dir}`);
+}
+
+main();
