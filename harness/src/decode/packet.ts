@@ -22,6 +22,9 @@ export interface DecodedPacket {
   vlan: number;
   src: string;
   dst: string;
+  /** IPv4 addresses as numbers (for flow tables); -1 for IPv6. */
+  src4: number;
+  dst4: number;
   ttl: number;
   /** IP packet length from the header (what Zeek counts as ip bytes). */
   ipLen: number;
@@ -64,6 +67,8 @@ export function newDecodedPacket(): DecodedPacket {
     vlan: -1,
     src: "",
     dst: "",
+    src4: -1,
+    dst4: -1,
     ttl: 0,
     ipLen: 0,
     proto: 0,
@@ -144,6 +149,8 @@ export function decodePacket(
     p.proto = d[o + 9];
     p.src = ipv4String(d, o + 12);
     p.dst = ipv4String(d, o + 16);
+    p.src4 = d[o + 12] * 0x100_0000 + ((d[o + 13] << 16) | (d[o + 14] << 8) | d[o + 15]);
+    p.dst4 = d[o + 16] * 0x100_0000 + ((d[o + 17] << 16) | (d[o + 18] << 8) | d[o + 19]);
     srcOff = o + 12;
     dstOff = o + 16;
     p.l4Off = o + ihl;
@@ -157,6 +164,7 @@ export function decodePacket(
     p.ttl = d[o + 7];
     p.src = ipv6String(d, o + 8);
     p.dst = ipv6String(d, o + 24);
+    p.src4 = p.dst4 = -1;
     srcOff = o + 8;
     dstOff = o + 24;
     let nh = d[o + 6];

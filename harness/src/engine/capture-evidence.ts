@@ -294,7 +294,8 @@ export function captureFacts(
       `${a.requests.length} ARP requests from ${a.senderIp} for ${a.targetIp}, no reply`,
     ),
   }));
-  const connUids = new Set(conns.map((c) => c.uid));
+  const mine = new Set<ConnFact>(conns);
+  const connUids = s.icmp.length ? new Set(conns.map((c) => c.uid)) : new Set<string>();
   const strayIcmp = s.icmp.filter(
     (e) =>
       e.kind === "unreachable" &&
@@ -316,7 +317,7 @@ export function captureFacts(
   const frontConns: CaptureFacts["frontConns"] = [];
   for (const c of p.tcp) {
     if (frontConns.length >= 100) break;
-    if (connUids.has(c.uid) || NOT_BACKEND_PORTS.has(c.port)) continue;
+    if (mine.has(c) || NOT_BACKEND_PORTS.has(c.port)) continue;
     frontConns.push({
       client: c.client,
       server: c.address,

@@ -28,7 +28,20 @@ function byPath(a: ConnFact, b: ConnFact): number {
   return (b.synTtl ?? -1) - (a.synTtl ?? -1) || (a.firstSyn?.ts ?? a.start) - (b.firstSyn?.ts ?? b.start);
 }
 
+/** One capture point: every connection is its own group (a point never joins its own views). */
+function singleViews(conns: readonly ConnFact[]): ConnGroup[] {
+  const groups = conns.map((c) => ({
+    key: `${c.client}:${c.cport}>${c.address}:${c.port}`,
+    views: [c],
+    near: c,
+    far: c,
+    start: c.start,
+  }));
+  return groups.sort((a, b) => a.start - b.start);
+}
+
 export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
+  if (captures.length === 1) return singleViews(captures[0].conns);
   const groups: { key: string; views: ConnFact[] }[] = [];
   // By 5-tuple first, so a capture of many connections stays linear; a reused tuple is rare.
   const byKey = new Map<string, { key: string; views: ConnFact[] }[]>();

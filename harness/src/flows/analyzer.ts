@@ -18,6 +18,7 @@ import { LIKELY_TCP_SERVER_PORTS, LIKELY_UDP_SERVER_PORTS } from "./likely-serve
 /** Bare mode's TCP part of likely_server_ports: no TCP protocol script registered a port. */
 const NO_PORTS = new Set<number>();
 import { TcpSession, type TcpPacketIn } from "./tcp-session.js";
+import { ipv4Number, TcpFlowTable, type FlowSlot } from "./tcp-flow-table.js";
 import { tcpRecord } from "./tcp-record.js";
 import { TlsState } from "./tls-state.js";
 import {
@@ -54,12 +55,11 @@ function flowKey(capture: number, proto: number, a: string, ap: number, b: strin
     : `${capture}|${proto}|${b}|${bp}|${a}|${ap}`;
 }
 
-interface TcpEntry {
+interface TcpEntry extends FlowSlot {
   s: TcpSession;
   uid: string;
   /** Position in creation order = position in the summary (capture, then first packet). */
   index: number;
-  capture: number;
   tls: TlsState | null;
   mss: number | null;
   synMacs: { src: string; dst: string } | null;
@@ -86,7 +86,7 @@ interface DgEntry {
 export class FlowAnalyzer {
   private readonly opts: Required<AnalyzeOptions>;
   private readonly dp: DecodedPacket = newDecodedPacket();
-  private tcpOpen = new Map<string, TcpEntry>();
+  private tcpOpen = new TcpFlowTable<TcpEntry>();
   /** Records in summary order; a slot is filled when its flow ends (or at finish). */
   private tcpRecs: (TcpConnection | null)[] = [];
   private dgOpen = new Map<string, DgEntry>();
@@ -94,7 +94,8 @@ export class FlowAnalyzer {
   /** Latest timestamp seen in the capture being read, and when the open tables were last swept. */
   private now = -Infinity;
   private sinceSweep = 0;
-  /** Reused for every TCP packet (TcpSession.process keeps only its `ref`). */
+  private readonly tcpRef: PacketRef = { capture: 0, n: 0, ts: 0 };
+  /** Reused for every TCP packet, and its `ref` too (TcpSession.process copies what it keeps). */
   private readonly tcpIn: TcpPacketIn = {
     ref: { capture: 0, n: 0, ts: 0 },
     flags: 0,
@@ -141,7 +142,6 @@ export class FlowAnalyzer {
   packet(pkt: RawPacket): void {
     this.packets++;
     const d = decodePacket(pkt.data, pkt.linkType, this.dp, !this.opts.ignoreChecksums);
-    const ref: PacketRef = { capture: pkt.capture, n: pkt.n, ts: pkt.ts };
     if (pkt.ts > this.now) this.now = pkt.ts;
     if (++this.sinceSweep >= SWEEP_EVERY && this.sinceSweep * 2 >= this.tcpOpen.size + this.dgOpen.size)
       this.sweep();
@@ -155,7 +155,7 @@ export class FlowAnalyzer {
       });
     if (d.l3 === 0x806) {
       const m = decodeArp(d.data, d.l3Off);
-      if (m) this.arp.message(pkt.capture, m, ref);
+      if (m) this.arp.message(pkt.capture, m, { capture: pkt.capture, n: pkt.n, ts: pkt.ts });
       return;
     }
     if (d.l3 === 0 || (d.proto === 0 && d.problem)) return;
@@ -170,10 +170,17 @@ export class FlowAnalyzer {
       });
       return;
     }
+    // TCP, most packets, borrows one ref for all of them (TcpSession copies what it keeps).
+    if (d.proto === IPPROTO.TCP) {
+      const r = this.tcpRef;
+      r.capture = pkt.capture;
+      r.n = pkt.n;
+      r.ts = pkt.ts;
+      if (d.tcpHdrLen >= 20 && d.problem === null) this.tcp(d, r, pkt.linkType);
+      return;
+    }
+    const ref: PacketRef = { capture: pkt.capture, n: pkt.n, ts: pkt.ts };
     switch (d.proto) {
-      case IPPROTO.TCP:
-        if (d.tcpHdrLen >= 20 && d.problem === null) this.tcp(d, ref, pkt.linkType);
-        return;
       case IPPROTO.UDP:
         if (d.l4Cap >= 8) this.udp(d, ref);
         return;
@@ -187,8 +194,7 @@ export class FlowAnalyzer {
   }
 
   private tcp(d: DecodedPacket, ref: PacketRef, linkType: number): void {
-    const key = flowKey(ref.capture, 6, d.src, d.sport, d.dst, d.dport);
-    let e = this.tcpOpen.get(key);
+    let e = this.tcpOpen.get(ref.capture, d.src, d.src4, d.sport, d.dst, d.dst4, d.dport);
     const flags = d.tcpFlags;
     if (e) {
       const isOrig = e.s.isFromOrig(d.src, d.sport);
@@ -198,7 +204,7 @@ export class FlowAnalyzer {
         e.s.isReuse(flags, isOrig, d.seq)
       ) {
         this.endTcp(e);
-        this.tcpOpen.delete(key);
+        this.tcpOpen.delete(e);
         e = undefined;
       }
     }
@@ -209,6 +215,9 @@ export class FlowAnalyzer {
         uid: `T${++this.tcpCount}`,
         index: this.tcpRecs.length,
         capture: ref.capture,
+        lo: 0,
+        hi: 0,
+        text: null,
         tls: null,
         mss: null,
         ws: null,
@@ -223,7 +232,7 @@ export class FlowAnalyzer {
         if (!ports.has(d.dport)) s.flip();
         else if (!(flags & TcpFlags.SYN) && d.sport < d.dport) s.flip();
       }
-      this.tcpOpen.set(key, e);
+      this.tcpOpen.set(ref.capture, d.src, d.src4, d.sport, d.dst, d.dst4, d.dport, e);
     }
     const s = e.s;
     const bad = d.checksum === CK_BAD;
@@ -292,7 +301,7 @@ export class FlowAnalyzer {
             d.data,
             d.payloadOff + 2,
             mlen,
-            ref,
+            { capture: ref.capture, n: ref.n, ts: ref.ts },
             this.report,
           );
       }
@@ -375,7 +384,13 @@ export class FlowAnalyzer {
       if (this.sink && quote?.proto === "tcp") {
         // A streamed record leaves before the summary's join: join it now, while it is open.
         const open = this.tcpOpen.get(
-          flowKey(ref.capture, 6, quote.src, quote.srcPort, quote.dst, quote.dstPort),
+          ref.capture,
+          quote.src,
+          ipv4Number(quote.src),
+          quote.srcPort,
+          quote.dst,
+          ipv4Number(quote.dst),
+          quote.dstPort,
         );
         if (open) (open.icmp ??= []).push(this.icmp.length);
       }
@@ -451,7 +466,7 @@ export class FlowAnalyzer {
     this.sinceSweep = 0;
     const t = this.now - SWEEP_SLACK;
     const attempt = this.opts.attemptTimeout;
-    for (const [k, e] of this.tcpOpen) {
+    for (const e of this.tcpOpen.values()) {
       const s = e.s;
       if (
         (s.closeDeadline !== null && t >= s.closeDeadline) ||
@@ -459,7 +474,7 @@ export class FlowAnalyzer {
         s.expired(t, attempt)
       ) {
         this.endTcp(e);
-        this.tcpOpen.delete(k);
+        this.tcpOpen.delete(e);
       }
     }
     for (const [k, e] of this.dgOpen)
@@ -472,10 +487,10 @@ export class FlowAnalyzer {
 
   /** After a capture's last packet none of its flows can continue (each capture has its own flows). */
   private endCapture(capture: number): void {
-    for (const [k, e] of this.tcpOpen)
+    for (const e of this.tcpOpen.values())
       if (e.capture === capture) {
         this.endTcp(e);
-        this.tcpOpen.delete(k);
+        this.tcpOpen.delete(e);
       }
     for (const [k, e] of this.dgOpen)
       if (e.capture === capture) {

@@ -10,6 +10,7 @@ import { SegmentLog } from "./segment-log.js";
 const TOO_LARGE_SEQ_DELTA = 1048576;
 
 export interface TcpPacketIn {
+  /** Reused by the caller for the next packet: copy what is kept. */
   ref: PacketRef;
   flags: number;
   seq: number;
@@ -363,15 +364,22 @@ export class TcpSession {
   private evidence(dir: Direction, p: TcpPacketIn): void {
     const f = p.flags;
     const r = p.ref;
-    // Explicit literals (no spreads): this runs for every packet.
+    // Explicit literals (no spreads): this runs for every packet. The caller reuses `p.ref` for
+    // the next packet, so what is kept is a copy.
     if (f & TcpFlags.SYN && this.synLike.length < this.maxSegments)
-      this.synLike.push({ ref: r, dir, ack: (f & TcpFlags.ACK) !== 0 });
-    if (p.len > 0 && !(f & TcpFlags.RST) && this.firstData[dir] === null) this.firstData[dir] = r;
+      this.synLike.push({
+        ref: { capture: r.capture, n: r.n, ts: r.ts },
+        dir,
+        ack: (f & TcpFlags.ACK) !== 0,
+      });
+    if (p.len > 0 && !(f & TcpFlags.RST) && this.firstData[dir] === null)
+      this.firstData[dir] = { capture: r.capture, n: r.n, ts: r.ts };
     if (f & TcpFlags.RST) {
       this.resets.push({ capture: r.capture, n: r.n, ts: r.ts, dir });
-      if (this.close[dir] === null) this.close[dir] = { by: dir, how: "rst", ref: r };
+      if (this.close[dir] === null)
+        this.close[dir] = { by: dir, how: "rst", ref: { capture: r.capture, n: r.n, ts: r.ts } };
     } else if (f & TcpFlags.FIN && this.close[dir] === null)
-      this.close[dir] = { by: dir, how: "fin", ref: r };
+      this.close[dir] = { by: dir, how: "fin", ref: { capture: r.capture, n: r.n, ts: r.ts } };
     this.log.add(
       r.ts,
       r.n,
