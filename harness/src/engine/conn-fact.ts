@@ -6,7 +6,13 @@
  * them); the evidence sentence is written only for the few facts a diagnosis shows.
  */
 import type { IcmpError, PacketRef, TcpConnection } from "../flows/types.js";
-import { readConn, requestAcked, type ConnOutcome, type ConnReading } from "./conn-outcome.js";
+import {
+  readConn,
+  requestAcked,
+  type ConnOutcome,
+  type ConnReading,
+  type ConnRecord,
+} from "./conn-outcome.js";
 import { refsEvidence } from "./evidence-refs.js";
 import { responseWaits } from "./response-wait.js";
 import type { Evidence } from "./types.js";
@@ -71,7 +77,22 @@ export class ConnFact implements ConnReading {
 
   constructor(c: TcpConnection, icmp: readonly IcmpError[], point: number, source: string) {
     const segs = c.segments;
-    const r = readConn(c, { icmp: icmp as IcmpError[] }, segs);
+    const syns = c.syns;
+    const v: ConnRecord = {
+      syns,
+      synAcks: c.synAcks,
+      handshakeAck: c.handshakeAck,
+      origClose: c.origClose,
+      respClose: c.respClose,
+      resets: c.resets,
+      tls: c.tls,
+      icmpErrors: c.icmpErrors,
+      connState: c.connState,
+      origBytes: c.origBytes,
+      respBytes: c.respBytes,
+      segments: segs,
+    };
+    const r = readConn(v, { icmp: icmp as IcmpError[] }, segs);
     this.outcome = r.outcome;
     this.lateHandshake = r.lateHandshake;
     this.lateSynAck = r.lateSynAck;
@@ -96,17 +117,18 @@ export class ConnFact implements ConnReading {
     this.port = id.respP;
     this.start = c.start;
     this.end = c.start + c.duration;
-    const syns = c.syns;
     this.syns = syns.length;
-    this.synGaps = c.synGaps;
+    const gaps: number[] = [];
+    for (let i = 1; i < syns.length; i++) gaps.push(syns[i].ts - syns[i - 1].ts);
+    this.synGaps = gaps;
     this.firstSyn = syns[0] ?? null;
     const synSeg = segs.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
     const origTtl = c.origTtls[0];
     this.synTtl = synSeg?.ttl ?? origTtl ?? null;
     this.answerTtl = segs.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0)?.ttl ?? null;
     this.retransmissions = c.retransmissions;
-    this.responseWaits = responseWaits(c, segs);
-    this.acked = requestAcked(c, r.gaveUpAt, segs);
+    this.responseWaits = responseWaits(v, segs);
+    this.acked = requestAcked(v, r.gaveUpAt, segs);
     this.synNextHopMac = c.synMacs?.dst;
     this.clientMac = c.synMacs && INITIAL_TTLS.has(origTtl ?? 0) ? c.synMacs.src : undefined;
   }

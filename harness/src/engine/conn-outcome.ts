@@ -63,6 +63,26 @@ export interface ConnReading {
 const has = (s: TcpSegmentRef, f: number) => (s.flags & f) !== 0;
 
 /**
+ * The fields an outcome is read from. A streamed record's are getters that build their objects
+ * on each read, so conn-fact.ts reads each once into a plain object of this shape.
+ */
+export type ConnRecord = Pick<
+  TcpConnection,
+  | "syns"
+  | "synAcks"
+  | "handshakeAck"
+  | "origClose"
+  | "respClose"
+  | "resets"
+  | "tls"
+  | "icmpErrors"
+  | "connState"
+  | "origBytes"
+  | "respBytes"
+  | "segments"
+>;
+
+/**
  * One side's data segments that carried bytes beyond everything it had sent before: first
  * transmissions, not retransmissions (a retransmitted request after the gateway's FIN is not a
  * new request, and a retransmitted earlier response is not the answer to the last one).
@@ -101,7 +121,7 @@ const BENIGN_ALERTS = new Set(["close_notify", "user_canceled"]);
 const ALERT_SIZED = 40;
 
 export function readConn(
-  c: TcpConnection,
+  c: ConnRecord,
   summary: Pick<FlowSummary, "icmp">,
   segs: TcpSegmentRef[] = c.segments,
 ): ConnReading {
@@ -242,7 +262,7 @@ const HALF_CLOSE_SECONDS = 0.2;
  * events decides: a backend FIN after a half-close is the backend closing first.
  */
 function gaveUp(
-  c: TcpConnection,
+  c: ConnRecord,
   lastReq: TcpSegmentRef,
   respAfter: TcpSegmentRef[],
   answeredByRst: (x: TcpSegmentRef) => boolean,
@@ -265,7 +285,7 @@ function gaveUp(
  * on the way and retransmitted, not that it arrived in time.
  */
 export function requestAcked(
-  c: TcpConnection,
+  c: Pick<TcpConnection, "segments">,
   before = Infinity,
   segs: TcpSegmentRef[] = c.segments,
 ): boolean {

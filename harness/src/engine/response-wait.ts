@@ -7,7 +7,10 @@
 import type { TcpConnection, TcpSegmentRef } from "../flows/types.js";
 import { newData } from "./conn-outcome.js";
 
-export function responseWaits(c: TcpConnection, segs: TcpSegmentRef[] = c.segments): number[] {
+export function responseWaits(
+  c: Pick<TcpConnection, "segments">,
+  segs: TcpSegmentRef[] = c.segments,
+): number[] {
   const data = [
     ...newData(segs, "orig").map((s) => ({ ts: s.ts, request: true })),
     ...newData(segs, "resp").map((s) => ({ ts: s.ts, request: false })),
