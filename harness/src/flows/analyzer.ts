@@ -217,7 +217,9 @@ export class FlowAnalyzer {
         capture: ref.capture,
         lo: 0,
         hi: 0,
+        ports: 0,
         text: null,
+        at: 0,
         tls: null,
         mss: null,
         ws: null,
@@ -466,16 +468,15 @@ export class FlowAnalyzer {
     this.sinceSweep = 0;
     const t = this.now - SWEEP_SLACK;
     const attempt = this.opts.attemptTimeout;
-    for (const e of this.tcpOpen.values()) {
-      const s = e.s;
-      if (
+    const done = this.tcpOpen.pick(
+      ({ s }) =>
         (s.closeDeadline !== null && t >= s.closeDeadline) ||
         t - s.last >= TCP_INACTIVITY ||
-        s.expired(t, attempt)
-      ) {
-        this.endTcp(e);
-        this.tcpOpen.delete(e);
-      }
+        s.expired(t, attempt),
+    );
+    for (const e of done) {
+      this.endTcp(e);
+      this.tcpOpen.delete(e);
     }
     for (const [k, e] of this.dgOpen)
       if (t - e.s.last >= UDP_INACTIVITY) {
@@ -487,11 +488,10 @@ export class FlowAnalyzer {
 
   /** After a capture's last packet none of its flows can continue (each capture has its own flows). */
   private endCapture(capture: number): void {
-    for (const e of this.tcpOpen.values())
-      if (e.capture === capture) {
-        this.endTcp(e);
-        this.tcpOpen.delete(e);
-      }
+    for (const e of this.tcpOpen.pick((x) => x.capture === capture)) {
+      this.endTcp(e);
+      this.tcpOpen.delete(e);
+    }
     for (const [k, e] of this.dgOpen)
       if (e.capture === capture) {
         this.endDatagram(e);
@@ -508,7 +508,7 @@ export class FlowAnalyzer {
   }
 
   finish(): FlowSummary {
-    for (const e of this.tcpOpen.values()) this.endTcp(e);
+    for (const e of this.tcpOpen.pick(() => true)) this.endTcp(e);
     for (const e of this.dgOpen.values()) this.endDatagram(e);
     this.tcpOpen.clear();
     this.dgOpen.clear();
