@@ -27,6 +27,7 @@ import { analyzeCapture } from "../../flows/index.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
 import { imageRef } from "../../images/catalog.js";
+import { engineAddress } from "../../images/docker-client.js";
 import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
 import { GATEWAY_KINDS, type GatewayKind, type Scenario } from "../../scenarios/schema.js";
 import { gatewayAdapter } from "../../runner/gateways/index.js";
@@ -158,7 +159,7 @@ export async function checkEnvironment(
   try {
     await docker.ping();
   } catch (e) {
-    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", {
+    throw new BacksideError("ENVIRONMENT", `no Docker engine reachable at ${engineAddress()}`, {
       cause: e,
       hint: "start dockerd (npm run setup) and check `docker info`",
     });
