@@ -78,7 +78,9 @@ export class ConsoleReporter implements Reporter {
     if (r.kept) {
       const names = Object.entries(r.kept.containers);
       this.out.write(`      kept up for a look (run ${r.kept.runId}):\n`);
-      for (const [node, c] of names) this.out.write(`        docker exec -it ${c} sh   # ${node}\n`);
+      const cmds = names.map(([node, c]) => [node, `docker exec -it ${c} sh`]);
+      const w = Math.max(...cmds.map(([, cmd]) => cmd.length));
+      for (const [node, cmd] of cmds) this.out.write(`        ${cmd.padEnd(w)}   # ${node}\n`);
       this.out.write(`      remove it: ${r.kept.remove} (once this run has ended)\n`);
     }
   }
