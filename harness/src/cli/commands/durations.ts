@@ -14,7 +14,7 @@ export const options = {
   out: {
     type: "string",
     metavar: "FILE",
-    help: "the durations file to update (default <scenario folder>/durations.json)",
+    help: "the durations file to update (default: durations.json in the scenario folder)",
   },
 } satisfies OptionTable;
 

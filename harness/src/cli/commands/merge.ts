@@ -14,7 +14,11 @@ import { helpText, parseOptions, type OptionTable } from "../options.js";
 export const summary = "join report folders of a split run (run --shard) into one report";
 
 export const options = {
-  out: { type: "string", metavar: "DIR", help: "where to write the joined report (a new folder; required)" },
+  out: {
+    type: "string",
+    metavar: "DIR",
+    help: "where to write the joined report (required; not one of the folders joined)",
+  },
 } satisfies OptionTable;
 
 export const help = helpText(

@@ -60,7 +60,7 @@ export const options = {
   durations: {
     type: "string",
     metavar: "FILE",
-    help: "recorded durations --shard balances by (default <scenario folder>/durations.json)",
+    help: "recorded durations --shard balances by (default: durations.json in the scenario folder)",
   },
   "fail-fast": {
     type: "boolean",
