@@ -227,6 +227,23 @@ describe(
       }
     });
 
+    it("list shows each CI job's share: two shares of a selection are disjoint and make the whole", async () => {
+      const names = async (args: string[]) => {
+        const r = await cli(["list", "--json", ...args]);
+        expect(r.code, r.err).toBe(0);
+        return (JSON.parse(r.out) as { name: string }[]).map((s) => s.name);
+      };
+      const [whole, one, two] = await Promise.all([
+        names(["--tag", "dns"]),
+        names(["--tag", "dns", "--shard", "1/2"]),
+        names(["--tag", "dns", "--shard", "2/2"]),
+      ]);
+      expect(one.length).toBeGreaterThan(0);
+      expect(two.length).toBeGreaterThan(0);
+      expect(one.filter((n) => two.includes(n))).toEqual([]);
+      expect([...one, ...two].sort()).toEqual([...whole].sort());
+    });
+
     it("a --tag or --grep that selects nothing, or a pattern that does not parse, is exit 2", async () => {
       const tag = await cli(["run", "--tag", "no-such-tag"]);
       expect(tag.code).toBe(2);

@@ -34,34 +34,14 @@ import { gatewayAdapter } from "../../runner/gateways/index.js";
 import { gatewayOf } from "../../runner/run-scenario.js";
 import { defaultParallel } from "../../runner/default-parallel.js";
 import type { Shard } from "../../runner/shard-scenarios.js";
-import { selectScenarios, shardOption } from "./run-selection.js";
+import { narrowArgs, selectScenarios, SELECTION_OPTIONS } from "./run-selection.js";
 
 export const summary =
   "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
 
 export const options = {
   all: { type: "boolean", help: "every scenario in the catalogue" },
-  tag: {
-    type: "string",
-    metavar: "TAG",
-    multiple: true,
-    help: "only scenarios with this tag (several: any of them); without names, from the whole catalogue",
-  },
-  grep: {
-    type: "string",
-    metavar: "PATTERN",
-    help: "only scenarios whose name matches this regular expression",
-  },
-  shard: {
-    type: "string",
-    metavar: "K/N",
-    help: "run share K of N of the selection, balanced by recorded durations (for CI jobs; join them with `backside merge`)",
-  },
-  durations: {
-    type: "string",
-    metavar: "FILE",
-    help: "recorded durations --shard balances by (default: durations.json in the scenario folder)",
-  },
+  ...SELECTION_OPTIONS,
   "fail-fast": {
     type: "boolean",
     help: "start no more scenarios once one has failed (running ones finish; the rest are not run)",
@@ -131,10 +111,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   const a: RunArgs = {
     names: parsed.positionals,
     all: v.all === true,
-    tags: v.tag ?? [],
-    grep: v.grep,
-    shard: v.shard === undefined ? undefined : shardOption(v.shard),
-    durations: v.durations,
+    ...narrowArgs("run", v),
     failFast: v["fail-fast"] === true,
     keep: v.keep === true,
     parallel: v.parallel === undefined ? undefined : intOption("run", "--parallel", v.parallel, 1, 16),
