@@ -99,6 +99,11 @@ describe("run --fail-fast --keep", () => {
       ]);
       expect(ss.stdout.trim()).toBe("0");
 
+      // Plain `clean` counts it among the leftovers of dead runs (dry run: other runs' leftovers stay).
+      const dry = await cli(["clean", "--dry-run"]);
+      expect(dry.out).toMatch(
+        new RegExp(`would remove container \\S+-gateway \\(run ${failed.kept.runId}, owner dead\\)`),
+      );
       const c = await cli(["clean", "--run", failed.kept.runId]);
       expect(c.code, c.out).toBe(0);
       expect(await docker.listContainers({ all: true, filters })).toEqual([]);
