@@ -34,7 +34,18 @@ function cli(args: string[], cwd = ROOT): Promise<Result> {
   });
 }
 
-const COMMANDS = ["run", "diagnose", "flows", "clean", "images", "up", "list", "completion"];
+const COMMANDS = [
+  "run",
+  "merge",
+  "durations",
+  "diagnose",
+  "flows",
+  "clean",
+  "images",
+  "up",
+  "list",
+  "completion",
+];
 
 describe("backside help", { timeout: 240_000 }, () => {
   it("`help CMD` and `CMD --help` print the same text for every command, and exit 0", async () => {
@@ -202,6 +213,68 @@ describe("broken scenario files through the binary", { timeout: 60_000 }, () => 
   });
 });
 
+describe(
+  "run's selection and merge's input, refused before any container starts",
+  { timeout: 60_000 },
+  () => {
+    it("--shard must be K/N with 1 <= K <= N (exit 2)", async () => {
+      for (const v of ["0/2", "3/2", "a/b"]) {
+        const r = await cli(["run", "--all", "--shard", v]);
+        expect(r.code, v).toBe(2);
+        expect(r.err).toBe(
+          `backside: run: --shard must be K/N with 1 <= K <= N <= 1000 (e.g. 1/2), not '${v}' (run \`backside run --help\`)\n`,
+        );
+      }
+    });
+
+    it("list shows each CI job's share: two shares of a selection are disjoint and make the whole", async () => {
+      const names = async (args: string[]) => {
+        const r = await cli(["list", "--json", ...args]);
+        expect(r.code, r.err).toBe(0);
+        return (JSON.parse(r.out) as { name: string }[]).map((s) => s.name);
+      };
+      const [whole, one, two] = await Promise.all([
+        names(["--tag", "dns"]),
+        names(["--tag", "dns", "--shard", "1/2"]),
+        names(["--tag", "dns", "--shard", "2/2"]),
+      ]);
+      expect(one.length).toBeGreaterThan(0);
+      expect(two.length).toBeGreaterThan(0);
+      expect(one.filter((n) => two.includes(n))).toEqual([]);
+      expect([...one, ...two].sort()).toEqual([...whole].sort());
+    });
+
+    it("a --tag or --grep that selects nothing, or a pattern that does not parse, is exit 2", async () => {
+      const tag = await cli(["run", "--tag", "no-such-tag"]);
+      expect(tag.code).toBe(2);
+      expect(tag.err).toMatch(
+        /^backside: run: no scenario matches --tag no-such-tag \(tags in the catalogue: backend, control, dns,/,
+      );
+      const grep = await cli(["run", "--grep", "("]);
+      expect(grep.code).toBe(2);
+      expect(grep.err).toMatch(/^backside: run: --grep '\(' is not a regular expression: /);
+    });
+
+    it("merge: a missing folder, a folder that is no report, or no --out, each in one line", async () => {
+      const none = join(dir, "no-such-report");
+      const missing = await cli(["merge", none, "--out", join(dir, "merged")]);
+      expect([missing.code, missing.err]).toEqual([3, `backside: ${none}: no such folder\n`]);
+      const plain = join(dir, "plain");
+      mkdirSync(plain, { recursive: true });
+      const notReport = await cli(["merge", plain, "--out", join(dir, "merged")]);
+      expect([notReport.code, notReport.err]).toEqual([
+        3,
+        `backside: ${plain}: not a report folder (no report.json) (give the folder \`backside run\` wrote)\n`,
+      ]);
+      const noOut = await cli(["merge", plain]);
+      expect([noOut.code, noOut.err]).toEqual([
+        2,
+        "backside: merge: --out DIR is required (run `backside merge --help`)\n",
+      ]);
+    });
+  },
+);
+
 describe("backside completion", { timeout: 60_000 }, () => {
   /** What bash offers for the words typed so far (the last one is being completed). */
   function bashOffers(script: string, words: string[]): string[] {
@@ -228,6 +301,9 @@ describe("backside completion", { timeout: 60_000 }, () => {
     expect(bashOffers(r.out, ["backside", "flows", "--format", ""])).toEqual(["text", "json"]);
     expect(bashOffers(r.out, ["backside", "run", "dns-nx"])).toEqual(["dns-nxdomain"]);
     expect(bashOffers(r.out, ["backside", "images", "b"])).toEqual(["build"]);
+    expect(bashOffers(r.out, ["backside", "run", "--sh"])).toEqual(["--shard"]);
+    expect(bashOffers(r.out, ["backside", "run", "--fa"])).toEqual(["--fail-fast"]);
+    expect(bashOffers(r.out, ["backside", "merge", "--o"])).toEqual(["--out"]);
     expect(bashOffers(r.out, ["backside", "help", "comp"])).toEqual(["completion"]);
   });
 

@@ -22,6 +22,8 @@ export interface Command {
 
 export const commands: Record<string, () => Promise<Command>> = {
   run: () => import("./commands/run.js"),
+  merge: () => import("./commands/merge.js"),
+  durations: () => import("./commands/durations.js"),
   diagnose: () => import("./commands/diagnose.js"),
   flows: () => import("./commands/flows.js"),
   clean: () => import("./commands/clean.js"),

@@ -14,6 +14,15 @@ export async function connectDocker(docker: Docker = new Docker()): Promise<Dock
   return docker;
 }
 
+/**
+ * Which engine a client built with `new Docker()` talks to, for messages: dockerode reads
+ * DOCKER_HOST (unix://, tcp:// with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, ssh://), else the
+ * local socket.
+ */
+export function engineAddress(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : "the local socket";
+}
+
 /** An image's id and labels, or undefined when no image has that reference. */
 export async function inspectImage(
   docker: Docker,

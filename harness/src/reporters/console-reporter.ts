@@ -13,13 +13,24 @@ export interface ConsoleStream {
   isTTY?: boolean;
 }
 
+/** What the run's first lines say beyond the counts: why this parallelism, which share. */
+export interface ConsoleNotes {
+  /** After "with N in parallel": how N was chosen (`default: 2 cores × 2, ...`). */
+  parallel?: string;
+  /** A line of its own after the first: the selection (`shard 1/2: 20 of 39 scenarios`). */
+  selection?: string;
+}
+
 export class ConsoleReporter implements Reporter {
   readonly name = "console";
   private readonly colour: boolean;
   private total = 0;
   private done = 0;
 
-  constructor(private readonly out: ConsoleStream = process.stdout) {
+  constructor(
+    private readonly out: ConsoleStream = process.stdout,
+    private readonly notes: ConsoleNotes = {},
+  ) {
     this.colour = Boolean(out.isTTY) && !process.env.NO_COLOR;
   }
 
@@ -31,8 +42,9 @@ export class ConsoleReporter implements Reporter {
     this.total = info.planned.length;
     const scen = new Set(info.planned.map((p) => p.scenario)).size;
     this.out.write(
-      `Running ${this.total} scenario run(s) (${scen} scenario(s) × ${info.repeats}) with ${info.parallel} in parallel\n`,
+      `Running ${this.total} scenario run(s) (${scen} scenario(s) × ${info.repeats}) with ${info.parallel} in parallel${this.notes.parallel ? ` (${this.notes.parallel})` : ""}\n`,
     );
+    if (this.notes.selection) this.out.write(`${this.notes.selection}\n`);
     this.out.write(`Reports: ${info.reportDir}\n\n`);
   }
 
@@ -63,6 +75,14 @@ export class ConsoleReporter implements Reporter {
     }
     for (const why of r.partialReasons)
       if (!(r.interrupted && why === "interrupted")) this.out.write(`      partial: ${why}\n`);
+    if (r.kept) {
+      const names = Object.entries(r.kept.containers);
+      this.out.write(`      kept up for a look (run ${r.kept.runId}):\n`);
+      const cmds = names.map(([node, c]) => [node, `docker exec -it ${c} sh`]);
+      const w = Math.max(...cmds.map(([, cmd]) => cmd.length));
+      for (const [node, cmd] of cmds) this.out.write(`        ${cmd.padEnd(w)}   # ${node}\n`);
+      this.out.write(`      remove it: ${r.kept.remove} (once this run has ended)\n`);
+    }
   }
 
   onRunEnd(s: RunSummary): void {

@@ -12,12 +12,23 @@ import { projectVersion } from "./project-version.js";
 /** report.json's shape; bumped when a key changes meaning or goes away. */
 export const REPORT_SCHEMA = "backside.report.v2";
 
+/** Where a report came from when it is one share of a catalogue, or several joined. */
+export interface ReportOrigin {
+  /** `--shard K/N`: this run is share K of N. */
+  shard?: { index: number; total: number };
+  /** `backside merge`: the report folders joined into this one. */
+  mergedFrom?: readonly string[];
+}
+
 export class JsonReporter implements Reporter {
   readonly name = "json";
   private start?: RunStartInfo;
   private readonly results: ScenarioRunResult[] = [];
 
-  constructor(private readonly file: (reportDir: string) => string = (d) => join(d, "report.json")) {}
+  constructor(
+    private readonly file: (reportDir: string) => string = (d) => join(d, "report.json"),
+    private readonly origin: ReportOrigin = {},
+  ) {}
 
   onRunStart(info: RunStartInfo): void {
     this.start = info;
@@ -47,6 +58,8 @@ export class JsonReporter implements Reporter {
       wallMs: end?.wallMs ?? null,
       parallel: end?.parallel ?? this.start?.parallel,
       repeats: end?.repeats ?? this.start?.repeats,
+      shard: this.origin.shard ?? null,
+      mergedFrom: this.origin.mergedFrom ?? [],
       counts: summaryCounts(results),
       notRun: end?.notRun ?? [],
       results: results.map((r) => ({
@@ -66,6 +79,7 @@ export class JsonReporter implements Reporter {
         partial: r.partial,
         partialReasons: r.partialReasons,
         error: r.error ?? null,
+        kept: r.kept ?? null,
         timings: r.timings,
         explanation: r.explanation,
         evidence: r.evidence,

@@ -38,6 +38,39 @@ describe("console reporter", () => {
   });
 });
 
+describe("console reporter notes", () => {
+  it("says why this parallelism on the first line, the share on the second, and how to reach a kept topology", () => {
+    let text = "";
+    const rep = new ConsoleReporter(
+      { write: (s: string) => (text += s), isTTY: false },
+      { parallel: "default: 2 cores × 2", selection: "Shard 1/2: 1 of 2 scenario(s)" },
+    );
+    const kept = result("tcp-refused", "healthy", "tcp.refused", {
+      kept: {
+        runId: "r-1",
+        containers: { gateway: "backside-r-1-gateway", firewall: "backside-r-1-firewall" },
+        remove: "backside clean --run r-1",
+      },
+    });
+    const planned = [{ id: kept.id, scenario: kept.scenario, repeat: 1, expected: kept.expected }];
+    rep.onRunStart({ startedAt: "x", reportDir: "/r", planned, parallel: 4, repeats: 1 });
+    rep.onScenarioEnd(kept);
+    const lines = text.split("\n");
+    expect(lines[0]).toBe(
+      "Running 1 scenario run(s) (1 scenario(s) × 1) with 4 in parallel (default: 2 cores × 2)",
+    );
+    expect(lines[1]).toBe("Shard 1/2: 1 of 2 scenario(s)");
+    expect(text).toContain(
+      [
+        "      kept up for a look (run r-1):",
+        "        docker exec -it backside-r-1-gateway sh    # gateway",
+        "        docker exec -it backside-r-1-firewall sh   # firewall",
+        "      remove it: backside clean --run r-1 (once this run has ended)",
+      ].join("\n"),
+    );
+  });
+});
+
 describe("json reporter", () => {
   it("writes timings split by phase, partial flags, and marks an interrupted run incomplete", () => {
     const dir = tmp();

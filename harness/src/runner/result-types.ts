@@ -21,6 +21,15 @@ export interface PhaseTimings {
   total: number;
 }
 
+/** A failed run's topology left running (`run --keep`): how to reach it and how to remove it. */
+export interface KeptTopology {
+  runId: string;
+  /** Container name of each node (`docker exec -it NAME sh`). */
+  containers: Record<string, string>;
+  /** The command that removes it. */
+  remove: string;
+}
+
 /** One piece of evidence as the engine gave it, flattened for display. */
 export interface EvidenceItem {
   text: string;
@@ -99,6 +108,8 @@ export interface ScenarioRunResult {
   /** The run or the diagnosis is incomplete (interrupted, a capture missing...); reasons say why. */
   partial: boolean;
   partialReasons: string[];
+  /** `run --keep`: the topology of this failed run was left up for a look. */
+  kept?: KeptTopology;
   /** A failure of the harness itself (not a mismatch): code from errors.ts and one line. */
   error?: { code: string; message: string };
   timings: PhaseTimings;

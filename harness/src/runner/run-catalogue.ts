@@ -27,6 +27,10 @@ export interface RunCatalogueOptions {
   signal?: AbortSignal;
   /** Filled as the run goes, for a caller that must report before this returns (a forced exit). */
   ledger?: RunLedger;
+  /** Start no further run once one has failed (the runs already going finish; the rest are not run). */
+  failFast?: boolean;
+  /** Leave the topology of a run that did not match up for a look. */
+  keep?: boolean;
 }
 
 export interface PlannedRun {
@@ -84,9 +88,10 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   await o.reporter.onRunStart?.(start);
   const results = new Map<string, ScenarioRunResult>();
   let next = 0;
+  let failed = false;
   const worker = async () => {
     // Bounded: each worker takes at most planned.length items.
-    while (next < planned.length && !o.signal?.aborted) {
+    while (next < planned.length && !o.signal?.aborted && !(o.failFast && failed)) {
       const index = next++;
       const p = planned[index];
       await o.reporter.onScenarioStart?.({
@@ -108,7 +113,9 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         docker: o.docker,
         registry: o.registry,
         signal: o.signal,
+        keep: o.keep,
       });
+      if (!r.match && !r.interrupted && r.notApplicable === undefined) failed = true;
       results.set(p.id, r);
       ledger.record(r);
       await o.reporter.onScenarioEnd?.(r);

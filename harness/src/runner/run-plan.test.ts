@@ -116,6 +116,38 @@ describe("backside run arguments and exit code", () => {
     }
   });
 
+  it("reads the selection flags; without --parallel the machine decides later", () => {
+    expect(
+      parseRunArgs([
+        "--tag",
+        "dns",
+        "--tag",
+        "tcp",
+        "--grep",
+        "^dns-",
+        "--shard",
+        "2/3",
+        "--fail-fast",
+        "--keep",
+      ]),
+    ).toMatchObject({
+      names: [],
+      all: false,
+      tags: ["dns", "tcp"],
+      grep: "^dns-",
+      shard: { index: 2, total: 3 },
+      failFast: true,
+      keep: true,
+      parallel: undefined,
+    });
+    for (const bad of [
+      ["--shard", "1/2"],
+      ["--all", "--shard", "4/3"],
+      ["--all", "--shard", "1/1001"],
+    ])
+      expect(() => parseRunArgs(bad), bad.join(" ")).toThrow(/name at least one|--shard must be K\/N/);
+  });
+
   it("exits 0 when all matched, 1 on a mismatch, 130 when interrupted", () => {
     const ok = result("healthy", "healthy", "healthy");
     const bad = result("dns-nxdomain", "dns.nxdomain", "dns.servfail");

@@ -26,6 +26,7 @@ import { diagnoseBundle, diagnoseEachAlone, flattenEvidence } from "./diagnose-b
 import type { Diagnoser } from "./diagnoser.js";
 import { diagnosisJson } from "../engine/diagnosis-json.js";
 import type { SlotPicker } from "./slot-picker.js";
+import { keepTopology } from "./keep-topology.js";
 
 export interface RunScenarioOptions {
   scenario: Scenario;
@@ -42,6 +43,8 @@ export interface RunScenarioOptions {
   registry?: CleanupRegistry;
   /** Aborted on Ctrl-C: the run stops its steps, collects what it can and tears down. */
   signal?: AbortSignal;
+  /** `--keep`: a run that did not match leaves its topology up for a look (see keep-topology.ts). */
+  keep?: boolean;
 }
 
 const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
@@ -82,6 +85,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   const captures: StartedCapture[] = [];
   let collected: Collected = { pcaps: [], other: [], problems: [] };
   let stepsDone = false;
+  // With --keep the teardown waits for the verdict, unless something throws past the phases.
+  let deferTeardown = false;
   const fail = (e: unknown) => {
     log(`error: ${oneLine(e)}`);
     // Ctrl-C is not a harness failure: the run is reported as interrupted instead.
@@ -168,9 +173,10 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       partialReasons.push(...collected.problems);
     }
     lap("collect");
+    deferTeardown = o.keep === true && topo !== undefined;
   } finally {
     phase = Date.now();
-    if (topo) {
+    if (topo && !deferTeardown) {
       try {
         await topo.stop();
       } catch (e) {
@@ -229,13 +235,19 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     }
   } else partialReasons.push("nothing collected to diagnose");
   lap("diagnose");
+  const match = !interrupted && result.diagnosed === s.expect;
+  const kept = deferTeardown
+    ? await keepTopology(topo!, !match && !interrupted, partialReasons, log)
+    : undefined;
+  if (deferTeardown) t.teardown += Date.now() - phase;
   t.total = Date.now() - t0;
   const out: ScenarioRunResult = {
     ...identity(o, id, gateway),
     ...(unsupported.length ? { gatewayUnsupported: unsupported } : {}),
     ...result,
-    match: !interrupted && result.diagnosed === s.expect,
+    match,
     interrupted,
+    ...(kept ? { kept } : {}),
     partial: partialReasons.length > 0,
     partialReasons,
     ...(error ? { error } : {}),

@@ -158,6 +158,15 @@ export class StartedTopology implements AsyncDisposable {
     await removeResources(this.res);
   }
 
+  /**
+   * Leaves the topology running after this process ends (`run --keep`): nothing stops it on
+   * Ctrl-C any more. Its labels still name this process as owner, so once the process is gone
+   * `backside clean` removes it like any leftover.
+   */
+  release(): void {
+    this.res.registry?.delete(this);
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }

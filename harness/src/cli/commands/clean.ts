@@ -6,6 +6,7 @@
 import Docker from "dockerode";
 import { BacksideError } from "../../errors.js";
 import { sweep } from "../../topology/sweep.js";
+import { engineAddress } from "../../images/docker-client.js";
 import { helpText, parseOptions, type OptionTable } from "../options.js";
 
 export const summary = "remove containers and networks left by dead runs (--all: every backside resource)";
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await docker.ping();
   } catch (e) {
-    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", {
+    throw new BacksideError("ENVIRONMENT", `no Docker engine reachable at ${engineAddress()}`, {
       cause: e,
       hint: "start dockerd and check `docker info`",
     });

@@ -21,10 +21,14 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 async function interruptedRun(signals: number) {
   const dir = mkdtempSync(join(tmpdir(), "backside-sigint-"));
   dirs.push(dir);
-  const child = spawn(process.execPath, [BIN, "run", "tcp-silent-drop", "healthy", "--report-dir", dir], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, "run", "tcp-silent-drop", "healthy", "--parallel", "1", "--report-dir", dir],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   child.stdout.on("data", (b) => (out += b));
   child.stderr.on("data", (b) => (out += b));

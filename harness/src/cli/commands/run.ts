@@ -1,17 +1,12 @@
 /**
- * `backside run [NAME...|--all] [--parallel N] [--repeat N] [--report-dir DIR]`: runs scenarios
- * end to end and writes the reports. Exit 0 when every run matched its expected label, 1 when
+ * `backside run [NAME...|--all] [--tag TAG] [--grep PATTERN] [--shard K/N] [--parallel N] ...`:
+ * runs scenarios end to end and writes the reports. Exit 0 when every run matched its expected label, 1 when
  * any did not; a harness failure exits with its code from errors.ts; Ctrl-C stops the runs
  * (each collects what it has and tears down), writes the reports marked partial, exits 130.
  */
 import Docker from "dockerode";
 import { BacksideError, ErrorCodes, type ErrorCode } from "../../errors.js";
-import {
-  readCatalogue,
-  scenariosToRun,
-  defaultScenarioDir,
-  DEFAULT_SCENARIO_DIR,
-} from "../../scenarios/index.js";
+import { defaultScenarioDir, DEFAULT_SCENARIO_DIR } from "../../scenarios/index.js";
 import {
   runCatalogue,
   makeReportDir,
@@ -32,20 +27,33 @@ import { analyzeCapture } from "../../flows/index.js";
 import { CleanupRegistry } from "../../util/cleanup-registry.js";
 import { NODES } from "../../topology/plan.js";
 import { imageRef } from "../../images/catalog.js";
+import { engineAddress } from "../../images/docker-client.js";
 import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
 import { GATEWAY_KINDS, type GatewayKind, type Scenario } from "../../scenarios/schema.js";
 import { gatewayAdapter } from "../../runner/gateways/index.js";
 import { gatewayOf } from "../../runner/run-scenario.js";
+import { defaultParallel } from "../../runner/default-parallel.js";
+import type { Shard } from "../../runner/shard-scenarios.js";
+import { narrowArgs, selectScenarios, SELECTION_OPTIONS } from "./run-selection.js";
 
 export const summary =
   "run scenarios end to end and write reports (console, report.json, junit.xml, index.html)";
 
 export const options = {
   all: { type: "boolean", help: "every scenario in the catalogue" },
+  ...SELECTION_OPTIONS,
+  "fail-fast": {
+    type: "boolean",
+    help: "start no more scenarios once one has failed (running ones finish; the rest are not run)",
+  },
+  keep: {
+    type: "boolean",
+    help: "leave the topology of a failed scenario up for a look; prints how to reach and remove it",
+  },
   parallel: {
     type: "string",
     metavar: "N",
-    help: "scenarios at once (default 1; the machine has few cores)",
+    help: "scenarios at once (default: from the machine's cores and free memory, shown on the first line)",
   },
   repeat: { type: "string", metavar: "N", help: "run each scenario N times (default 1)" },
   "report-dir": {
@@ -62,7 +70,11 @@ export const options = {
 } satisfies OptionTable;
 
 export const help = helpText(
-  ["usage: backside run [NAME...|--all] [options]", "", "  NAME...  scenarios to run (see `backside list`)"],
+  [
+    "usage: backside run [NAME...|--all|--tag TAG|--grep PATTERN] [options]",
+    "",
+    "  NAME...  scenarios to run (see `backside list`)",
+  ],
   options,
   "Exit codes: 0 every run matched, 1 some mismatched, 130 interrupted, others as in README.",
 );
@@ -70,7 +82,14 @@ export const help = helpText(
 export interface RunArgs {
   names: string[];
   all: boolean;
-  parallel: number;
+  tags: string[];
+  grep?: string;
+  shard?: Shard;
+  durations?: string;
+  failFast: boolean;
+  keep: boolean;
+  /** Undefined: chosen from the machine (default-parallel.ts). */
+  parallel?: number;
   repeats: number;
   gateways: GatewayKind[];
   reportDir?: string;
@@ -92,7 +111,10 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   const a: RunArgs = {
     names: parsed.positionals,
     all: v.all === true,
-    parallel: v.parallel === undefined ? 1 : intOption("run", "--parallel", v.parallel, 1, 16),
+    ...narrowArgs("run", v),
+    failFast: v["fail-fast"] === true,
+    keep: v.keep === true,
+    parallel: v.parallel === undefined ? undefined : intOption("run", "--parallel", v.parallel, 1, 16),
     repeats: v.repeat === undefined ? 1 : intOption("run", "--repeat", v.repeat, 1, 100),
     gateways: v.gateway === undefined ? ["backside"] : gatewayFlag(v.gateway),
     reportDir: v["report-dir"],
@@ -100,8 +122,8 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   };
   if (a.all && a.names.length)
     throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
-  if (!a.all && !a.names.length)
-    throw new BacksideError("USAGE", "run: name at least one scenario, or --all", {
+  if (!a.all && !a.names.length && !a.tags.length && a.grep === undefined)
+    throw new BacksideError("USAGE", "run: name at least one scenario, or --all, --tag or --grep", {
       hint: "`backside list` shows them",
     });
   return a;
@@ -114,7 +136,7 @@ export async function checkEnvironment(
   try {
     await docker.ping();
   } catch (e) {
-    throw new BacksideError("ENVIRONMENT", "no Docker engine reachable", {
+    throw new BacksideError("ENVIRONMENT", `no Docker engine reachable at ${engineAddress()}`, {
       cause: e,
       hint: "start dockerd (npm run setup) and check `docker info`",
     });
@@ -172,6 +194,8 @@ export function gatewayNotes(scenarios: readonly Scenario[], chosen: readonly Ga
   return out;
 }
 
+const planned = (s: RunSummary) => s.results.length + s.notRun.length;
+
 /** Resolves when `p` settles or after `ms`, whichever is first. */
 function bounded(p: Promise<unknown>, ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
@@ -185,10 +209,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(help + "\n");
     return 0;
   }
-  // A broken file stops `--all`; a run of named scenarios only warns about it.
-  const scenarios = scenariosToRun(readCatalogue(args.dir), args.all ? "all" : args.names, (l) =>
-    process.stderr.write(`backside: ${l}\n`),
-  );
+  // A broken file stops `--all` (and a filter over the catalogue); a run of named scenarios only warns.
+  const selection = selectScenarios(args, (l) => process.stderr.write(`backside: ${l}\n`));
+  const scenarios = selection.scenarios;
+  const auto = args.parallel === undefined ? defaultParallel() : undefined;
+  const parallel = args.parallel ?? auto!.parallel;
   const docker = new Docker();
   const gateways = [...new Set(scenarios.flatMap((sc) => args.gateways.map((g) => gatewayOf(sc, g))))];
   await checkEnvironment(docker, gateways);
@@ -200,8 +225,11 @@ export async function run(argv: string[]): Promise<number> {
   const abort = new AbortController();
   const ledger = new RunLedger();
   const reporter = new ReporterMultiplexer([
-    new ConsoleReporter(),
-    new JsonReporter(),
+    new ConsoleReporter(process.stdout, {
+      parallel: auto ? `default: ${auto.reason}; --parallel N to choose` : undefined,
+      selection: selection.note,
+    }),
+    new JsonReporter(undefined, { shard: args.shard }),
     new JUnitReporter(),
     new HtmlReporter((paths) => analyzeCapture(paths, { ignoreChecksums: true })),
   ]);
@@ -236,7 +264,7 @@ export async function run(argv: string[]): Promise<number> {
       scenarios,
       gateways: args.gateways,
       repeats: args.repeats,
-      parallel: args.parallel,
+      parallel,
       reportDir: dir,
       reporter,
       diagnose,
@@ -244,7 +272,15 @@ export async function run(argv: string[]): Promise<number> {
       registry,
       signal: abort.signal,
       ledger,
+      failFast: args.failFast,
+      keep: args.keep,
     });
+    if (args.failFast && s.notRun.length && !s.interrupted)
+      process.stderr.write(
+        `backside: --fail-fast: ${s.notRun.length} scenario run(s) not started after a failure\n`,
+      );
+    // A share of the catalogue can be empty (more shards than scenarios): nothing ran, nothing failed.
+    if (planned(s) === 0 && args.shard) return 0;
     return exitCodeFor(s);
   } finally {
     process.off("SIGINT", onSignal);
