@@ -30,6 +30,9 @@ const OUTCOME_TEXT: Record<ConnOutcome, string> = {
   other: "was seen only in part",
 };
 
+/** Shared by every connection with at most one SYN (most of them); never written to. */
+const NO_GAPS: number[] = Object.freeze([]) as unknown as number[];
+
 /** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
 const INITIAL_TTLS = new Set([64, 128, 255]);
 
@@ -118,7 +121,7 @@ export class ConnFact implements ConnReading {
     this.start = c.start;
     this.end = c.start + c.duration;
     this.syns = syns.length;
-    const gaps: number[] = [];
+    const gaps: number[] = syns.length > 1 ? [] : NO_GAPS;
     for (let i = 1; i < syns.length; i++) gaps.push(syns[i].ts - syns[i - 1].ts);
     this.synGaps = gaps;
     this.firstSyn = syns[0] ?? null;

@@ -30,14 +30,23 @@ function byPath(a: ConnFact, b: ConnFact): number {
 
 /** One capture point: every connection is its own group (a point never joins its own views). */
 function singleViews(conns: readonly ConnFact[]): ConnGroup[] {
-  const groups = conns.map((c) => ({
-    key: `${c.client}:${c.cport}>${c.address}:${c.port}`,
-    views: [c],
-    near: c,
-    far: c,
-    start: c.start,
-  }));
-  return groups.sort((a, b) => a.start - b.start);
+  return conns.map((c) => new SingleView(c)).sort((a, b) => a.start - b.start);
+}
+
+/** A group of one view, its key written only when read (a capture can hold a million of them). */
+class SingleView implements ConnGroup {
+  readonly views: ConnFact[];
+  readonly start: number;
+  constructor(readonly near: ConnFact) {
+    this.views = [near];
+    this.start = near.start;
+  }
+  get far(): ConnFact {
+    return this.near;
+  }
+  get key(): string {
+    return `${this.near.client}:${this.near.cport}>${this.near.address}:${this.near.port}`;
+  }
 }
 
 export function groupConns(captures: CaptureFacts[]): ConnGroup[] {

@@ -159,7 +159,10 @@ export function representative(groups: ConnGroup[]): ConnGroup | undefined {
   }
   // On a tie the later attempt decides (a client that falls back to the name's next address).
   const top = [...count.entries()].sort((a, b) => b[1].n - a[1].n || b[1].last - a[1].last)[0][0];
-  return failing.filter((g) => g.near.outcome === top).sort((a, b) => b.start - a.start)[0];
+  // The latest of that outcome (the first of them on a tie, as a stable sort would keep it).
+  let rep: ConnGroup | undefined;
+  for (const g of failing) if (g.near.outcome === top && (!rep || g.start > rep.start)) rep = g;
+  return rep;
 }
 
 export function captureRules(f: Facts): Finding[] {

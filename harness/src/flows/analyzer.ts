@@ -538,8 +538,24 @@ export class FlowAnalyzer {
   }
 }
 
+/** The last address made and its bytes: most SYNs of a capture share their source and next hop. */
+const lastMacs: { bytes: Uint8Array; text: string }[] = [
+  { bytes: new Uint8Array(6), text: "" },
+  { bytes: new Uint8Array(6), text: "" },
+];
+
 /** An Ethernet address as text (aa:bb:cc:dd:ee:ff), from six bytes at `o`. */
 function mac(d: Uint8Array, o: number): string {
+  const last = lastMacs[o === 0 ? 0 : 1];
+  let same = last.text !== "";
+  for (let i = 0; same && i < 6; i++) same = last.bytes[i] === (d[o + i] ?? 0);
+  if (same) return last.text;
+  for (let i = 0; i < 6; i++) last.bytes[i] = d[o + i] ?? 0;
+  last.text = macText(d, o);
+  return last.text;
+}
+
+function macText(d: Uint8Array, o: number): string {
   let t = "";
   for (let i = 0; i < 6; i++) t += (i ? ":" : "") + (d[o + i] ?? 0).toString(16).padStart(2, "0");
   return t;
