@@ -82,10 +82,7 @@ const HUGE: Record<TargetName, string[][]> = {
  * Size classes still over the per-input limits, with why: reported on every run, not counted as
  * failures, until the engine is fixed (then delete the entry and the fuzzer holds it to the limits).
  */
-export const KNOWN_OVER_LIMITS: Record<string, string> = {
-  "conns-20k-gateway-mid.pcap+conns-20k-firewall-back.pcap":
-    "diagnose of 20,000 connections at two capture points: about 3.6 s CPU and 350 MB (capture facts are built once, about 9 KB a connection with its groups and rules)",
-};
+export const KNOWN_OVER_LIMITS: Record<string, string> = {};
 
 export function knownOverLimits(files: InputFile[]): string | undefined {
   return KNOWN_OVER_LIMITS[files.map((f) => f.name).join("+")];

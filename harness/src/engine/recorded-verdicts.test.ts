@@ -2,7 +2,7 @@
  * The engine's whole output on every golden bundle (whole, and captures alone) and every
  * real-tools case is what fixtures/recorded-verdicts.json recorded: a change to how the engine
  * works inside shows here as soon as it changes anything a reader sees. After a change meant to
- * alter the output, record again (README "Checking engine changes").
+ * alter the output, record again (README "Performance").
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
