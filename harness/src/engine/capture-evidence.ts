@@ -139,20 +139,16 @@ function dnsFacts(
       const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
       const name = t.query ?? "";
       const qtype = t.qtypeName ?? String(t.qtype);
-      const refs = [
-        ...t.queries,
-        ...(t.response ? [t.response] : []),
-        ...(icmp ? [icmp.ref] : []),
-        ...(closed ? [closed.ref] : []),
-      ];
       const lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
-      const said = closed
-        ? `${t.server} answered ${qtype} ${name} ${lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`
-        : result === "unanswered"
-          ? `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`
-          : result === "address"
-            ? `${t.server} answered ${qtype} ${name} with ${addresses.join(", ")}`
-            : `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${result === "nodata" ? ", no address records" : ""}`;
+      // Written only when read: a capture can hold a great many transactions, a diagnosis shows few.
+      const said = () =>
+        closed
+          ? `${t.server} answered ${qtype} ${name} ${lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`
+          : result === "unanswered"
+            ? `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`
+            : result === "address"
+              ? `${t.server} answered ${qtype} ${name} with ${addresses.join(", ")}`
+              : `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${result === "nodata" ? ", no address records" : ""}`;
       const f: DnsFact = {
         point,
         source,
@@ -166,7 +162,17 @@ function dnsFacts(
         time: t.queries[0]?.ts ?? t.response?.ts ?? 0,
         queries: t.queries.length,
         forBackend: nameMatches(name, backend.host, search),
-        ev: refsEvidence(source, refs, said),
+        get ev(): Evidence {
+          const refs = [
+            ...t.queries,
+            ...(t.response ? [t.response] : []),
+            ...(icmp ? [icmp.ref] : []),
+            ...(closed ? [closed.ref] : []),
+          ];
+          const ev = refsEvidence(source, refs, said());
+          Object.defineProperty(this, "ev", { value: ev, enumerable: true });
+          return ev;
+        },
       };
       if (ttls.length) f.ttl = ttls.reduce((a, b) => Math.min(a, b));
       if (icmp) f.icmp = icmp;

@@ -17,15 +17,22 @@ export interface FlowSlot {
 
 /** IPv4 address text to its number, or -1 (only for ICMP quotes, which carry text). */
 export function ipv4Number(a: string): number {
-  const p = a.split(".");
-  if (p.length !== 4) return -1;
   let n = 0;
-  for (const x of p) {
-    const v = Number(x);
-    if (!/^\d{1,3}$/.test(x) || v > 255) return -1;
-    n = n * 256 + v;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i <= a.length; i++) {
+    const c = i < a.length ? a.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && digits > 0 && part <= 255) {
+      n = n * 256 + part;
+      part = digits = 0;
+      dots++;
+    } else return -1;
   }
-  return n;
+  return dots === 4 ? n : -1;
 }
 
 /** Slots per table at start; it doubles when half full, so probes stay short. */
