@@ -7,9 +7,10 @@ import { BacksideError } from "../errors.js";
 import { pollUntil, PollAbort } from "../util/poll-until.js";
 import type { StartedNode } from "../topology/started-node.js";
 import type { SegmentName } from "../topology/plan.js";
+import { CAPTURE_FILES_DIR } from "../topology/reset-topology.js";
 
-/** Where captures live inside a node. */
-export const CAPTURE_DIR = "/tmp/captures";
+/** Where captures live inside a node (a topology reset removes it). */
+export const CAPTURE_DIR = CAPTURE_FILES_DIR;
 
 export interface CaptureOptions {
   /** Capture on this interface ... */

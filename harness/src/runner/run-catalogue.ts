@@ -12,6 +12,9 @@ import type { Diagnoser } from "./diagnoser.js";
 import { SlotPicker } from "./slot-picker.js";
 import { gatewayOf, resultId, runScenario } from "./run-scenario.js";
 import { RunLedger } from "./run-ledger.js";
+import { TopologyPool } from "./topology-pool.js";
+import { ScenarioTopology } from "./scenario-topology.js";
+import { gatewayAdapter } from "./gateways/index.js";
 
 export interface RunCatalogueOptions {
   scenarios: Scenario[];
@@ -27,6 +30,11 @@ export interface RunCatalogueOptions {
   signal?: AbortSignal;
   /** Filled as the run goes, for a caller that must report before this returns (a forced exit). */
   ledger?: RunLedger;
+  /**
+   * Reuse topologies between scenarios of the same shape (reset and checked clean) and warm the
+   * next one while a scenario runs; default true. False: a new topology per scenario.
+   */
+  reuse?: boolean;
 }
 
 export interface PlannedRun {
@@ -83,6 +91,29 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   ledger.begin(start);
   await o.reporter.onRunStart?.(start);
   const results = new Map<string, ScenarioRunResult>();
+  const reuse = o.reuse ?? true;
+  // One spare beyond the runs at once: the next scenario's topology is made ready meanwhile.
+  const pool = reuse
+    ? new TopologyPool({ max: o.parallel + 1, signal: o.signal, onStopped: (t) => slots.release(t.slot) })
+    : undefined;
+  const requests = new Map<number, ScenarioTopology>();
+  const requestFor = (index: number) => {
+    const p = planned[index];
+    let r = requests.get(index);
+    if (!r) {
+      r = new ScenarioTopology({
+        scenario: p.scenario,
+        gateway: gatewayAdapter(p.gateway, p.scenario),
+        slots,
+        docker: o.docker,
+        registry: o.registry,
+        pooled: true,
+      });
+      requests.set(index, r);
+    }
+    return r;
+  };
+  const finishing = new Set<Promise<void>>();
   let next = 0;
   const worker = async () => {
     // Bounded: each worker takes at most planned.length items.
@@ -96,7 +127,12 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         index: index + 1,
         total: planned.length,
       });
-      const r = await runScenario({
+      const request = pool ? requestFor(index) : undefined;
+      // While this one runs, the one after it gets its topology (reset or new) in the background.
+      if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
+      let topologyDone!: () => void;
+      const released = new Promise<void>((r) => (topologyDone = r));
+      const run = runScenario({
         scenario: p.scenario,
         repeat: p.repeat,
         repeats: o.repeats,
@@ -108,13 +144,30 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         docker: o.docker,
         registry: o.registry,
         signal: o.signal,
+        pool,
+        request,
+        onTopologyDone: topologyDone,
       });
-      results.set(p.id, r);
-      ledger.record(r);
-      await o.reporter.onScenarioEnd?.(r);
+      const finish = run.then(async (r) => {
+        requests.delete(index);
+        results.set(p.id, r);
+        ledger.record(r);
+        await o.reporter.onScenarioEnd?.(r);
+      });
+      finishing.add(finish);
+      void finish.finally(() => finishing.delete(finish));
+      // The next scenario starts once this one is done with its topology; its diagnosis goes on.
+      await Promise.race([released, finish]);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, planned.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, planned.length)) }, worker));
+    await Promise.all([...finishing]);
+  } finally {
+    await pool?.close();
+    // Made for a run that never started (interrupted): their PKIs go too.
+    await Promise.all([...requests.values()].map((r) => r.dispose()));
+  }
   const ordered = planned.flatMap((p) => results.get(p.id) ?? []);
   const summary: RunSummary = {
     startedAt,
