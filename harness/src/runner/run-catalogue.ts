@@ -92,9 +92,9 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   await o.reporter.onRunStart?.(start);
   const results = new Map<string, ScenarioRunResult>();
   const reuse = o.reuse ?? true;
-  // One spare beyond the runs at once: the next scenario's topology is made ready meanwhile.
+  // Per worker: one run collecting, one running, and the next one's topology made ready.
   const pool = reuse
-    ? new TopologyPool({ max: o.parallel + 1, signal: o.signal, onStopped: (t) => slots.release(t.slot) })
+    ? new TopologyPool({ max: 2 * o.parallel + 1, signal: o.signal, onStopped: (t) => slots.release(t.slot) })
     : undefined;
   const requests = new Map<number, ScenarioTopology>();
   const requestFor = (index: number) => {
@@ -116,6 +116,8 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   const finishing = new Set<Promise<void>>();
   let next = 0;
   const worker = async () => {
+    // The run before this worker's current one, still collecting or diagnosing.
+    let previous: Promise<void> | undefined;
     // Bounded: each worker takes at most planned.length items.
     while (next < planned.length && !o.signal?.aborted) {
       const index = next++;
@@ -130,8 +132,8 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
       const request = pool ? requestFor(index) : undefined;
       // While this one runs, the one after it gets its topology (reset or new) in the background.
       if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
-      let topologyDone!: () => void;
-      const released = new Promise<void>((r) => (topologyDone = r));
+      let stepsOver!: () => void;
+      const over = new Promise<void>((r) => (stepsOver = r));
       const run = runScenario({
         scenario: p.scenario,
         repeat: p.repeat,
@@ -146,7 +148,7 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         signal: o.signal,
         pool,
         request,
-        onTopologyDone: topologyDone,
+        onStepsOver: stepsOver,
       });
       const finish = run.then(async (r) => {
         requests.delete(index);
@@ -155,9 +157,12 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         await o.reporter.onScenarioEnd?.(r);
       });
       finishing.add(finish);
-      void finish.finally(() => finishing.delete(finish));
-      // The next scenario starts once this one is done with its topology; its diagnosis goes on.
-      await Promise.race([released, finish]);
+      finish.finally(() => finishing.delete(finish)).catch(() => undefined);
+      // The next scenario starts once this one's steps are over; its collection and diagnosis go
+      // on meanwhile. At most two runs per worker: the one before must have finished.
+      await Promise.race([over, finish]);
+      await previous;
+      previous = finish;
     }
   };
   try {

@@ -45,8 +45,11 @@ export interface RunScenarioOptions {
   pool?: TopologyPool;
   /** How this run gets its topology, when made beforehand (the pool may have warmed it). */
   request?: ScenarioTopology;
-  /** Called once the run is done with its topology: the next run may start while this diagnoses. */
-  onTopologyDone?: () => void;
+  /**
+   * Called once the steps are over (or the run stopped early): the next run may start while this
+   * one collects, tears down and diagnoses.
+   */
+  onStepsOver?: () => void;
 }
 
 /** The gateway a scenario runs with: its own pin, else the run's choice, else the stand-in. */
@@ -163,6 +166,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         isBacksideError(e) && e.code === "INTERRUPTED" ? "interrupted" : `run stopped early: ${oneLine(e)}`,
       );
     }
+    o.onStepsOver?.();
     // --- collect (also after a failure: keep what there is)
     if (topo) {
       collected = await collectBundle(topo, captures, bundleDir, requests, gateway, log);
@@ -184,7 +188,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       }
     }
     await request.dispose();
-    o.onTopologyDone?.();
+    o.onStepsOver?.();
     lap("teardown");
   }
   // --- diagnose (on the bundle only)

@@ -59,6 +59,10 @@ export const options = {
     help: "backside (the appliance stand-in, default), nginx, haproxy, or all (each scenario once per gateway); a scenario's gateway.kind pins its own",
   },
   dir: { type: "string", metavar: "DIR", help: `scenario folder (default ${DEFAULT_SCENARIO_DIR}/)` },
+  fresh: {
+    type: "boolean",
+    help: "a new topology for every scenario (default: reuse one of the same shape, reset and checked clean)",
+  },
 } satisfies OptionTable;
 
 export const help = helpText(
@@ -75,6 +79,7 @@ export interface RunArgs {
   gateways: GatewayKind[];
   reportDir?: string;
   dir: string;
+  fresh: boolean;
 }
 
 function gatewayFlag(v: string | undefined): GatewayKind[] {
@@ -97,6 +102,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
     gateways: v.gateway === undefined ? ["backside"] : gatewayFlag(v.gateway),
     reportDir: v["report-dir"],
     dir: v.dir ?? defaultScenarioDir(),
+    fresh: v.fresh === true,
   };
   if (a.all && a.names.length)
     throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
@@ -244,6 +250,7 @@ export async function run(argv: string[]): Promise<number> {
       registry,
       signal: abort.signal,
       ledger,
+      reuse: !args.fresh,
     });
     return exitCodeFor(s);
   } finally {
