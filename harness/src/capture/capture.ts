@@ -6,7 +6,7 @@ import { finished } from "node:stream/promises";
 import { BacksideError } from "../errors.js";
 import type { StartedNode } from "../topology/started-node.js";
 import type { SegmentName } from "../topology/plan.js";
-import { CAPTURE_FILES_DIR } from "../topology/reset-topology.js";
+import { CAPTURE_FILES_DIR } from "../topology/topology-state.js";
 
 /** Where captures live inside a node (a topology reset removes it). */
 export const CAPTURE_DIR = CAPTURE_FILES_DIR;

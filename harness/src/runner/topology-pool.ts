@@ -161,13 +161,13 @@ export class TopologyPool {
     };
     await req.restart(kept.topo);
     lap("programs");
-    const undone = await resetNetwork(kept.topo, {
+    // The network reset reads each node's state in the same exec; the check compares it.
+    const { undone, state } = await resetNetwork(kept.topo, {
       keepTables: keptTables(kept.pristine.firewall?.nft ?? ""),
     });
     notes.push(...undone.map((u) => `reset: ${u}`));
+    await checkClean(kept.topo, kept.pristine, state);
     lap("network");
-    await checkClean(kept.topo, kept.pristine);
-    lap("check");
     this.pristine.set(kept.topo, { shape: kept.shape, state: kept.pristine });
     return { topo: kept.topo, reused: true, steps, notes };
   }

@@ -72,7 +72,7 @@ describe("a reused topology", () => {
         expect(stale.diagnosed, stale.explanation).toBe("dns.stale-cache");
         expect(healthy.diagnosed, healthy.explanation).toBe("healthy");
         expect(healthy.runId).toBe(stale.runId);
-        expect(healthy.timings.bringUpSteps?.["reset.check"]).toBeGreaterThan(0);
+        expect(healthy.timings.bringUpSteps?.["reset.network"]).toBeGreaterThan(0);
         const steps = readFileSync(join(reportDir, "healthy", "steps.log"), "utf8");
         expect(steps).toMatch(/reused: reset and checked clean/);
         expect(steps).toMatch(/reset: backend\/back moved back/);
@@ -143,7 +143,8 @@ describe("a reused topology", () => {
         ).not.toMatch(/api\.backside\.test/);
 
         // The whole reset: nothing left.
-        await resetNetwork(topo, { keepTables: keptTables(pristine.firewall!.nft) });
+        const reset = await resetNetwork(topo, { keepTables: keptTables(pristine.firewall!.nft) });
+        expect(stateLeaks(pristine, reset.state)).toEqual([]);
         expect(stateLeaks(pristine, await topologyState(topo))).toEqual([]);
         await checkClean(topo, pristine);
         expect(topo.node("backend").address("back")).toBe(resolveAddress(topo.slot, "back:.10"));

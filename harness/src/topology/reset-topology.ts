@@ -8,10 +8,9 @@
  */
 import type { StartedTopology } from "./started-topology.js";
 import type { StartedNode } from "./started-node.js";
+import { CAPTURE_FILES_DIR, STATE_SCRIPT, parseNodeState, type TopologyState } from "./topology-state.js";
 
-export const CAPTURE_FILES_DIR = "/tmp/captures";
-
-/** `table inet backside_base` lines of `nft list tables`: what the firewall keeps. */
+/** The tables an `nft list ruleset` text holds (`inet backside_base`): what the firewall keeps. */
 export function keptTables(nftRuleset: string): string[] {
   return nftRuleset.split("\n").flatMap((l) => /^table (\S+ \S+) \{$/.exec(l)?.[1] ?? []);
 }
@@ -44,15 +43,24 @@ export interface NetworkResetOptions {
   keepTables: readonly string[];
 }
 
-/** Returns what it had to undo (re-plugged segments), for the steps log. */
-export async function resetNetwork(topo: StartedTopology, o: NetworkResetOptions): Promise<string[]> {
+/**
+ * Returns what it had to undo (re-plugged segments), for the steps log, and each node's state
+ * read right after its reset in the same exec (topology-state.ts), for the check.
+ */
+export async function resetNetwork(
+  topo: StartedTopology,
+  o: NetworkResetOptions,
+): Promise<{ undone: string[]; state: TopologyState }> {
   await topo.stopTracked();
   const undone = await topo.restoreLinks();
-  await Promise.all(
-    topo
-      .nodes()
-      .filter((n) => n.plan.capAdd.includes("NET_ADMIN"))
-      .map((n) => n.execOk(["/bin/sh", "-ec", nodeScript(n, o.keepTables)], { timeoutMs: 15_000 })),
+  const nodes = topo.nodes();
+  const out = await Promise.all(
+    nodes.map((n) => {
+      const reset = n.plan.capAdd.includes("NET_ADMIN")
+        ? `(set -e\n${nodeScript(n, o.keepTables)}\n) || exit $?\n`
+        : "";
+      return n.execOk(["/bin/sh", "-c", reset + STATE_SCRIPT], { timeoutMs: 15_000 });
+    }),
   );
-  return undone;
+  return { undone, state: Object.fromEntries(nodes.map((n, i) => [n.name, parseNodeState(out[i].stdout)])) };
 }

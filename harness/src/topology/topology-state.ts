@@ -7,7 +7,9 @@
 import { BacksideError } from "../errors.js";
 import type { NodeName } from "./plan.js";
 import type { StartedTopology } from "./started-topology.js";
-import { CAPTURE_FILES_DIR } from "./reset-topology.js";
+
+/** Where captures live inside a node (capture/ writes there; a reset removes it). */
+export const CAPTURE_FILES_DIR = "/tmp/captures";
 
 /** Sections that must read as they did when the topology came up. */
 const STRUCTURE = ["addresses", "routes", "nft", "qdiscs", "processes"] as const;
@@ -20,15 +22,16 @@ export type TopologyState = Partial<Record<NodeName, NodeState>>;
 
 // Interface names are left out (Docker's ethN order follows connect order, which a re-plugged
 // segment changes), and so are loopback's sockets and conntrack entries (the control APIs are
-// reached on loopback by every call, and never cross a captured link). nft counters count.
-const SCRIPT = `
+// reached on loopback by every call, and never cross a captured link), nft counters' counts and
+// the ports of Docker's embedded DNS rules (127.0.0.11), which a container restart changes.
+export const STATE_SCRIPT = `
 s() { echo "## $1"; }
 s addresses; ip -o -4 addr show | awk '{print $4}' | sort
 s routes; ip -4 route show | sed -E 's/ dev [^ ]+//; s/ +$//' | sort
 s neighbours; ip -4 neigh show | sort
 s conntrack; conntrack -L 2>/dev/null | grep -v 'src=127\\.' | sort
 s sockets; ss -Htan | grep -v '^LISTEN' | grep -v '127\\.0\\.0\\.' | sort
-s nft; nft list ruleset 2>/dev/null | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'
+s nft; nft list ruleset 2>/dev/null | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/; /127\.0\.0\.11/ s/[0-9]{4,5}/PORT/g'
 s qdiscs; tc qdisc show 2>/dev/null | sed -E 's/ dev [^ ]+//; s/ refcnt [0-9]+//' | sort
 s processes; ps -eo comm= | grep -vx 'ps\\|sort\\|sh\\|grep\\|sed\\|awk' | sort
 s files; ls -A ${CAPTURE_FILES_DIR} 2>/dev/null
@@ -51,7 +54,7 @@ export function parseNodeState(text: string): NodeState {
 }
 
 export async function nodeState(topo: StartedTopology, node: NodeName): Promise<NodeState> {
-  const r = await topo.node(node).execOk(["/bin/sh", "-c", SCRIPT], { timeoutMs: 15_000 });
+  const r = await topo.node(node).execOk(["/bin/sh", "-c", STATE_SCRIPT], { timeoutMs: 15_000 });
   return parseNodeState(r.stdout);
 }
 
@@ -86,8 +89,12 @@ function diffLine(was: string, now: string): string {
 }
 
 /** Throws RUNTIME naming every leak when the topology is not back to its clean state. */
-export async function checkClean(topo: StartedTopology, pristine: TopologyState): Promise<void> {
-  const leaks = stateLeaks(pristine, await topologyState(topo));
+export async function checkClean(
+  topo: StartedTopology,
+  pristine: TopologyState,
+  now?: TopologyState,
+): Promise<void> {
+  const leaks = stateLeaks(pristine, now ?? (await topologyState(topo)));
   if (leaks.length)
     throw new BacksideError("RUNTIME", `reset of topology ${topo.runId} left state: ${leaks.join("; ")}`, {
       details: { leaks },
