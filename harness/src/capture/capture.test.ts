@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
-import { captureScript } from "./capture.js";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import { afterAll, describe, expect, it } from "vitest";
+import { captureScript, listeningScript, stopScript } from "./capture.js";
 
 describe("capture script", () => {
   it("never resolves names and writes unbuffered to the pcap", () => {
@@ -28,4 +33,36 @@ describe("capture script", () => {
   it("quotes a filter holding single quotes", () => {
     expect(captureScript({ name: "q", iface: "eth0", filter: "host 'a'" })).toContain(`'host '\\''a'\\'''`);
   });
+});
+
+describe("the waits inside the node", () => {
+  const dir = mkdtempSync(join(tmpdir(), "backside-capture-sh-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const sh = (script: string) => spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", timeout: 10_000 });
+
+  it("listening: exit 0 once tcpdump said so, 2 with its stderr when it exited first, 1 at the deadline", () => {
+    const base = join(dir, "a");
+    expect(sh(listeningScript(base, 100)).status).toBe(1);
+    writeFileSync(`${base}.err`, "tcpdump: eth9: No such device exists\n");
+    writeFileSync(`${base}.done`, "");
+    const exited = sh(listeningScript(base, 2000));
+    expect(exited.status).toBe(2);
+    expect(exited.stdout).toMatch(/No such device/);
+    writeFileSync(`${base}.err`, "listening on eth0, link-type EN10MB\n");
+    expect(sh(listeningScript(base, 2000)).status).toBe(0);
+  });
+
+  it("stop: signals the pid, waits for the done mark and prints the summary; exit 1 when it never comes", async () => {
+    const base = join(dir, "b");
+    const sleeper = spawn("sleep", ["30"]);
+    const ended = once(sleeper, "exit");
+    writeFileSync(`${base}.pid`, String(sleeper.pid));
+    writeFileSync(`${base}.err`, "3 packets captured\n");
+    expect(sh(stopScript(base, 100)).status).toBe(1);
+    expect((await ended)[1]).toBe("SIGINT");
+    writeFileSync(`${base}.done`, "");
+    const r = sh(stopScript(base));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/3 packets captured/);
+  }, 20_000);
 });

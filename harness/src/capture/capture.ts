@@ -4,12 +4,12 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { BacksideError } from "../errors.js";
-import { pollUntil, PollAbort } from "../util/poll-until.js";
 import type { StartedNode } from "../topology/started-node.js";
 import type { SegmentName } from "../topology/plan.js";
+import { CAPTURE_FILES_DIR } from "../topology/topology-state.js";
 
-/** Where captures live inside a node. */
-export const CAPTURE_DIR = "/tmp/captures";
+/** Where captures live inside a node (a topology reset removes it). */
+export const CAPTURE_DIR = CAPTURE_FILES_DIR;
 
 export interface CaptureOptions {
   /** Capture on this interface ... */
@@ -85,6 +85,33 @@ export function captureScript(o: {
   return lines.join("\n");
 }
 
+const STOP_WAIT_MS = 10_000;
+const POLL_S = 0.02;
+
+/** Waits inside the node, up to `ms`, for `cond` (a shell test); exit 1 when it never held. */
+function waitInNode(cond: string, ms: number): string {
+  const tries = Math.ceil(ms / 1000 / POLL_S);
+  return `i=0; until ${cond}; do i=$((i+1)); [ "$i" -le ${tries} ] || exit 1; sleep ${POLL_S}; done`;
+}
+
+/** Exported for unit tests: stop a capture and print tcpdump's stderr once it has exited. */
+export function stopScript(base: string, ms = STOP_WAIT_MS): string {
+  return [
+    `kill -INT $(cat ${base}.pid 2>/dev/null) 2>/dev/null`,
+    waitInNode(`[ -e ${base}.done ]`, ms),
+    `cat ${base}.err`,
+  ].join("\n");
+}
+
+/** Exported for unit tests: waits until tcpdump listens (exit 0) or has exited (exit 2, its stderr). */
+export function listeningScript(base: string, ms: number): string {
+  return [
+    waitInNode(`grep -q "listening on" ${base}.err 2>/dev/null || [ -e ${base}.done ]`, ms),
+    `grep -q "listening on" ${base}.err && exit 0`,
+    `cat ${base}.err; exit 2`,
+  ].join("\n");
+}
+
 /**
  * A tcpdump running inside a node. Stop it with `stop()` (SIGINT, so tcpdump flushes and
  * writes its summary), which copies the pcap to the local artifact folder. Tracked by the
@@ -115,19 +142,18 @@ export class StartedCapture {
   private async doStop(): Promise<CaptureResult> {
     this.untrack();
     const base = `${CAPTURE_DIR}/${this.name}`;
-    // The pid may already be gone (limits reached): kill then fails, which is fine.
-    await this.node.exec(["/bin/sh", "-c", `kill -INT $(cat ${base}.pid) 2>/dev/null; true`], {
-      timeoutMs: 10_000,
-    });
-    await pollUntil(
-      async () => (await this.node.exec(["test", "-e", `${base}.done`], { timeoutMs: 5_000 })).exitCode === 0,
-      { what: `tcpdump ${this.name} on ${this.node.name} to exit`, timeoutMs: 10_000, intervalMs: 50 },
-    );
+    // One exec: SIGINT (the pid may already be gone when a limit was reached: fine), a bounded
+    // wait inside the node for the script to mark the pcap complete, then tcpdump's summary.
+    const r = await this.node.exec(["/bin/sh", "-c", stopScript(base)], { timeoutMs: 15_000 });
+    if (r.exitCode !== 0)
+      throw new BacksideError(
+        "TIMEOUT",
+        `timed out after ${STOP_WAIT_MS} ms waiting for tcpdump ${this.name} on ${this.node.name} to exit`,
+      );
     const pcap = await this.node.copyFileOut(`${base}.pcap`);
-    const err = await this.node.exec(["cat", `${base}.err`], { timeoutMs: 5_000 });
     await writeFile(this.file, pcap);
-    const m = /(\d+) packets? captured/.exec(err.stdout);
-    return { file: this.file, bytes: pcap.length, packets: m ? Number(m[1]) : undefined, stderr: err.stdout };
+    const m = /(\d+) packets? captured/.exec(r.stdout);
+    return { file: this.file, bytes: pcap.length, packets: m ? Number(m[1]) : undefined, stderr: r.stdout };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -168,28 +194,19 @@ export async function startCapture(node: StartedNode, opts: CaptureOptions): Pro
   const response = await exec.start({ Detach: true });
   await drain(response);
   const capture = new StartedCapture(node, name, iface, join(outDir, `${name}.pcap`));
+  const waitMs = opts.startTimeoutMs ?? 10_000;
   try {
-    await pollUntil(
-      async () => {
-        const r = await node.exec(
-          ["/bin/sh", "-c", `cat ${base}.err 2>/dev/null; test -e ${base}.done && echo __DONE__`],
-          { timeoutMs: 5_000 },
-        );
-        if (r.stdout.includes("listening on")) return true;
-        if (r.stdout.includes("__DONE__")) {
-          const why = r.stdout.replace("__DONE__", "").trim();
-          throw new PollAbort(
-            new BacksideError("RUNTIME", `tcpdump on ${node.name}/${iface} exited: ${why}`),
-          );
-        }
-        return false;
-      },
-      {
-        what: `tcpdump on ${node.name}/${iface} listening`,
-        timeoutMs: opts.startTimeoutMs ?? 10_000,
-        intervalMs: 50,
-      },
-    );
+    // One exec that waits inside the node (bounded), not one exec per look.
+    const r = await node.exec(["/bin/sh", "-c", listeningScript(base, waitMs)], {
+      timeoutMs: waitMs + 5_000,
+    });
+    if (r.exitCode === 2)
+      throw new BacksideError("RUNTIME", `tcpdump on ${node.name}/${iface} exited: ${r.stdout.trim()}`);
+    if (r.exitCode !== 0)
+      throw new BacksideError(
+        "TIMEOUT",
+        `timed out after ${waitMs} ms waiting for tcpdump on ${node.name}/${iface} listening`,
+      );
   } catch (e) {
     await node
       .exec(["/bin/sh", "-c", `kill -INT $(cat ${base}.pid) 2>/dev/null; true`], { timeoutMs: 5_000 })

@@ -7,6 +7,8 @@ import type Docker from "dockerode";
 import type { Scenario } from "../scenarios/schema.js";
 import { startTopology } from "../topology/index.js";
 import type { StartedTopology } from "../topology/started-topology.js";
+import type { NodeOptions } from "../topology/topology.js";
+import type { NodeName } from "../topology/plan.js";
 import type { TestPki } from "../tls/index.js";
 import type { CleanupRegistry } from "../util/cleanup-registry.js";
 import { backendConfig, dnsConfig } from "./standin-configs.js";
@@ -29,9 +31,21 @@ export interface BringUpOptions {
   gateway?: GatewayAdapter;
 }
 
+/** The stand-in nodes' options for a scenario in a slot (their configurations hold its addresses). */
+export function scenarioNodes(
+  s: Scenario,
+  slot: number,
+  pki: TestPki | undefined,
+  gateway: GatewayAdapter = backsideGateway,
+): Partial<Record<NodeName, NodeOptions>> {
+  return {
+    gateway: gateway.node(planGateway(s, slot, pki)),
+    backend: { config: backendConfig(s, pki), ready: controlProbe("/state") },
+    dns: { config: dnsConfig(s, slot), ready: controlProbe("/zone") },
+  };
+}
+
 export function bringUpScenario(o: BringUpOptions): Promise<StartedTopology> {
-  const s = o.scenario;
-  const gateway = o.gateway ?? backsideGateway;
   return startTopology({
     runId: o.runId,
     slot: o.slot,
@@ -40,10 +54,6 @@ export function bringUpScenario(o: BringUpOptions): Promise<StartedTopology> {
     registry: o.registry,
     labels: o.labels ?? {},
     readyTimeoutMs: 60_000,
-    nodes: {
-      gateway: gateway.node(planGateway(s, o.slot, o.pki)),
-      backend: { config: backendConfig(s, o.pki), ready: controlProbe("/state") },
-      dns: { config: dnsConfig(s, o.slot), ready: controlProbe("/zone") },
-    },
+    nodes: scenarioNodes(o.scenario, o.slot, o.pki, o.gateway),
   });
 }

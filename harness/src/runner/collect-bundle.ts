@@ -59,28 +59,15 @@ export async function collectBundle(
     c.other.push(...a.moreLogs, ...a.other);
     c.problems.push(...a.problems);
   })();
-  const [stopped] = await Promise.all([
-    Promise.all(captures.map((cap) => tryTo(`capture ${cap.name}`, () => cap.stop()))),
-    gatewaySide,
-  ]);
-  stopped.forEach((r, i) => {
-    if (r) c.pcaps.push(`${captures[i].name}.pcap`);
-  });
   const save = async (name: string, content: string) => {
     await writeFile(join(bundleDir, name), content);
     c.other.push(name);
   };
-  // Independent reads: in parallel, each bounded.
-  await Promise.all([
-    ...topo
-      .nodes()
-      .filter((n) => n.name !== "client")
-      .map((node) =>
-        tryTo(`${node.name} output`, async () => {
-          const l = await node.logs();
-          await save(`${node.name}.stdout.log`, l.stdout + (l.stderr ? `\n--- stderr ---\n${l.stderr}` : ""));
-        }),
-      ),
+  // Independent reads, each bounded, all at once: the stand-ins' own records are read on
+  // loopback or by exec, so they never show in the captures still being stopped.
+  const [stopped] = await Promise.all([
+    Promise.all(captures.map((cap) => tryTo(`capture ${cap.name}`, () => cap.stop()))),
+    gatewaySide,
     tryTo("dns query log", async () =>
       save("dns-queries.json", await controlOk(topo.node("dns"), "GET", "/queries")),
     ),
@@ -92,6 +79,21 @@ export async function collectBundle(
       await save("firewall-ruleset.txt", r.stdout + r.stderr);
     }),
   ]);
+  stopped.forEach((r, i) => {
+    if (r) c.pcaps.push(`${captures[i].name}.pcap`);
+  });
+  // The programs' output last, so it has what they printed while the rest was collected.
+  await Promise.all(
+    topo
+      .nodes()
+      .filter((n) => n.name !== "client")
+      .map((node) =>
+        tryTo(`${node.name} output`, async () => {
+          const l = await node.logs();
+          await save(`${node.name}.stdout.log`, l.stdout + (l.stderr ? `\n--- stderr ---\n${l.stderr}` : ""));
+        }),
+      ),
+  );
   await save("requests.json", JSON.stringify(requests, null, 2) + "\n");
   return c;
 }

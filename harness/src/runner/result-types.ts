@@ -19,6 +19,12 @@ export interface PhaseTimings {
   teardown: number;
   /** Wall time of this scenario run including teardown. */
   total: number;
+  /**
+   * Where bring-up went, in milliseconds: a new topology's `networks`, `create`, `start`,
+   * `ready`, `ruleset` (`images` is the look-up of the images), or a reused one's `reset` (and
+   * `waitReset` while its reset still ran in the background); then `captures` and `faults`.
+   */
+  bringUpSteps?: Record<string, number>;
 }
 
 /** A failed run's topology left running (`run --keep`): how to reach it and how to remove it. */

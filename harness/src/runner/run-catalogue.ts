@@ -12,6 +12,9 @@ import type { Diagnoser } from "./diagnoser.js";
 import { SlotPicker } from "./slot-picker.js";
 import { gatewayOf, resultId, runScenario } from "./run-scenario.js";
 import { RunLedger } from "./run-ledger.js";
+import { TopologyPool } from "./topology-pool.js";
+import { ScenarioTopology } from "./scenario-topology.js";
+import { gatewayAdapter } from "./gateways/index.js";
 
 export interface RunCatalogueOptions {
   scenarios: Scenario[];
@@ -31,6 +34,11 @@ export interface RunCatalogueOptions {
   failFast?: boolean;
   /** Leave the topology of a run that did not match up for a look. */
   keep?: boolean;
+  /**
+   * Reuse topologies between scenarios of the same shape (reset and checked clean) and warm the
+   * next one while a scenario runs; default true. False: a new topology per scenario.
+   */
+  reuse?: boolean;
 }
 
 export interface PlannedRun {
@@ -87,9 +95,35 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
   ledger.begin(start);
   await o.reporter.onRunStart?.(start);
   const results = new Map<string, ScenarioRunResult>();
+  // A topology kept for a look must never be handed to the next scenario: --keep runs fresh.
+  const reuse = (o.reuse ?? true) && !o.keep;
+  // Per worker: one run collecting, one running, and the next one's topology made ready.
+  const pool = reuse
+    ? new TopologyPool({ max: 2 * o.parallel + 1, signal: o.signal, onStopped: (t) => slots.release(t.slot) })
+    : undefined;
+  const requests = new Map<number, ScenarioTopology>();
+  const requestFor = (index: number) => {
+    const p = planned[index];
+    let r = requests.get(index);
+    if (!r) {
+      r = new ScenarioTopology({
+        scenario: p.scenario,
+        gateway: gatewayAdapter(p.gateway, p.scenario),
+        slots,
+        docker: o.docker,
+        registry: o.registry,
+        pooled: true,
+      });
+      requests.set(index, r);
+    }
+    return r;
+  };
+  const finishing = new Set<Promise<void>>();
   let next = 0;
   let failed = false;
   const worker = async () => {
+    // The run before this worker's current one, still collecting or diagnosing.
+    let previous: Promise<void> | undefined;
     // Bounded: each worker takes at most planned.length items.
     while (next < planned.length && !o.signal?.aborted && !(o.failFast && failed)) {
       const index = next++;
@@ -101,7 +135,12 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         index: index + 1,
         total: planned.length,
       });
-      const r = await runScenario({
+      const request = pool ? requestFor(index) : undefined;
+      // While this one runs, the one after it gets its topology (reset or new) in the background.
+      if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
+      let stepsOver!: () => void;
+      const over = new Promise<void>((r) => (stepsOver = r));
+      const run = runScenario({
         scenario: p.scenario,
         repeat: p.repeat,
         repeats: o.repeats,
@@ -114,14 +153,35 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         registry: o.registry,
         signal: o.signal,
         keep: o.keep,
+        pool,
+        request,
+        onStepsOver: stepsOver,
       });
-      if (!r.match && !r.interrupted && r.notApplicable === undefined) failed = true;
-      results.set(p.id, r);
-      ledger.record(r);
-      await o.reporter.onScenarioEnd?.(r);
+      const finish = run.then(async (r) => {
+        requests.delete(index);
+        if (!r.match && !r.interrupted && r.notApplicable === undefined) failed = true;
+        results.set(p.id, r);
+        ledger.record(r);
+        await o.reporter.onScenarioEnd?.(r);
+      });
+      finishing.add(finish);
+      finish.finally(() => finishing.delete(finish)).catch(() => undefined);
+      // The next scenario starts once this one's steps are over; its collection and diagnosis go
+      // on meanwhile. At most two runs per worker: the one before must have finished. With
+      // --fail-fast the verdict decides whether there is a next one, so it is awaited.
+      await (o.failFast ? finish : Promise.race([over, finish]));
+      await previous;
+      previous = finish;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, planned.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(o.parallel, planned.length)) }, worker));
+    await Promise.all([...finishing]);
+  } finally {
+    await pool?.close();
+    // Made for a run that never started (interrupted): their PKIs go too.
+    await Promise.all([...requests.values()].map((r) => r.dispose()));
+  }
   const ordered = planned.flatMap((p) => results.get(p.id) ?? []);
   const summary: RunSummary = {
     startedAt,

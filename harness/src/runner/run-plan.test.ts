@@ -105,7 +105,9 @@ describe("backside run arguments and exit code", () => {
       parallel: 2,
       repeats: 3,
       reportDir: "/tmp/x",
+      fresh: false,
     });
+    expect(parseRunArgs(["a", "--fresh"])).toMatchObject({ fresh: true });
     for (const bad of [["--all", "a"], [], ["--parallel", "0", "a"], ["--repeat", "x", "a"], ["--nope"]]) {
       try {
         parseRunArgs(bad);

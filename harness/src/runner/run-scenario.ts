@@ -10,13 +10,12 @@ import type Docker from "dockerode";
 import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { startCapture, type StartedCapture } from "../capture/index.js";
-import { createTestPki, type TestPki } from "../tls/index.js";
+import type { TestPki } from "../tls/index.js";
 import type { CleanupRegistry } from "../util/cleanup-registry.js";
-import { newRunId } from "../util/run-id.js";
 import { BacksideError, isBacksideError, oneLine } from "../errors.js";
 import type { ScenarioRunResult, PhaseTimings, RequestOutcome } from "./result-types.js";
-import { resolveHost } from "./resolve-address.js";
-import { bringUpScenario } from "./bring-up-scenario.js";
+import { ScenarioTopology } from "./scenario-topology.js";
+import type { TopologyPool } from "./topology-pool.js";
 import { gatewayAdapter, type GatewayAdapter } from "./gateways/index.js";
 import { planGateway } from "./plan-gateway.js";
 import { applyTopologyChange } from "./topology-changes.js";
@@ -45,9 +44,16 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** `--keep`: a run that did not match leaves its topology up for a look (see keep-topology.ts). */
   keep?: boolean;
+  /** Topologies kept between runs: this run's is taken from it and given back (else its own). */
+  pool?: TopologyPool;
+  /** How this run gets its topology, when made beforehand (the pool may have warmed it). */
+  request?: ScenarioTopology;
+  /**
+   * Called once the steps are over (or the run stopped early): the next run may start while this
+   * one collects, tears down and diagnoses.
+   */
+  onStepsOver?: () => void;
 }
-
-const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
 
 /** The gateway a scenario runs with: its own pin, else the run's choice, else the stand-in. */
 export function gatewayOf(s: Scenario, chosen: GatewayKind | undefined): GatewayKind {
@@ -75,13 +81,15 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   const t: PhaseTimings = { bringUp: 0, faultWait: 0, collect: 0, diagnose: 0, teardown: 0, total: 0 };
   const t0 = Date.now();
   const startedAt = new Date(t0).toISOString();
-  const runId = newRunId();
+  const request =
+    o.request ??
+    new ScenarioTopology({ scenario: s, gateway, slots: o.slots, docker: o.docker, registry: o.registry });
+  let runId = request.runId;
   const partialReasons: string[] = [];
   const requests: RequestOutcome[] = [];
   let error: { code: string; message: string } | undefined;
   let topo: StartedTopology | undefined;
   let pki: TestPki | undefined;
-  let slot: number | undefined;
   const captures: StartedCapture[] = [];
   let collected: Collected = { pcaps: [], other: [], problems: [] };
   let stepsDone = false;
@@ -94,43 +102,37 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     error ??= { code: isBacksideError(e) ? e.code : "INTERNAL", message: oneLine(e) };
   };
   let phase = Date.now();
-  const lap = (k: keyof PhaseTimings) => {
+  const lap = (k: Exclude<keyof PhaseTimings, "bringUpSteps">) => {
     t[k] = Date.now() - phase;
     phase = Date.now();
   };
+  // Parts of bring-up: `topology` is how long the run waited for its topology; the topology's
+  // own phases (`new.*`, `reset.*`) may have run in the background before the run started.
+  const steps: Record<string, number> = {};
+  let stepMark = Date.now();
+  const stepLap = (k: string) => {
+    steps[k] = Date.now() - stepMark;
+    stepMark = Date.now();
+  };
+  let reused = false;
   try {
     // --- bring-up
     try {
-      const tried = new Set<number>();
-      for (let attempt = 1; !topo; attempt++) {
-        slot = await o.slots.take(tried);
-        tried.add(slot);
-        log(`run ${runId} slot ${slot}`);
-        if (needsPki(s) && !pki) {
-          const host = resolveHost(slot, s.gateway.backend.host);
-          pki = await createTestPki({ hostName: host.isName ? host.host : "backend.backside.test", runId });
-        }
-        try {
-          topo = await bringUpScenario({
-            scenario: s,
-            runId,
-            slot,
-            pki,
-            docker: o.docker,
-            registry: o.registry,
-            name: s.name,
-            labels: { "backside.scenario": s.name, "backside.gateway": gateway.kind },
-            gateway,
-          });
-        } catch (e) {
-          o.slots.release(slot);
-          slot = undefined;
-          // Another process took the slot between our look and our create: try another one.
-          if (attempt < 3 && isBacksideError(e) && /no free topology slot/.test(e.message)) continue;
-          throw e;
-        }
+      if (o.pool) {
+        const got = await o.pool.take(id, request);
+        topo = got.topo;
+        reused = got.reused;
+        for (const [k, v] of Object.entries(got.steps)) steps[`${reused ? "reset" : "new"}.${k}`] = v;
+        for (const n of got.notes) log(n);
+      } else {
+        topo = await request.create();
+        for (const [k, v] of Object.entries(topo.timings)) steps[`new.${k}`] = v;
       }
-      log(`topology up in slot ${topo.slot}`);
+      runId = topo.runId;
+      pki = await request.pki();
+      stepLap("topology");
+      log(`run ${runId} slot ${topo.slot}`);
+      log(`topology up in slot ${topo.slot}${reused ? " (reused: reset and checked clean)" : ""}`);
       const ctx: StepContext = { topo, scenario: s, gateway, pki, signal: o.signal, requests, log };
       for (const change of s.topology) log(await applyTopologyChange(topo, change));
       const started = await Promise.allSettled(
@@ -148,12 +150,14 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
       if (failed) throw failed.reason;
       log(`captures started: ${captures.map((c) => c.name).join(", ")}`);
+      stepLap("captures");
       await setFaults(ctx, s.firewall.faults);
       // After the faults: a gateway that resolves on its own clock meets them as a request would.
       if (gateway.settle) {
         await gateway.settle(topo.node("gateway"), planGateway(s, topo.slot, pki));
         log(`gateway ${gateway.kind} settled`);
       }
+      stepLap("faults");
       lap("bringUp");
       // --- fault + wait
       await withDeadline(runSteps(ctx), s.timeoutSeconds * 1000, `scenario ${s.name} steps`, o.signal);
@@ -167,6 +171,7 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
         isBacksideError(e) && e.code === "INTERRUPTED" ? "interrupted" : `run stopped early: ${oneLine(e)}`,
       );
     }
+    o.onStepsOver?.();
     // --- collect (also after a failure: keep what there is)
     if (topo) {
       collected = await collectBundle(topo, captures, bundleDir, requests, gateway, log);
@@ -178,13 +183,18 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
     phase = Date.now();
     if (topo && !deferTeardown) {
       try {
-        await topo.stop();
+        // A run that failed may have left its topology in any state: never handed on.
+        if (o.pool) await o.pool.give(topo, !error && !o.signal?.aborted);
+        else {
+          await topo.stop();
+          o.slots.release(topo.slot);
+        }
       } catch (e) {
         partialReasons.push(`teardown: ${oneLine(e)}`);
       }
     }
-    if (slot !== undefined) o.slots.release(slot);
-    await pki?.dispose().catch(() => undefined);
+    await request.dispose();
+    o.onStepsOver?.();
     lap("teardown");
   }
   // --- diagnose (on the bundle only)
@@ -239,8 +249,11 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
   const kept = deferTeardown
     ? await keepTopology(topo!, !match && !interrupted, partialReasons, log)
     : undefined;
+  // A kept topology keeps its slot (its networks are still up) until `backside clean`.
+  if (deferTeardown && !kept) o.slots.release(topo!.slot);
   if (deferTeardown) t.teardown += Date.now() - phase;
   t.total = Date.now() - t0;
+  t.bringUpSteps = steps;
   const out: ScenarioRunResult = {
     ...identity(o, id, gateway),
     ...(unsupported.length ? { gatewayUnsupported: unsupported } : {}),

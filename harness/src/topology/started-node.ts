@@ -17,6 +17,8 @@ export class StartedNode {
   private readonly ifaceCache = new Map<SegmentName, string>();
   /** Addresses given after start (a node moved on a segment), over the plan's. */
   private readonly movedTo = new Map<SegmentName, string>();
+  /** Docker's `since` for logs(): where the last reset cut the node's output. */
+  private logsSince: string | undefined;
 
   constructor(
     readonly name: NodeName,
@@ -90,18 +92,51 @@ export class StartedNode {
     this.ifaceCache.delete(segment);
   }
 
+  /** Segments where the node holds an address other than its planned one. */
+  movedSegments(): SegmentName[] {
+    return [...this.movedTo.keys()];
+  }
+
+  /** Back to the planned address on a segment (the topology re-plugs it). */
+  plannedAddressAgain(segment: SegmentName): void {
+    this.movedTo.delete(segment);
+    this.ifaceCache.delete(segment);
+  }
+
   /** Forget interface names (after disconnect/connect the name may change). */
   invalidateInterfaces(): void {
     this.ifaceCache.clear();
   }
 
+  /** The node's output, from its start or from the last reset's `entry: reset:` line on. */
   async logs(): Promise<{ stdout: string; stderr: string }> {
     const buf = (await this.container.logs({
       stdout: true,
       stderr: true,
       follow: false,
+      ...(this.logsSince ? { since: this.logsSince } : {}),
     })) as unknown as Buffer;
     return demuxLogs(buf);
+  }
+
+  /**
+   * Cuts the node's output at the last line its entry script printed on a restart in place
+   * (`entry: reset: ...`), so logs() holds only what the new program wrote. Both streams are
+   * cut at the same instant (Docker's timestamp of that line). False when there is no such line.
+   */
+  async cutLogsAtReset(): Promise<boolean> {
+    const buf = (await this.container.logs({
+      stdout: true,
+      stderr: false,
+      timestamps: true,
+      follow: false,
+      ...(this.logsSince ? { since: this.logsSince } : {}),
+    })) as unknown as Buffer;
+    const lines = demuxLogs(buf).stdout.split("\n");
+    const marker = lines.findLast((l) => / entry: reset: /.test(l));
+    const at = marker ? dockerSince(marker.slice(0, marker.indexOf(" "))) : undefined;
+    if (at) this.logsSince = at;
+    return at !== undefined;
   }
 
   copyFileOut(path: string): Promise<Buffer> {
@@ -133,4 +168,12 @@ export class StartedNode {
     ].join("\n");
     await this.execOk(["/bin/sh", "-ec", script], { timeoutMs: 10_000 });
   }
+}
+
+/** `2026-12-01T11:55:40.105123456Z` → `1764590140.105123456` (the form Docker's `since` takes). */
+export function dockerSince(rfc3339: string): string | undefined {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(rfc3339);
+  if (!m) return undefined;
+  const seconds = Date.parse(`${m[1]}Z`) / 1000;
+  return `${seconds}.${(m[2] ?? "").padEnd(9, "0")}`;
 }

@@ -61,6 +61,8 @@ export async function removeResources(r: Pick<TopologyResources, "containers" | 
 export class StartedTopology implements AsyncDisposable {
   private readonly tracked = new Set<Stoppable>();
   private stopping: Promise<void> | undefined;
+  /** `<node>/<segment>` unplugged by disconnect() and not plugged back. */
+  private readonly unplugged = new Set<string>();
 
   constructor(
     private readonly res: TopologyResources,
@@ -108,6 +110,7 @@ export class StartedTopology implements AsyncDisposable {
     n.address(segment);
     const net = this.res.networks[segment]!;
     await net.disconnect({ Container: n.id, Force: true });
+    this.unplugged.add(`${node}/${segment}`);
     n.invalidateInterfaces();
   }
 
@@ -121,6 +124,7 @@ export class StartedTopology implements AsyncDisposable {
     const net = this.res.networks[segment]!;
     await this.disconnect(node, segment);
     await net.connect({ Container: n.id, EndpointConfig: { IPAMConfig: { IPv4Address: address } } });
+    this.unplugged.delete(`${node}/${segment}`);
     n.movedAddress(segment, address);
     await n.applyRoutes();
   }
@@ -133,8 +137,37 @@ export class StartedTopology implements AsyncDisposable {
       Container: n.id,
       EndpointConfig: { IPAMConfig: { IPv4Address: n.address(segment) } },
     });
+    this.unplugged.delete(`${node}/${segment}`);
     n.invalidateInterfaces();
     await n.applyRoutes();
+  }
+
+  /**
+   * Every node back on its planned segments with its planned addresses (undoing disconnect and
+   * move), routes re-applied. Docker derives a MAC from the address, so the MACs are back too.
+   */
+  async restoreLinks(): Promise<string[]> {
+    const done: string[] = [];
+    for (const n of this.nodes()) {
+      for (const segment of n.plan.segments) {
+        const key = `${n.name}/${segment}`;
+        const moved = n.movedSegments().includes(segment);
+        if (!moved && !this.unplugged.has(key)) continue;
+        if (moved && !this.unplugged.has(key)) await this.disconnect(n.name, segment);
+        n.plannedAddressAgain(segment);
+        await this.connect(n.name, segment);
+        done.push(`${key} ${moved ? "moved back" : "plugged back"}`);
+      }
+    }
+    return done;
+  }
+
+  /** Stops what was tracked (captures), newest first, each bounded; before a reset or teardown. */
+  async stopTracked(): Promise<void> {
+    const items = [...this.tracked].reverse();
+    this.tracked.clear();
+    // A capture that cannot be stopped must not keep the containers alive.
+    await Promise.allSettled(items.map((i) => withTimeout(i.stop(), 15_000, "stopping a tracked item")));
   }
 
   /** Stopped (newest first) before the containers go; returns an untrack function. */
@@ -151,10 +184,7 @@ export class StartedTopology implements AsyncDisposable {
 
   private async doStop(): Promise<void> {
     this.res.registry?.delete(this);
-    const items = [...this.tracked].reverse();
-    this.tracked.clear();
-    // A capture that cannot be stopped must not keep the containers alive.
-    await Promise.allSettled(items.map((i) => withTimeout(i.stop(), 15_000, "stopping a tracked item")));
+    await this.stopTracked();
     await removeResources(this.res);
   }
 

@@ -48,7 +48,7 @@ export const options = {
   },
   keep: {
     type: "boolean",
-    help: "leave the topology of a failed scenario up for a look; prints how to reach and remove it",
+    help: "leave the topology of a failed scenario up for a look (implies --fresh); prints how to reach and remove it",
   },
   parallel: {
     type: "string",
@@ -67,6 +67,10 @@ export const options = {
     help: "backside (the appliance stand-in, default), nginx, haproxy, or all (each scenario once per gateway); a scenario's gateway.kind pins its own",
   },
   dir: { type: "string", metavar: "DIR", help: `scenario folder (default ${DEFAULT_SCENARIO_DIR}/)` },
+  fresh: {
+    type: "boolean",
+    help: "a new topology for every scenario (default: reuse one of the same shape, reset and checked clean)",
+  },
 } satisfies OptionTable;
 
 export const help = helpText(
@@ -94,6 +98,7 @@ export interface RunArgs {
   gateways: GatewayKind[];
   reportDir?: string;
   dir: string;
+  fresh: boolean;
 }
 
 function gatewayFlag(v: string | undefined): GatewayKind[] {
@@ -119,6 +124,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
     gateways: v.gateway === undefined ? ["backside"] : gatewayFlag(v.gateway),
     reportDir: v["report-dir"],
     dir: v.dir ?? defaultScenarioDir(),
+    fresh: v.fresh === true,
   };
   if (a.all && a.names.length)
     throw new BacksideError("USAGE", "run: give scenario names or --all, not both");
@@ -274,6 +280,7 @@ export async function run(argv: string[]): Promise<number> {
       ledger,
       failFast: args.failFast,
       keep: args.keep,
+      reuse: !args.fresh,
     });
     if (args.failFast && s.notRun.length && !s.interrupted)
       process.stderr.write(

@@ -11,6 +11,7 @@ export const backsideGateway: GatewayAdapter = {
   title: "backside appliance stand-in",
   notApplicable: () => undefined,
   unsupported: () => [],
+  restartsInPlace: true,
   node(p: GatewayPlan) {
     return {
       config: { ...p.standin, log: { ...p.standin.log, file: GATEWAY_LOG_FILE } },

@@ -39,6 +39,11 @@ export interface GatewayAdapter {
   settle?(node: StartedNode, p: GatewayPlan): Promise<void>;
   /** Copies the gateway's logs (and error report, where it has one) into the bundle. */
   collect(node: StartedNode, bundleDir: string): Promise<GatewayArtifacts>;
+  /**
+   * Its program restarts in place with a new configuration (images/common/entry.sh's SIGHUP), so
+   * a topology can be reset for the next scenario instead of brought up again.
+   */
+  restartsInPlace?: boolean;
   /** Empties the gateway's DNS cache (a scenario with `dns.cache: off`), where it can. */
   flushDnsCache?(node: StartedNode): Promise<void>;
 }

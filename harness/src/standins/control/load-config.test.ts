@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { DnsConfigSchema } from "../dns/config.js";
 import { loadConfig } from "./load-config.js";
 
@@ -17,6 +20,16 @@ describe("loadConfig", () => {
     } catch (e) {
       expect(e).toMatchObject({ code: "INVALID_INPUT" });
     }
+  });
+
+  it("a reset's file wins over BACKSIDE_CONFIG (a reused container keeps its start env)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "backside-config-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const reset = join(dir, "dns.json");
+    const env = { BACKSIDE_CONFIG: JSON.stringify({ defaultTtl: 11 }) };
+    expect(loadConfig("dns", DnsConfigSchema, env, "/nonexistent/dns.json", reset).defaultTtl).toBe(11);
+    writeFileSync(reset, JSON.stringify({ defaultTtl: 22 }));
+    expect(loadConfig("dns", DnsConfigSchema, env, "/nonexistent/dns.json", reset).defaultTtl).toBe(22);
   });
 
   it("says when BACKSIDE_CONFIG is not JSON", () => {

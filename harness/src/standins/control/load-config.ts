@@ -2,19 +2,29 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { BacksideError } from "../../errors.js";
 
+/** Where a reused topology's reset leaves a stand-in's next configuration (images/common/entry.sh). */
+export const resetConfigFile = (role: string) => `/run/backside/${role}.json`;
+
 /**
- * Reads a stand-in's start configuration: JSON from env `BACKSIDE_CONFIG`, else the file
- * `/etc/backside/<role>.json`, else `{}` (every field has a default). Validation errors name the
- * field (`dns config: names["api.example"].ttl: ...`) so a bad scenario is fixed at the edge.
+ * Reads a stand-in's start configuration: the file a reset left (`/run/backside/<role>.json`:
+ * newer than anything the container was created with), else JSON from env `BACKSIDE_CONFIG`,
+ * else the file `/etc/backside/<role>.json`, else `{}` (every field has a default). Validation
+ * errors name the field (`dns config: names["api.example"].ttl: ...`) so a bad scenario is fixed
+ * at the edge.
  */
 export function loadConfig<S extends z.ZodType>(
   role: string,
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
   file = `/etc/backside/${role}.json`,
+  resetFile = resetConfigFile(role),
 ): z.output<S> {
-  let raw: string | undefined = env.BACKSIDE_CONFIG;
-  let source = "BACKSIDE_CONFIG";
+  let raw: string | undefined = readIfThere(resetFile);
+  let source = resetFile;
+  if (raw === undefined) {
+    raw = env.BACKSIDE_CONFIG;
+    source = "BACKSIDE_CONFIG";
+  }
   if (raw === undefined) {
     try {
       raw = readFileSync(file, "utf8");
@@ -34,6 +44,15 @@ export function loadConfig<S extends z.ZodType>(
     throw new BacksideError("INVALID_INPUT", `${role} config (${source}): not JSON: ${(e as Error).message}`);
   }
   return parseConfig(role, schema, json, source);
+}
+
+function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new BacksideError("NOT_FOUND", `config: cannot read ${file}`, { cause: e });
+  }
 }
 
 export function parseConfig<S extends z.ZodType>(

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadGatewayConfig, parseGatewayConfig } from "./config.js";
 
@@ -52,5 +55,18 @@ describe("gateway config", () => {
     expect(() => loadGatewayConfig({}, "/nonexistent/gateway.json")).toThrowError(
       expect.objectContaining({ code: "NOT_FOUND" }),
     );
+  });
+
+  it("a reset's /run/backside/gateway.json wins over the env the container was created with", () => {
+    const dir = mkdtempSync(join(tmpdir(), "backside-gw-config-"));
+    try {
+      const reset = join(dir, "gateway.json");
+      const env = { BACKSIDE_CONFIG: '{"service":{"backendUrl":"http://first/"}}' };
+      expect(loadGatewayConfig(env, "/nonexistent", reset).service.backendUrl).toBe("http://first/");
+      writeFileSync(reset, '{"service":{"backendUrl":"http://next/"}}');
+      expect(loadGatewayConfig(env, "/nonexistent", reset).service.backendUrl).toBe("http://next/");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,11 +3,12 @@
  * /etc/backside/gateway.json), validated at the edge with messages that name the field.
  * Times are seconds like the appliance's settings, fractions allowed so tests can run fast.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { BacksideError } from "../../errors.js";
 import { LOG_LEVELS } from "../../appliance/types.js";
+import { resetConfigFile } from "../control/load-config.js";
 
 const port = z.number().int().min(0).max(65535);
 const seconds = z.number().positive().max(86400);
@@ -128,13 +129,15 @@ export function parseGatewayConfig(input: unknown, source = "gateway config"): G
   throw new BacksideError("INVALID_INPUT", `${source}: ${lines.join("; ")}`, { details: { issues: lines } });
 }
 
-/** Start configuration of the container: env BACKSIDE_CONFIG, else the file. */
+/** Start configuration of the container: a reset's /run/backside/gateway.json, else env BACKSIDE_CONFIG, else the file. */
 export function loadGatewayConfig(
   env: NodeJS.ProcessEnv = process.env,
   file = "/etc/backside/gateway.json",
+  resetFile = resetConfigFile("gateway"),
 ): GatewayConfig {
-  let text = env.BACKSIDE_CONFIG;
-  let source = "BACKSIDE_CONFIG";
+  // A reset's file first: a reused container keeps the env it was created with.
+  let text = existsSync(resetFile) ? readFileSync(resetFile, "utf8") : env.BACKSIDE_CONFIG;
+  let source = existsSync(resetFile) ? resetFile : "BACKSIDE_CONFIG";
   if (text === undefined || text.trim() === "") {
     source = file;
     try {

@@ -1,0 +1,94 @@
+/**
+ * The pool's bookkeeping with stand-in topologies of no shape (never reset, so no container is
+ * needed): warmed ones are handed to their run, nothing outlives close(), the bound holds.
+ * Resets of real topologies: topology-reuse.int.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import type { StartedTopology } from "../topology/started-topology.js";
+import { TopologyPool, type PoolRequest } from "./topology-pool.js";
+
+function fakes() {
+  const made: { id: number; stopped: boolean }[] = [];
+  const request = (): PoolRequest => ({
+    shape: undefined,
+    async create() {
+      const t = { id: made.length, stopped: false };
+      made.push(t);
+      return {
+        timings: { start: 1 },
+        slot: t.id,
+        stop: async () => void (t.stopped = true),
+      } as unknown as StartedTopology;
+    },
+    restart: async () => undefined,
+  });
+  return { made, request };
+}
+
+describe("TopologyPool", () => {
+  it("hands a run the topology warmed for it, made once", async () => {
+    const { made, request } = fakes();
+    const pool = new TopologyPool({ max: 2 });
+    pool.warm("b", request());
+    const got = await pool.take("b", request());
+    expect(made).toHaveLength(1);
+    expect(got.reused).toBe(false);
+    expect(got.steps).toEqual({ start: 1 });
+    await pool.close();
+  });
+
+  it("never holds more than max: a warm past it waits for the run to make its own", async () => {
+    const { made, request } = fakes();
+    const pool = new TopologyPool({ max: 1 });
+    const a = await pool.take("a", request());
+    pool.warm("b", request());
+    expect(made).toHaveLength(1);
+    await pool.give(a.topo, true);
+    await pool.take("b", request());
+    expect(made).toHaveLength(2);
+    await pool.close();
+  });
+
+  it("a topology of no shape is stopped when given back, and its slot freed", async () => {
+    const { made, request } = fakes();
+    const freed: number[] = [];
+    const pool = new TopologyPool({ onStopped: (t) => freed.push(t.slot) });
+    const a = await pool.take("a", request());
+    await pool.give(a.topo, true);
+    expect(made[0].stopped).toBe(true);
+    expect(freed).toEqual([0]);
+  });
+
+  it("close() stops what was warmed and never taken; after an abort nothing is warmed", async () => {
+    const { made, request } = fakes();
+    const abort = new AbortController();
+    const pool = new TopologyPool({ max: 3, signal: abort.signal });
+    pool.warm("x", request());
+    await pool.close();
+    expect(made.map((m) => m.stopped)).toEqual([true]);
+    const after = new TopologyPool({ signal: abort.signal });
+    abort.abort();
+    after.warm("y", request());
+    expect(made).toHaveLength(1);
+  });
+
+  it("a warm that failed is made again when its run takes it, with the run waiting", async () => {
+    const { made, request } = fakes();
+    const pool = new TopologyPool();
+    let fail = true;
+    const flaky = request();
+    const create = flaky.create.bind(flaky);
+    flaky.create = async () => {
+      if (fail) {
+        fail = false;
+        throw new Error("no free topology slot");
+      }
+      return create();
+    };
+    pool.warm("z", flaky);
+    const got = await pool.take("z", flaky);
+    expect(got.topo.slot).toBe(0);
+    expect(made).toHaveLength(1);
+    await pool.close();
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * Started topologies kept between scenario runs. A run gives its topology back when it has
+ * collected; the next run of the same shape (same images and node options, configurations
+ * aside) gets it reset instead of a new one, and a run's topology can be made ready in the
+ * background while the run before it still drives its faults (warm). A reset is checked against
+ * the state the topology came up in (topology-state.ts); one that leaves anything behind is
+ * stopped and a new topology brought up instead, so reuse never weakens isolation.
+ */
+import { oneLine } from "../errors.js";
+import type { StartedTopology } from "../topology/started-topology.js";
+import { checkClean, topologyState, type TopologyState } from "../topology/topology-state.js";
+import { keptTables, resetNetwork } from "../topology/reset-topology.js";
+
+export interface PoolRequest {
+  /** Topologies of one shape can be reset into each other; undefined: never reused. */
+  shape: string | undefined;
+  /** Brings up a new topology for the run. */
+  create(): Promise<StartedTopology>;
+  /** Restarts the programs of a reused topology for the run (its network is the pool's). */
+  restart(topo: StartedTopology): Promise<void>;
+}
+
+export interface Prepared {
+  topo: StartedTopology;
+  reused: boolean;
+  /** Milliseconds: a new topology's bring-up phases, or a reset's. */
+  steps: Record<string, number>;
+  notes: string[];
+}
+
+interface Kept {
+  topo: StartedTopology;
+  shape: string;
+  pristine: TopologyState;
+}
+
+export interface TopologyPoolOptions {
+  /** Topologies alive at once (busy, idle and warming); default 2. */
+  max?: number;
+  /** Called once a topology is stopped (the runner frees its slot). */
+  onStopped?: (topo: StartedTopology) => void;
+  signal?: AbortSignal;
+}
+
+export class TopologyPool {
+  private readonly idle: Kept[] = [];
+  private readonly pristine = new Map<StartedTopology, { shape: string; state: TopologyState }>();
+  private readonly warming = new Map<string, Promise<Prepared>>();
+  private alive = 0;
+  private closed = false;
+
+  constructor(private readonly o: TopologyPoolOptions = {}) {}
+
+  private get max(): number {
+    return Math.max(1, this.o.max ?? 2);
+  }
+
+  /** Starts making a topology ready for run `id` now, when there is room; take() picks it up. */
+  warm(id: string, req: PoolRequest): void {
+    if (this.closed || this.o.signal?.aborted || this.warming.has(id)) return;
+    const fits = req.shape !== undefined && this.idle.some((k) => k.shape === req.shape);
+    if (!fits && this.alive >= this.max) return;
+    const p = this.prepare(req);
+    // A warm that fails is retried by take(); until then nobody waits on it.
+    p.catch(() => undefined);
+    this.warming.set(id, p);
+  }
+
+  /** The topology for run `id`: the one warmed for it, else one made ready now. */
+  async take(id: string, req: PoolRequest): Promise<Prepared> {
+    const warmed = this.warming.get(id);
+    this.warming.delete(id);
+    if (warmed) {
+      try {
+        return await warmed;
+      } catch {
+        // Made again below, now with the caller waiting (and its error, if it fails again).
+      }
+    }
+    return this.prepare(req);
+  }
+
+  /** Back from a run: kept for the next of its shape when `reusable`, else stopped. */
+  async give(topo: StartedTopology, reusable: boolean): Promise<void> {
+    const p = this.pristine.get(topo);
+    if (reusable && p && !this.closed && !this.o.signal?.aborted) {
+      this.idle.push({ topo, shape: p.shape, pristine: p.state });
+      return;
+    }
+    await this.stop(topo);
+  }
+
+  /** Stops every topology the pool holds, and those still warming; idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const warming = [...this.warming.values()];
+    this.warming.clear();
+    const warmed = await Promise.allSettled(warming);
+    const stops = warmed.flatMap((w) => (w.status === "fulfilled" ? [this.stop(w.value.topo)] : []));
+    stops.push(...this.idle.splice(0).map((k) => this.stop(k.topo)));
+    await Promise.allSettled(stops);
+  }
+
+  private async stop(topo: StartedTopology): Promise<void> {
+    this.pristine.delete(topo);
+    try {
+      await topo.stop();
+    } finally {
+      this.alive--;
+      this.o.onStopped?.(topo);
+    }
+  }
+
+  private async prepare(req: PoolRequest): Promise<Prepared> {
+    const notes: string[] = [];
+    const i = req.shape === undefined ? -1 : this.idle.findIndex((k) => k.shape === req.shape);
+    if (i >= 0) {
+      const [kept] = this.idle.splice(i, 1);
+      try {
+        return await this.reset(kept, req, notes);
+      } catch (e) {
+        notes.push(`reset of topology ${kept.topo.runId} failed, bringing up a new one: ${oneLine(e)}`);
+        await this.stop(kept.topo).catch(() => undefined);
+      }
+    } else if (this.alive >= this.max) {
+      // Room for a topology of another shape: the oldest idle one goes.
+      const old = this.idle.shift();
+      if (old) await this.stop(old.topo).catch(() => undefined);
+    }
+    return this.create(req, notes);
+  }
+
+  private async create(req: PoolRequest, notes: string[]): Promise<Prepared> {
+    this.alive++;
+    let topo: StartedTopology;
+    try {
+      topo = await req.create();
+    } catch (e) {
+      this.alive--;
+      throw e;
+    }
+    const steps: Record<string, number> = { ...topo.timings };
+    if (req.shape !== undefined) {
+      const t0 = Date.now();
+      try {
+        this.pristine.set(topo, { shape: req.shape, state: await topologyState(topo) });
+      } catch (e) {
+        notes.push(`topology state not read, it will not be reused: ${oneLine(e)}`);
+      }
+      steps.state = Date.now() - t0;
+    }
+    return { topo, reused: false, steps, notes };
+  }
+
+  private async reset(kept: Kept, req: PoolRequest, notes: string[]): Promise<Prepared> {
+    const steps: Record<string, number> = {};
+    let t = Date.now();
+    const lap = (k: string) => {
+      steps[k] = Date.now() - t;
+      t = Date.now();
+    };
+    await req.restart(kept.topo);
+    lap("programs");
+    // The network reset reads each node's state in the same exec; the check compares it.
+    const { undone, state } = await resetNetwork(kept.topo, {
+      keepTables: keptTables(kept.pristine.firewall?.nft ?? ""),
+    });
+    notes.push(...undone.map((u) => `reset: ${u}`));
+    await checkClean(kept.topo, kept.pristine, state);
+    lap("network");
+    this.pristine.set(kept.topo, { shape: kept.shape, state: kept.pristine });
+    return { topo: kept.topo, reused: true, steps, notes };
+  }
+}
