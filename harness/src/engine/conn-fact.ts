@@ -49,7 +49,8 @@ export class ConnFact implements ConnReading {
   requestBytes: number;
   responseBytes: number;
   dupAcks: number;
-  refs: PacketRef[];
+  /** The packets that show the outcome, packed as packet number and time pairs. */
+  readonly #refs: number[];
   point: number;
   source: string;
   uid: string;
@@ -63,8 +64,9 @@ export class ConnFact implements ConnReading {
   end: number;
   syns: number;
   synGaps: number[];
-  /** The first SYN: matched across capture points by 5-tuple and time. */
-  firstSyn: PacketRef | null;
+  /** Packet number and time of the first SYN (-1 without one). */
+  readonly #firstSynN: number;
+  readonly #firstSynTs: number;
   synTtl: number | null;
   /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
   answerTtl: number | null;
@@ -108,7 +110,9 @@ export class ConnFact implements ConnReading {
     this.requestBytes = r.requestBytes;
     this.responseBytes = r.responseBytes;
     this.dupAcks = r.dupAcks;
-    this.refs = r.refs;
+    const packed: number[] = [];
+    for (const x of r.refs) packed.push(x.n, x.ts);
+    this.#refs = packed;
     this.point = point;
     this.source = source;
     this.uid = c.uid;
@@ -124,7 +128,8 @@ export class ConnFact implements ConnReading {
     const gaps: number[] = syns.length > 1 ? [] : NO_GAPS;
     for (let i = 1; i < syns.length; i++) gaps.push(syns[i].ts - syns[i - 1].ts);
     this.synGaps = gaps;
-    this.firstSyn = syns[0] ?? null;
+    this.#firstSynN = syns[0]?.n ?? -1;
+    this.#firstSynTs = syns[0]?.ts ?? -1;
     const synSeg = segs.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
     const origTtl = c.origTtls[0];
     this.synTtl = synSeg?.ttl ?? origTtl ?? null;
@@ -139,6 +144,18 @@ export class ConnFact implements ConnReading {
   /** What the connection shows, with its packets: written when first read. */
   get ev(): Evidence {
     return (this.#ev ??= refsEvidence(this.source, this.refs, this.statement()));
+  }
+
+  /** The first SYN: matched across capture points by 5-tuple and time. */
+  get firstSyn(): PacketRef | null {
+    return this.#firstSynN < 0 ? null : { capture: this.point, n: this.#firstSynN, ts: this.#firstSynTs };
+  }
+
+  get refs(): PacketRef[] {
+    const out: PacketRef[] = [];
+    for (let i = 0; i < this.#refs.length; i += 2)
+      out.push({ capture: this.point, n: this.#refs[i], ts: this.#refs[i + 1] });
+    return out;
   }
 
   private statement(): string {
