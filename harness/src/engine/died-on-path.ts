@@ -1,0 +1,33 @@
+/** Whether an unanswered connect died between capture points (rules-loss.ts, burst-failures.ts). */
+import { backendOf } from "./capture-view.js";
+import type { ConnGroup } from "./conn-groups.js";
+import type { Facts } from "./facts.js";
+
+/**
+ * Whether an unanswered connect's SYN or answer died between capture points: the backend's answer
+ * was seen farther along, or a point on the way to the same backend (it saw other connections to
+ * it) was capturing when the SYN left and never saw it. Not a full listen queue, which drops SYNs
+ * that reached the backend. Built once per analysis: linear in the connections.
+ */
+export function diedOnPathTest(f: Facts, groups: ConnGroup[]): (g: ConnGroup) => boolean {
+  const pointsTo = new Map<string, Set<number>>();
+  for (const o of groups) {
+    const k = backendOf(o);
+    const set = pointsTo.get(k) ?? new Set<number>();
+    for (const v of o.views) set.add(v.point);
+    pointsTo.set(k, set);
+  }
+  const byPoint = new Map(f.captures.map((c) => [c.point, c]));
+  return (g) => {
+    if (g.near.outcome !== "unanswered") return false;
+    if (g.views.some((v) => v.outcome !== "unanswered")) return true;
+    const seen = new Set(g.views.map((v) => v.point));
+    // A point not among this connection's views that saw the backend saw it in another connection.
+    for (const p of pointsTo.get(backendOf(g)) ?? []) {
+      const c = byPoint.get(p);
+      if (seen.has(p) || !c || c.firstTs === null || c.lastTs === null) continue;
+      if (c.firstTs <= g.start && g.start <= c.lastTs) return true;
+    }
+    return false;
+  };
+}
