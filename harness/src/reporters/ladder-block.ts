@@ -8,7 +8,7 @@ import { htmlEscape as h } from "./html-escape.js";
 import { pickConnection } from "./pick-connection.js";
 import { burstRows, type LadderPoint, type PointSight } from "./path-ladder.js";
 import { pathLadderFor } from "./path-ladder-labels.js";
-import { HISTORY_LEGEND, renderPathLadderSvg } from "./path-ladder-svg.js";
+import { HISTORY_LEGEND, MARKS_LEGEND, renderPathLadderSvg } from "./path-ladder-svg.js";
 
 /** More backend connections than this at the first point is a burst: all of them get a row. */
 export const BURST = 3;
@@ -28,6 +28,7 @@ export async function renderLadders(
     `<h4>Ladder: ${h(ladder.title)} <small>${h(ladder.history ? `${ladder.history} (${across})` : `(${across})`)}</small></h4>`,
     `<div class="ladder-box">${renderPathLadderSvg(ladder, linkPrefix)}</div>`,
   ];
+  out.push(`<p class="legend"><small>${h(MARKS_LEGEND)}</small></p>`);
   if (ladder.history) out.push(`<p class="legend"><small>${h(HISTORY_LEGEND)}</small></p>`);
   const base = points.map((p) => pickConnection(p.summary.tcp)).find(Boolean);
   const burst = base ? burstRows(points, base) : [];

@@ -23,14 +23,24 @@ function answerText(d: DnsTransaction): string {
   return `DNS answer ${rcode}${answers.length ? `: ${answers.slice(0, 3).join(", ")}` : ""}${d.truncated ? " (truncated)" : ""}`;
 }
 
-function row(base: Pick<PathRow, "ts" | "label" | "from" | "to" | "dir" | "lost" | "frames">): PathRow {
-  return { t: 0, kind: "dns", retransmission: false, unseen: null, len: 0, ...base };
+function row(
+  base: Pick<PathRow, "ts" | "label" | "from" | "to" | "dir" | "lost" | "frames" | "seen">,
+): PathRow {
+  return { t: 0, kind: "dns", retransmission: false, unknown: false, len: 0, ...base };
 }
 
-/** An exchange that bears on a connection to `target`. */
-function telling(d: DnsTransaction, target: string): boolean {
-  const addrs = d.answers.filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28));
-  return !d.response || d.rcode !== 0 || !addrs.length || addrs.some((a) => a.data !== target);
+/**
+ * Whether the exchanges bear on a connection to `target`: one unanswered, an error rcode, an
+ * address other than the target, or no answer naming the target at all (an AAAA with no data
+ * beside an A naming it says nothing).
+ */
+function telling(ds: readonly DnsTransaction[], target: string): boolean {
+  const addrs = (d: DnsTransaction) =>
+    d.answers.filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28)).map((a) => a.data);
+  return (
+    ds.some((d) => !d.response || d.rcode !== 0 || addrs(d).some((a) => a !== target)) ||
+    !ds.some((d) => addrs(d).includes(target))
+  );
 }
 
 /**
@@ -45,7 +55,8 @@ export function dnsRows(
 ): PathRow[] {
   const client = lanes[0]?.address;
   const exchanges = new Map<string, Seen>();
-  points.forEach((p, lane) => {
+  points.forEach((p) => {
+    const lane = lanes.findIndex((l) => l.source === p.source);
     for (const d of p.summary.dns) {
       const ts = d.queries[0]?.ts ?? d.response?.ts ?? 0;
       if (window && (ts < window.from || ts > window.to)) continue;
@@ -58,7 +69,14 @@ export function dnsRows(
     }
   });
   if (!exchanges.size) return [];
-  if (target && ![...exchanges.values()].some((e) => telling(e.d, target))) return [];
+  if (
+    target &&
+    !telling(
+      [...exchanges.values()].map((e) => e.d),
+      target,
+    )
+  )
+    return [];
   if (lanes[0] && !lanes[0].address) lanes[0].address = [...exchanges.values()][0].d.client;
   const laneOf = (server: string) => {
     const at = lanes.findIndex((l) => l.role === "dns" && (l.address === server || !l.address));
@@ -76,43 +94,42 @@ export function dnsRows(
     const seenLanes = [...at.keys()];
     const near = Math.min(...seenLanes);
     const far = Math.max(...seenLanes);
+    // The gateway sent it even where no capture stands beside the gateway.
+    const sender = lanes[0]?.source === "" ? 0 : near;
     const q = `${d.qtypeName ?? "?"} ${d.query ?? "?"}`;
-    d.queries.forEach((ref, i) => {
-      const answered = d.response !== null && i === d.queries.length - 1;
-      const frames = seenLanes.flatMap((l) => {
-        const n = at.get(l)!.queries[i]?.n;
+    const framesOf = (pick: (t: DnsTransaction) => number | undefined) =>
+      seenLanes.flatMap((l) => {
+        const n = pick(at.get(l)!);
         return n === undefined ? [] : [{ lane: l, n }];
       });
+    d.queries.forEach((ref, i) => {
+      const answered = d.response !== null && i === d.queries.length - 1;
       const r = row({
         ts: ref.ts,
         label: `DNS query ${q}`,
-        from: near,
+        from: sender,
         to: answered ? dns : far,
         dir: "orig",
-        lost: !answered && far < dns,
-        frames,
+        lost: !answered,
+        frames: framesOf((t) => t.queries[i]?.n),
+        seen: [near, far],
       });
       r.retransmission = i > 0;
-      if (answered && far < dns) r.unseen = [far, dns];
       out.push(r);
     });
-    if (d.response) {
-      const frames = seenLanes.flatMap((l) => {
-        const n = at.get(l)!.response?.n;
-        return n === undefined ? [] : [{ lane: l, n }];
-      });
-      const r = row({
-        ts: d.response.ts,
-        label: answerText(d),
-        from: dns,
-        to: near,
-        dir: "resp",
-        lost: near > 0,
-        frames,
-      });
-      if (far < dns) r.unseen = [dns, far];
-      out.push(r);
-    }
+    if (d.response)
+      out.push(
+        row({
+          ts: d.response.ts,
+          label: answerText(d),
+          from: dns,
+          to: sender,
+          dir: "resp",
+          lost: sender === near && near > 0,
+          frames: framesOf((t) => t.response?.n),
+          seen: [far, near],
+        }),
+      );
   }
   return out;
 }

@@ -32,7 +32,8 @@ export async function labelPathLadder(l: PathLadder, points: readonly LadderPoin
   });
   const facts: (CaptureFacts | undefined)[] = [];
   for (let i = 0; i < l.lanes.length; i++) {
-    const file = fileOf(points[i]);
+    const source = l.lanes[i].source;
+    const file = source ? fileOf(points.find((p) => p.source === source)) : undefined;
     facts.push(
       file && wanted[i].size ? await readLadderFrames(file, wanted[i]).catch(() => undefined) : undefined,
     );

@@ -29,7 +29,8 @@ export function logRows(text: string | undefined, rows: readonly PathRow[]): Pat
       lost: false,
       retransmission: false,
       frames: [],
-      unseen: null,
+      seen: [0, 0] as [number, number],
+      unknown: false,
       len: 0,
     }));
 }

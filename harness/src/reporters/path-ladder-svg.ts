@@ -27,6 +27,10 @@ const COLOURS: Record<RowKind, string> = {
 export const HISTORY_LEGEND =
   "History (Zeek): S SYN, H SYN-ACK, A pure ACK, D data, F FIN, R RST, T retransmitted, ^ direction flipped; lower case = from the backend. State: S0 no answer to the SYN, REJ refused, SF normal close, RSTO/RSTR reset by the gateway/backend, OTH midstream.";
 
+/** What the marks mean; shown beside the drawing (ladder-block.ts), where it wraps. */
+export const MARKS_LEGEND =
+  "✕ last seen there, never at the next point · ? left the last capture point, no sign it arrived · solid: seen by the captures · dotted: no capture on that stretch · dashed: retransmission · #n: frame number in that capture";
+
 /** px per character at font-size 11 monospace (measured in Chromium: 6.6). */
 export const CHAR = 6.7;
 const ROW = 24;
@@ -63,9 +67,16 @@ function gapFor(l: PathLadder): number {
 export function renderPathLadderSvg(l: PathLadder, linkPrefix = ""): string {
   const gap = gapFor(l);
   const x = (i: number) => TIMES + gap / 2 + i * gap;
-  const logWidth = Math.max(0, ...l.rows.filter((r) => r.kind === "log").map((r) => r.label.length * CHAR));
-  const width = Math.ceil(Math.max(TIMES + gap * l.lanes.length, x(0) + 12 + logWidth) + 16);
-  const height = TOP + ROW * (l.rows.length + 1) + (l.truncated ? ROW : 0) + 20;
+  // Texts that start at a lane and run right: log notes, labels of packets seen at one lane only.
+  const rightmost = l.rows.map((r) =>
+    r.kind === "log"
+      ? x(0) + 8 + r.label.length * CHAR
+      : r.from === r.to
+        ? x(r.from) + 8 + shown(r).length * CHAR
+        : x(Math.max(r.from, r.to)) + (r.unknown ? 40 : 12),
+  );
+  const width = Math.ceil(Math.max(TIMES + gap * l.lanes.length, ...rightmost) + 16);
+  const height = TOP + ROW * l.rows.length + (l.truncated ? ROW : 0) + 16;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="ladder" data-ladder="path" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">`,
     `<title>${h(`${l.title} ${l.history}`.trim())}</title>`,
@@ -83,11 +94,8 @@ export function renderPathLadderSvg(l: PathLadder, linkPrefix = ""): string {
   });
   out.push(`<text x="4" y="${TOP - 8}" fill="#57606a">time (UTC) / since first</text>`);
   l.rows.forEach((r, i) => out.push(rowSvg(l, r, TOP + ROW * i + 10, x, linkPrefix)));
-  if (l.truncated) out.push(`<text x="4" y="${height - 26}" fill="#57606a">… more packets not drawn</text>`);
-  out.push(
-    `<text x="4" y="${height - 8}" fill="#57606a">✕ last seen there, never at the next point · dashed: retransmission · dotted: no capture on that stretch · #n: frame number in that capture</text>`,
-    "</svg>",
-  );
+  if (l.truncated) out.push(`<text x="4" y="${height - 8}" fill="#57606a">… more packets not drawn</text>`);
+  out.push("</svg>");
   return out.join("");
 }
 
@@ -105,25 +113,34 @@ function rowSvg(l: PathLadder, r: PathRow, y: number, x: (i: number) => number, 
   }
   const x1 = x(r.from);
   const x2 = x(r.to);
+  const [s1, s2] = [x(r.seen[0]), x(r.seen[1])];
+  const line = (a: number, b: number, extra: string) =>
+    a === b
+      ? ""
+      : `<line${extra} x1="${a}" y1="${y}" x2="${b}" y2="${y}" stroke="${colour}" stroke-width="1.5"`;
+  // Solid where the captures saw it, dotted from its sender and on to the node that answered.
   const dash = r.retransmission ? ' stroke-dasharray="5 3"' : "";
-  // The stretch the captures saw is solid; the rest (toward a server no capture stands beside) dotted.
-  const ends = r.unseen ? [x(r.unseen[0]), x(r.unseen[1])] : [];
-  const inner = r.unseen ? ends.find((e) => e !== x1 && e !== x2) : x2;
-  const outer = r.unseen ? [x1, x2].find((e) => !ends.includes(e)) : x1;
-  if (inner !== undefined && outer !== undefined && inner !== outer)
+  const solid = line(s1, s2, "");
+  if (solid) out.push(`${solid}${dash}/>`);
+  for (const [a, b] of [
+    [x1, s1],
+    [s2, x2],
+  ])
+    if (a !== b) out.push(`${line(a, b, ' class="unseen"')} stroke-dasharray="1 3"/>`);
+  const dirSign = r.from < r.to || (r.from === r.to && r.dir !== "resp") ? 1 : -1;
+  if (r.unknown) {
+    // Left the last capture point; nothing tells whether it arrived.
+    const stub = x2 + dirSign * 28;
     out.push(
-      `<line x1="${outer}" y1="${y}" x2="${inner}" y2="${y}" stroke="${colour}" stroke-width="1.5"${dash}/>`,
+      `${line(x2, stub, ' class="unseen"')} stroke-dasharray="1 3"/>`,
+      `<text class="unknown-mark" x="${stub + dirSign * 6}" y="${y + 4}" text-anchor="middle" fill="${colour}">?</text>`,
     );
-  if (r.unseen)
+  } else
     out.push(
-      `<line class="unseen" x1="${ends[0]}" y1="${y}" x2="${ends[1]}" y2="${y}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="1 3"/>`,
+      r.lost
+        ? `<path class="lost-mark" d="M${x2 - 5},${y - 5} L${x2 + 5},${y + 5} M${x2 - 5},${y + 5} L${x2 + 5},${y - 5}" stroke="#cf222e" stroke-width="2"/>`
+        : `<path d="M${x2 - 7 * dirSign},${y - 4} L${x2},${y} L${x2 - 7 * dirSign},${y + 4} z" fill="${colour}"/>`,
     );
-  const dirSign = r.from <= r.to ? 1 : -1;
-  out.push(
-    r.lost
-      ? `<path class="lost-mark" d="M${x2 - 5},${y - 5} L${x2 + 5},${y + 5} M${x2 - 5},${y + 5} L${x2 + 5},${y - 5}" stroke="#cf222e" stroke-width="2"/>`
-      : `<path d="M${x2 - 7 * dirSign},${y - 4} L${x2},${y} L${x2 - 7 * dirSign},${y + 4} z" fill="${colour}"/>`,
-  );
   const text =
     x1 === x2
       ? `<text x="${x1 + 8}" y="${y - 4}" fill="${colour}">${h(shown(r))}</text>`

@@ -17,6 +17,7 @@ import { buildPathLadder, type PathLadder } from "./path-ladder.js";
 import { labelPathLadder, pathLadderFor } from "./path-ladder-labels.js";
 import { CHAR, renderPathLadderSvg } from "./path-ladder-svg.js";
 import { renderLadders } from "./ladder-block.js";
+import { writeRefusedPcap } from "./testing/refused-pcap.js";
 
 const RUNS = resolve(import.meta.dirname, "../engine/fixtures/runs");
 const CORPUS = resolve(import.meta.dirname, "../../../test/real-tools/corpus");
@@ -109,8 +110,10 @@ describe("path ladder on golden bundles", () => {
     expect(l.title).toContain(d.backend!.addresses[0]);
     const syns = packets(l).filter((r) => r.kind === "syn");
     expect(syns.length).toBe(3);
-    // The SYN to the cached address crossed every capture point (none stands beside the old backend).
-    for (const r of syns) expect(r).toMatchObject({ from: 0, to: l.lanes.length - 2, lost: false });
+    // No capture stands beside the backend: a lane of its own with the cached address it was asked for.
+    expect(l.lanes.at(-2)).toMatchObject({ role: "backend", source: "", address: d.backend!.addresses[0] });
+    // The SYN to the cached address crossed every capture point; nothing tells whether it arrived.
+    for (const r of syns) expect(r).toMatchObject({ from: 0, to: 2, lost: false, unknown: true });
     const answers = packets(l).filter((r) => r.kind === "dns" && r.dir === "resp");
     expect(answers.map((r) => r.label)).toEqual([
       `DNS answer NOERROR: A ${d.backend!.addresses[0]}`,
@@ -124,7 +127,8 @@ describe("path ladder on golden bundles", () => {
       "DNS query A api.backside.test",
       "DNS query A api.backside.test",
     ]);
-    for (const r of [...queries, ...answers]) expect(r.unseen).not.toBeNull();
+    // Solid where captured, dotted to and from the server no capture stands beside.
+    for (const r of [...queries, ...answers]) expect(r.seen).not.toEqual([r.from, r.to]);
     const svg = renderPathLadderSvg(l);
     expect(svg).toContain('class="unseen"');
     expect(svg).toContain(">no capture here<");
@@ -169,7 +173,13 @@ describe("path ladder on golden bundles", () => {
   });
 
   it("draws an SVG wide enough for every lane caption and label, none overlapping the next lane's", async () => {
-    for (const b of ["tcp-syn-ack-dropped", "dns-stale-cache", "net-packet-loss-late-response"]) {
+    for (const b of [
+      "tcp-silent-drop",
+      "tcp-syn-ack-dropped",
+      "dns-stale-cache",
+      "net-packet-loss-late-response",
+      "net-wrong-route",
+    ]) {
       const { ladder: l } = await bundle(b);
       const svg = renderPathLadderSvg(l);
       const width = Number(/width="(\d+)"/.exec(svg)![1]);
@@ -178,6 +188,9 @@ describe("path ladder on golden bundles", () => {
       // Every middle-anchored text (lane captions, arrow labels) stays inside the picture.
       for (const m of svg.matchAll(/<text x="([\d.]+)"[^>]*text-anchor="middle"[^>]*>([^<]*)</g))
         expect(Number(m[1]) + (m[2].length * CHAR) / 2, m[2]).toBeLessThanOrEqual(width);
+      // And every text that starts at a point and runs right (log notes, one-lane labels).
+      for (const m of svg.matchAll(/<text x="([\d.]+)"(?![^>]*text-anchor)[^>]*>([^<]*)</g))
+        expect(Number(m[1]) + m[2].length * CHAR, m[2]).toBeLessThanOrEqual(width);
       // A lane caption is narrower than the gap between lanes, so neighbours never overlap.
       for (const m of svg.matchAll(/<g class="lane"[^>]*>((?:<text[^>]*>[^<]*<\/text>)+)/g))
         for (const t of m[1].matchAll(/>([^<]*)</g)) expect(t[1].length * CHAR, t[1]).toBeLessThan(gap);
@@ -225,6 +238,53 @@ describe("path ladder on captures of real tools", () => {
     const first = points[0].summary.tcp[0];
     const r = await labelPathLadder(buildPathLadder(points, undefined, first)!, points);
     expect(packets(r).map((x) => x.label)).toContain("HTTP/1.1 301 Moved Permanently");
+  });
+
+  it("an ICMP error on the arrows, from the router that sent it; a capture whose name tells no role is a capture point", async () => {
+    const source = "tcp-rejected-icmp-admin-curl.pcap";
+    const l = (await pathLadderFor([{ source, summary: await analyze(join(CORPUS, source)) }]))!;
+    expect(l.lanes.map((x) => [x.role, x.source])).toEqual([
+      ["gateway", ""],
+      ["capture", source],
+      ["backend", ""],
+    ]);
+    const icmp = packets(l).find((r) => r.kind === "icmp")!;
+    expect(icmp.label).toBe("ICMP communication administratively prohibited from 10.199.1.1");
+    // The SYN was answered by a router, not the backend: nothing says it reached the backend.
+    expect(packets(l).find((r) => r.kind === "syn")).toMatchObject({ from: 0, to: 1, unknown: true });
+  });
+
+  it("DNS alone when no TCP connection was made: the rcode on the answer", async () => {
+    const source = "dns-nxdomain-curl.pcap";
+    const l = (await pathLadderFor([{ source, summary: await analyze(join(CORPUS, source)) }]))!;
+    expect(l.title).toBe("DNS exchanges with 10.199.2.53");
+    expect(l.lanes.map((x) => `${x.role} ${x.address}`)).toEqual([
+      "gateway 10.199.1.2",
+      "capture ",
+      "dns 10.199.2.53",
+    ]);
+    expect(packets(l).map((r) => r.label)).toEqual([
+      "DNS query A missing.rt.test",
+      "DNS query AAAA missing.rt.test",
+      "DNS answer NXDOMAIN",
+      "DNS answer NXDOMAIN",
+    ]);
+  });
+
+  it("one capture at the gateway: the backend gets a lane, the SYN reaches it dotted, the RST-ACK comes back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ladder-one-"));
+    const file = join(dir, "gateway-mid.pcap");
+    writeRefusedPcap(file);
+    const l = (await pathLadderFor([{ source: "gateway-mid.pcap", summary: await analyze(file) }]))!;
+    expect(l.lanes.map((x) => `${x.role} ${x.address} ${x.source}`)).toEqual([
+      "gateway 10.100.1.10 gateway-mid.pcap",
+      "backend 10.100.2.10 ",
+    ]);
+    const [syn, rst] = packets(l);
+    expect(syn).toMatchObject({ label: "SYN", from: 0, to: 1, seen: [0, 0], lost: false, unknown: false });
+    expect(rst).toMatchObject({ label: "RST-ACK", from: 1, to: 0, seen: [0, 0], lost: false });
+    const svg = renderPathLadderSvg(l);
+    expect(svg.match(/class="unseen"/g)).toHaveLength(2);
   });
 
   it("shows a hostile request line as text, never markup", async () => {

@@ -23,7 +23,7 @@ export interface LadderPoint {
 }
 
 export interface PathLane {
-  /** The capture file at this lane; "" for the DNS server when no capture stands beside it. */
+  /** The capture file at this lane; "" for a node no capture stands beside (its packets' ends drawn dotted). */
   source: string;
   /** gateway, firewall, backend, dns (the node the capture's name gives). */
   role: string;
@@ -52,8 +52,13 @@ export interface PathRow {
   retransmission: boolean;
   /** Frame number of this packet in each capture that saw it. */
   frames: { lane: number; n: number }[];
-  /** A stretch no capture covers (to the DNS server), drawn dotted. */
-  unseen: [number, number] | null;
+  /**
+   * The lanes whose captures saw it, in travel order; the rest of from..to is a stretch no
+   * capture covers (from its sender, or to a node that answered), drawn dotted.
+   */
+  seen: [number, number];
+  /** It left the last capture point toward a node no capture stands beside, and nothing tells whether it arrived. */
+  unknown: boolean;
   /** Payload bytes, for a data row whose first line the capture may tell. */
   len: number;
 }
@@ -93,17 +98,75 @@ export function viewAt(p: LadderPoint, base: TcpConnection): TcpConnection | und
   return p.summary.tcp.find((x) => same(x, base) && Math.abs(x.start - base.start) < 5);
 }
 
-/** The gateway's address where the connection was seen there; the backend's, the one connected to. */
-function lanesFor(points: readonly LadderPoint[], base: TcpConnection | undefined): PathLane[] {
+/**
+ * A lane per capture point (the gateway's address where the connection was seen there; the
+ * backend's, the one connected to), plus the connection's two ends where no capture stands
+ * beside them: its packets start from the sender and reach the node that answered, dotted.
+ */
+function lanesFor(
+  points: readonly LadderPoint[],
+  base: TcpConnection | undefined,
+): { lanes: PathLane[]; off: number } {
   const ranks = roleRanks(points.map((p) => p.source));
-  return points.map((p): PathLane => {
+  const lanes = points.map((p): PathLane => {
     const { node, segment } = pointName(p.source);
     const rank = ranks.get(p.source);
-    const role = rank === 0 ? "gateway" : rank === 3 ? "backend" : node;
+    // A name that tells no role (`capture.pcap`, `tcp-refused-curl.pcap`) is just a capture point.
+    const known = rank !== undefined && rank !== 1.5;
+    const role = rank === 0 ? "gateway" : rank === 3 ? "backend" : known ? node : "capture";
     const gw = base && rank === 0 && viewAt(p, base) ? base.id.origH : "";
     const address = base && rank === 3 ? base.id.respH : gw;
-    return { source: p.source, role, side: segment, address };
+    return { source: p.source, role, side: known ? segment : "", address };
   });
+  const bare = (role: string, address: string): PathLane => ({ source: "", role, side: "", address });
+  const left = !lanes.some((l) => l.role === "gateway");
+  if (!base) {
+    // DNS alone: the gateway asked, wherever the captures stand (its address comes from the exchanges).
+    if (left) lanes.unshift(bare("gateway", ""));
+    return { lanes, off: left ? 1 : 0 };
+  }
+  if (!lanes.some((l) => l.role === "backend")) lanes.push(bare("backend", base.id.respH));
+  if (left) lanes.unshift(bare("gateway", base.id.origH));
+  return { lanes, off: left ? 1 : 0 };
+}
+
+/**
+ * Where each TCP row starts and ends. Seen at lanes lo..hi: an orig packet that stopped before
+ * the last capture point was lost there; one that reached it went on to the backend when an
+ * answer followed before its next copy, else its fate is unknown. Answers the same way back.
+ */
+function place(
+  rows: PathRow[],
+  next: Map<PathRow, number>,
+  lanes: PathLane[],
+  off: number,
+  caps: number,
+): void {
+  const firstCap = off;
+  const lastCap = off + caps - 1;
+  const leftEnd = off > 0 ? 0 : -1;
+  const rightEnd =
+    lanes[lastCap + 1]?.source === "" && lanes[lastCap + 1].role === "backend" ? lastCap + 1 : -1;
+  const answered = (r: PathRow) =>
+    rows.some((o) => o.dir !== r.dir && o.kind !== "icmp" && o.ts > r.ts && o.ts < (next.get(r) ?? Infinity));
+  for (const r of rows) {
+    const [lo, hi] = [r.from, r.to];
+    if (r.dir === "orig") {
+      r.seen = [lo, hi];
+      r.from = leftEnd >= 0 ? leftEnd : lo;
+      r.lost = caps > 1 && hi < lastCap;
+      const on = !r.lost && rightEnd >= 0;
+      r.to = on && answered(r) ? rightEnd : hi;
+      r.unknown = on && r.to === hi;
+    } else {
+      r.seen = [hi, lo];
+      r.from = rightEnd >= 0 && r.kind !== "icmp" ? rightEnd : hi;
+      r.lost = caps > 1 && lo > firstCap;
+      const on = !r.lost && leftEnd >= 0;
+      r.to = on && answered(r) ? leftEnd : lo;
+      r.unknown = on && r.to === lo;
+    }
+  }
 }
 
 /**
@@ -112,9 +175,15 @@ function lanesFor(points: readonly LadderPoint[], base: TcpConnection | undefine
  * the copy that got through may be the third, not the first. All but the earliest copy are
  * marked retransmissions.
  */
-function tcpRows(points: readonly LadderPoint[], base: TcpConnection): PathRow[] {
+function tcpRows(
+  points: readonly LadderPoint[],
+  base: TcpConnection,
+  off: number,
+): { rows: PathRow[]; next: Map<PathRow, number> } {
   const rows = new Map<string, PathRow[]>();
-  points.forEach((p, lane) => {
+  const next = new Map<PathRow, number>();
+  points.forEach((p, i) => {
+    const lane = i + off;
     const c = viewAt(p, base);
     if (!c) return;
     const tls = tlsFrameNames(p.summary, c.uid);
@@ -139,9 +208,12 @@ function tcpRows(points: readonly LadderPoint[], base: TcpConnection): PathRow[]
   });
   for (const copies of rows.values()) {
     copies.sort((a, b) => a.ts - b.ts);
-    copies.forEach((r, i) => (r.retransmission = i > 0 && r.kind !== "icmp"));
+    copies.forEach((r, i) => {
+      r.retransmission = i > 0 && r.kind !== "icmp";
+      if (copies[i + 1]) next.set(r, copies[i + 1].ts);
+    });
   }
-  return [...rows.values()].flat();
+  return { rows: [...rows.values()].flat(), next };
 }
 
 /** Copies of one packet at two points further apart than this are different copies. */
@@ -179,7 +251,8 @@ function add(
     lost: false,
     retransmission: false,
     frames: [{ lane, n }],
-    unseen: null,
+    seen: [lane, lane],
+    unknown: false,
     ...make(),
   });
 }
@@ -228,14 +301,10 @@ export function buildPathLadder(
   conn?: TcpConnection,
 ): PathLadder | null {
   const base = conn ?? points.map((p) => pickConnection(p.summary.tcp)).find(Boolean);
-  const lanes = lanesFor(points, base);
-  const all = base ? tcpRows(points, base) : [];
-  const last = lanes.length - 1;
-  for (const r of all) {
-    // An orig packet should reach the last lane, an answer the first; one that did not was lost after its last point.
-    r.lost = lanes.length > 1 && (r.dir === "orig" ? r.to < last : r.from > 0);
-    if (r.dir === "resp") [r.from, r.to] = [r.to, r.from];
-  }
+  const { lanes, off } = lanesFor(points, base);
+  const tcp = base ? tcpRows(points, base, off) : { rows: [], next: new Map<PathRow, number>() };
+  const all = tcp.rows;
+  place(all, tcp.next, lanes, off, points.length);
   const window = all.length
     ? { from: Math.min(...all.map((r) => r.ts)) - 2, to: Math.max(...all.map((r) => r.ts)) + 5 }
     : null;
