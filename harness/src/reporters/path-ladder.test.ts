@@ -135,10 +135,19 @@ describe("path ladder on golden bundles", () => {
   });
 
   it("backend-overloaded: a burst view of every connection; the served ones carry their request line", async () => {
-    const { points, log, ladder: l } = await bundle("backend-overloaded");
-    expect(lanes(l)).toHaveLength(4);
-    for (const r of packets(l).filter((x) => x.kind === "syn"))
-      expect(r).toMatchObject({ from: 0, to: 3, lost: false });
+    const { d, points, log, ladder: l } = await bundle("backend-overloaded");
+    expect(lanes(l)).toEqual([
+      expect.stringMatching(/^gateway\(mid\) 10\.\d+\.\d+\.10$/),
+      expect.stringMatching(/^firewall\(mid\) 10\.\d+\.\d+\.254$/),
+      expect.stringMatching(/^firewall\(back\) 10\.\d+\.\d+\.254$/),
+      `backend(back) ${d.backend!.addresses[0]}`,
+    ]);
+    // The engine's connection: its SYNs reached the backend, which never answered (a full backlog).
+    const syns = packets(l).filter((x) => x.kind === "syn");
+    expect(syns.length).toBeGreaterThan(1);
+    for (const r of syns) expect(r).toMatchObject({ from: 0, to: 3, lost: false, unknown: false });
+    expect(packets(l).filter((x) => x.kind === "synack")).toEqual([]);
+    expect(renderPathLadderSvg(l)).not.toContain('class="lost-mark"');
     const html = await renderLadders(points, log, "backend-overloaded/");
     expect(html).toMatch(/<h4>Burst: \d+ connections/);
     expect(html).toMatch(/<table class="burst">.*<th>gateway-mid\.pcap<\/th><th>firewall-mid\.pcap<\/th>/s);
