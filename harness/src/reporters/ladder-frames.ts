@@ -5,7 +5,7 @@
  * the ladder re-reads only what it shows: one streaming pass that keeps at most the wanted
  * frames and a capped ARP table, and stops after the last wanted frame.
  */
-import { capturePackets } from "../pcap/index.js";
+import { readCapture } from "../pcap/index.js";
 import { decodeArp, decodePacket, IPPROTO, macString, newDecodedPacket } from "../decode/index.js";
 
 export interface FrameFacts {
@@ -37,29 +37,36 @@ export function firstTextLine(d: Uint8Array, off: number, len: number): string |
   return i > off ? Buffer.from(d.subarray(off, i)).toString("latin1") : null;
 }
 
+/** Thrown from the packet callback to stop reading once the last wanted frame has gone by. */
+const ENOUGH = Symbol("enough");
+
 export async function readLadderFrames(path: string, wanted: ReadonlySet<number>): Promise<CaptureFacts> {
   const out: CaptureFacts = { frames: new Map(), arp: new Map() };
   if (!wanted.size) return out;
   const last = Math.max(...wanted);
   const p = newDecodedPacket();
-  const it = capturePackets(path);
-  for await (const raw of it) {
-    if (raw.n > last) break;
-    decodePacket(raw.data, raw.linkType, p, false);
-    if (p.l3 === 0x806) {
-      const a = decodeArp(raw.data, p.l3Off);
-      if (a && out.arp.size < MAX_ARP) out.arp.set(a.senderMac, a.senderIp);
-      continue;
-    }
-    if (!wanted.has(raw.n)) continue;
-    const eth = raw.linkType === ETHERNET && raw.data.length >= 12;
-    out.frames.set(raw.n, {
-      macs: eth ? { dst: macString(raw.data, 0), src: macString(raw.data, 6) } : null,
-      firstLine:
-        p.proto === IPPROTO.TCP && p.payloadCap > 0
-          ? firstTextLine(raw.data, p.payloadOff, p.payloadCap)
-          : null,
+  try {
+    // The callback form reuses one buffer per packet (no copies); only strings are kept.
+    await readCapture(path, (raw) => {
+      if (raw.n > last) throw ENOUGH;
+      decodePacket(raw.data, raw.linkType, p, false);
+      if (p.l3 === 0x806) {
+        const a = decodeArp(raw.data, p.l3Off);
+        if (a && out.arp.size < MAX_ARP) out.arp.set(a.senderMac, a.senderIp);
+        return;
+      }
+      if (!wanted.has(raw.n)) return;
+      const eth = raw.linkType === ETHERNET && raw.data.length >= 12;
+      out.frames.set(raw.n, {
+        macs: eth ? { dst: macString(raw.data, 0), src: macString(raw.data, 6) } : null,
+        firstLine:
+          p.proto === IPPROTO.TCP && p.payloadCap > 0
+            ? firstTextLine(raw.data, p.payloadOff, p.payloadCap)
+            : null,
+      });
     });
+  } catch (e) {
+    if (e !== ENOUGH) throw e;
   }
   return out;
 }
