@@ -98,6 +98,9 @@ export function viewAt(p: LadderPoint, base: TcpConnection): TcpConnection | und
   return p.summary.tcp.find((x) => same(x, base) && Math.abs(x.start - base.start) < 5);
 }
 
+/** Names of middle boxes a capture's file name may start with. */
+const MIDDLE = /^(firewall|fw|router|proxy|lb|nat)$/i;
+
 /**
  * A lane per capture point (the gateway's address where the connection was seen there; the
  * backend's, the one connected to), plus the connection's two ends where no capture stands
@@ -112,7 +115,7 @@ function lanesFor(
     const { node, segment } = pointName(p.source);
     const rank = ranks.get(p.source);
     // A name that tells no role (`capture.pcap`, `tcp-refused-curl.pcap`) is just a capture point.
-    const known = rank !== undefined && rank !== 1.5;
+    const known = (rank !== undefined && rank !== 1.5) || MIDDLE.test(node);
     const role = rank === 0 ? "gateway" : rank === 3 ? "backend" : known ? node : "capture";
     const gw = base && rank === 0 && viewAt(p, base) ? base.id.origH : "";
     const address = base && rank === 3 ? base.id.respH : gw;
