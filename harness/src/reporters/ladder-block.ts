@@ -6,7 +6,9 @@
  */
 import { htmlEscape as h } from "./html-escape.js";
 import { pickConnection } from "./pick-connection.js";
-import { burstRows, type LadderPoint, type PointSight } from "./path-ladder.js";
+import type { LadderPoint } from "./path-ladder.js";
+import type { PointSight } from "./agreeing-connection.js";
+import { burstRows } from "./burst-rows.js";
 import { pathLadderFor } from "./path-ladder-labels.js";
 import { HISTORY_LEGEND, MARKS_LEGEND, renderPathLadderSvg } from "./path-ladder-svg.js";
 

@@ -7,8 +7,9 @@
  * again leaves the labels as they were.
  */
 import { readLadderFrames, type CaptureFacts } from "./ladder-frames.js";
-import type { LadderPoint, PathLadder, PathRow, PointSight } from "./path-ladder.js";
-import { agreeingConnection, buildPathLadder } from "./path-ladder.js";
+import type { LadderPoint, PathLadder, PathRow } from "./path-ladder.js";
+import { buildPathLadder } from "./path-ladder.js";
+import { agreeingConnection, type PointSight } from "./agreeing-connection.js";
 
 const HTTP_REQUEST = /^[A-Z][A-Z-]{2,15} \S+ HTTP\/\d(\.\d)?$/;
 const HTTP_STATUS = /^HTTP\/\d(\.\d)? \d{3}( .*)?$/;

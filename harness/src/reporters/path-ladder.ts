@@ -87,7 +87,8 @@ function tcpLabel(s: TcpSegmentRef, tls: Map<number, string>): { label: string; 
   return { label: "ACK", kind: "ack" };
 }
 
-const same = (a: TcpConnection, b: TcpConnection) =>
+/** The same 4-tuple. */
+export const sameConnection = (a: TcpConnection, b: TcpConnection) =>
   a.id.origH === b.id.origH &&
   a.id.origP === b.id.origP &&
   a.id.respH === b.id.respH &&
@@ -95,7 +96,7 @@ const same = (a: TcpConnection, b: TcpConnection) =>
 
 /** The connection's record at one point (the same 4-tuple starting within 5 s). */
 export function viewAt(p: LadderPoint, base: TcpConnection): TcpConnection | undefined {
-  return p.summary.tcp.find((x) => same(x, base) && Math.abs(x.start - base.start) < 5);
+  return p.summary.tcp.find((x) => sameConnection(x, base) && Math.abs(x.start - base.start) < 5);
 }
 
 /** Names of middle boxes a capture's file name may start with. */
@@ -260,39 +261,6 @@ function add(
   });
 }
 
-/** What the engine said each point saw of the failing connection (Diagnosis.capturePoints.order). */
-export interface PointSight {
-  source: string;
-  sawSyn: boolean;
-  sawAnswer: boolean;
-}
-
-const answeredAt = (c: TcpConnection | undefined) =>
-  !!c && (c.synAcks.length > 0 || c.resets.some((r) => r.dir === "resp") || c.icmpErrors.length > 0);
-
-/**
- * The connection the engine's verdict is about: the last one (failing first) whose SYN and
- * answer were seen at exactly the points the engine says, so the ladder and "where it died"
- * cannot disagree. Without the engine's account, or when none matches, pickConnection's.
- */
-export function agreeingConnection(
-  points: readonly LadderPoint[],
-  sight?: readonly PointSight[],
-): TcpConnection | undefined {
-  const fallback = points.map((p) => pickConnection(p.summary.tcp)).find(Boolean);
-  if (!sight?.length || !fallback) return fallback;
-  const want = points.map((p) => sight.find((s) => s.source === p.source));
-  const fits = (c: TcpConnection) =>
-    points.every((p, i) => {
-      const v = viewAt(p, c);
-      const w = want[i];
-      return !w || (w.sawSyn === (!!v && v.syns.length > 0) && w.sawAnswer === answeredAt(v));
-    });
-  const first = points.find((p) => p.summary.tcp.length)?.summary.tcp ?? [];
-  const failing = first.filter((c) => c.connState !== "SF" || c.resets.length > 0);
-  return [...failing].reverse().find(fits) ?? [...first].reverse().find(fits) ?? fallback;
-}
-
 /**
  * `points` in path order, each with its own analysis. `conn` picks the connection (the last
  * failing one at the first point that has any, by default). With no TCP connection, the DNS
@@ -328,22 +296,4 @@ export function buildPathLadder(
     truncated: all.length > MAX_PATH_ROWS,
     ends: base ? [base.id.origH, base.id.respH] : [],
   };
-}
-
-/** For bursts: every backend connection at the first point, with how far its SYN got. */
-export interface BurstRow {
-  conn: string;
-  history: string;
-  /** Per lane: whether the SYN was seen there. */
-  seen: boolean[];
-}
-
-export function burstRows(points: readonly LadderPoint[], base: TcpConnection): BurstRow[] {
-  const first =
-    points[0]?.summary.tcp.filter((c) => c.id.respH === base.id.respH && c.id.respP === base.id.respP) ?? [];
-  return first.map((c) => ({
-    conn: `${c.id.origH}:${c.id.origP}`,
-    history: `${c.connState} ${c.history}`,
-    seen: points.map((p) => p.summary.tcp.some((x) => same(x, c) && x.syns.length > 0)),
-  }));
 }
