@@ -18,7 +18,8 @@ const HTTP_STATUS = /^HTTP\/\d(\.\d)? \d{3}( .*)?$/;
 const fileOf = (p: LadderPoint | undefined) =>
   p && p.summary.captures.length === 1 ? p.summary.captures[0].path : undefined;
 
-const isEnd = (role: string) => role === "gateway" || role === "backend" || role === "dns";
+/** Lanes whose address the connection gives, or (a capture point of no known role) nothing can. */
+const isEnd = (role: string) => ["gateway", "backend", "dns", "capture"].includes(role);
 
 export async function labelPathLadder(l: PathLadder, points: readonly LadderPoint[]): Promise<PathLadder> {
   const wanted = l.lanes.map(() => new Set<number>());
