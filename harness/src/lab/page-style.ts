@@ -10,4 +10,5 @@ pre.rules { background: #f6f8fa; padding: .6em; overflow-x: auto; }
 table { border-collapse: collapse; margin: .5em 0; }
 th, td { border: 1px solid #d0d7de; padding: .25em .6em; text-align: left; }
 svg.ladder { border: 1px solid #d0d7de; background: #fff; }
+.ladder-box { max-width: 100%; overflow-x: auto; }
 `;

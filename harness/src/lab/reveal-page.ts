@@ -1,7 +1,7 @@
 /**
  * The reveal of one case: the true cause and scenario, what the engine read from the case's own
- * files (evidence with packet numbers), the ladder of the failing exchange drawn from the case's
- * gateway capture, what each artifact alone said, the injected fault and the appliance commands
+ * files (evidence with packet numbers), the path ladder of the failing exchange across the case's
+ * captures (the same as the report's), what each artifact alone said, the injected fault and the appliance commands
  * that would have shown it. One self-contained HTML page and the same as text. Every string that
  * comes from a run goes through htmlEscape.
  */
@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { CAUSE_TITLES } from "../taxonomy.js";
 import { oneLine } from "../errors.js";
 import { htmlEscape as h } from "../reporters/html-escape.js";
-import { ladderFor } from "../reporters/ladder.js";
-import { renderLadderSvg } from "../reporters/ladder-svg.js";
+import { renderLadders } from "../reporters/ladder-block.js";
+import { roleRanks } from "../engine/path-order.js";
 import type { FlowSummary } from "../flows/types.js";
 import type { KeyCase, StageKind } from "./lab-key.js";
 import { REVEALING_COMMANDS } from "./revealing-commands.js";
@@ -24,7 +24,8 @@ export interface Reveal {
   case: KeyCase;
   /** The learner's last answer for the case, when there is one. */
   answer?: string;
-  ladder: { svg: string; title: string; from: string } | { missing: string };
+  /** The ladder block (ladder-block.ts) and the captures it was drawn from. */
+  ladder: { html: string; from: string[] } | { missing: string };
   /** The firewall's fault table as the run left it, when the run had one. */
   faultRules?: string;
 }
@@ -49,18 +50,20 @@ export async function buildReveal(
   answer?: string,
 ): Promise<Reveal> {
   const pcaps = findCaseFiles(caseDir).captures;
-  const pcap =
-    pcaps.find((p) => p.endsWith("/gateway-mid.pcap")) ?? pcaps.find((p) => /gateway-/.test(p)) ?? pcaps[0];
   let ladder: Reveal["ladder"] = { missing: "no capture in the case" };
-  if (pcap) {
-    const from = pcap.slice(caseDir.length + 1);
+  if (pcaps.length) {
+    // Path order from the captures' names (gateway, middle box, backend), as the report falls back to.
+    const names = pcaps.map((p) => p.slice(caseDir.length + 1));
+    const ranks = roleRanks(names);
+    const order = names.map((n, i) => ({ n, p: pcaps[i] })).sort((a, b) => ranks.get(a.n)! - ranks.get(b.n)!);
     try {
-      const l = ladderFor(await analyze([pcap]));
-      ladder = l
-        ? { svg: renderLadderSvg(l), title: l.title, from }
-        : { missing: `no TCP connection or DNS exchange in ${from}` };
+      const points = [];
+      for (const { n, p } of order) points.push({ source: n, summary: await analyze([p]) });
+      const files = findCaseFiles(caseDir);
+      const log = files.log ? readFileSync(files.log, "utf8") : undefined;
+      ladder = { html: await renderLadders(points, log), from: order.map((o) => o.n) };
     } catch (e) {
-      ladder = { missing: `could not read ${from}: ${oneLine(e)}` };
+      ladder = { missing: `could not read ${names.join(", ")}: ${oneLine(e)}` };
     }
   }
   const rules = join(c.bundle, "firewall-ruleset.txt");
@@ -117,8 +120,8 @@ export function revealSection(r: Reveal): string {
   );
   out.push(
     "<h3>Where the packets died</h3>",
-    "svg" in r.ladder
-      ? `<p><small>${h(r.ladder.title)} (from ${h(r.ladder.from)})</small></p>${r.ladder.svg}`
+    "html" in r.ladder
+      ? `<p><small>(from ${h(r.ladder.from.join(", "))})</small></p>${r.ladder.html}`
       : `<p><i>${h(r.ladder.missing)}</i></p>`,
   );
   const rows = (Object.entries(c.alone) as [StageKind, { cause: string; confidence: string }][]).map(

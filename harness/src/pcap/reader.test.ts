@@ -99,6 +99,25 @@ describe("classic pcap", () => {
     expect(got[0].data.equals(frame(0))).toBe(true);
     expect(got[1].data.equals(frame(1))).toBe(true);
   });
+
+  it("closes the source when the caller stops early", async () => {
+    const f = path.join(dir, "early.pcap");
+    writePcap(
+      f,
+      [0, 1, 2, 3].map((i) => ({ ts: i, data: frame(i) })),
+    );
+    const bytes = readFileSync(f);
+    let closed = false;
+    async function* chunks() {
+      try {
+        for (let i = 0; i < bytes.length; i += 40) yield bytes.subarray(i, i + 40);
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const p of capturePackets({ name: "early", stream: chunks() })) if (p.n === 1) break;
+    expect(closed).toBe(true);
+  });
 });
 
 describe("not a capture", () => {

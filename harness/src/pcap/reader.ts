@@ -91,11 +91,16 @@ export async function* capturePackets(
 ): AsyncGenerator<RawPacket, ReadResult> {
   const batch: RawPacket[] = [];
   const it = drive(source, (p) => batch.push({ ...p, data: Buffer.from(p.data) }), opts);
-  for (;;) {
-    const step = await it.next();
-    for (const p of batch) yield p;
-    batch.length = 0;
-    if (step.done) return step.value;
+  try {
+    for (;;) {
+      const step = await it.next();
+      for (const p of batch) yield p;
+      batch.length = 0;
+      if (step.done) return step.value;
+    }
+  } finally {
+    // A caller that stops early (break) closes the file too, not only this generator.
+    await it.return(undefined as never);
   }
 }
 

@@ -4,7 +4,7 @@
  * the capture points in path order and the path ladder. Same CSP and escaping as the report.
  */
 import type { Diagnosis } from "../engine/types.js";
-import type { FlowSummary } from "../flows/types.js";
+import type { LadderPoint } from "./path-ladder.js";
 import { htmlEscape as h } from "./html-escape.js";
 import { renderLadders } from "./ladder-block.js";
 import { projectVersion } from "./project-version.js";
@@ -14,11 +14,11 @@ table{border-collapse:collapse;margin:8px 0 24px}th,td{border:1px solid #d0d7de;
 th{background:#f6f8fa}.ok{color:#1a7f37}.bad{color:#cf222e}.ladder-box{max-width:100%;overflow-x:auto}
 .ladder{background:#fff;border:1px solid #d0d7de;margin:4px 0}small{color:#57606a}`;
 
-export function renderDiagnosisPage(
+export async function renderDiagnosisPage(
   d: Diagnosis,
-  points: readonly { source: string; summary: FlowSummary }[],
+  points: readonly LadderPoint[],
   logText: string | undefined,
-): string {
+): Promise<string> {
   const list = (xs: string[], tag = "ul") => `<${tag}>${xs.map((x) => `<li>${x}</li>`).join("")}</${tag}>`;
   const out = [
     "<!DOCTYPE html>",
@@ -51,7 +51,7 @@ export function renderDiagnosisPage(
       `<h2>Capture points <small>(along the path)</small></h2><p>${h(d.capturePoints.statement)}</p><table class="points"><thead><tr><th>#</th><th>capture</th><th>SYN seen</th><th>TTL</th><th>answer seen</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
     );
   }
-  if (points.length) out.push(renderLadders(points, logText));
+  if (points.length) out.push(await renderLadders(points, logText, "", d.capturePoints?.order));
   if (d.problems.length) out.push("<h2>Problems with the input</h2>", list(d.problems.map(h)));
   out.push("</body></html>", "");
   return out.join("\n");

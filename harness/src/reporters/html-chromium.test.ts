@@ -17,6 +17,7 @@ import { diagnose } from "../engine/diagnose.js";
 import { bundleInput } from "../runner/diagnose-bundle.js";
 import { renderDiagnosisPage } from "./diagnosis-page.js";
 import { writeRefusedPcap } from "./testing/refused-pcap.js";
+import { countColour, decodePng } from "./testing/png-pixels.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -46,7 +47,8 @@ describe.skipIf(!existsSync(CHROMIUM))("html report in headless Chromium", () =>
     mkdirSync(join(dir, "tcp-refused"));
     writeRefusedPcap(join(dir, "tcp-refused", "gateway-mid.pcap"));
     const rs = [
-      result("tcp-refused", "tcp.refused", "tcp.refused", {
+      // Mismatched, so its section is open and shown by default: the screenshot shows its ladder.
+      result("tcp-refused", "tcp.refused", "tcp.silent-drop", {
         evidence: [{ text: HOSTILE }],
         artifacts: { pcaps: ["gateway-mid.pcap"], other: [] },
       }),
@@ -68,7 +70,10 @@ describe.skipIf(!existsSync(CHROMIUM))("html report in headless Chromium", () =>
     const dom = chromium(["--dump-dom", url], profile);
     expect(dom.status, dom.stderr.slice(-500)).toBe(0);
     const html = dom.stdout;
-    expect(html).toMatch(/<table id="scenarios">[\s\S]*tcp-refused[\s\S]*dns-nxdomain/);
+    expect(html).toMatch(/<table id="scenarios">[\s\S]*<\/table>/);
+    const table = /<table id="scenarios">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(table).toContain("tcp-refused");
+    expect(table).toContain("dns-nxdomain");
     expect(html).toMatch(/<table class="matrix" id="confusion">/);
     expect(html).toMatch(/<svg[^>]*class="ladder"/);
     expect(html).toMatch(/>SYN</);
@@ -78,11 +83,21 @@ describe.skipIf(!existsSync(CHROMIUM))("html report in headless Chromium", () =>
     expect(html).not.toMatch(/<script/);
     expect(html).toContain("&lt;script&gt;alert");
 
-    const png = join(dir, "shot.png");
-    const shot = chromium([`--screenshot=${png}`, "--window-size=1200,1600", url], profile);
-    expect(shot.status, shot.stderr.slice(-500)).toBe(0);
-    expect(statSync(png).size).toBeGreaterThan(5_000);
-    expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    // The same report with its ladder drawings taken out: what the screenshot adds is the ladder.
+    const bare = join(dir, "bare.html");
+    writeFileSync(bare, readFileSync(join(dir, "index.html"), "utf8").replace(/<svg[\s\S]*?<\/svg>/g, ""));
+    const shoot = (file: string, name: string) => {
+      const png = join(dir, name);
+      const shot = chromium([`--screenshot=${png}`, "--window-size=1200,1600", `file://${file}`], profile);
+      expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+      return decodePng(readFileSync(png));
+    };
+    const px = shoot(join(dir, "index.html"), "shot.png");
+    const without = shoot(bare, "bare.png");
+    expect([px.width, px.height]).toEqual([1200, 1600]);
+    // The refused connect's ladder was painted: the SYN's blue arrow and the RST-ACK's red one.
+    expect(countColour(px, "#1f6feb") - countColour(without, "#1f6feb")).toBeGreaterThan(30);
+    expect(countColour(px, "#cf222e") - countColour(without, "#cf222e")).toBeGreaterThan(30);
   });
 });
 
@@ -164,7 +179,7 @@ describe.skipIf(!existsSync(CHROMIUM))("html report laid out at 1400 px", () => 
 
 describe.skipIf(!existsSync(CHROMIUM))("path ladder in headless Chromium", () => {
   it(
-    "draws the silent drop's lanes, crosses and frame numbers, and a screenshot of it",
+    "draws the silent drop's lanes, crosses and frame numbers, and a screenshot shows them",
     { timeout: 180_000 },
     async () => {
       const bundle = join(import.meta.dirname, "../engine/fixtures/runs/tcp-silent-drop");
@@ -175,29 +190,41 @@ describe.skipIf(!existsSync(CHROMIUM))("path ladder in headless Chromium", () =>
           source: p.source,
           summary: await analyzeCapture([join(bundle, p.source)], { ignoreChecksums: true }),
         });
+      const log = readFileSync(join(bundle, "gateway.log"), "utf8");
       const dir = mkdtempSync(join(tmpdir(), "rep-ladder-"));
       const page = join(dir, "diagnosis.html");
-      writeFileSync(page, renderDiagnosisPage(d, points, readFileSync(join(bundle, "gateway.log"), "utf8")));
+      writeFileSync(page, await renderDiagnosisPage(d, points, log));
+      // The same page without the ladder: what the screenshot adds is the ladder's own drawing.
+      const bare = join(dir, "bare.html");
+      writeFileSync(bare, await renderDiagnosisPage(d, [], log));
       const profile = mkdtempSync(join(tmpdir(), "chromium-"));
       const dom = chromium(["--dump-dom", `file://${page}`], profile);
       expect(dom.status, dom.stderr.slice(-500)).toBe(0);
-      const lanes = [...dom.stdout.matchAll(/<g class="lane" data-source="([^"]+)">/g)].map((m) => m[1]);
-      expect(lanes).toEqual([
-        "gateway-mid.pcap",
-        "firewall-mid.pcap",
-        "firewall-back.pcap",
-        "backend-back.pcap",
+      const lanes = [...dom.stdout.matchAll(/<g class="lane" data-role="([^"]+)" data-source="([^"]*)">/g)];
+      expect(lanes.map((m) => `${m[1]} ${m[2]}`)).toEqual([
+        "gateway gateway-mid.pcap",
+        "firewall firewall-mid.pcap",
+        "firewall firewall-back.pcap",
+        "backend backend-back.pcap",
       ]);
+      expect(dom.stdout).toMatch(/>firewall \(mid\)<\/text><text[^>]*>10\.\d+\.\d+\.254<\/text>/);
       expect(dom.stdout.match(/class="lost-mark"/g)).toHaveLength(3);
       expect(dom.stdout).toContain(">SYN (retransmission)<");
       expect(dom.stdout).toMatch(/class="frame"[^>]*>#8</);
       expect(dom.stdout).toContain("dropped in the firewall itself");
       expect(dom.stdout).not.toMatch(/<script/);
-      const png = join(dir, "ladder.png");
-      const shot = chromium([`--screenshot=${png}`, "--window-size=1400,1000", `file://${page}`], profile);
-      expect(shot.status, shot.stderr.slice(-500)).toBe(0);
-      expect(statSync(png).size).toBeGreaterThan(5_000);
-      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+      const shoot = (file: string, name: string) => {
+        const png = join(dir, name);
+        const shot = chromium([`--screenshot=${png}`, "--window-size=1400,2400", `file://${file}`], profile);
+        expect(shot.status, shot.stderr.slice(-500)).toBe(0);
+        return decodePng(readFileSync(png));
+      };
+      const withLadder = shoot(page, "ladder.png");
+      const without = shoot(bare, "bare.png");
+      expect(withLadder.width).toBe(1400);
+      // Three SYN arrows in the SYN colour and three red crosses (10 px, 2 px strokes) were painted.
+      expect(countColour(withLadder, "#1f6feb") - countColour(without, "#1f6feb")).toBeGreaterThan(60);
+      expect(countColour(withLadder, "#cf222e") - countColour(without, "#cf222e")).toBeGreaterThan(30);
     },
   );
 });

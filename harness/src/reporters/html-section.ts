@@ -127,7 +127,7 @@ async function ladderBlock(
     for (const source of order) points.push({ source, summary: await analyze([join(bundleDir, source)]) });
     const logFile = r.artifacts.gatewayLog && join(bundleDir, r.artifacts.gatewayLog);
     const log = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8") : undefined;
-    return renderLadders(points, log, `${r.bundle}/`);
+    return renderLadders(points, log, `${r.bundle}/`, r.capturePoints);
   } catch (e) {
     return `<p class="partial">Could not draw the ladder from ${h(order.join(", "))}: ${h(oneLine(e))}</p>`;
   }

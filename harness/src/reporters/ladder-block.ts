@@ -1,41 +1,37 @@
 /**
- * The ladder part of a report section or a `diagnose --format html` page: the path ladder of the
- * failing connection across every capture point, the burst view when the backend saw many
- * connections, the history legend; the DNS exchanges when no TCP connection was made.
+ * The ladder part of a report section, a `diagnose --format html` page or a lab reveal: the path
+ * ladder of the failing connection across every capture point (with the DNS exchanges around
+ * it, or those alone when no TCP connection was made), the burst view when the backend saw many
+ * connections, the history legend.
  */
-import type { FlowSummary } from "../flows/types.js";
 import { htmlEscape as h } from "./html-escape.js";
-import { dnsLadder, pickConnection } from "./ladder.js";
-import { renderLadderSvg } from "./ladder-svg.js";
-import { burstRows, buildPathLadder } from "./path-ladder.js";
-import { HISTORY_LEGEND, renderPathLadderSvg } from "./path-ladder-svg.js";
+import { pickConnection } from "./pick-connection.js";
+import type { LadderPoint } from "./path-ladder.js";
+import type { PointSight } from "./agreeing-connection.js";
+import { burstRows } from "./burst-rows.js";
+import { pathLadderFor } from "./path-ladder-labels.js";
+import { HISTORY_LEGEND, MARKS_LEGEND, renderPathLadderSvg } from "./path-ladder-svg.js";
 
 /** More backend connections than this at the first point is a burst: all of them get a row. */
 export const BURST = 3;
 
-export function renderLadders(
-  points: readonly { source: string; summary: FlowSummary }[],
+/** `sight`: what the engine said each point saw, so the ladder draws the connection its verdict is about. */
+export async function renderLadders(
+  points: readonly LadderPoint[],
   logText: string | undefined,
   linkPrefix = "",
-): string {
-  const ladder = buildPathLadder(points, logText);
-  if (!ladder) {
-    const dns = points.flatMap((p) => p.summary.dns);
-    if (!dns.length)
-      return `<p><i>No TCP connection or DNS exchange in ${h(points.map((p) => p.source).join(", "))}.</i></p>`;
-    return `<h4>Ladder: DNS exchanges <small>(from ${h(points[0].source)})</small></h4><div class="ladder-box">${renderLadderSvg(dnsLadder(dns))}</div>`;
-  }
+  sight?: readonly PointSight[],
+): Promise<string> {
+  const ladder = await pathLadderFor(points, logText, sight);
+  if (!ladder)
+    return `<p><i>No TCP connection or DNS exchange in ${h(points.map((p) => p.source).join(", "))}.</i></p>`;
+  const across = `across ${points.length} capture point${points.length === 1 ? "" : "s"}`;
   const out = [
-    `<h4>Ladder: ${h(ladder.title)} <small>${h(ladder.history)} (across ${points.length} capture point${points.length === 1 ? "" : "s"})</small></h4>`,
+    `<h4>Ladder: ${h(ladder.title)} <small>${h(ladder.history ? `${ladder.history} (${across})` : `(${across})`)}</small></h4>`,
     `<div class="ladder-box">${renderPathLadderSvg(ladder, linkPrefix)}</div>`,
-    `<p class="legend"><small>${h(HISTORY_LEGEND)}</small></p>`,
   ];
-  // Where DNS matters (a cached or a moved address), its exchanges, with their rcodes and answers.
-  const dns = points.find((p) => p.summary.dns.length)?.summary.dns ?? [];
-  if (dns.length)
-    out.push(
-      `<h4>DNS exchanges <small>(the gateway and its name server)</small></h4><div class="ladder-box">${renderLadderSvg(dnsLadder(dns))}</div>`,
-    );
+  out.push(`<p class="legend"><small>${h(MARKS_LEGEND)}</small></p>`);
+  if (ladder.history) out.push(`<p class="legend"><small>${h(HISTORY_LEGEND)}</small></p>`);
   const base = points.map((p) => pickConnection(p.summary.tcp)).find(Boolean);
   const burst = base ? burstRows(points, base) : [];
   if (burst.length > BURST) {

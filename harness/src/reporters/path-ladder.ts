@@ -1,27 +1,39 @@
 /**
  * The path ladder: the failing connection drawn across every capture point of a bundle, one lane
- * per point in path order (the engine's order, path-order.ts). A packet is one row, drawn from
- * the first point that saw it to the last, with a cross where it was last seen when it did not
- * reach the far end; frame numbers per point, absolute and relative times, protocol names
- * (SYN, Client Hello, alert names, HTTP request/response), retransmissions marked, and the
- * gateway's log events on the same timeline. Only data from the captures and the log.
+ * per point in path order (the engine's order, path-order.ts) plus the DNS server where DNS was
+ * asked. A packet is one row, drawn from the first point that saw it to the last, with a cross
+ * where it was last seen when it did not reach the far end; frame numbers per point, absolute and
+ * relative times, protocol names, retransmissions marked, ICMP errors quoting the connection, and
+ * the gateway's log events on the same timeline. Only data from the captures and the log.
+ * Payload lines and hop addresses are filled in afterwards from the capture files
+ * (path-ladder-labels.ts).
  */
 import type { FlowSummary, TcpConnection, TcpSegmentRef } from "../flows/types.js";
 import { TcpFlags } from "../flows/types.js";
-import { parseLog } from "../appliance/log-reader.js";
-import { LOG_LEVELS } from "../appliance/types.js";
-import { pointName } from "../engine/path-order.js";
-import { pickConnection } from "./ladder.js";
+import { pointName, roleRanks } from "../engine/path-order.js";
+import { icmpName } from "../engine/icmp-codes.js";
+import { pickConnection } from "./pick-connection.js";
+import { tlsFrameNames } from "./tls-info-text.js";
+import { dnsRows } from "./path-ladder-dns.js";
+import { logRows } from "./path-ladder-log.js";
+
+export interface LadderPoint {
+  source: string;
+  summary: FlowSummary;
+}
 
 export interface PathLane {
+  /** The capture file at this lane; "" for a node no capture stands beside (its packets' ends drawn dotted). */
   source: string;
-  /** `gateway (mid)`. */
+  /** gateway, firewall, backend, dns (the node the capture's name gives). */
   role: string;
-  /** The address this point shows for its node, when the connection tells (gateway and backend ends). */
+  /** The segment the capture is on (`mid`), "" when the name gives none. */
+  side: string;
+  /** The node's address on that segment, "" when the captures do not tell. */
   address: string;
 }
 
-export type RowKind = "syn" | "synack" | "ack" | "data" | "tls" | "fin" | "rst" | "log";
+export type RowKind = "syn" | "synack" | "ack" | "data" | "tls" | "fin" | "rst" | "icmp" | "dns" | "log";
 
 export interface PathRow {
   /** Seconds since the connection's first packet. */
@@ -40,6 +52,15 @@ export interface PathRow {
   retransmission: boolean;
   /** Frame number of this packet in each capture that saw it. */
   frames: { lane: number; n: number }[];
+  /**
+   * The lanes whose captures saw it, in travel order; the rest of from..to is a stretch no
+   * capture covers (from its sender, or to a node that answered), drawn dotted.
+   */
+  seen: [number, number];
+  /** It left the last capture point toward a node no capture stands beside, and nothing tells whether it arrived. */
+  unknown: boolean;
+  /** Payload bytes, for a data row whose first line the capture may tell. */
+  len: number;
 }
 
 export interface PathLadder {
@@ -48,15 +69,13 @@ export interface PathLadder {
   lanes: PathLane[];
   rows: PathRow[];
   truncated: boolean;
+  /** The connection's two addresses (gateway, backend); empty for DNS alone. */
+  ends: string[];
 }
 
 export const MAX_PATH_ROWS = 60;
 
-function tcpLabel(
-  s: TcpSegmentRef,
-  tls: Map<number, string>,
-  port: number,
-): { label: string; kind: RowKind } {
+function tcpLabel(s: TcpSegmentRef, tls: Map<number, string>): { label: string; kind: RowKind } {
   const f = (b: number) => (s.flags & b) !== 0;
   if (f(TcpFlags.RST)) return { label: f(TcpFlags.ACK) ? "RST-ACK" : "RST", kind: "rst" };
   if (f(TcpFlags.SYN))
@@ -64,160 +83,217 @@ function tcpLabel(
   const named = tls.get(s.n);
   if (named) return { label: named, kind: "tls" };
   if (f(TcpFlags.FIN)) return { label: s.len > 0 ? `FIN (${s.len} bytes)` : "FIN", kind: "fin" };
-  if (s.len > 0) {
-    const http = port === 80 || port === 8080;
-    const what = http ? (s.dir === "orig" ? "HTTP request" : "HTTP response") : "data";
-    return { label: `${what} (${s.len} bytes)`, kind: "data" };
-  }
+  if (s.len > 0) return { label: `data (${s.len} bytes)`, kind: "data" };
   return { label: "ACK", kind: "ack" };
 }
 
-const TLS_NAMES: Record<string, string> = {
-  client_hello: "Client Hello",
-  server_hello: "Server Hello",
-  certificate: "Certificate",
-  server_key_exchange: "Server Key Exchange",
-  server_hello_done: "Server Hello Done",
-  client_key_exchange: "Client Key Exchange",
-  finished: "Finished",
-};
-
-/** TLS message and alert names by frame number, as tshark's Info column says them. */
-function tlsNames(s: FlowSummary, uid: string): Map<number, string> {
-  const out = new Map<number, string[]>();
-  const add = (n: number, t: string) => out.set(n, [...(out.get(n) ?? []), t]);
-  for (const t of s.tls.filter((x) => x.uid === uid)) {
-    for (const m of t.handshake) add(m.n, TLS_NAMES[m.typeName] ?? m.typeName);
-    for (const a of t.alerts) add(a.n, `Alert ${a.descriptionName ?? "(encrypted)"}`);
-  }
-  return new Map([...out.entries()].map(([n, v]) => [n, v.join(", ")]));
-}
-
-const same = (a: TcpConnection, b: TcpConnection) =>
+/** The same 4-tuple. */
+export const sameConnection = (a: TcpConnection, b: TcpConnection) =>
   a.id.origH === b.id.origH &&
   a.id.origP === b.id.origP &&
   a.id.respH === b.id.respH &&
   a.id.respP === b.id.respP;
 
+/** The connection's record at one point (the same 4-tuple starting within 5 s). */
+export function viewAt(p: LadderPoint, base: TcpConnection): TcpConnection | undefined {
+  return p.summary.tcp.find((x) => sameConnection(x, base) && Math.abs(x.start - base.start) < 5);
+}
+
+/** Names of middle boxes a capture's file name may start with. */
+const MIDDLE = /^(firewall|fw|router|proxy|lb|nat)$/i;
+
+/**
+ * A lane per capture point (the gateway's address where the connection was seen there; the
+ * backend's, the one connected to), plus the connection's two ends where no capture stands
+ * beside them: its packets start from the sender and reach the node that answered, dotted.
+ */
+function lanesFor(
+  points: readonly LadderPoint[],
+  base: TcpConnection | undefined,
+): { lanes: PathLane[]; off: number } {
+  const ranks = roleRanks(points.map((p) => p.source));
+  const lanes = points.map((p): PathLane => {
+    const { node, segment } = pointName(p.source);
+    const rank = ranks.get(p.source);
+    // A name that tells no role (`capture.pcap`, `tcp-refused-curl.pcap`) is just a capture point.
+    const known = (rank !== undefined && rank !== 1.5) || MIDDLE.test(node);
+    const role = rank === 0 ? "gateway" : rank === 3 ? "backend" : known ? node : "capture";
+    const gw = base && rank === 0 && viewAt(p, base) ? base.id.origH : "";
+    const address = base && rank === 3 ? base.id.respH : gw;
+    return { source: p.source, role, side: known ? segment : "", address };
+  });
+  const bare = (role: string, address: string): PathLane => ({ source: "", role, side: "", address });
+  const left = !lanes.some((l) => l.role === "gateway");
+  if (!base) {
+    // DNS alone: the gateway asked, wherever the captures stand (its address comes from the exchanges).
+    if (left) lanes.unshift(bare("gateway", ""));
+    return { lanes, off: left ? 1 : 0 };
+  }
+  if (!lanes.some((l) => l.role === "backend")) lanes.push(bare("backend", base.id.respH));
+  if (left) lanes.unshift(bare("gateway", base.id.origH));
+  return { lanes, off: left ? 1 : 0 };
+}
+
+/**
+ * Where each TCP row starts and ends. Seen at lanes lo..hi: an orig packet that stopped before
+ * the last capture point was lost there; one that reached it went on to the backend when an
+ * answer followed before its next copy, else its fate is unknown. Answers the same way back.
+ */
+function place(
+  rows: PathRow[],
+  next: Map<PathRow, number>,
+  lanes: PathLane[],
+  off: number,
+  caps: number,
+): void {
+  const firstCap = off;
+  const lastCap = off + caps - 1;
+  const leftEnd = off > 0 ? 0 : -1;
+  const rightEnd =
+    lanes[lastCap + 1]?.source === "" && lanes[lastCap + 1].role === "backend" ? lastCap + 1 : -1;
+  const answered = (r: PathRow) =>
+    rows.some((o) => o.dir !== r.dir && o.kind !== "icmp" && o.ts > r.ts && o.ts < (next.get(r) ?? Infinity));
+  for (const r of rows) {
+    const [lo, hi] = [r.from, r.to];
+    if (r.dir === "orig") {
+      r.seen = [lo, hi];
+      r.from = leftEnd >= 0 ? leftEnd : lo;
+      r.lost = caps > 1 && hi < lastCap;
+      const on = !r.lost && rightEnd >= 0;
+      r.to = on && answered(r) ? rightEnd : hi;
+      r.unknown = on && r.to === hi;
+    } else {
+      r.seen = [hi, lo];
+      r.from = rightEnd >= 0 && r.kind !== "icmp" ? rightEnd : hi;
+      r.lost = caps > 1 && lo > firstCap;
+      const on = !r.lost && leftEnd >= 0;
+      r.to = on && answered(r) ? leftEnd : lo;
+      r.unknown = on && r.to === lo;
+    }
+  }
+}
+
+/**
+ * One packet seen at several points is one row: matched by what it carries (direction, flags,
+ * sequence, length) and, among identical copies (retransmissions), by the nearest time, since
+ * the copy that got through may be the third, not the first. All but the earliest copy are
+ * marked retransmissions.
+ */
+function tcpRows(
+  points: readonly LadderPoint[],
+  base: TcpConnection,
+  off: number,
+): { rows: PathRow[]; next: Map<PathRow, number> } {
+  const rows = new Map<string, PathRow[]>();
+  const next = new Map<PathRow, number>();
+  points.forEach((p, i) => {
+    const lane = i + off;
+    const c = viewAt(p, base);
+    if (!c) return;
+    const tls = tlsFrameNames(p.summary, c.uid);
+    for (const s of c.segments) {
+      const bare = s.len === 0 && (s.flags & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST)) === 0;
+      add(rows, `${s.dir}|${s.flags}|${s.seq}|${s.len}|${bare ? s.ack : ""}`, lane, s.n, s.ts, () => ({
+        ...tcpLabel(s, tls),
+        dir: s.dir,
+        len: s.len,
+      }));
+    }
+    for (const idx of c.icmpErrors) {
+      const e = p.summary.icmp[idx];
+      if (!e) continue;
+      add(rows, `icmp|${e.sender}|${e.type}|${e.code}`, lane, e.ref.n, e.ref.ts, () => ({
+        label: `ICMP ${icmpName(e)} from ${e.sender}`,
+        kind: "icmp",
+        dir: "resp",
+        len: 0,
+      }));
+    }
+  });
+  for (const copies of rows.values()) {
+    copies.sort((a, b) => a.ts - b.ts);
+    copies.forEach((r, i) => {
+      r.retransmission = i > 0 && r.kind !== "icmp";
+      if (copies[i + 1]) next.set(r, copies[i + 1].ts);
+    });
+  }
+  return { rows: [...rows.values()].flat(), next };
+}
+
+/** Copies of one packet at two points further apart than this are different copies. */
+const SAME_COPY = 1;
+
+function add(
+  rows: Map<string, PathRow[]>,
+  key: string,
+  lane: number,
+  n: number,
+  ts: number,
+  make: () => Pick<PathRow, "label" | "kind" | "dir" | "len">,
+): void {
+  const copies = rows.get(key) ?? [];
+  rows.set(key, copies);
+  let best: PathRow | undefined;
+  for (const r of copies)
+    if (
+      !r.frames.some((f) => f.lane === lane) &&
+      Math.abs(r.ts - ts) <= SAME_COPY &&
+      (!best || Math.abs(r.ts - ts) < Math.abs(best.ts - ts))
+    )
+      best = r;
+  if (best) {
+    best.from = Math.min(best.from, lane);
+    best.to = Math.max(best.to, lane);
+    best.frames.push({ lane, n });
+    return;
+  }
+  copies.push({
+    t: 0,
+    ts,
+    from: lane,
+    to: lane,
+    lost: false,
+    retransmission: false,
+    frames: [{ lane, n }],
+    seen: [lane, lane],
+    unknown: false,
+    ...make(),
+  });
+}
+
 /**
  * `points` in path order, each with its own analysis. `conn` picks the connection (the last
- * failing one at the first point that has any, by default).
+ * failing one at the first point that has any, by default). With no TCP connection, the DNS
+ * exchanges alone; null when there is neither.
  */
 export function buildPathLadder(
-  points: readonly { source: string; summary: FlowSummary }[],
+  points: readonly LadderPoint[],
   logText?: string,
   conn?: TcpConnection,
 ): PathLadder | null {
   const base = conn ?? points.map((p) => pickConnection(p.summary.tcp)).find(Boolean);
-  if (!base) return null;
-  const views = points.map((p) => {
-    const c = p.summary.tcp.find((x) => same(x, base) && Math.abs(x.start - base.start) < 5);
-    return { c, tls: c ? tlsNames(p.summary, c.uid) : new Map<number, string>() };
-  });
-  const lanes = points.map((p, i): PathLane => {
-    const { node, segment } = pointName(p.source);
-    const address = i === 0 ? base.id.origH : i === points.length - 1 ? base.id.respH : "";
-    return { source: p.source, role: segment ? `${node} (${segment})` : node, address };
-  });
-  // One packet seen at several points is one row: matched by direction, flags, sequence, length
-  // and how many times that same segment was seen before at this point (retransmissions).
-  const rows = new Map<string, PathRow>();
-  views.forEach((v, lane) => {
-    if (!v.c) return;
-    const count = new Map<string, number>();
-    for (const s of v.c.segments) {
-      const bare = s.len === 0 && (s.flags & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST)) === 0;
-      const k0 = `${s.dir}|${s.flags}|${s.seq}|${s.len}|${bare ? s.ack : ""}`;
-      const k = count.get(k0) ?? 0;
-      count.set(k0, k + 1);
-      const key = `${k0}|${k}`;
-      const row = rows.get(key);
-      if (row) {
-        row.from = Math.min(row.from, lane);
-        row.to = Math.max(row.to, lane);
-        row.frames.push({ lane, n: s.n });
-        continue;
-      }
-      const { label, kind } = tcpLabel(s, v.tls, base.id.respP);
-      rows.set(key, {
-        t: 0,
-        ts: s.ts,
-        kind,
-        label,
-        from: lane,
-        to: lane,
-        dir: s.dir,
-        lost: false,
-        retransmission: k > 0,
-        frames: [{ lane, n: s.n }],
-      });
-    }
-  });
-  const last = lanes.length - 1;
-  const all = [...rows.values()];
-  for (const r of all) {
-    // An orig packet should reach the last lane, an answer the first; one that did not was lost after its last point.
-    r.lost = lanes.length > 1 && (r.dir === "orig" ? r.to < last : r.from > 0);
-    if (r.dir === "resp") [r.from, r.to] = [r.to, r.from];
-  }
+  const { lanes, off } = lanesFor(points, base);
+  const tcp = base ? tcpRows(points, base, off) : { rows: [], next: new Map<PathRow, number>() };
+  const all = tcp.rows;
+  place(all, tcp.next, lanes, off, points.length);
+  const window = all.length
+    ? { from: Math.min(...all.map((r) => r.ts)) - 2, to: Math.max(...all.map((r) => r.ts)) + 5 }
+    : null;
+  all.push(...dnsRows(points, lanes, window, base?.id.respH));
+  if (!all.length) return null;
   all.push(...logRows(logText, all));
   all.sort((a, b) => a.ts - b.ts);
   const t0 = all.find((r) => r.kind !== "log")?.ts ?? all[0]?.ts ?? 0;
   for (const r of all) r.t = r.ts - t0;
+  const dnsLane = lanes.find((l) => l.role === "dns");
   return {
-    title: `${base.id.origH}:${base.id.origP} → ${base.id.respH}:${base.id.respP}`,
-    history: `${base.connState} ${base.history}`,
+    title: base
+      ? `${base.id.origH}:${base.id.origP} → ${base.id.respH}:${base.id.respP}`
+      : `DNS exchanges with ${dnsLane?.address || "the name server"}`,
+    history: base ? `${base.connState} ${base.history}` : "",
     lanes,
     rows: all.slice(0, MAX_PATH_ROWS),
     truncated: all.length > MAX_PATH_ROWS,
+    ends: base ? [base.id.origH, base.id.respH] : [],
   };
-}
-
-const WARN = LOG_LEVELS.indexOf("warn");
-
-/** The gateway's log events during the connection (warnings and worse, network and DNS lines). */
-function logRows(text: string | undefined, rows: PathRow[]): PathRow[] {
-  if (!text || !rows.length) return [];
-  const first = Math.min(...rows.map((r) => r.ts)) - 1;
-  const lastTs = Math.max(...rows.map((r) => r.ts)) + 5;
-  return parseLog(text)
-    .entries.filter(
-      (e) => LOG_LEVELS.indexOf(e.level) <= WARN || e.category === "network" || e.category === "dns",
-    )
-    .map((e) => ({ e, ts: e.time / 1000 }))
-    .filter(({ ts }) => ts >= first && ts <= lastTs)
-    .slice(0, 12)
-    .map(({ e, ts }) => ({
-      t: 0,
-      ts,
-      kind: "log" as const,
-      label: `log: ${e.message}`.slice(0, 120),
-      from: 0,
-      to: 0,
-      dir: "none" as const,
-      lost: false,
-      retransmission: false,
-      frames: [],
-    }));
-}
-
-/** For bursts: every backend connection at the first point, with how far its SYN got. */
-export interface BurstRow {
-  conn: string;
-  history: string;
-  /** Per lane: whether the SYN was seen there. */
-  seen: boolean[];
-}
-
-export function burstRows(
-  points: readonly { source: string; summary: FlowSummary }[],
-  base: TcpConnection,
-): BurstRow[] {
-  const first =
-    points[0]?.summary.tcp.filter((c) => c.id.respH === base.id.respH && c.id.respP === base.id.respP) ?? [];
-  return first.map((c) => ({
-    conn: `${c.id.origH}:${c.id.origP}`,
-    history: `${c.connState} ${c.history}`,
-    seen: points.map((p) => p.summary.tcp.some((x) => same(x, c) && x.syns.length > 0)),
-  }));
 }
