@@ -58,6 +58,22 @@ function timed(cmd: string, args: string[]): Timing | null {
   return { wall, cpu: u + s, rssMB: kb / 1024, ok: r.status === 0 };
 }
 
+/** A connection's frames: from the client or the server, with the given flags and numbers. */
+function segments(client: string, server: string, cport: number, port: number) {
+  return (fromClient: boolean, flags: string, seq: number, ack: number, payload?: Uint8Array | string) =>
+    tcpFrame({
+      src: fromClient ? client : server,
+      dst: fromClient ? server : client,
+      sport: fromClient ? cport : port,
+      dport: fromClient ? port : cport,
+      flags,
+      seq,
+      ack,
+      payload,
+      ttl: fromClient ? 64 : 63,
+    });
+}
+
 /** The long shape: `packets / 10,000` connections, each a handshake, 10,000 exchanges and a close. */
 function writeLong(file: string, packets: number): number {
   const w = new PcapWriter(file);
@@ -68,18 +84,7 @@ function writeLong(file: string, packets: number): number {
     const client = `10.20.${1 + (conn >> 8)}.${conn & 0xff}`;
     const server = "10.30.0.10";
     const cport = 20_000 + conn;
-    const seg = (fromClient: boolean, flags: string, seq: number, ack: number, payload?: Uint8Array) =>
-      tcpFrame({
-        src: fromClient ? client : server,
-        dst: fromClient ? server : client,
-        sport: fromClient ? cport : 8443,
-        dport: fromClient ? 8443 : cport,
-        flags,
-        seq,
-        ack,
-        payload,
-        ttl: fromClient ? 64 : 63,
-      });
+    const seg = segments(client, server, cport, 8443);
     const put = (f: Uint8Array) => w.write((t += 0.00001), f);
     put(seg(true, "S", 1000, 0));
     put(seg(false, "SA", 5000, 1001));
@@ -113,24 +118,7 @@ function writeMixed(file: string, packets: number): number {
     const client = `10.100.${1 + (conn % 4)}.${10 + (conn % 200)}`;
     const server = `10.100.2.${10 + (conn % 20)}`;
     const cport = 1024 + (conn % 60000);
-    const seg = (
-      fromClient: boolean,
-      flags: string,
-      seq: number,
-      ack: number,
-      payload?: Uint8Array | string,
-    ) =>
-      tcpFrame({
-        src: fromClient ? client : server,
-        dst: fromClient ? server : client,
-        sport: fromClient ? cport : 443,
-        dport: fromClient ? 443 : cport,
-        flags,
-        seq,
-        ack,
-        payload,
-        ttl: fromClient ? 64 : 63,
-      });
+    const seg = segments(client, server, cport, 443);
     const kind = conn % 10;
     if (kind <= 3) {
       put(seg(true, "S", 100, 0));
