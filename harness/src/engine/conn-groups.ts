@@ -23,6 +23,12 @@ export interface ConnGroup {
  * after the first (the 5-tuple cannot start a second connection while the first is open).
  */
 const SAME_CONN_SECONDS = 2;
+/**
+ * A packet reaches a point farther along a little after it left the one before: a view that
+ * starts with the last SYN a nearer point saw (the retransmission that got through) starts just
+ * after that view's end.
+ */
+const TRANSIT_SECONDS = 1;
 
 function byPath(a: ConnFact, b: ConnFact): number {
   return (b.synTtl ?? -1) - (a.synTtl ?? -1) || (a.firstSyn?.ts ?? a.start) - (b.firstSyn?.ts ?? b.start);
@@ -61,7 +67,7 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
       const g = same.find(
         (x) =>
           (Math.abs(x.views[0].start - c.start) <= SAME_CONN_SECONDS ||
-            x.views.some((v) => v.start <= c.end && c.start <= v.end)) &&
+            x.views.some((v) => v.start <= c.end + TRANSIT_SECONDS && c.start <= v.end + TRANSIT_SECONDS)) &&
           !x.views.some((v) => v.point === c.point),
       );
       if (g) g.views.push(c);
