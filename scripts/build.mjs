@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run build: the library and CLI compiled to dist/ (tsconfig.build.json), the stand-in
+// npm run build: the workspace packages the harness depends on (harness/tcpdump-wrapper, into its
+// own dist/), then the library and CLI compiled to dist/ (tsconfig.build.json), the stand-in
 // bundles (scripts/bundle-standins.mjs), and dist/.build-stamp dated when the build STARTED, so
 // harness/bin/backside.js sees a source edited during the build as newer than the build.
 //
@@ -27,6 +28,9 @@ const step = (what, args) => {
 
 rmSync(next, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+// The harness's compiled code imports the package's compiled code (tsconfig.build.json resolves
+// it to harness/tcpdump-wrapper/dist), so the package is built first.
+step("tsc -p harness/tcpdump-wrapper", [tsc, "-p", "harness/tcpdump-wrapper/tsconfig.json"]);
 // Same depth as dist/, so the source maps' relative paths are the same.
 step("tsc -p tsconfig.build.json", [tsc, "-p", "tsconfig.build.json", "--outDir", next]);
 step("bundling the stand-ins", [join(root, "scripts/bundle-standins.mjs")]);
