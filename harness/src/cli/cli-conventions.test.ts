@@ -34,7 +34,7 @@ function cli(args: string[], cwd = ROOT): Promise<Result> {
   });
 }
 
-const COMMANDS = ["run", "diagnose", "flows", "clean", "images", "up", "list", "completion"];
+const COMMANDS = ["run", "diagnose", "flows", "clean", "images", "up", "list", "completion", "lab"];
 
 describe("backside help", { timeout: 240_000 }, () => {
   it("`help CMD` and `CMD --help` print the same text for every command, and exit 0", async () => {
@@ -231,6 +231,22 @@ describe("backside completion", { timeout: 60_000 }, () => {
     expect(bashOffers(r.out, ["backside", "help", "comp"])).toEqual(["completion"]);
   });
 
+  it("bash completes the lab subcommands, then each one's own options and choices", async () => {
+    const r = await cli(["completion", "bash"]);
+    expect(bashOffers(r.out, ["backside", "lab", "ma"])).toEqual(["make"]);
+    expect(bashOffers(r.out, ["backside", "lab", "make", "--ca"])).toEqual(["--captures"]);
+    expect(bashOffers(r.out, ["backside", "lab", "make", "--captures", ""])).toEqual(["all", "gateway"]);
+    expect(bashOffers(r.out, ["backside", "lab", "make", "--gateway", "ng"])).toEqual(["nginx"]);
+    expect(bashOffers(r.out, ["backside", "lab", "start", "--r"])).toEqual(["--random"]);
+    expect(bashOffers(r.out, ["backside", "lab", "shell", "-"])).toEqual([
+      "--command",
+      "-c",
+      "--out-dir",
+      "--state",
+      "--help",
+    ]);
+  });
+
   it("zsh completes commands, choices and scenario names in a real interactive shell", async () => {
     const r = await cli(["completion", "zsh"]);
     expect(r.code).toBe(0);
@@ -241,6 +257,8 @@ describe("backside completion", { timeout: 60_000 }, () => {
       ["backside diag", "*backside diagnose*"],
       ["backside flows --format ", "*json  text*"],
       ["backside run dns-nx", "*backside run dns-nxdomain*"],
+      ["backside lab mak", "*backside lab make*"],
+      ["backside lab make --captu", "*backside lab make --captures=*"],
     ];
     const script = [
       "zmodload zsh/zpty",
@@ -256,7 +274,7 @@ describe("backside completion", { timeout: 60_000 }, () => {
     writeFileSync(join(dir, "zsh-typing.zsh"), script);
     const z = spawnSync("zsh", ["-f", join(dir, "zsh-typing.zsh")], { encoding: "utf8", timeout: 30_000 });
     expect(z.error, "zsh is installed by npm run setup").toBeUndefined();
-    expect(z.stdout).toBe("completed 0\ncompleted 1\ncompleted 2\n");
+    expect(z.stdout).toBe(typed.map((_, i) => `completed ${i}\n`).join(""));
   });
 
   it("names the shells it knows", async () => {
