@@ -6,7 +6,8 @@ describe("capture script", () => {
   it("never resolves names, writes each packet as it comes, and ends the options before the filter", () => {
     const s = captureScript({ dir: "/tmp/captures", name: "gw-mid", iface: "eth1", filter: "tcp port 80" });
     expect(s).toContain(
-      "'tcpdump' '-n' '-U' '--immediate-mode' '-Z' 'root' '-i' 'eth1' '-w' '/tmp/captures/gw-mid.pcap' '--' 'tcp port 80' 2> '/tmp/captures/gw-mid.err' &",
+      `'/bin/sh' '-c' 'echo $$ > "$0"; exec "$@"' '/tmp/captures/gw-mid.tpid' ` +
+        "'tcpdump' '-n' '-U' '--immediate-mode' '-Z' 'root' '-i' 'eth1' '-w' '/tmp/captures/gw-mid.pcap' '--' 'tcp port 80' 2> '/tmp/captures/gw-mid.err' &",
     );
     expect(s).toContain("echo $! > '/tmp/captures/gw-mid.pid'");
     expect(s.trim().endsWith("touch '/tmp/captures/gw-mid.done'")).toBe(true);
@@ -22,7 +23,7 @@ describe("capture script", () => {
       snaplen: 96,
       maxPackets: 5,
     });
-    expect(s).toContain("'timeout' '-s' 'INT' '30' 'tcpdump'");
+    expect(s).toContain("'timeout' '-s' 'INT' '30' '/bin/sh'");
     expect(s).toContain("'-s' '96' '-c' '5' '-w' '/w/x.fifo'");
     expect(s).toContain("head -c 1000 < '/w/x.fifo' > '/w/x.pcap' &");
   });

@@ -14,7 +14,7 @@ export interface ScriptOptions {
 }
 
 /** Every file a capture leaves on the target, by suffix. */
-export const CAPTURE_FILES = [".pcap", ".fifo", ".err", ".rc", ".done", ".pid"] as const;
+export const CAPTURE_FILES = [".pcap", ".fifo", ".err", ".rc", ".done", ".pid", ".tpid"] as const;
 
 /** The path stem of a capture's files on the target. */
 export function captureBase(o: { dir: string; name: string }): string {
@@ -41,8 +41,11 @@ export function captureScript(o: ScriptOptions): string {
   args.push("-w", base + (o.maxBytes ? ".fifo" : ".pcap"));
   // `--`: a filter is never read as one of tcpdump's options, whatever it starts with.
   if (o.filter) args.push("--", o.filter);
-  // `timeout` passes SIGINT on to tcpdump, so stop() works the same with or without it.
-  const cmd = [...(o.maxSeconds ? ["timeout", "-s", "INT", String(o.maxSeconds)] : []), ...args]
+  // `timeout` passes SIGINT on to tcpdump, so stop() works the same with or without it. The
+  // shell in between writes tcpdump's own pid (`exec` keeps it) to .tpid, for the signals that
+  // must reach tcpdump itself (SIGUSR1 would end `timeout`).
+  const own = ["/bin/sh", "-c", 'echo $$ > "$0"; exec "$@"', `${base}.tpid`];
+  const cmd = [...(o.maxSeconds ? ["timeout", "-s", "INT", String(o.maxSeconds)] : []), ...own, ...args]
     .map(shellQuote)
     .join(" ");
   const lines = [`mkdir -p ${shellQuote(o.dir)}`, `rm -f ${CAPTURE_FILES.map(q).join(" ")}`];

@@ -89,6 +89,42 @@ describe.each<[string, () => CaptureTarget]>([
     }
   });
 
+  it("what the kernel holds for tcpdump when stop() is called is in the file (tcpdump not run meanwhile)", async () => {
+    // A stopped tcpdump reads nothing: the packets wait in the kernel's ring, as they do for a
+    // tcpdump the scheduler has not run yet on a loaded machine. It is let go in the same shell
+    // as stop()'s first signal to it, so that signal finds it with the ring unread.
+    let frozen = "";
+    const thawing: CaptureTarget = {
+      ...target,
+      exec: (argv, o) => {
+        const script = argv[2] ?? "";
+        if (frozen && argv[0] === "/bin/sh" && /kill -(USR1|INT)/.test(script)) {
+          const pid = frozen;
+          frozen = "";
+          return target.exec(["/bin/sh", "-c", `kill -CONT ${pid}\n${script}`], o);
+        }
+        return target.exec(argv, o);
+      },
+    };
+    const cap = await startCapture(thawing, {
+      iface: "lo",
+      name: `${tag}-held`,
+      workDir,
+      bufferKiB: 8192,
+      filter: `tcp port ${port}`,
+      file: join(dir, `${tag}-held.pcap`),
+    });
+    frozen = readFileSync(join(workDir, `${tag}-held.tpid`), "utf8").trim();
+    process.kill(Number(frozen), "SIGSTOP");
+    for (let i = 0; i < 3; i++) await exchange();
+    const r = await cap.stop();
+    const lines = readBack(r.file);
+    expect(lines.filter((l) => SYN(port).test(l))).toHaveLength(3);
+    // Eight packets a connection, and the odd retransmission on a loaded machine.
+    expect(lines.length).toBeGreaterThanOrEqual(24);
+    expect(r.packets).toBe(lines.length);
+  });
+
   it("maxPackets: tcpdump ends by itself after that many packets", async () => {
     const cap = await startCapture(target, {
       iface: "lo",

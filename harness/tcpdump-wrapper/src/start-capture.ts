@@ -20,11 +20,12 @@ export async function startCapture(target: CaptureTarget, options: CaptureOption
   let startFailed: TcpdumpError | undefined;
   const probe = async () => {
     const q = (suffix: string) => shellQuote(base + suffix);
+    // .done first: once it exists, tcpdump has exited and .err holds all it said.
     const r = await target.exec(
       [
         "/bin/sh",
         "-c",
-        `cat ${q(".err")} 2>/dev/null; test -s ${q(".pid")} && echo __PID__; test -e ${q(".done")} && echo __DONE__`,
+        `test -e ${q(".done")} && echo __DONE__; test -s ${q(".pid")} && echo __PID__; cat ${q(".err")} 2>/dev/null`,
       ],
       { timeoutMs: 5_000 },
     );
