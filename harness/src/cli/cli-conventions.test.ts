@@ -3,36 +3,17 @@
  * one --format spelling with --json, --version, exit codes for empty bundles, captures taken on
  * the sending host, broken scenario files, and shell completion. No Docker needed.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli, ROOT } from "./testing/run-cli.js";
 import { CaptureBuilder } from "../pcap/testing/packets.js";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-const BIN = join(ROOT, "harness/bin/backside.js");
 const RUN = join(ROOT, "harness/src/engine/fixtures/runs/net-wrong-route");
 const dir = mkdtempSync(join(tmpdir(), "backside-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[], cwd = ROOT): Promise<Result> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (b) => (out += b));
-    p.stderr.on("data", (b) => (err += b));
-    p.on("error", fail);
-    p.on("close", (code) => done({ code, out, err }));
-  });
-}
 
 const COMMANDS = ["run", "diagnose", "flows", "clean", "images", "up", "list", "completion", "lab"];
 

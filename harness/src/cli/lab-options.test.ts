@@ -3,30 +3,16 @@
  * real binary: `help lab SUB`, `lab help SUB` and `lab SUB --help` print one text; `--flag=value`
  * reads as `--flag value`; usage errors have the shared wording and exit 2. No Docker needed.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli, ROOT } from "./testing/run-cli.js";
 import { writeKey } from "../lab/lab-key.js";
 import { syntheticLab } from "../lab/testing/synthetic-key.js";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-const BIN = join(ROOT, "harness/bin/backside.js");
 const dir = mkdtempSync(join(tmpdir(), "backside-lab-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[], cwd = ROOT): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (b) => (out += b));
-    p.stderr.on("data", (b) => (err += b));
-    p.on("error", fail);
-    p.on("close", (code) => done({ code, out, err }));
-  });
-}
 
 const SUBS = ["make", "answer", "grade", "reveal", "report", "start", "shell", "stop", "labels"];
 

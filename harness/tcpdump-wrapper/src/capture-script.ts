@@ -1,17 +1,14 @@
+import type { CaptureOptions } from "./capture-options.js";
 import { shellQuote } from "./shell-quote.js";
 
-export interface ScriptOptions {
-  /** The capture's files are `<dir>/<name>.pcap`, `.pid`, `.err`, `.rc`, `.done` (and `.fifo`). */
+export type ScriptOptions = Pick<
+  CaptureOptions,
+  "iface" | "filter" | "maxBytes" | "maxSeconds" | "maxPackets" | "snaplen" | "bufferKiB"
+> & {
+  /** The capture's files are `<dir>/<name>.pcap`, `.pid`, `.err`, `.rc`, `.done` (and `.fifo`, `.tpid`). */
   dir: string;
   name: string;
-  iface: string;
-  filter?: string;
-  maxBytes?: number;
-  maxSeconds?: number;
-  maxPackets?: number;
-  snaplen?: number;
-  bufferKiB?: number;
-}
+};
 
 /** Every file a capture leaves on the target, by suffix. */
 export const CAPTURE_FILES = [".pcap", ".fifo", ".err", ".rc", ".done", ".pid", ".tpid"] as const;
