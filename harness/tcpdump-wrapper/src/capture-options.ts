@@ -27,7 +27,7 @@ export interface CaptureOptions {
   workDir?: string;
   /** Bound for tcpdump to say it listens; default 10 s. */
   startTimeoutMs?: number;
-  /** Bound for tcpdump to exit after SIGINT and its file to be copied; default 10 s plus the copy. */
+  /** Bound for tcpdump to exit after SIGINT; default 10 s (the drain before it takes at most 5 s more). */
   stopTimeoutMs?: number;
 }
 
