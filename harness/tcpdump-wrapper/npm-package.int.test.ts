@@ -1,11 +1,11 @@
 /**
- * The package on its own, as a user gets it: `npm pack` of this folder (which compiles it),
- * installed from the tarball into an empty folder, then a program there that imports it,
- * captures real connections on lo with real tcpdump, and a TypeScript file checked against its
- * types. Nothing else of the repository is installed. Needs root (or CAP_NET_RAW) and tcpdump.
+ * The package on its own, as a user gets it: `npm pack` of this folder (which compiles it), run
+ * in a copy of the folder, installed from the tarball into an empty folder, then a program there
+ * that imports it, captures real connections on lo with real tcpdump, and a TypeScript file
+ * checked against its types. Nothing else of the repository is installed. Needs root (or CAP_NET_RAW) and tcpdump.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,8 +29,13 @@ function sh(cmd: string, args: string[], cwd: string) {
 }
 
 beforeAll(() => {
+  // The folder as npm packs it, in a copy: its prepack build then writes the copy's dist/, never
+  // the repository's, which the root package's build (and its own tarball test) may be writing.
+  const src = join(work, "tcpdump-wrapper");
+  cpSync(HERE, src, { recursive: true, filter: (f) => !/\/(dist|node_modules)$/.test(f) });
+  symlinkSync(join(HERE, "../../node_modules"), join(src, "node_modules"));
   const out = execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
-    cwd: HERE,
+    cwd: src,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     timeout: 120_000,
