@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { constants } from "node:os";
 import type { CaptureTarget, ExecResult } from "./capture-target.js";
 import { TcpdumpError } from "./tcpdump-error.js";
 
@@ -14,8 +15,10 @@ export function localExec(argv: string[], opts: { timeoutMs: number }): Promise<
     p.on("error", (e) =>
       reject(new TcpdumpError("EXEC_FAILED", `local: ${argv[0]}: ${e.message}`, { cause: e })),
     );
+    const t0 = Date.now();
     p.on("close", (code, signal) => {
-      if (signal && code === null)
+      // spawn's own timeout kills with SIGTERM; a command killed otherwise is an exit like any.
+      if (signal === "SIGTERM" && code === null && Date.now() - t0 >= opts.timeoutMs)
         return reject(
           new TcpdumpError(
             "TIMEOUT",
@@ -23,7 +26,7 @@ export function localExec(argv: string[], opts: { timeoutMs: number }): Promise<
           ),
         );
       resolve({
-        exitCode: code ?? 1,
+        exitCode: code ?? 128 + (signal ? constants.signals[signal] : 0),
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
       });
