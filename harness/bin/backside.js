@@ -42,8 +42,9 @@ if (useBuild()) cli = await import("../../dist/cli/main.js");
 else {
   // A workspace package resolves to its sources through its "backside-source" export (as in
   // tsconfig.json and vitest.config.ts); tsx, registered after, transpiles them.
+  // (module.register is Node >= 20.6; before it, the workspace packages' build is used.)
   const { register: registerHooks } = await import("node:module");
-  registerHooks(
+  registerHooks?.(
     "data:text/javascript,export function resolve(s, c, next) {" +
       " return next(s, { ...c, conditions: [...c.conditions, 'backside-source'] }); }",
   );
