@@ -1,12 +1,19 @@
+import { defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
 
 // Two projects: unit tests run anywhere in parallel; container tests (*.int.test.ts)
 // need a Docker engine and the project's images (npm run setup), and share the
 // machine's two cores, so they run with less parallelism and longer timeouts.
+// The workspace packages (harness/tcpdump-wrapper) are tested from their sources, as the
+// typecheck reads them (tsconfig.json customConditions); a user of the package gets its dist/.
+// Inline projects do not inherit the root's options, so each spreads this.
+const sources = { ssr: { resolve: { conditions: ["backside-source", ...defaultServerConditions] } } };
+
 export default defineConfig({
   test: {
     projects: [
       {
+        ...sources,
         test: {
           name: "unit",
           include: ["harness/**/*.test.ts", "scripts/**/*.test.ts"],
@@ -15,6 +22,7 @@ export default defineConfig({
         },
       },
       {
+        ...sources,
         test: {
           name: "int",
           include: ["harness/**/*.int.test.ts"],
@@ -29,6 +37,7 @@ export default defineConfig({
       {
         // The whole scenario catalogue end to end, alone on the machine after the other groups:
         // it brings up two topologies at a time and its timing must not compete with them.
+        ...sources,
         test: {
           name: "e2e",
           include: ["harness/**/*.e2e.test.ts"],

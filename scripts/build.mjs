@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run build: the library and CLI compiled to dist/ (tsconfig.build.json), the stand-in
+// npm run build: the workspace packages the harness depends on (harness/tcpdump-wrapper, into its
+// own dist/), then the library and CLI compiled to dist/ (tsconfig.build.json), the stand-in
 // bundles (scripts/bundle-standins.mjs), and dist/.build-stamp dated when the build STARTED, so
 // harness/bin/backside.js sees a source edited during the build as newer than the build.
 //
@@ -25,16 +26,33 @@ const step = (what, args) => {
   }
 };
 
+/** The finished tree `next` replaces `dist` by rename (the old one moved aside, then removed). */
+function swap(next, dist, old) {
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(next, dist);
+  rmSync(old, { recursive: true, force: true });
+}
+
 rmSync(next, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+// The harness's compiled code imports the package's compiled code (tsconfig.build.json resolves
+// it to harness/tcpdump-wrapper/dist), so the package is built first, swapped in the same way.
+const pkg = join(root, "harness/tcpdump-wrapper");
+rmSync(join(pkg, "dist.next"), { recursive: true, force: true });
+step("tsc -p harness/tcpdump-wrapper", [
+  tsc,
+  "-p",
+  join(pkg, "tsconfig.json"),
+  "--outDir",
+  join(pkg, "dist.next"),
+]);
+swap(join(pkg, "dist.next"), join(pkg, "dist"), join(pkg, "dist.old"));
 // Same depth as dist/, so the source maps' relative paths are the same.
 step("tsc -p tsconfig.build.json", [tsc, "-p", "tsconfig.build.json", "--outDir", next]);
 step("bundling the stand-ins", [join(root, "scripts/bundle-standins.mjs")]);
 const stamp = join(next, ".build-stamp");
 closeSync(openSync(stamp, "w"));
 utimesSync(stamp, started, started);
-rmSync(old, { recursive: true, force: true });
-if (existsSync(dist)) renameSync(dist, old);
-renameSync(next, dist);
-rmSync(old, { recursive: true, force: true });
+swap(next, dist, old);
 process.stderr.write(`build: dist/ and the stand-in bundles in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -136,10 +136,11 @@ else
   done_step "npm dependencies installed"
 fi
 
-# --- The compiled CLI and library in dist/ (harness/bin/backside.js runs it; without a current
+# --- The compiled CLI and library in dist/, after the workspace package it imports
+# (harness/tcpdump-wrapper/dist/) (harness/bin/backside.js runs it; without a current
 # build it falls back to the TypeScript sources through tsx, which costs every start).
 if [ ! -f dist/.build-stamp ] ||
-  [ -n "$(find harness/src scripts/build.mjs tsconfig.json tsconfig.build.json package.json -newer dist/.build-stamp -print -quit)" ]; then
+  [ -n "$(find harness/src harness/tcpdump-wrapper/src harness/tcpdump-wrapper/package.json harness/tcpdump-wrapper/tsconfig.json scripts/build.mjs tsconfig.json tsconfig.build.json package.json -newer dist/.build-stamp -print -quit)" ]; then
   npm run build --silent </dev/null
   done_step "built dist/"
 else

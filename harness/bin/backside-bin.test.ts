@@ -64,6 +64,25 @@ describe("harness/bin/backside.js", { timeout: 60_000 }, () => {
     expect(ran()).toBe("source");
   });
 
+  it("runs the sources after an edit in a workspace package (harness/tcpdump-wrapper)", () => {
+    const pkg = join(tree, "harness/tcpdump-wrapper/src");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "index.ts"), "export {};\n");
+    const now = Date.now() / 1000;
+    for (const f of [
+      "harness/src/cli/main.ts",
+      "harness/src/cli",
+      "harness/src",
+      "harness/tcpdump-wrapper/src/index.ts",
+    ])
+      at(join(tree, f), now - 100);
+    at(pkg, now - 100);
+    at(stamp(), now - 50);
+    expect(ran()).toBe("build");
+    at(join(pkg, "index.ts"), now);
+    expect(ran()).toBe("source");
+  });
+
   it("runs the build when there are no sources (an installed package)", () => {
     rmSync(join(tree, "harness/src"), { recursive: true, force: true });
     expect(ran()).toBe("build");

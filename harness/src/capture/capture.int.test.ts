@@ -39,14 +39,11 @@ describe("capture (real tcpdump in a node)", () => {
     // Only TCP: an idle segment still carries the kernel's IPv6 router solicitations and MLD
     // reports from interfaces that just came up.
     const cap = await startCapture(fw, { segment: "back", filter: "tcp", maxSeconds: 1, name: "seconds" });
-    await pollUntil(
-      async () => (await fw.exec(["test", "-e", "/tmp/captures/seconds.done"])).exitCode === 0,
-      {
-        what: "tcpdump to end after 1 s",
-        timeoutMs: 10_000,
-        intervalMs: 100,
-      },
-    );
+    await pollUntil(() => cap.ended(), {
+      what: "tcpdump to end after 1 s",
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     const r = await cap.stop();
     expect(r.bytes).toBe(24); // header only: no TCP on back
     expect(r.packets).toBe(0);

@@ -1,7 +1,6 @@
 export {
   startCapture,
   StartedCapture,
-  captureScript,
   CAPTURE_DIR,
   type CaptureOptions,
   type CaptureResult,

@@ -3,36 +3,17 @@
  * one --format spelling with --json, --version, exit codes for empty bundles, captures taken on
  * the sending host, broken scenario files, and shell completion. No Docker needed.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli, ROOT } from "./testing/run-cli.js";
 import { CaptureBuilder } from "../pcap/testing/packets.js";
 
-const ROOT = resolve(import.meta.dirname, "../../..");
-const BIN = join(ROOT, "harness/bin/backside.js");
 const RUN = join(ROOT, "harness/src/engine/fixtures/runs/net-wrong-route");
 const dir = mkdtempSync(join(tmpdir(), "backside-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-function cli(args: string[], cwd = ROOT): Promise<Result> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, timeout: 60_000 });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (b) => (out += b));
-    p.stderr.on("data", (b) => (err += b));
-    p.on("error", fail);
-    p.on("close", (code) => done({ code, out, err }));
-  });
-}
 
 const COMMANDS = [
   "run",
@@ -45,6 +26,7 @@ const COMMANDS = [
   "up",
   "list",
   "completion",
+  "lab",
 ];
 
 describe("backside help", { timeout: 240_000 }, () => {
@@ -307,6 +289,22 @@ describe("backside completion", { timeout: 60_000 }, () => {
     expect(bashOffers(r.out, ["backside", "help", "comp"])).toEqual(["completion"]);
   });
 
+  it("bash completes the lab subcommands, then each one's own options and choices", async () => {
+    const r = await cli(["completion", "bash"]);
+    expect(bashOffers(r.out, ["backside", "lab", "ma"])).toEqual(["make"]);
+    expect(bashOffers(r.out, ["backside", "lab", "make", "--ca"])).toEqual(["--captures"]);
+    expect(bashOffers(r.out, ["backside", "lab", "make", "--captures", ""])).toEqual(["all", "gateway"]);
+    expect(bashOffers(r.out, ["backside", "lab", "make", "--gateway", "ng"])).toEqual(["nginx"]);
+    expect(bashOffers(r.out, ["backside", "lab", "start", "--r"])).toEqual(["--random"]);
+    expect(bashOffers(r.out, ["backside", "lab", "shell", "-"])).toEqual([
+      "--command",
+      "-c",
+      "--out-dir",
+      "--state",
+      "--help",
+    ]);
+  });
+
   it("zsh completes commands, choices and scenario names in a real interactive shell", async () => {
     const r = await cli(["completion", "zsh"]);
     expect(r.code).toBe(0);
@@ -317,6 +315,8 @@ describe("backside completion", { timeout: 60_000 }, () => {
       ["backside diag", "*backside diagnose*"],
       ["backside flows --format ", "*json  text*"],
       ["backside run dns-nx", "*backside run dns-nxdomain*"],
+      ["backside lab mak", "*backside lab make*"],
+      ["backside lab make --captu", "*backside lab make --captures=*"],
     ];
     const script = [
       "zmodload zsh/zpty",
@@ -332,7 +332,7 @@ describe("backside completion", { timeout: 60_000 }, () => {
     writeFileSync(join(dir, "zsh-typing.zsh"), script);
     const z = spawnSync("zsh", ["-f", join(dir, "zsh-typing.zsh")], { encoding: "utf8", timeout: 30_000 });
     expect(z.error, "zsh is installed by npm run setup").toBeUndefined();
-    expect(z.stdout).toBe("completed 0\ncompleted 1\ncompleted 2\n");
+    expect(z.stdout).toBe(typed.map((_, i) => `completed ${i}\n`).join(""));
   });
 
   it("names the shells it knows", async () => {

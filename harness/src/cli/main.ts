@@ -18,6 +18,10 @@ export interface Command {
   options?: OptionTable;
   /** First words the command takes (`images build`, `completion bash`), for completion. */
   subcommands?: readonly string[];
+  /** A subcommand with options of its own (`lab make`): its table, for completion. */
+  subcommand?(name: string): Promise<{ options: OptionTable }>;
+  /** Each such subcommand and its one line of help. */
+  subcommandSummaries?(): [string, string][];
 }
 
 export const commands: Record<string, () => Promise<Command>> = {
@@ -68,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === "--version" || name === "-V" || name === "version") {
     process.stdout.write(packageVersion() + "\n");
     return 0;
+  }
+  if (name === "help" && rest.length > 1) {
+    // `help lab make` is `lab make --help`: the subcommand prints its own help.
+    return (await load(rest[0])).run([...rest.slice(1), "--help"]);
   }
   if (name === "help" && rest.length > 0) {
     // The same text as `CMD --help`, from the same place.

@@ -28,6 +28,8 @@ interface Entry {
   summary: string;
   options: OptionTable;
   subcommands: readonly string[];
+  /** Subcommands with options of their own (`lab make`), completed after the subcommand's name. */
+  subs: Entry[];
 }
 
 async function entries(): Promise<Entry[]> {
@@ -40,7 +42,12 @@ async function entries(): Promise<Entry[]> {
     } catch {
       continue;
     }
-    out.push({ name, summary: c.summary, options: c.options ?? {}, subcommands: c.subcommands ?? [] });
+    const subs: Entry[] = [];
+    for (const [sub, summary] of c.subcommandSummaries?.() ?? []) {
+      const m = await c.subcommand!(sub);
+      subs.push({ name: sub, summary, options: m.options, subcommands: [], subs: [] });
+    }
+    out.push({ name, summary: c.summary, options: c.options ?? {}, subcommands: c.subcommands ?? [], subs });
   }
   return out;
 }
@@ -56,31 +63,41 @@ function valueKind(s: OptionSpec): { files?: true; dirs?: true; words?: readonly
 
 const SCENARIOS_SH = `ls scenarios 2>/dev/null | sed -n 's/\\.ya\\{0,1\\}ml$//p'`;
 
+/** The `case` arms for one command (or `cmd sub`): each value option's reply, then its words. */
+function bashArms(key: string, e: Entry): { values: string[]; words: string } {
+  const values: string[] = [];
+  for (const [k, s] of Object.entries(e.options)) {
+    const v = valueKind(s);
+    if (!v) continue;
+    const reply = v.words
+      ? `COMPREPLY=($(compgen -W "${v.words.join(" ")}" -- "$cur"))`
+      : v.dirs
+        ? `COMPREPLY=($(compgen -d -- "$cur"))`
+        : v.files
+          ? `COMPREPLY=($(compgen -f -- "$cur"))`
+          : "COMPREPLY=()";
+    values.push(`    "${key} --${k}") ${reply}; return ;;`);
+  }
+  const flags = Object.entries(e.options).flatMap(([k, s]) => [
+    `--${k}`,
+    ...(s.short ? [`-${s.short}`] : []),
+  ]);
+  const extra = e.subcommands.length ? ` ${e.subcommands.join(" ")}` : "";
+  const scen = e.name === "run" ? ` $(${SCENARIOS_SH})` : "";
+  return { values, words: `    "${key}") words="${[...flags, "--help"].join(" ")}${extra}${scen}" ;;` };
+}
+
 export function bashScript(list: readonly Entry[]): string {
   const names = list.map((e) => e.name).join(" ");
-  const valueCases: string[] = [];
-  const wordCases: string[] = [];
-  for (const e of list) {
-    const flags = Object.entries(e.options).flatMap(([k, s]) => [
-      `--${k}`,
-      ...(s.short ? [`-${s.short}`] : []),
-    ]);
-    for (const [k, s] of Object.entries(e.options)) {
-      const v = valueKind(s);
-      if (!v) continue;
-      const reply = v.words
-        ? `COMPREPLY=($(compgen -W "${v.words.join(" ")}" -- "$cur"))`
-        : v.dirs
-          ? `COMPREPLY=($(compgen -d -- "$cur"))`
-          : v.files
-            ? `COMPREPLY=($(compgen -f -- "$cur"))`
-            : "COMPREPLY=()";
-      valueCases.push(`    "${e.name} --${k}") ${reply}; return ;;`);
-    }
-    const extra = e.subcommands.length ? ` ${e.subcommands.join(" ")}` : "";
-    const scen = e.name === "run" ? ` $(${SCENARIOS_SH})` : "";
-    wordCases.push(`    ${e.name}) words="${[...flags, "--help"].join(" ")}${extra}${scen}" ;;`);
-  }
+  const arms = list.flatMap((e) => [
+    bashArms(e.name, e),
+    ...e.subs.map((sub) => bashArms(`${e.name} ${sub.name}`, sub)),
+  ]);
+  const withSubs = list.filter((e) => e.subs.length).map((e) => e.name);
+  // A command with subcommands of their own: from the third word on, complete for `cmd sub`.
+  const subKey = withSubs.length
+    ? `  case "$cmd" in\n    ${withSubs.join("|")}) [ "$COMP_CWORD" -gt 2 ] && cmd="$cmd \${COMP_WORDS[2]}" ;;\n  esac\n`
+    : "";
   return `# bash completion for backside: source <(backside completion bash)
 _backside() {
   local cur prev cmd words
@@ -95,11 +112,11 @@ _backside() {
     COMPREPLY=($(compgen -W "${names}" -- "$cur"))
     return
   fi
-  case "$cmd $prev" in
-${valueCases.join("\n")}
+${subKey}  case "$cmd $prev" in
+${arms.flatMap((a) => a.values).join("\n")}
   esac
   case "$cmd" in
-${wordCases.join("\n")}
+${arms.map((a) => a.words).join("\n")}
     *) words="" ;;
   esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
@@ -111,21 +128,47 @@ complete -o default -F _backside backside
 /** zsh's _arguments specs quote help in [...] and separate fields with ':'. */
 const zq = (s: string) => s.replace(/[[\]:\\]/g, "\\$&").replace(/'/g, "'\\''");
 
+/** `_arguments` for one command's (or subcommand's) options. */
+function zshArguments(e: Entry): string {
+  const specs = Object.entries(e.options).map(([k, s]) => {
+    const v = valueKind(s);
+    const rep = s.type === "string" && s.multiple ? "*" : "";
+    const names = s.short ? `{-${s.short},--${k}}` : `--${k}`;
+    if (!v) return s.short ? `'(-${s.short} --${k})'${names}'[${zq(s.help)}]'` : `'--${k}[${zq(s.help)}]'`;
+    const action = v.words ? `(${v.words.join(" ")})` : v.dirs ? "_directories" : v.files ? "_files" : " ";
+    const meta = zq(s.type === "string" ? s.metavar : "");
+    if (s.short) return `'(-${s.short} --${k})'{-${s.short}+,--${k}=}'[${zq(s.help)}]:${meta}:${action}'`;
+    return `'${rep}--${k}=[${zq(s.help)}]:${meta}:${action}'`;
+  });
+  if (e.subcommands.length && !e.subs.length) specs.push(`'1:subcommand:(${e.subcommands.join(" ")})'`);
+  if (e.name === "run") specs.push(`'*:scenario:_backside_scenarios'`);
+  return `_arguments -s ${specs.join(" ")}`;
+}
+
+/** A command whose subcommands have options of their own: the subcommand first, then its options. */
+function zshWithSubs(e: Entry): string {
+  const subs = e.subs.map((s) => `'${s.name}:${zq(s.summary)}'`).join(" ");
+  const cases = e.subs.map((s) => `            ${s.name}) ${zshArguments(s)} ;;`).join("\n");
+  return `    ${e.name})
+      if (( CURRENT == 2 )); then
+        local -a subs
+        subs=(${subs})
+        _describe 'subcommand' subs
+      else
+        local sub=$words[2]
+        (( CURRENT-- ))
+        shift words
+        case $sub in
+${cases}
+        esac
+      fi ;;`;
+}
+
 export function zshScript(list: readonly Entry[]): string {
   const commands = list.map((e) => `    '${e.name}:${zq(e.summary)}'`).join("\n");
-  const cases = list.map((e) => {
-    const specs = Object.entries(e.options).map(([k, s]) => {
-      const v = valueKind(s);
-      const rep = s.type === "string" && s.multiple ? "*" : "";
-      const names = s.short ? `{-${s.short},--${k}}` : `--${k}`;
-      if (!v) return s.short ? `'(-${s.short} --${k})'${names}'[${zq(s.help)}]'` : `'--${k}[${zq(s.help)}]'`;
-      const action = v.words ? `(${v.words.join(" ")})` : v.dirs ? "_directories" : v.files ? "_files" : " ";
-      return `'${rep}--${k}=[${zq(s.help)}]:${zq(s.type === "string" ? s.metavar : "")}:${action}'`;
-    });
-    if (e.subcommands.length) specs.push(`'1:subcommand:(${e.subcommands.join(" ")})'`);
-    if (e.name === "run") specs.push(`'*:scenario:_backside_scenarios'`);
-    return `    ${e.name})\n      _arguments -s ${specs.join(" ")} ;;`;
-  });
+  const cases = list.map((e) =>
+    e.subs.length ? zshWithSubs(e) : `    ${e.name})\n      ${zshArguments(e)} ;;`,
+  );
   return `#compdef backside
 # zsh completion for backside: backside completion zsh > "\${fpath[1]}/_backside"
 _backside_scenarios() {

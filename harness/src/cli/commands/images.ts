@@ -55,6 +55,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (sub === "build") return build(rest);
   if (sub === "list") {
+    if (rest.length === 1 && (rest[0] === "--help" || rest[0] === "-h")) {
+      process.stdout.write(help + "\n");
+      return 0;
+    }
     if (rest.length > 0)
       throw new BacksideError("USAGE", `images list takes no arguments (got '${rest[0]}')`);
     return list();

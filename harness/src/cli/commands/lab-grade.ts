@@ -6,28 +6,35 @@ import { readAnswers } from "../../lab/answers-file.js";
 import { readKey } from "../../lab/lab-key.js";
 import { answersLocation } from "../../lab/lab-folder.js";
 import { formatGrade, grade } from "../../lab/grade.js";
-import { parseLabArgs } from "./lab-args.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab grade [--key FILE] [--out FILE] [DIR|answers.json]
+export const options = {
+  key: { type: "string", metavar: "FILE", help: "the key (default key.json beside the answers)" },
+  out: { type: "string", metavar: "FILE", help: "where grade.json goes (default beside the answers)" },
+} satisfies OptionTable;
 
-  DIR|answers.json  the learner's answers (default ./answers.json)
-  --key FILE        the key (default key.json beside the answers)
-  --out FILE        where grade.json goes (default beside the answers)
-
-Prints a score per case, per stage when the lab has stages, and in total. Exit 0.`;
+export const help = helpText(
+  [
+    "usage: backside lab grade [--key FILE] [--out FILE] [DIR|answers.json]",
+    "",
+    "  DIR|answers.json  the learner's answers (default ./answers.json)",
+  ],
+  options,
+  "Prints a score per case, per stage when the lab has stages, and in total. Exit 0.",
+);
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs("grade", argv, ["--key", "--out"]);
+  const a = parseOptions("lab grade", options, argv, { positionals: true });
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
   if (a.positionals.length > 1)
     throw new BacksideError("USAGE", "lab grade: give one folder or answers file");
   const where = answersLocation(a.positionals[0] ?? ".");
-  const key = readKey(a.flags.get("--key") ?? where.keyPath);
+  const key = readKey(a.values.key ?? where.keyPath);
   const g = grade(key, readAnswers(where.answersPath));
-  const out = a.flags.get("--out") ?? join(dirname(where.answersPath), "grade.json");
+  const out = a.values.out ?? join(dirname(where.answersPath), "grade.json");
   writeFileSync(out, JSON.stringify(g, null, 2) + "\n");
   process.stdout.write(formatGrade(g) + `grade written to ${out}\n`);
   return 0;

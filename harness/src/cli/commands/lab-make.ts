@@ -10,23 +10,56 @@ import { pickScenarios } from "../../lab/select-scenarios.js";
 import { STAGE_KINDS, type StageKind } from "../../lab/lab-key.js";
 import { checkEnvironment } from "./run.js";
 import { GATEWAY_KINDS } from "../../scenarios/schema.js";
-import { intOf, parseLabArgs } from "./lab-args.js";
+import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab make --out DIR [options]
+export const options = {
+  out: {
+    type: "string",
+    metavar: "DIR",
+    help: "the lab folder: DIR/cases/case-01 ... for the learners, DIR/key.json (required)",
+  },
+  key: {
+    type: "string",
+    metavar: "FILE",
+    help: "write the key (and the full runs, FILE's name + .runs/) elsewhere",
+  },
+  scenarios: {
+    type: "string",
+    metavar: "SPEC",
+    help: "names and globs, comma-separated (default: the whole catalogue)",
+  },
+  count: { type: "string", metavar: "N", help: "how many cases (default: every chosen scenario)" },
+  seed: {
+    type: "string",
+    metavar: "N",
+    help: "case order and choice (default: random, printed); same seed, same lab",
+  },
+  stages: {
+    type: "string",
+    metavar: "LIST",
+    help: `e.g. log,report,capture: each kind of evidence in a numbered stage folder (${STAGE_KINDS.join(", ")})`,
+  },
+  captures: {
+    type: "string",
+    metavar: "all|gateway",
+    choices: ["all", "gateway"],
+    help: "every capture point (default) or the gateway's own interfaces only",
+  },
+  parallel: { type: "string", metavar: "N", help: "scenarios at once (default 1)" },
+  gateway: {
+    type: "string",
+    metavar: "KIND",
+    choices: GATEWAY_KINDS,
+    help: "backside (the appliance stand-in, default), nginx or haproxy; runs it cannot produce are left out with a warning",
+  },
+  dir: { type: "string", metavar: "DIR", help: `scenario folder (default ${DEFAULT_SCENARIO_DIR}/)` },
+} satisfies OptionTable;
 
-  --out DIR              the lab folder: DIR/cases/case-01 ... for the learners, DIR/key.json
-  --key FILE             write the key (and the full runs, FILE's name + .runs/) elsewhere
-  --scenarios SPEC       names and globs, comma-separated (default: the whole catalogue)
-  --count N              how many cases (default: every chosen scenario)
-  --seed N               case order and choice (default: random, printed); same seed, same lab
-  --stages LIST          e.g. log,report,capture: each kind of evidence in a numbered stage folder
-  --captures all|gateway every capture point (default) or the gateway's own interfaces only
-  --parallel N           scenarios at once (default 1)
-  --gateway KIND         backside (the appliance stand-in, default), nginx or haproxy; runs it
-                         cannot produce are left out with a warning
-  --dir DIR              scenario folder (default ${DEFAULT_SCENARIO_DIR}/)
-
-Hand out DIR/cases/ only (e.g. zip -r cases.zip cases). Exit 0 when the lab is written.`;
+export const help = helpText(
+  "usage: backside lab make --out DIR [options]",
+  options,
+  "Hand out DIR/cases/ only (e.g. zip -r cases.zip cases). Exit 0 when the lab is written.",
+);
 
 export function parseStages(v: string | undefined): StageKind[] {
   if (v === undefined) return [];
@@ -45,35 +78,25 @@ export function parseStages(v: string | undefined): StageKind[] {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs("make", argv, [
-    "--out",
-    "--key",
-    "--scenarios",
-    "--count",
-    "--seed",
-    "--stages",
-    "--captures",
-    "--parallel",
-    "--gateway",
-    "--dir",
-  ]);
+  const a = parseOptions("lab make", options, argv);
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
-  const out = a.flags.get("--out");
-  if (!out) throw new BacksideError("USAGE", "lab make: --out DIR is required");
-  if (a.positionals.length) throw new BacksideError("USAGE", `lab make: unexpected '${a.positionals[0]}'`);
-  const captures = a.flags.get("--captures") ?? "all";
-  if (captures !== "all" && captures !== "gateway")
-    throw new BacksideError("USAGE", "lab make: --captures must be all or gateway");
-  const gatewayFlag = a.flags.get("--gateway");
-  const gateway = GATEWAY_KINDS.find((k) => k === gatewayFlag);
-  if (gatewayFlag !== undefined && !gateway)
-    throw new BacksideError("USAGE", "lab make: --gateway must be backside, nginx or haproxy");
-  const catalogue = loadCatalogue(a.flags.get("--dir") ?? DEFAULT_SCENARIO_DIR);
-  const scenarios = pickScenarios(catalogue, a.flags.get("--scenarios"));
-  const seed = intOf("make", "--seed", a.flags.get("--seed"), 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
+  const v = a.values;
+  if (!v.out) throw new BacksideError("USAGE", "lab make: --out DIR is required");
+  const captures = (v.captures ?? "all") as "all" | "gateway";
+  const gateway = GATEWAY_KINDS.find((k) => k === v.gateway);
+  const int = (flag: "seed" | "count" | "parallel", min: number, max: number) => {
+    const x = v[flag];
+    return x === undefined ? undefined : intOption("lab make", `--${flag}`, x, min, max);
+  };
+  const seed = int("seed", 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
+  const count = int("count", 1, 1000);
+  const parallel = int("parallel", 1, 16) ?? 1;
+  const stages = parseStages(v.stages);
+  const catalogue = loadCatalogue(v.dir ?? DEFAULT_SCENARIO_DIR);
+  const scenarios = pickScenarios(catalogue, v.scenarios);
   const docker = new Docker();
   await checkEnvironment(docker, gateway ? [gateway] : undefined);
   const registry = new CleanupRegistry();
@@ -83,15 +106,15 @@ export async function run(argv: string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
   try {
     const lab = await makeLab({
-      outDir: out,
-      keyPath: a.flags.get("--key"),
+      outDir: v.out,
+      keyPath: v.key,
       scenarios,
       catalogueNames: catalogue.map((s) => s.name),
-      count: intOf("make", "--count", a.flags.get("--count"), 1, 1000),
+      count,
       seed,
-      stages: parseStages(a.flags.get("--stages")),
+      stages,
       captures,
-      parallel: intOf("make", "--parallel", a.flags.get("--parallel"), 1, 16) ?? 1,
+      parallel,
       ...(gateway ? { gateway } : {}),
       diagnose,
       docker,

@@ -7,21 +7,29 @@ import { readKey } from "../../lab/lab-key.js";
 import { answersLocation } from "../../lab/lab-folder.js";
 import { grade } from "../../lab/grade.js";
 import { gradesPage } from "../../lab/grades-page.js";
-import { parseLabArgs } from "./lab-args.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab report --key FILE [--out FILE] ANSWERS...
+export const options = {
+  key: { type: "string", metavar: "FILE", help: "the lab's key (required)" },
+  out: { type: "string", metavar: "FILE", help: "the page (default grades.html beside the key)" },
+} satisfies OptionTable;
 
-  ANSWERS...   answers files (or folders holding answers.json), one per learner
-  --key FILE   the lab's key
-  --out FILE   the page (default grades.html beside the key)`;
+export const help = helpText(
+  [
+    "usage: backside lab report --key FILE [--out FILE] ANSWERS...",
+    "",
+    "  ANSWERS...  answers files (or folders holding answers.json), one per learner",
+  ],
+  options,
+);
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs("report", argv, ["--key", "--out"]);
+  const a = parseOptions("lab report", options, argv, { positionals: true });
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
-  const keyPath = a.flags.get("--key");
+  const keyPath = a.values.key;
   if (!keyPath) throw new BacksideError("USAGE", "lab report: --key FILE is required");
   if (!a.positionals.length) throw new BacksideError("USAGE", "lab report: give at least one answers file");
   const key = readKey(keyPath);
@@ -30,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     const file = readAnswers(path);
     return { who: file.learner ?? `${basename(dirname(path))}/${basename(path)}`, grade: grade(key, file) };
   });
-  const out = a.flags.get("--out") ?? join(dirname(keyPath), "grades.html");
+  const out = a.values.out ?? join(dirname(keyPath), "grades.html");
   writeFileSync(out, gradesPage(key, learners));
   for (const l of learners) process.stdout.write(`${l.who}: ${l.grade.score}/${l.grade.total}\n`);
   process.stdout.write(`page written to ${out}\n`);

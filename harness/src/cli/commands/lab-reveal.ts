@@ -8,25 +8,38 @@ import { normaliseCase } from "../../lab/case-name.js";
 import { openLabFolder } from "../../lab/lab-folder.js";
 import { readAnswers } from "../../lab/answers-file.js";
 import { buildReveal, revealPage, revealText } from "../../lab/reveal-page.js";
-import { parseLabArgs } from "./lab-args.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab reveal CASE [--dir DIR] [--key FILE] [--answers FILE] [--out FILE]
+export const options = {
+  dir: { type: "string", metavar: "DIR", help: "the lab folder (default: the current folder)" },
+  key: { type: "string", metavar: "FILE", help: "the key (default DIR/key.json)" },
+  answers: {
+    type: "string",
+    metavar: "FILE",
+    help: "show this learner's answer beside the truth (default DIR/answers.json if present)",
+  },
+  out: { type: "string", metavar: "FILE", help: "the HTML page (default reveal-CASE.html beside the key)" },
+} satisfies OptionTable;
 
-  CASE            case-01, 01 or 1
-  --dir DIR       the lab folder (default: the current folder)
-  --key FILE      the key (default DIR/key.json)
-  --answers FILE  show this learner's answer beside the truth (default DIR/answers.json if present)
-  --out FILE      the HTML page (default reveal-CASE.html beside the key)`;
+export const help = helpText(
+  [
+    "usage: backside lab reveal CASE [--dir DIR] [--key FILE] [--answers FILE] [--out FILE]",
+    "",
+    "  CASE  case-01, 01 or 1",
+  ],
+  options,
+);
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs("reveal", argv, ["--dir", "--key", "--answers", "--out"]);
+  const a = parseOptions("lab reveal", options, argv, { positionals: true });
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
+  const v = a.values;
   if (a.positionals.length !== 1) throw new BacksideError("USAGE", "lab reveal: give one CASE");
-  const folder = openLabFolder(a.flags.get("--dir") ?? ".");
-  const keyPath = a.flags.get("--key") ?? folder.keyPath;
+  const folder = openLabFolder(v.dir ?? ".");
+  const keyPath = v.key ?? folder.keyPath;
   const key = readKey(keyPath);
   const name = normaliseCase(
     a.positionals[0],
@@ -34,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   const c = keyCase(key, name);
   const casesDir = folder.cases.includes(name) ? folder.casesDir : join(key.labDir, "cases");
-  const answersPath = a.flags.get("--answers") ?? folder.answersPath;
+  const answersPath = v.answers ?? folder.answersPath;
   const answer = existsSync(answersPath)
     ? readAnswers(answersPath)
         .answers.filter((x) => x.case === name)
@@ -46,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     (p) => analyzeCapture(p, { ignoreChecksums: true }),
     answer,
   );
-  const out = a.flags.get("--out") ?? join(dirname(keyPath), `reveal-${name}.html`);
+  const out = v.out ?? join(dirname(keyPath), `reveal-${name}.html`);
   writeFileSync(out, revealPage(r));
   process.stdout.write(revealText(r) + `\npage written to ${out}\n`);
   return 0;

@@ -7,15 +7,28 @@ import { gatewayMgmt } from "../../lab/gateway-mgmt.js";
 import { runRepl, runShellLine } from "../../lab/lab-shell.js";
 import type { ShellIo } from "../../lab/shell-commands.js";
 import { BacksideError } from "../../errors.js";
-import { parseLabArgs } from "./lab-args.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab shell [-c COMMAND] [--state FILE] [--out-dir DIR]
+export const options = {
+  command: {
+    type: "string",
+    metavar: "COMMAND",
+    short: "c",
+    help: 'run one command and exit (e.g. -c "show dns-cache")',
+  },
+  "out-dir": {
+    type: "string",
+    metavar: "DIR",
+    help: "where packet-capture get and error-report save files (default: the current folder)",
+  },
+  state: { type: "string", metavar: "FILE", help: "the live lab's state file (as given to lab start)" },
+} satisfies OptionTable;
 
-  -c COMMAND     run one command and exit (e.g. -c "show dns-cache")
-  --out-dir DIR  where packet-capture get and error-report save files (default: the current folder)
-  --state FILE   the live lab's state file (as given to lab start)
-
-Type help in the shell for its commands.`;
+export const help = helpText(
+  "usage: backside lab shell [-c COMMAND] [--state FILE] [--out-dir DIR]",
+  options,
+  "Type help in the shell for its commands.",
+);
 
 export function shellIo(state: LiveState, outDir: string): ShellIo {
   return {
@@ -36,20 +49,16 @@ export function banner(state: LiveState): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs(
-    "shell",
-    argv.map((x) => (x === "-c" ? "--command" : x)),
-    ["--command", "--state", "--out-dir"],
-  );
+  const a = parseOptions("lab shell", options, argv, { positionals: true });
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
   if (a.positionals.length)
     throw new BacksideError("USAGE", `lab shell: unexpected '${a.positionals[0]}' (use -c "COMMAND")`);
-  const state = liveLab(a.flags.get("--state") ?? defaultStatePath());
-  const io = shellIo(state, resolve(a.flags.get("--out-dir") ?? "."));
-  const one = a.flags.get("--command");
+  const state = liveLab(a.values.state ?? defaultStatePath());
+  const io = shellIo(state, resolve(a.values["out-dir"] ?? "."));
+  const one = a.values.command;
   if (one !== undefined) {
     const text = await runShellLine(one, io);
     if (text) process.stdout.write(text + "\n");

@@ -15,48 +15,60 @@ import { sweep } from "../../topology/index.js";
 import { checkEnvironment } from "./run.js";
 import { runRepl } from "../../lab/lab-shell.js";
 import { banner, shellIo } from "./lab-shell.js";
-import { intOf, parseLabArgs } from "./lab-args.js";
+import { helpText, intOption, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab start CASE|--random [options]
+export const options = {
+  random: { type: "boolean", help: "a scenario picked at random (with --seed, the same one each time)" },
+  seed: { type: "string", metavar: "N", help: "the random pick" },
+  scenarios: { type: "string", metavar: "SPEC", help: "pick among these (names and globs)" },
+  dir: { type: "string", metavar: "DIR", help: "the lab folder (default: the current folder), for CASE" },
+  key: { type: "string", metavar: "FILE", help: "the key (default DIR/key.json), for CASE" },
+  for: { type: "string", metavar: "SECONDS", help: "tear down by itself after this long (default 14400)" },
+  state: {
+    type: "string",
+    metavar: "FILE",
+    help: "where the live lab is recorded (default $BACKSIDE_LAB_STATE or a file in the temp dir)",
+  },
+  shell: {
+    type: "boolean",
+    help: "open the lab shell here once it is up; leaving the shell tears the lab down",
+  },
+} satisfies OptionTable;
 
-  CASE              a case of the lab's key (case-01, 01, 1)
-  --random          a scenario picked at random (with --seed, the same one each time)
-  --seed N          the random pick
-  --scenarios SPEC  pick among these (names and globs)
-  --dir DIR         the lab folder (default: the current folder), for CASE
-  --key FILE        the key (default DIR/key.json), for CASE
-  --for SECONDS     tear down by itself after this long (default 14400)
-  --state FILE      where the live lab is recorded (default $BACKSIDE_LAB_STATE or a file in the temp dir)
-  --shell           open the lab shell here once it is up; leaving the shell tears the lab down
-
-Then \`backside lab shell\` in another terminal. Ctrl-C or \`backside lab stop\` removes everything.`;
+export const help = helpText(
+  [
+    "usage: backside lab start CASE|--random [options]",
+    "",
+    "  CASE  a case of the lab's key (case-01, 01, 1)",
+  ],
+  options,
+  "Then `backside lab shell` in another terminal. Ctrl-C or `backside lab stop` removes everything.",
+);
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs(
-    "start",
-    argv,
-    ["--seed", "--scenarios", "--dir", "--key", "--for", "--state"],
-    ["--random", "--shell"],
-  );
+  const a = parseOptions("lab start", options, argv, { positionals: true });
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
-  const random = a.bools.has("--random");
+  const v = a.values;
+  const random = v.random === true;
   if (random === (a.positionals.length === 1) || a.positionals.length > 1)
     throw new BacksideError("USAGE", "lab start: give one CASE or --random");
-  const statePath = a.flags.get("--state") ?? defaultStatePath();
-  const forSeconds = intOf("start", "--for", a.flags.get("--for"), 10, 86_400) ?? 14_400;
+  const statePath = v.state ?? defaultStatePath();
+  const forSeconds = v.for === undefined ? 14_400 : intOption("lab start", "--for", v.for, 10, 86_400);
+  const seedFlag =
+    v.seed === undefined ? undefined : intOption("lab start", "--seed", v.seed, 0, 2 ** 31 - 1);
   const catalogue = loadCatalogue(DEFAULT_SCENARIO_DIR);
   let scenarioName: string;
   let caseName: string | undefined;
   if (random) {
-    const pool = pickScenarios(catalogue, a.flags.get("--scenarios"));
-    const seed = intOf("start", "--seed", a.flags.get("--seed"), 0, 2 ** 31 - 1) ?? randomInt(2 ** 31 - 1);
+    const pool = pickScenarios(catalogue, v.scenarios);
+    const seed = seedFlag ?? randomInt(2 ** 31 - 1);
     scenarioName = pool[Math.floor(seededRandom(seed)() * pool.length)].name;
   } else {
-    const folder = openLabFolder(a.flags.get("--dir") ?? ".");
-    const key = readKey(a.flags.get("--key") ?? folder.keyPath);
+    const folder = openLabFolder(v.dir ?? ".");
+    const key = readKey(v.key ?? folder.keyPath);
     caseName = normaliseCase(
       a.positionals[0],
       key.cases.map((c) => c.case),
@@ -100,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
         `lab start: Ctrl-C or \`backside lab stop\` tears it down (by itself after ${forSeconds} s)\n`,
     );
     const timer = setTimeout(() => resolveDone(0), forSeconds * 1000);
-    if (a.bools.has("--shell"))
+    if (v.shell)
       void runRepl(
         shellIo(live.state, process.cwd()),
         process.stdin,

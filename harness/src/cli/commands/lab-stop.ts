@@ -5,20 +5,22 @@ import { BacksideError } from "../../errors.js";
 import { defaultStatePath, ownerAlive, readState, removeState, unseal } from "../../lab/live-state.js";
 import { sweep } from "../../topology/index.js";
 import { pollUntil } from "../../util/poll-until.js";
-import { parseLabArgs } from "./lab-args.js";
+import { helpText, parseOptions, type OptionTable } from "../options.js";
 
-const HELP = `usage: backside lab stop [--state FILE] [--reveal]
+export const options = {
+  reveal: { type: "boolean", help: "print the answer of a --random lab" },
+  state: { type: "string", metavar: "FILE", help: "the live lab's state file (as given to lab start)" },
+} satisfies OptionTable;
 
-  --reveal      print the answer of a --random lab
-  --state FILE  the live lab's state file (as given to lab start)`;
+export const help = helpText("usage: backside lab stop [--state FILE] [--reveal]", options);
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseLabArgs("stop", argv, ["--state"], ["--reveal"]);
+  const a = parseOptions("lab stop", options, argv);
   if (a === "help") {
-    process.stdout.write(HELP + "\n");
+    process.stdout.write(help + "\n");
     return 0;
   }
-  const statePath = a.flags.get("--state") ?? defaultStatePath();
+  const statePath = a.values.state ?? defaultStatePath();
   const s = readState(statePath);
   if (!s) throw new BacksideError("NOT_FOUND", "no live lab is running", { hint: "nothing to stop" });
   if (ownerAlive(s)) {
@@ -33,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   // Its owner is gone (stopped now, or killed earlier): whatever it left is removed here.
   const swept = await sweep(new Docker(), { runIds: [s.runId] });
   removeState(statePath);
-  const sealed = a.bools.has("--reveal") && s.sealed ? unseal(s.sealed) : undefined;
+  const sealed = a.values.reveal && s.sealed ? unseal(s.sealed) : undefined;
   process.stdout.write(
     `lab stop: stopped${swept.removed.length ? ` (${swept.removed.length} leftover(s) removed)` : ""}\n` +
       (sealed ? `lab stop: it was ${sealed.label} (scenario ${sealed.scenario})\n` : ""),
