@@ -1,0 +1,42 @@
+/**
+ * A sink takes each TCP record as its connection ends instead of the summary keeping it: the
+ * records it gets are the summary's, field for field (ICMP errors joined the same), on every
+ * capture of the real-tools corpus and the golden bundles.
+ */
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyzeCapture } from "./analyze.js";
+import type { TcpConnection } from "./types.js";
+
+const ENGINE = resolve(import.meta.dirname, "../engine/fixtures/runs");
+const CORPUS = resolve(import.meta.dirname, "../../../test/real-tools/corpus");
+const files = [
+  ...readdirSync(CORPUS)
+    .filter((f) => f.endsWith(".pcap"))
+    .map((f) => join(CORPUS, f)),
+  ...readdirSync(ENGINE).flatMap((b) =>
+    readdirSync(join(ENGINE, b))
+      .filter((f) => f.endsWith(".pcap"))
+      .map((f) => join(ENGINE, b, f)),
+  ),
+];
+
+const plain = (c: TcpConnection) => JSON.parse(JSON.stringify(c)) as unknown;
+
+describe("analyzeCapture with a TCP sink", () => {
+  it("covers a corpus", () => expect(files.length).toBeGreaterThan(100));
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("/", f.lastIndexOf("/") - 1) + 1), f]))(
+    "%s: the sink gets the summary's records",
+    async (_name, file) => {
+      const kept = await analyzeCapture(file, { ignoreChecksums: true });
+      const got: TcpConnection[] = [];
+      const streamed = await analyzeCapture(file, { ignoreChecksums: true }, (c) => got.push(c));
+      expect(streamed.tcp).toEqual([]);
+      got.sort((a, b) => Number(a.uid.slice(1)) - Number(b.uid.slice(1)));
+      expect(got.map(plain)).toEqual(kept.tcp.map(plain));
+      expect(streamed.icmp.map((e) => e.flowUid)).toEqual(kept.icmp.map((e) => e.flowUid));
+      expect(streamed.dns).toEqual(kept.dns);
+    },
+  );
+});
