@@ -30,19 +30,12 @@ type ReportEntry = Omit<ScenarioRunResult, "description" | "repeats" | "notAppli
   status?: string;
 };
 
-interface ReportDoc {
+/** report.json as written: the run's fields, its schema, results as the JSON reporter keeps them. */
+type ReportDoc = Omit<ReadReport, "dir" | "shard" | "results"> & {
   schema: string;
-  startedAt: string;
-  finishedAt: string | null;
-  wallMs: number | null;
-  complete: boolean;
-  interrupted: boolean;
-  parallel: number;
-  repeats: number;
-  notRun: string[];
-  shard?: { index: number; total: number } | null;
+  shard?: ReadReport["shard"];
   results: ReportEntry[];
-}
+};
 
 function bad(dir: string, what: string, hint?: string): BacksideError {
   return new BacksideError("INVALID_INPUT", `${dir}: ${what}`, hint ? { hint } : {});
