@@ -76,6 +76,9 @@ describe("bundles from real runs", () => {
     // Two connects whose SYN-ACK came after the gateway's 2 s connect timeout, answered by the
     // closed socket's RST: failed connects, not idle connections, beside two served requests.
     ["net-packet-loss-late-synack", "high"],
+    // Served, then two connects whose SYNs died between the firewall's two sides, then served
+    // again: the gateway did not recover from a one-off outage, the path keeps losing packets.
+    ["net-packet-loss-served-between", "high"],
   ])("%s: net.packet-loss (%s)", async (name, confidence) => {
     const d = await diagnose(bundle(name));
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");

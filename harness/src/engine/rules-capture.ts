@@ -90,11 +90,17 @@ export function captureRules(f: Facts): Finding[] {
   exchangeRules(v, out);
   tlsRules(v, out);
   // Failures that all ended before a later success, not in one burst: the gateway recovered.
+  // Not when the captures show where those failures' packets died while others got through:
+  // that is a path that loses packets, and the next connection may fail the same way.
   const lastOk = oks[oks.length - 1];
+  const diedBetweenPoints = out.some(
+    (x) => x.cause === "net.packet-loss" && x.detail.diedOnPath !== undefined,
+  );
   if (
     lastOk &&
     burst.length === 0 &&
     lossyGroups.length === 0 &&
+    !diedBetweenPoints &&
     failing.every((g) => g.near.end <= lastOk.start)
   ) {
     for (const x of out) x.strength = "weak";
