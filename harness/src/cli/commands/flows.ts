@@ -10,6 +10,7 @@ import { BacksideError } from "../../errors.js";
 import { analyzeCapture } from "../../flows/analyze.js";
 import { checksumCensus, isSendingHostCapture } from "../../flows/checksum-offload.js";
 import { formatFlowSummary } from "../../flows/format-text.js";
+import { writeJsonDocument } from "../../util/write-json-document.js";
 import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
 /** The JSON form: FlowSummary (flows/types.ts), whose lists are always present, under a schema name. */
@@ -72,10 +73,8 @@ export async function run(argv: string[]): Promise<number> {
       );
     }
   }
-  process.stdout.write(
-    formatOf(o) === "json"
-      ? JSON.stringify({ schema: FLOWS_SCHEMA, ...s }, null, 2) + "\n"
-      : formatFlowSummary(s),
-  );
+  // The JSON document of a big capture outgrows any one string: written list element by element.
+  if (formatOf(o) === "json") await writeJsonDocument({ schema: FLOWS_SCHEMA, ...s }, process.stdout);
+  else process.stdout.write(formatFlowSummary(s));
   return 0;
 }
