@@ -20,6 +20,9 @@ import { MULTIPART_PATTERNS } from "../appliance/multipart-reader.js";
 import { REPORT_PART_PATTERNS } from "../appliance/report-parts.js";
 import { STATUS_XML_PATTERNS, parseRows } from "../appliance/status-xml.js";
 import { CATALOG_TEMPLATES, LOG_EVIDENCE_PATTERNS, matchEvent, matchTemplate } from "./log-evidence.js";
+import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE } from "./dialects/haproxy-log.js";
+import { NGINX_ACCESS_LINE, NGINX_ERROR_LINE, readNginxMessage } from "./dialects/nginx-log.js";
+import { readLogText } from "./dialects/read-log-text.js";
 
 const SMALL = 10_000;
 const LARGE = 100_000;
@@ -116,6 +119,7 @@ const GROUPS: Record<string, Record<string, RegExp>> = {
   "running-config": RUNNING_CONFIG_PATTERNS,
   catalog: CATALOG_PATTERNS,
   "log-evidence": LOG_EVIDENCE_PATTERNS,
+  "gateway-dialects": { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, NGINX_ERROR_LINE, NGINX_ACCESS_LINE },
 };
 
 describe("every parser pattern runs in linear time on adversarial strings", { timeout: 300_000 }, () => {
@@ -158,6 +162,20 @@ describe("the parsers end to end run in linear time on adversarial text", { time
         matchEvent({ ...e, message: s });
       }),
       ...superLinear("parseLog", units, SEED_LINE, (s) => parseLog(s)),
+    ];
+    expect(bad).toEqual([]);
+  });
+  it("nginx's and HAProxy's logs (readLogText, readNginxMessage)", () => {
+    const nginx =
+      '2026/12/01 09:22:39 [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: _, request: "GET / HTTP/1.1", upstream: "http://10.1.0.1:80/", host: "gw"';
+    const haproxy =
+      '2026-12-01T09:08:12.089Z 10.0.0.9:41234 [01/Dec/2026:09:08:12.089] fe be/srv1 0/0/-1/-1/3001 503 217 - - SC-- 1/1/0/0/3 0/0 "GET / HTTP/1.1"';
+    const bad = [
+      ...superLinear("readLogText nginx", units, nginx, (s) => readLogText(s, "gw.log")),
+      ...superLinear("readLogText haproxy", units, haproxy, (s) => readLogText(s, "gw.log")),
+      ...superLinear("readNginxMessage", units, nginx.slice(nginx.indexOf("connect()")), (s) =>
+        readNginxMessage(s),
+      ),
     ];
     expect(bad).toEqual([]);
   });

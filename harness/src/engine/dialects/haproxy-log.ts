@@ -11,8 +11,10 @@ import type { LogFact } from "../log-evidence.js";
 import { dialectFact, numberedLines, type DialectLine } from "./dialect-fact.js";
 import type { DialectRead } from "./nginx-log.js";
 
+// The client may start only where a run of its characters starts: otherwise every position of a
+// long run is tried, each scanning to the run's end (quadratic on a line of 50,000 dots).
 export const HAPROXY_HTTP_LINE =
-  /(?<client>[\d.:a-f]+):(?<cport>\d+) \[(?<accept>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (?<fe>\S+) (?<be>[^\s/]+)\/(?<srv>\S+) (?<tq>-?\d+)\/(?<tw>-?\d+)\/(?<tc>-?\d+)\/(?<tr>-?\d+)\/\+?(?<ta>-?\d+) (?<status>-?\d+) \+?(?<bytes>\d+) \S+ \S+ (?<ts>[A-Za-z-]{4})(?=\s|$)/;
+  /(?<![\d.:a-f])(?<client>[\d.:a-f]+):(?<cport>\d+) \[(?<accept>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (?<fe>\S+) (?<be>[^\s/]+)\/(?<srv>\S+) (?<tq>-?\d+)\/(?<tw>-?\d+)\/(?<tc>-?\d+)\/(?<tr>-?\d+)\/\+?(?<ta>-?\d+) (?<status>-?\d+) \+?(?<bytes>\d+) \S+ \S+ (?<ts>[A-Za-z-]{4})(?=\s|$)/;
 export const HAPROXY_SERVER_LINE =
   /(?:Server|Backup Server) (?<be>[^\s/]+)\/(?<srv>\S+)(?: \('[^']*'\))? is (?<what>.*)$/;
 const ISO_PREFIX = /^(?:<\d+>)?(?<iso>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\s/;
