@@ -28,12 +28,17 @@ export interface CaptureStatus {
 }
 
 const STOP_GRACE_MS = 3000;
+/** Count requests before a stop, and the wait for each answer (3 s in all at most). */
+const DRAIN_TRIES = 12;
+const DRAIN_WAIT_MS = 250;
 
 export class PacketCapture {
   private proc?: ChildProcess;
   private status: CaptureStatus = { running: false, bytes: 0 };
   private timers: NodeJS.Timeout[] = [];
   private exited?: Promise<void>;
+  /** What the running tcpdump has printed so far (its counts, after SIGUSR1). */
+  private liveStderr = "";
 
   constructor(
     private opts: {
@@ -74,7 +79,8 @@ export class PacketCapture {
     ];
     const proc = spawn(this.opts.tcpdump, args, { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
-    proc.stderr!.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    this.liveStderr = "";
+    proc.stderr!.on("data", (d: Buffer) => (this.liveStderr = stderr = (stderr + d.toString()).slice(-4000)));
     this.proc = proc;
     this.status = {
       running: true,
@@ -124,11 +130,29 @@ export class PacketCapture {
     if (!proc) return this.current();
     this.status.stopReason = reason;
     this.clearTimers();
+    await this.drained(proc, () => this.liveStderr);
     proc.kill("SIGINT");
     const killer = setTimeout(() => proc.kill("SIGKILL"), STOP_GRACE_MS);
     await this.exited;
     clearTimeout(killer);
     return this.current();
+  }
+
+  /**
+   * Before SIGINT, what the kernel still holds for tcpdump: SIGUSR1 makes it print its counts, and
+   * once two answers agree nothing more is on its way (a stop right after the traffic lost the last
+   * packets on a loaded machine). Bounded by DRAIN_TRIES answers.
+   */
+  private async drained(proc: ChildProcess, stderr: () => string): Promise<void> {
+    let last = "";
+    for (let i = 0; i < DRAIN_TRIES && proc.exitCode === null; i++) {
+      proc.kill("SIGUSR1");
+      await new Promise((r) => setTimeout(r, DRAIN_WAIT_MS));
+      const counts = [...stderr().matchAll(/(\d+) packets? (captured|received by filter)/g)].slice(-2);
+      const now = counts.map((m) => m[1]).join("/");
+      if (now !== "" && now === last) return;
+      last = now;
+    }
   }
 
   private clearTimers(): void {
