@@ -213,9 +213,11 @@ export function backendConns(
   if (nameLookedUp && known.size === 0) return [];
   // Nothing named: the gateway's outbound connections. A host that answers some connections and
   // opens others is the proxy in the middle; its opened ones are the backend side.
+  // Either port: a management connection picked up midstream has its roles the wrong way round.
   const candidates = tcp.filter(
     (c) =>
       !NOT_BACKEND_PORTS.has(c.port) &&
+      !NOT_BACKEND_PORTS.has(c.cport) &&
       !backend.gatewayAddresses.has(c.address) &&
       !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
       portOk(c),

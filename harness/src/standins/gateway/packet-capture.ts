@@ -31,6 +31,8 @@ const STOP_GRACE_MS = 3000;
 /** Count requests before a stop, and the wait for each answer (3 s in all at most). */
 const DRAIN_TRIES = 12;
 const DRAIN_WAIT_MS = 250;
+/** How long a start waits for tcpdump to say it is listening. */
+const LISTEN_WAIT_MS = 10_000;
 
 export class PacketCapture {
   private proc?: ChildProcess;
@@ -115,6 +117,12 @@ export class PacketCapture {
       throw new BacksideError("ENVIRONMENT", `tcpdump cannot start: ${spawnError.message}`, {
         cause: spawnError,
       });
+    }
+    // Started means listening: traffic right after the start must be in the file (a loaded
+    // machine takes seconds to open the interface). Bounded by LISTEN_WAIT_MS.
+    for (let waited = 0; waited < LISTEN_WAIT_MS && proc.exitCode === null; waited += 50) {
+      if (/listening on/.test(this.liveStderr)) break;
+      await new Promise((r) => setTimeout(r, 50));
     }
     this.timers.push(setTimeout(() => void this.stop("duration reached"), duration * 1000));
     // Size limit: tcpdump's own -C rotates files, so watch the size instead.
