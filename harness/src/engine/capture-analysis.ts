@@ -1,12 +1,12 @@
 /**
  * One capture point, analysed on its own: each file gets its own summary so the same connection
  * seen at two points stays two views (conn-groups.ts joins them by 5-tuple and TTL). Each TCP
- * connection is reduced to its ConnFact as it ends (conn-fact.ts); its record is not kept.
+ * connection is reduced to its row of a ConnTable as it ends (conn-table.ts); its record is not kept.
  * In-memory bytes (the error report's BackgroundPacketCapture) go through the same reader.
  */
 import { analyzeCapture } from "../flows/index.js";
 import type { IcmpError, TcpConnection } from "../flows/types.js";
-import { ConnFact } from "./conn-fact.js";
+import { ConnTable } from "./conn-table.js";
 import type { PointRead } from "./capture-evidence.js";
 
 export type CaptureInput = string | { name: string; bytes: Uint8Array };
@@ -15,10 +15,9 @@ export async function analyzeOne(input: CaptureInput): Promise<PointRead> {
   // Like `zeek -C`: a capture taken on the sending host shows checksums the NIC (or veth) fills in
   // later (checksum offload), so a "bad" checksum there is normal and the packet is kept.
   const opts = { ignoreChecksums: true };
-  const facts: { n: number; f: ConnFact }[] = [];
+  const tcp = new ConnTable();
   // A record's icmpErrors index into the analyzer's ICMP error list, as it is when the record ends.
-  const sink = (c: TcpConnection, icmp: readonly IcmpError[]) =>
-    facts.push({ n: Number(c.uid.slice(1)), f: new ConnFact(c, icmp, -1, "") });
+  const sink = (c: TcpConnection, icmp: readonly IcmpError[]) => tcp.add(c, icmp);
   const source =
     typeof input === "string"
       ? input
@@ -28,8 +27,8 @@ export async function analyzeOne(input: CaptureInput): Promise<PointRead> {
         };
   const summary = await analyzeCapture(source, opts, sink);
   // In the order the connections started, as the summary's records were.
-  facts.sort((a, b) => a.n - b.n);
-  return { summary, tcp: facts.map((x) => x.f) };
+  tcp.seal();
+  return { summary, tcp };
 }
 
 async function* once(bytes: Buffer): AsyncIterable<Buffer> {

@@ -9,19 +9,21 @@ import { isIP } from "node:net";
 import type { DnsTransaction, FlowSummary, IcmpError } from "../flows/types.js";
 import { nameMatches, type BackendTarget } from "./backend-target.js";
 import { ConnFact } from "./conn-fact.js";
+import type { ConnTable } from "./conn-table.js";
 import { refsEvidence } from "./evidence-refs.js";
 import type { Evidence } from "./types.js";
 
 export { ConnFact };
+export type { ConnTable };
 export { isoOf, refsEvidence } from "./evidence-refs.js";
 
 /**
- * One capture point as read: its summary without TCP records (they were reduced to facts as each
- * connection ended, conn-fact.ts), and those facts in the order their connections started.
+ * One capture point as read: its summary without TCP records (they were reduced to table rows as
+ * each connection ended, conn-table.ts), and that table in the order the connections started.
  */
 export interface PointRead {
   summary: FlowSummary;
-  tcp: ConnFact[];
+  tcp: ConnTable;
 }
 
 /**
@@ -197,7 +199,7 @@ function closedSocketIcmp(t: DnsTransaction, byQuote: Map<string, IcmpError>): I
 
 /** Pick the TCP connections that are the gateway's conversation with its backend. */
 export function backendConns(
-  tcp: readonly ConnFact[],
+  tcp: Iterable<ConnFact>,
   backend: BackendTarget,
   resolved: Set<string>,
   nameLookedUp = false,
@@ -205,7 +207,8 @@ export function backendConns(
   const portOk = (c: ConnFact) => backend.port === undefined || c.port === backend.port;
   const known = new Set([...backend.addresses, ...resolved]);
   if (known.size > 0) {
-    const hit = tcp.filter((c) => known.has(c.address) && portOk(c));
+    const hit: ConnFact[] = [];
+    for (const c of tcp) if (known.has(c.address) && portOk(c)) hit.push(c);
     if (hit.length > 0 || (backend.host && isIP(backend.host))) return hit;
   }
   // The backend's name was looked up here and gave no address: whatever else the capture holds
@@ -214,16 +217,19 @@ export function backendConns(
   // Nothing named: the gateway's outbound connections. A host that answers some connections and
   // opens others is the proxy in the middle; its opened ones are the backend side.
   // Either port: a management connection picked up midstream has its roles the wrong way round.
-  const candidates = tcp.filter(
-    (c) =>
+  const candidates: ConnFact[] = [];
+  const responders = new Set<string>();
+  for (const c of tcp) {
+    responders.add(c.address);
+    if (
       !NOT_BACKEND_PORTS.has(c.port) &&
       !NOT_BACKEND_PORTS.has(c.cport) &&
       !backend.gatewayAddresses.has(c.address) &&
       !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
-      portOk(c),
-  );
-  const responders = new Set<string>();
-  for (const c of tcp) responders.add(c.address);
+      portOk(c)
+    )
+      candidates.push(c);
+  }
   const outbound = candidates.filter(
     (c) => responders.has(c.client) || backend.gatewayAddresses.has(c.client),
   );
@@ -302,7 +308,10 @@ export function captureFacts(
       `${a.requests.length} ARP requests from ${a.senderIp} for ${a.targetIp}, no reply`,
     ),
   }));
-  const mine = new Set<ConnFact>(conns);
+  p.tcp.point = point;
+  p.tcp.source = source;
+  // By row: a view made again for the same connection is another object.
+  const mine = new Set<number>(conns.map((c) => c.row));
   const connUids = s.icmp.length ? new Set(conns.map((c) => c.uid)) : new Set<string>();
   const strayIcmp = s.icmp.filter(
     (e) =>
@@ -325,17 +334,13 @@ export function captureFacts(
   const frontConns: CaptureFacts["frontConns"] = [];
   for (const c of p.tcp) {
     if (frontConns.length >= 100) break;
-    if (mine.has(c) || NOT_BACKEND_PORTS.has(c.port)) continue;
+    if (mine.has(c.row) || NOT_BACKEND_PORTS.has(c.port)) continue;
     frontConns.push({
       client: c.client,
       server: c.address,
       port: c.port,
       ...(c.clientMac !== undefined ? { clientMac: c.clientMac } : {}),
     });
-  }
-  for (const c of conns) {
-    c.point = point;
-    c.source = source;
   }
   return {
     point,

@@ -1,20 +1,15 @@
 /**
- * One TCP connection at one capture point, reduced to what the rules read, as soon as it ends:
- * its outcome (conn-outcome.ts), counters and the few packets that show it. The record and its
- * segments can then go, so a capture's connections cost this small object each, not their
- * segment lists. Every fact has the same fields in the same order (one hidden class for all of
- * them); the evidence sentence is written only for the few facts a diagnosis shows.
+ * One TCP connection at one capture point as the rules read it: its outcome (conn-outcome.ts),
+ * counters and the few packets that show it, read from its row of the point's ConnTable
+ * (conn-table.ts), where it was reduced as it ended. Views are made as the rules ask; every view
+ * has the same two fields (one hidden class). The evidence sentence is written only for the few
+ * facts a diagnosis shows.
  */
-import type { IcmpError, PacketRef, TcpConnection } from "../flows/types.js";
-import {
-  readConn,
-  requestAcked,
-  type ConnOutcome,
-  type ConnReading,
-  type ConnRecord,
-} from "./conn-outcome.js";
+import type { IcmpError, PacketRef } from "../flows/types.js";
+import { F, FLAG, I, OUTCOMES, type ConnExtra } from "./conn-columns.js";
+import type { ConnOutcome, ConnReading } from "./conn-outcome.js";
+import type { ConnTable } from "./conn-table.js";
 import { refsEvidence } from "./evidence-refs.js";
-import { responseWaits } from "./response-wait.js";
 import type { Evidence } from "./types.js";
 
 const OUTCOME_TEXT: Record<ConnOutcome, string> = {
@@ -30,115 +25,134 @@ const OUTCOME_TEXT: Record<ConnOutcome, string> = {
   other: "was seen only in part",
 };
 
-/** Shared by every connection with at most one SYN (most of them); never written to. */
-const NO_GAPS: number[] = Object.freeze([]) as unknown as number[];
-
-/** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
-const INITIAL_TTLS = new Set([64, 128, 255]);
-
+/** A view of one row of a capture point's ConnTable: the fields the rules read, as getters. */
 export class ConnFact implements ConnReading {
-  outcome: ConnOutcome;
-  lateHandshake: boolean;
-  lateSynAck: boolean | undefined;
-  icmp: IcmpError | undefined;
-  tlsAlert: string | undefined;
-  tlsAlertBy: "orig" | "resp" | undefined;
-  waited: number | undefined;
-  gaveUpAt: number | undefined;
-  lateResponse: boolean;
-  requestBytes: number;
-  responseBytes: number;
-  dupAcks: number;
-  /** The packets that show the outcome, packed as packet number and time pairs. */
-  readonly #refs: number[];
-  point: number;
-  source: string;
-  uid: string;
-  /** Zeek's conn_state, for picking the backend's conversation. */
-  state: string;
-  client: string;
-  cport: number;
-  address: string;
-  port: number;
-  start: number;
-  end: number;
-  syns: number;
-  synGaps: number[];
-  /** Packet number and time of the first SYN (-1 without one). */
-  readonly #firstSynN: number;
-  readonly #firstSynTs: number;
-  synTtl: number | null;
-  /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
-  answerTtl: number | null;
-  retransmissions: number;
-  /** Per answered exchange, seconds from the request's last byte to the response's first. */
-  responseWaits: number[];
-  acked: boolean;
-  /** The Ethernet next hop the first SYN was sent to (Ethernet captures only). */
-  synNextHopMac: string | undefined;
-  /** The client's own MAC, when its first SYN crossed no router (an initial TTL). */
-  clientMac: string | undefined;
   #ev: Evidence | null = null;
 
-  constructor(c: TcpConnection, icmp: readonly IcmpError[], point: number, source: string) {
-    const segs = c.segments;
-    const syns = c.syns;
-    const v: ConnRecord = {
-      syns,
-      synAcks: c.synAcks,
-      handshakeAck: c.handshakeAck,
-      origClose: c.origClose,
-      respClose: c.respClose,
-      resets: c.resets,
-      tls: c.tls,
-      icmpErrors: c.icmpErrors,
-      connState: c.connState,
-      origBytes: c.origBytes,
-      respBytes: c.respBytes,
-      segments: segs,
-    };
-    const r = readConn(v, { icmp: icmp as IcmpError[] }, segs);
-    this.outcome = r.outcome;
-    this.lateHandshake = r.lateHandshake;
-    this.lateSynAck = r.lateSynAck;
-    this.icmp = r.icmp;
-    this.tlsAlert = r.tlsAlert;
-    this.tlsAlertBy = r.tlsAlertBy;
-    this.waited = r.waited;
-    this.gaveUpAt = r.gaveUpAt;
-    this.lateResponse = r.lateResponse;
-    this.requestBytes = r.requestBytes;
-    this.responseBytes = r.responseBytes;
-    this.dupAcks = r.dupAcks;
-    const packed: number[] = [];
-    for (const x of r.refs) packed.push(x.n, x.ts);
-    this.#refs = packed;
-    this.point = point;
-    this.source = source;
-    this.uid = c.uid;
-    this.state = c.connState;
-    const id = c.id;
-    this.client = id.origH;
-    this.cport = id.origP;
-    this.address = id.respH;
-    this.port = id.respP;
-    this.start = c.start;
-    this.end = c.start + c.duration;
-    this.syns = syns.length;
-    const gaps: number[] = syns.length > 1 ? [] : NO_GAPS;
-    for (let i = 1; i < syns.length; i++) gaps.push(syns[i].ts - syns[i - 1].ts);
-    this.synGaps = gaps;
-    this.#firstSynN = syns[0]?.n ?? -1;
-    this.#firstSynTs = syns[0]?.ts ?? -1;
-    const synSeg = segs.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
-    const origTtl = c.origTtls[0];
-    this.synTtl = synSeg?.ttl ?? origTtl ?? null;
-    this.answerTtl = segs.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0)?.ttl ?? null;
-    this.retransmissions = c.retransmissions;
-    this.responseWaits = responseWaits(v, segs);
-    this.acked = requestAcked(v, r.gaveUpAt, segs);
-    this.synNextHopMac = c.synMacs?.dst;
-    this.clientMac = c.synMacs && INITIAL_TTLS.has(origTtl ?? 0) ? c.synMacs.src : undefined;
+  constructor(
+    readonly table: ConnTable,
+    readonly row: number,
+  ) {}
+
+  private f(k: number): number {
+    return this.table.f64[this.row * F.WIDTH + k];
+  }
+  private n(k: number): number {
+    return this.table.i32[this.row * I.WIDTH + k];
+  }
+  private flag(bit: number): boolean {
+    return (this.n(I.FLAGS) & bit) !== 0;
+  }
+  private pooled(at: number, len: number): number[] {
+    return Array.from(this.table.pool.subarray(this.n(at), this.n(at) + len));
+  }
+  private get extra(): ConnExtra | undefined {
+    const x = this.n(I.EXTRA);
+    return x < 0 ? undefined : this.table.extras[x];
+  }
+
+  get outcome(): ConnOutcome {
+    return OUTCOMES[this.n(I.OUTCOME)];
+  }
+  get lateHandshake(): boolean {
+    return this.flag(FLAG.LATE_HANDSHAKE);
+  }
+  get lateSynAck(): boolean | undefined {
+    return this.flag(FLAG.LATE_SYN_ACK_SET) ? this.flag(FLAG.LATE_SYN_ACK) : undefined;
+  }
+  get icmp(): IcmpError | undefined {
+    return this.extra?.icmp;
+  }
+  get tlsAlert(): string | undefined {
+    return this.extra?.tlsAlert;
+  }
+  get tlsAlertBy(): "orig" | "resp" | undefined {
+    return this.extra?.tlsAlertBy;
+  }
+  get waited(): number | undefined {
+    const w = this.f(F.WAITED);
+    return Number.isNaN(w) ? undefined : w;
+  }
+  get gaveUpAt(): number | undefined {
+    const g = this.f(F.GAVE_UP_AT);
+    return Number.isNaN(g) ? undefined : g;
+  }
+  get lateResponse(): boolean {
+    return this.flag(FLAG.LATE_RESPONSE);
+  }
+  get requestBytes(): number {
+    return this.f(F.REQUEST_BYTES);
+  }
+  get responseBytes(): number {
+    return this.f(F.RESPONSE_BYTES);
+  }
+  get dupAcks(): number {
+    return this.n(I.DUP_ACKS);
+  }
+  get point(): number {
+    return this.table.point;
+  }
+  get source(): string {
+    return this.table.source;
+  }
+  get uid(): string {
+    const u = this.f(F.UID);
+    return Number.isNaN(u) ? this.extra!.uid! : `T${u}`;
+  }
+  /** Zeek's conn_state, for picking the backend's conversation. */
+  get state(): string {
+    return this.table.texts[this.n(I.STATE)];
+  }
+  get client(): string {
+    return this.table.texts[this.n(I.CLIENT)];
+  }
+  get cport(): number {
+    return this.n(I.CPORT);
+  }
+  get address(): string {
+    return this.table.texts[this.n(I.ADDRESS)];
+  }
+  get port(): number {
+    return this.n(I.PORT);
+  }
+  get start(): number {
+    return this.f(F.START);
+  }
+  get end(): number {
+    return this.f(F.END);
+  }
+  get syns(): number {
+    return this.n(I.SYNS);
+  }
+  get synGaps(): number[] {
+    return this.pooled(I.GAPS_AT, this.n(I.GAPS_LEN));
+  }
+  get synTtl(): number | null {
+    const t = this.n(I.SYN_TTL);
+    return t < 0 ? null : t;
+  }
+  /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
+  get answerTtl(): number | null {
+    const t = this.n(I.ANSWER_TTL);
+    return t < 0 ? null : t;
+  }
+  get retransmissions(): number {
+    return this.n(I.RETRANSMISSIONS);
+  }
+  /** Per answered exchange, seconds from the request's last byte to the response's first. */
+  get responseWaits(): number[] {
+    return this.pooled(I.WAITS_AT, this.n(I.WAITS_LEN));
+  }
+  get acked(): boolean {
+    return this.flag(FLAG.ACKED);
+  }
+  /** The Ethernet next hop the first SYN was sent to (Ethernet captures only). */
+  get synNextHopMac(): string | undefined {
+    return this.table.text(this.n(I.NEXT_HOP_MAC));
+  }
+  /** The client's own MAC, when its first SYN crossed no router (an initial TTL). */
+  get clientMac(): string | undefined {
+    return this.table.text(this.n(I.CLIENT_MAC));
   }
 
   /** What the connection shows, with its packets: written when first read. */
@@ -148,13 +162,17 @@ export class ConnFact implements ConnReading {
 
   /** The first SYN: matched across capture points by 5-tuple and time. */
   get firstSyn(): PacketRef | null {
-    return this.#firstSynN < 0 ? null : { capture: this.point, n: this.#firstSynN, ts: this.#firstSynTs };
+    const n = this.f(F.FIRST_SYN_N);
+    return n < 0 ? null : { capture: this.point, n, ts: this.f(F.FIRST_SYN_TS) };
   }
 
+  /** The packets that show the outcome. */
   get refs(): PacketRef[] {
     const out: PacketRef[] = [];
-    for (let i = 0; i < this.#refs.length; i += 2)
-      out.push({ capture: this.point, n: this.#refs[i], ts: this.#refs[i + 1] });
+    const p = this.table.pool;
+    const at = this.n(I.REFS_AT);
+    for (let k = 0; k < this.n(I.REFS_LEN); k++)
+      out.push({ capture: this.point, n: p[at + 2 * k], ts: p[at + 2 * k + 1] });
     return out;
   }
 

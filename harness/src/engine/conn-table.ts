@@ -1,0 +1,203 @@
+/**
+ * One capture point's TCP connections as the rules read them, stored by column: numbers in typed
+ * arrays, texts as indexes into one list of distinct texts, the few variable-length lists (outcome
+ * packets, SYN gaps, response waits) in one shared pool. A connection costs about 200 bytes that
+ * the garbage collector never traces, instead of an object graph of several hundred. ConnFact
+ * (conn-fact.ts) is the view of one row that the rules use.
+ */
+import type { IcmpError, TcpConnection } from "../flows/types.js";
+import { F, FLAG, I, OUTCOME_CODE, type ConnExtra } from "./conn-columns.js";
+import { ConnFact } from "./conn-fact.js";
+import { readConn, requestAcked, type ConnRecord } from "./conn-outcome.js";
+import { responseWaits } from "./response-wait.js";
+
+/** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
+const INITIAL_TTLS = new Set([64, 128, 255]);
+
+const UID = /^T[1-9][0-9]{0,14}$/;
+
+export class ConnTable implements Iterable<ConnFact> {
+  /** The capture point and its name, set when the point's facts are read (capture-evidence.ts). */
+  point = -1;
+  source = "";
+  f64 = new Float64Array(64 * F.WIDTH);
+  i32 = new Int32Array(64 * I.WIDTH);
+  pool = new Float64Array(256);
+  private poolLen = 0;
+  readonly texts: string[] = [];
+  private readonly textIndex = new Map<string, number>();
+  readonly extras: ConnExtra[] = [];
+  private rows = 0;
+  /** Row of each position, in the order the connections started; null until `seal`. */
+  private order: Int32Array | null = null;
+
+  get length(): number {
+    return this.rows;
+  }
+
+  /** The view of the connection at `pos` (start order once sealed). */
+  at(pos: number): ConnFact {
+    return new ConnFact(this, this.order ? this.order[pos] : pos);
+  }
+
+  *[Symbol.iterator](): Iterator<ConnFact> {
+    for (let p = 0; p < this.rows; p++) yield this.at(p);
+  }
+
+  text(i: number): string | undefined {
+    return i < 0 ? undefined : this.texts[i];
+  }
+
+  private textOf(s: string | undefined): number {
+    if (s === undefined) return -1;
+    let i = this.textIndex.get(s);
+    if (i === undefined) {
+      i = this.texts.length;
+      this.texts.push(s);
+      this.textIndex.set(s, i);
+    }
+    return i;
+  }
+
+  private room(): void {
+    if ((this.rows + 1) * F.WIDTH <= this.f64.length) return;
+    const f = new Float64Array(this.f64.length * 2);
+    f.set(this.f64);
+    this.f64 = f;
+    const n = new Int32Array(this.i32.length * 2);
+    n.set(this.i32);
+    this.i32 = n;
+  }
+
+  /** Appends numbers to the pool; returns where they start. */
+  private put(xs: readonly number[]): number {
+    const at = this.poolLen;
+    if (at + xs.length > this.pool.length) {
+      const p = new Float64Array(Math.max(this.pool.length * 2, at + xs.length));
+      p.set(this.pool.subarray(0, at));
+      this.pool = p;
+    }
+    for (let k = 0; k < xs.length; k++) this.pool[at + k] = xs[k];
+    this.poolLen += xs.length;
+    return at;
+  }
+
+  /** Reduces an ended connection to its row: its outcome (conn-outcome.ts), counters and the packets that show it. */
+  add(c: TcpConnection, icmp: readonly IcmpError[]): void {
+    this.room();
+    const segs = c.segments;
+    const syns = c.syns;
+    const v: ConnRecord = {
+      syns,
+      synAcks: c.synAcks,
+      handshakeAck: c.handshakeAck,
+      origClose: c.origClose,
+      respClose: c.respClose,
+      resets: c.resets,
+      tls: c.tls,
+      icmpErrors: c.icmpErrors,
+      connState: c.connState,
+      origBytes: c.origBytes,
+      respBytes: c.respBytes,
+      segments: segs,
+    };
+    const r = readConn(v, { icmp: icmp as IcmpError[] }, segs);
+    const f = this.f64;
+    const n = this.i32;
+    const fo = this.rows * F.WIDTH;
+    const io = this.rows * I.WIDTH;
+    this.rows++;
+    f[fo + F.START] = c.start;
+    f[fo + F.END] = c.start + c.duration;
+    f[fo + F.WAITED] = r.waited ?? NaN;
+    f[fo + F.GAVE_UP_AT] = r.gaveUpAt ?? NaN;
+    f[fo + F.FIRST_SYN_TS] = syns[0]?.ts ?? -1;
+    f[fo + F.FIRST_SYN_N] = syns[0]?.n ?? -1;
+    f[fo + F.REQUEST_BYTES] = r.requestBytes;
+    f[fo + F.RESPONSE_BYTES] = r.responseBytes;
+    const uidForm = UID.test(c.uid);
+    f[fo + F.UID] = uidForm ? Number(c.uid.slice(1)) : NaN;
+    const id = c.id;
+    n[io + I.CLIENT] = this.textOf(id.origH);
+    n[io + I.ADDRESS] = this.textOf(id.respH);
+    n[io + I.CPORT] = id.origP;
+    n[io + I.PORT] = id.respP;
+    n[io + I.SYNS] = syns.length;
+    n[io + I.RETRANSMISSIONS] = c.retransmissions;
+    n[io + I.DUP_ACKS] = r.dupAcks;
+    const refs: number[] = [];
+    for (const x of r.refs) refs.push(x.n, x.ts);
+    n[io + I.REFS_AT] = this.put(refs);
+    n[io + I.REFS_LEN] = r.refs.length;
+    const gaps: number[] = [];
+    for (let k = 1; k < syns.length; k++) gaps.push(syns[k].ts - syns[k - 1].ts);
+    n[io + I.GAPS_AT] = this.put(gaps);
+    n[io + I.GAPS_LEN] = gaps.length;
+    const waits = responseWaits(v, segs);
+    n[io + I.WAITS_AT] = this.put(waits);
+    n[io + I.WAITS_LEN] = waits.length;
+    const synSeg = segs.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
+    const origTtl = c.origTtls[0];
+    n[io + I.SYN_TTL] = synSeg?.ttl ?? origTtl ?? -1;
+    n[io + I.ANSWER_TTL] = segs.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0)?.ttl ?? -1;
+    n[io + I.NEXT_HOP_MAC] = this.textOf(c.synMacs?.dst);
+    n[io + I.CLIENT_MAC] = this.textOf(
+      c.synMacs && INITIAL_TTLS.has(origTtl ?? 0) ? c.synMacs.src : undefined,
+    );
+    n[io + I.STATE] = this.textOf(c.connState);
+    n[io + I.OUTCOME] = OUTCOME_CODE.get(r.outcome)!;
+    n[io + I.FLAGS] =
+      (r.lateHandshake ? FLAG.LATE_HANDSHAKE : 0) |
+      (r.lateSynAck !== undefined ? FLAG.LATE_SYN_ACK_SET : 0) |
+      (r.lateSynAck ? FLAG.LATE_SYN_ACK : 0) |
+      (r.lateResponse ? FLAG.LATE_RESPONSE : 0) |
+      (requestAcked(v, r.gaveUpAt, segs) ? FLAG.ACKED : 0);
+    const extra = r.icmp !== undefined || r.tlsAlert !== undefined || r.tlsAlertBy !== undefined || !uidForm;
+    n[io + I.EXTRA] = extra ? this.extras.length : -1;
+    if (extra)
+      this.extras.push({
+        icmp: r.icmp,
+        tlsAlert: r.tlsAlert,
+        tlsAlertBy: r.tlsAlertBy,
+        uid: uidForm ? undefined : c.uid,
+      });
+  }
+
+  /**
+   * Puts the rows in the order their connections started (uid order: uids are numbered as
+   * connections open, rows are added as they end). Linear when the uids are dense, as the
+   * analyzer numbers them.
+   */
+  seal(): void {
+    // Spare capacity goes: the table is read-only from here.
+    this.f64 = this.f64.slice(0, this.rows * F.WIDTH);
+    this.i32 = this.i32.slice(0, this.rows * I.WIDTH);
+    this.pool = this.pool.slice(0, this.poolLen);
+    const uid = (row: number) => this.f64[row * F.WIDTH + F.UID];
+    let max = 0;
+    let plain = true;
+    for (let row = 0; row < this.rows; row++) {
+      const u = uid(row);
+      if (!(u >= 1)) plain = false;
+      else if (u > max) max = u;
+    }
+    const order = new Int32Array(this.rows);
+    if (plain && max <= this.rows * 4 + 1024) {
+      const slot = new Int32Array(max + 1).fill(-1);
+      for (let row = 0; row < this.rows; row++) slot[uid(row)] = row;
+      let p = 0;
+      for (let u = 1; u <= max && p < this.rows; u++) if (slot[u] >= 0) order[p++] = slot[u];
+      if (p === this.rows) {
+        this.order = order;
+        return;
+      }
+    }
+    for (let row = 0; row < this.rows; row++) order[row] = row;
+    const key = (row: number) => {
+      const u = uid(row);
+      return Number.isNaN(u) ? Number(this.extras[this.i32[row * I.WIDTH + I.EXTRA]].uid!.slice(1)) : u;
+    };
+    order.sort((a, b) => key(a) - key(b) || a - b);
+    this.order = order;
+  }
+}
