@@ -40,8 +40,12 @@ export class ConnTable implements Iterable<ConnFact> {
     return new ConnFact(this, this.order ? this.order[pos] : pos);
   }
 
-  *[Symbol.iterator](): Iterator<ConnFact> {
-    for (let p = 0; p < this.rows; p++) yield this.at(p);
+  [Symbol.iterator](): Iterator<ConnFact> {
+    let p = 0;
+    // A plain iterator: a generator costs several times as much per step.
+    return {
+      next: () => (p < this.rows ? { value: this.at(p++), done: false } : { value: undefined, done: true }),
+    };
   }
 
   text(i: number): string | undefined {
