@@ -117,6 +117,94 @@ function dnsResult(t: DnsTransaction): DnsResult {
     : "nodata";
 }
 
+/**
+ * One DNS transaction as the rules read it. One class for all of them, the statement and its
+ * evidence written only when read: a capture can hold a great many transactions, a diagnosis shows
+ * few.
+ */
+class DnsTransactionFact implements DnsFact {
+  readonly point: number;
+  readonly source: string;
+  readonly name: string;
+  readonly qtype: string;
+  readonly client: string;
+  readonly server: string;
+  readonly result: DnsResult;
+  readonly rcode: number | null;
+  readonly addresses: string[];
+  declare readonly ttl?: number;
+  readonly time: number;
+  readonly queries: number;
+  declare readonly icmp?: IcmpError;
+  declare readonly lateBy?: number;
+  readonly forBackend: boolean;
+  readonly #t: DnsTransaction;
+  readonly #closed: IcmpError | undefined;
+  #ev: Evidence | null = null;
+
+  constructor(
+    t: DnsTransaction,
+    point: number,
+    source: string,
+    icmpByQuote: Map<string, IcmpError>,
+    matches: (name: string) => boolean,
+  ) {
+    const closed = closedSocketIcmp(t, icmpByQuote);
+    this.#t = t;
+    this.#closed = closed;
+    this.point = point;
+    this.source = source;
+    this.name = t.query ?? "";
+    this.qtype = t.qtypeName ?? String(t.qtype);
+    this.client = t.client;
+    this.server = t.server;
+    this.result = closed ? "late" : dnsResult(t);
+    this.rcode = t.rcode;
+    const addresses: string[] = [];
+    let ttl: number | undefined;
+    for (const a of t.answers) {
+      if (a.section !== "answer") continue;
+      if (a.type === 1 || a.type === 28) addresses.push(a.data);
+      ttl = ttl === undefined ? a.ttl : Math.min(ttl, a.ttl);
+    }
+    this.addresses = addresses;
+    this.time = t.queries[0]?.ts ?? t.response?.ts ?? 0;
+    this.queries = t.queries.length;
+    this.forBackend = matches(this.name);
+    const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
+    // Only when there is one, as before: `"ttl" in fact` says whether an answer carried records.
+    const self = this as { ttl?: number; icmp?: IcmpError; lateBy?: number };
+    if (ttl !== undefined) self.ttl = ttl;
+    if (icmp) self.icmp = icmp;
+    if (closed && t.response) self.lateBy = t.response.ts - (t.queries[0]?.ts ?? t.response.ts);
+  }
+
+  get ev(): Evidence {
+    if (this.#ev) return this.#ev;
+    const t = this.#t;
+    const icmp = this.icmp;
+    const refs = [
+      ...t.queries,
+      ...(t.response ? [t.response] : []),
+      ...(icmp ? [icmp.ref] : []),
+      ...(this.#closed ? [this.#closed.ref] : []),
+    ];
+    return (this.#ev = refsEvidence(this.source, refs, this.said()));
+  }
+
+  private said(): string {
+    const t = this.#t;
+    const { qtype, name, icmp } = this;
+    if (this.#closed)
+      return `${t.server} answered ${qtype} ${name} ${this.lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`;
+    if (this.result === "unanswered")
+      return `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`;
+    if (this.result === "address")
+      return `${t.server} answered ${qtype} ${name} with ${this.addresses.join(", ")}`;
+    return `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}`;
+  }
+}
+
 function dnsFacts(
   s: FlowSummary,
   point: number,
@@ -129,58 +217,12 @@ function dnsFacts(
   for (const e of s.icmp)
     if (e.quote && !icmpByQuote.has(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort)))
       icmpByQuote.set(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort), e);
-  return s.dns
-    .filter((t) => t.query !== null && t.qtype !== 12)
-    .map((t) => {
-      const closed = closedSocketIcmp(t, icmpByQuote);
-      const result = closed ? "late" : dnsResult(t);
-      const addresses = t.answers
-        .filter((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
-        .map((a) => a.data);
-      const ttls = t.answers.filter((a) => a.section === "answer").map((a) => a.ttl);
-      const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
-      const name = t.query ?? "";
-      const qtype = t.qtypeName ?? String(t.qtype);
-      const lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
-      // Written only when read: a capture can hold a great many transactions, a diagnosis shows few.
-      const said = () =>
-        closed
-          ? `${t.server} answered ${qtype} ${name} ${lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`
-          : result === "unanswered"
-            ? `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`
-            : result === "address"
-              ? `${t.server} answered ${qtype} ${name} with ${addresses.join(", ")}`
-              : `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${result === "nodata" ? ", no address records" : ""}`;
-      const f: DnsFact = {
-        point,
-        source,
-        name,
-        qtype,
-        client: t.client,
-        server: t.server,
-        result,
-        rcode: t.rcode,
-        addresses,
-        time: t.queries[0]?.ts ?? t.response?.ts ?? 0,
-        queries: t.queries.length,
-        forBackend: nameMatches(name, backend.host, search),
-        get ev(): Evidence {
-          const refs = [
-            ...t.queries,
-            ...(t.response ? [t.response] : []),
-            ...(icmp ? [icmp.ref] : []),
-            ...(closed ? [closed.ref] : []),
-          ];
-          const ev = refsEvidence(source, refs, said());
-          Object.defineProperty(this, "ev", { value: ev, enumerable: true });
-          return ev;
-        },
-      };
-      if (ttls.length) f.ttl = ttls.reduce((a, b) => Math.min(a, b));
-      if (icmp) f.icmp = icmp;
-      if (lateBy !== undefined) f.lateBy = lateBy;
-      return f;
-    });
+  const matches = (name: string) => nameMatches(name, backend.host, search);
+  const out: DnsFact[] = [];
+  for (const t of s.dns)
+    if (t.query !== null && t.qtype !== 12)
+      out.push(new DnsTransactionFact(t, point, source, icmpByQuote, matches));
+  return out;
 }
 
 /**
