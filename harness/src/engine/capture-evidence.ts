@@ -305,13 +305,31 @@ const FALLBACK_SECONDS = 0.5;
 function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
   if (first.some((c) => !CONNECT_FAILED.has(c.state))) return [];
   const port = first[0].port;
-  return others
-    .filter(
-      (d) =>
-        d[0].port === port &&
-        d.some((c) => first.some((f) => c.start >= f.start && c.start <= f.end + FALLBACK_SECONDS)),
-    )
-    .flat();
+  const during = startsDuring(first);
+  return others.filter((d) => d[0].port === port && d.some((c) => during(c.start))).flat();
+}
+
+/**
+ * Whether a time lies within one of the failed connects or just after it (start to end plus
+ * FALLBACK_SECONDS): by start, with the running maximum of their ends, one binary search a look-up
+ * (a capture may hold thousands of failed connects and thousands of others).
+ */
+function startsDuring(conns: ConnFact[]): (t: number) => boolean {
+  const byStart = conns.map((c) => ({ start: c.start, end: c.end + FALLBACK_SECONDS }));
+  byStart.sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  for (const x of byStart)
+    maxEnd.push(Math.max(x.end, maxEnd.length ? maxEnd[maxEnd.length - 1] : -Infinity));
+  return (t) => {
+    let lo = 0;
+    let hi = byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid].start <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1] >= t;
+  };
 }
 
 /** The point's DNS facts and the TCP connections that are the backend's. */

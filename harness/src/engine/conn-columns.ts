@@ -45,24 +45,32 @@ export const I = {
   SYNS: 4,
   RETRANSMISSIONS: 5,
   DUP_ACKS: 6,
-  REFS_AT: 7,
-  REFS_LEN: 8,
-  GAPS_AT: 9,
+  /** The row's lists (refs as packet number and time pairs, then SYN gaps, then response waits): pool chunk and start. */
+  POOL_CHUNK: 7,
+  POOL_AT: 8,
+  REFS_LEN: 9,
   GAPS_LEN: 10,
-  WAITS_AT: 11,
-  WAITS_LEN: 12,
+  WAITS_LEN: 11,
   /** -1 for none. */
-  SYN_TTL: 13,
-  ANSWER_TTL: 14,
-  NEXT_HOP_MAC: 15,
-  CLIENT_MAC: 16,
-  STATE: 17,
-  OUTCOME: 18,
-  FLAGS: 19,
+  SYN_TTL: 12,
+  ANSWER_TTL: 13,
+  NEXT_HOP_MAC: 14,
+  CLIENT_MAC: 15,
+  STATE: 16,
+  OUTCOME: 17,
+  FLAGS: 18,
   /** Index into `extras`, -1 for none. */
-  EXTRA: 20,
-  WIDTH: 21,
+  EXTRA: 19,
+  WIDTH: 20,
 } as const;
+
+/**
+ * Rows are stored in chunks of 2^ROW_SHIFT rows, lists in pool chunks of POOL_CHUNK numbers (a
+ * longer list gets a chunk of its own): growing never copies, and fresh memory is touched once.
+ */
+export const ROW_SHIFT = 12;
+export const ROW_MASK = (1 << ROW_SHIFT) - 1;
+export const POOL_CHUNK = 1 << 15;
 
 export const FLAG = {
   LATE_HANDSHAKE: 1,

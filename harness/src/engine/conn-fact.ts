@@ -6,7 +6,7 @@
  * facts a diagnosis shows.
  */
 import type { IcmpError, PacketRef } from "../flows/types.js";
-import { F, FLAG, I, OUTCOMES, type ConnExtra } from "./conn-columns.js";
+import { F, FLAG, I, OUTCOMES, ROW_MASK, ROW_SHIFT, type ConnExtra } from "./conn-columns.js";
 import type { ConnOutcome, ConnReading } from "./conn-outcome.js";
 import type { ConnTable } from "./conn-table.js";
 import { refsEvidence } from "./evidence-refs.js";
@@ -35,16 +35,18 @@ export class ConnFact implements ConnReading {
   ) {}
 
   private f(k: number): number {
-    return this.table.f64[this.row * F.WIDTH + k];
+    return this.table.f64[this.row >> ROW_SHIFT][(this.row & ROW_MASK) * F.WIDTH + k];
   }
   private n(k: number): number {
-    return this.table.i32[this.row * I.WIDTH + k];
+    return this.table.i32[this.row >> ROW_SHIFT][(this.row & ROW_MASK) * I.WIDTH + k];
   }
   private flag(bit: number): boolean {
     return (this.n(I.FLAGS) & bit) !== 0;
   }
-  private pooled(at: number, len: number): number[] {
-    return Array.from(this.table.pool.subarray(this.n(at), this.n(at) + len));
+  /** `skip` numbers into the row's lists, `len` of them. */
+  private pooled(skip: number, len: number): number[] {
+    const at = this.n(I.POOL_AT) + skip;
+    return Array.from(this.table.pool[this.n(I.POOL_CHUNK)].subarray(at, at + len));
   }
   private get extra(): ConnExtra | undefined {
     const x = this.n(I.EXTRA);
@@ -125,7 +127,7 @@ export class ConnFact implements ConnReading {
     return this.n(I.SYNS);
   }
   get synGaps(): number[] {
-    return this.pooled(I.GAPS_AT, this.n(I.GAPS_LEN));
+    return this.pooled(2 * this.n(I.REFS_LEN), this.n(I.GAPS_LEN));
   }
   get synTtl(): number | null {
     const t = this.n(I.SYN_TTL);
@@ -141,7 +143,7 @@ export class ConnFact implements ConnReading {
   }
   /** Per answered exchange, seconds from the request's last byte to the response's first. */
   get responseWaits(): number[] {
-    return this.pooled(I.WAITS_AT, this.n(I.WAITS_LEN));
+    return this.pooled(2 * this.n(I.REFS_LEN) + this.n(I.GAPS_LEN), this.n(I.WAITS_LEN));
   }
   get acked(): boolean {
     return this.flag(FLAG.ACKED);
@@ -169,8 +171,8 @@ export class ConnFact implements ConnReading {
   /** The packets that show the outcome. */
   get refs(): PacketRef[] {
     const out: PacketRef[] = [];
-    const p = this.table.pool;
-    const at = this.n(I.REFS_AT);
+    const p = this.table.pool[this.n(I.POOL_CHUNK)];
+    const at = this.n(I.POOL_AT);
     for (let k = 0; k < this.n(I.REFS_LEN); k++)
       out.push({ capture: this.point, n: p[at + 2 * k], ts: p[at + 2 * k + 1] });
     return out;

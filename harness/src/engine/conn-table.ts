@@ -1,12 +1,12 @@
 /**
  * One capture point's TCP connections as the rules read them, stored by column: numbers in typed
  * arrays, texts as indexes into one list of distinct texts, the few variable-length lists (outcome
- * packets, SYN gaps, response waits) in one shared pool. A connection costs about 200 bytes that
+ * packets, SYN gaps, response waits) in a shared pool, all in chunks. A connection costs about 200 bytes that
  * the garbage collector never traces, instead of an object graph of several hundred. ConnFact
  * (conn-fact.ts) is the view of one row that the rules use.
  */
 import type { IcmpError, TcpConnection } from "../flows/types.js";
-import { F, FLAG, I, OUTCOME_CODE, type ConnExtra } from "./conn-columns.js";
+import { F, FLAG, I, OUTCOME_CODE, POOL_CHUNK, ROW_MASK, ROW_SHIFT, type ConnExtra } from "./conn-columns.js";
 import { ConnFact } from "./conn-fact.js";
 import { readConn, requestAcked, type ConnRecord } from "./conn-outcome.js";
 import { responseWaits } from "./response-wait.js";
@@ -20,10 +20,11 @@ export class ConnTable implements Iterable<ConnFact> {
   /** The capture point and its name, set when the point's facts are read (capture-evidence.ts). */
   point = -1;
   source = "";
-  f64 = new Float64Array(64 * F.WIDTH);
-  i32 = new Int32Array(64 * I.WIDTH);
-  pool = new Float64Array(256);
-  private poolLen = 0;
+  readonly f64: Float64Array[] = [];
+  readonly i32: Int32Array[] = [];
+  readonly pool: Float64Array[] = [];
+  /** Numbers used in the last pool chunk. */
+  private poolUsed = POOL_CHUNK;
   readonly texts: string[] = [];
   private readonly textIndex = new Map<string, number>();
   readonly extras: ConnExtra[] = [];
@@ -63,27 +64,28 @@ export class ConnTable implements Iterable<ConnFact> {
     return i;
   }
 
+  /** Makes room for one more row: a new chunk when the last is full. */
   private room(): void {
-    if ((this.rows + 1) * F.WIDTH <= this.f64.length) return;
-    const f = new Float64Array(this.f64.length * 2);
-    f.set(this.f64);
-    this.f64 = f;
-    const n = new Int32Array(this.i32.length * 2);
-    n.set(this.i32);
-    this.i32 = n;
+    if (this.rows >> ROW_SHIFT < this.f64.length) return;
+    this.f64.push(new Float64Array((ROW_MASK + 1) * F.WIDTH));
+    this.i32.push(new Int32Array((ROW_MASK + 1) * I.WIDTH));
   }
 
-  /** Appends numbers to the pool; returns where they start. */
-  private put(xs: readonly number[]): number {
-    const at = this.poolLen;
-    if (at + xs.length > this.pool.length) {
-      const p = new Float64Array(Math.max(this.pool.length * 2, at + xs.length));
-      p.set(this.pool.subarray(0, at));
-      this.pool = p;
+  /** Stores a row's lists one after another in one pool chunk; returns the chunk and the start. */
+  private put(a: readonly number[], b: readonly number[], c: readonly number[]): [number, number] {
+    const len = a.length + b.length + c.length;
+    if (this.poolUsed + len > POOL_CHUNK || this.pool.length === 0) {
+      this.pool.push(new Float64Array(Math.max(POOL_CHUNK, len)));
+      this.poolUsed = 0;
     }
-    for (let k = 0; k < xs.length; k++) this.pool[at + k] = xs[k];
-    this.poolLen += xs.length;
-    return at;
+    const chunk = this.pool.length - 1;
+    const at = this.poolUsed;
+    const p = this.pool[chunk];
+    let k = at;
+    for (const xs of [a, b, c]) for (let j = 0; j < xs.length; j++) p[k++] = xs[j];
+    // A list longer than a chunk filled its own: the next list starts a new one.
+    this.poolUsed = len > POOL_CHUNK ? POOL_CHUNK : at + len;
+    return [chunk, at];
   }
 
   /** Reduces an ended connection to its row: its outcome (conn-outcome.ts), counters and the packets that show it. */
@@ -106,10 +108,10 @@ export class ConnTable implements Iterable<ConnFact> {
       segments: segs,
     };
     const r = readConn(v, { icmp: icmp as IcmpError[] }, segs);
-    const f = this.f64;
-    const n = this.i32;
-    const fo = this.rows * F.WIDTH;
-    const io = this.rows * I.WIDTH;
+    const f = this.f64[this.rows >> ROW_SHIFT];
+    const n = this.i32[this.rows >> ROW_SHIFT];
+    const fo = (this.rows & ROW_MASK) * F.WIDTH;
+    const io = (this.rows & ROW_MASK) * I.WIDTH;
     this.rows++;
     f[fo + F.START] = c.start;
     f[fo + F.END] = c.start + c.duration;
@@ -131,14 +133,14 @@ export class ConnTable implements Iterable<ConnFact> {
     n[io + I.DUP_ACKS] = r.dupAcks;
     const refs: number[] = [];
     for (const x of r.refs) refs.push(x.n, x.ts);
-    n[io + I.REFS_AT] = this.put(refs);
-    n[io + I.REFS_LEN] = r.refs.length;
     const gaps: number[] = [];
     for (let k = 1; k < syns.length; k++) gaps.push(syns[k].ts - syns[k - 1].ts);
-    n[io + I.GAPS_AT] = this.put(gaps);
-    n[io + I.GAPS_LEN] = gaps.length;
     const waits = responseWaits(v, segs);
-    n[io + I.WAITS_AT] = this.put(waits);
+    const [chunk, at] = this.put(refs, gaps, waits);
+    n[io + I.POOL_CHUNK] = chunk;
+    n[io + I.POOL_AT] = at;
+    n[io + I.REFS_LEN] = r.refs.length;
+    n[io + I.GAPS_LEN] = gaps.length;
     n[io + I.WAITS_LEN] = waits.length;
     const synSeg = segs.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
     const origTtl = c.origTtls[0];
@@ -173,11 +175,7 @@ export class ConnTable implements Iterable<ConnFact> {
    * analyzer numbers them.
    */
   seal(): void {
-    // Spare capacity goes: the table is read-only from here.
-    this.f64 = this.f64.slice(0, this.rows * F.WIDTH);
-    this.i32 = this.i32.slice(0, this.rows * I.WIDTH);
-    this.pool = this.pool.slice(0, this.poolLen);
-    const uid = (row: number) => this.f64[row * F.WIDTH + F.UID];
+    const uid = (row: number) => this.f64[row >> ROW_SHIFT][(row & ROW_MASK) * F.WIDTH + F.UID];
     let max = 0;
     let plain = true;
     for (let row = 0; row < this.rows; row++) {
@@ -199,7 +197,8 @@ export class ConnTable implements Iterable<ConnFact> {
     for (let row = 0; row < this.rows; row++) order[row] = row;
     const key = (row: number) => {
       const u = uid(row);
-      return Number.isNaN(u) ? Number(this.extras[this.i32[row * I.WIDTH + I.EXTRA]].uid!.slice(1)) : u;
+      const extra = this.i32[row >> ROW_SHIFT][(row & ROW_MASK) * I.WIDTH + I.EXTRA];
+      return Number.isNaN(u) ? Number(this.extras[extra].uid!.slice(1)) : u;
     };
     order.sort((a, b) => key(a) - key(b) || a - b);
     this.order = order;
