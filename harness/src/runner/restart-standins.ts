@@ -14,8 +14,22 @@ import { pollUntil } from "../util/poll-until.js";
 
 const PID_FILE = "/run/backside/program.pid";
 
-// $0 is the old pid, "$@" the readiness probe.
-const NEW_PROGRAM_READY = `p=$(cat ${PID_FILE} 2>/dev/null) && [ -n "$p" ] && [ "$p" != "$0" ] && kill -0 "$p" && ! kill -0 "$0" 2>/dev/null && exec "$@"`;
+// $0 is the old pid, $1 how many looks 20 ms apart, "$@" after it the readiness probe. The wait
+// runs in the node (under `timeout`, so none outlives its call), so a restart costs one call
+// whatever docker exec's latency.
+const WAIT_NEW_PROGRAM = [
+  "old=$0",
+  "n=$1",
+  "shift",
+  "i=0",
+  'while [ "$i" -lt "$n" ]; do',
+  `  p=$(cat ${PID_FILE} 2>/dev/null)`,
+  '  if [ -n "$p" ] && [ "$p" != "$old" ] && kill -0 "$p" 2>/dev/null && ! kill -0 "$old" 2>/dev/null && "$@" >/dev/null 2>&1; then exit 0; fi',
+  "  sleep 0.02",
+  "  i=$((i + 1))",
+  "done",
+  "exit 1",
+].join("\n");
 
 export async function restartStandin(
   topo: StartedTopology,
@@ -24,19 +38,23 @@ export async function restartStandin(
   timeoutMs = 20_000,
 ): Promise<void> {
   const node = topo.node(name);
-  const pid = (await node.execOk(["cat", PID_FILE], { timeoutMs: 10_000 })).stdout.trim();
+  const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
+  const [read] = await Promise.all([
+    node.execOk(["cat", PID_FILE], { timeoutMs: 10_000 }),
+    node.copyFilesIn([{ path: resetConfigFile(name), content: JSON.stringify(config) }]),
+  ]);
+  const pid = read.stdout.trim();
   if (!/^\d+$/.test(pid))
     throw new BacksideError("RUNTIME", `${name} has no program to restart in place (pid file: '${pid}')`);
-  const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
-  await node.copyFilesIn([{ path: resetConfigFile(name), content: JSON.stringify(config) }]);
   await node.container.kill({ signal: "SIGHUP" });
   const probe = opts.ready?.cmd ?? ["true"];
-  await pollUntil(
-    async () =>
-      (await node.exec(["/bin/sh", "-c", NEW_PROGRAM_READY, pid, ...probe], { timeoutMs: 5_000 }))
-        .exitCode === 0,
-    { what: `${name} restarted in place and ready`, timeoutMs, intervalMs: 50 },
-  );
+  // Each call looks for at most 3 s in the node; the poll around it bounds the whole wait.
+  const wait = ["timeout", "3", "/bin/sh", "-c", WAIT_NEW_PROGRAM, pid, "100", ...probe];
+  await pollUntil(async () => (await node.exec(wait, { timeoutMs: 10_000 })).exitCode === 0, {
+    what: `${name} restarted in place and ready`,
+    timeoutMs,
+    intervalMs: 20,
+  });
   if (!(await node.cutLogsAtReset()))
     throw new BacksideError("RUNTIME", `${name}'s output has no reset line to cut at`);
 }

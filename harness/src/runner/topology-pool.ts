@@ -46,6 +46,8 @@ export class TopologyPool {
   private readonly idle: Kept[] = [];
   private readonly pristine = new Map<StartedTopology, { shape: string; state: TopologyState }>();
   private readonly warming = new Map<string, Promise<Prepared>>();
+  /** Warms that found no room, oldest first: started as soon as a topology comes back. */
+  private readonly pending = new Map<string, PoolRequest>();
   private alive = 0;
   private closed = false;
 
@@ -55,19 +57,40 @@ export class TopologyPool {
     return Math.max(1, this.o.max ?? 2);
   }
 
-  /** Starts making a topology ready for run `id` now, when there is room; take() picks it up. */
+  /**
+   * Starts making a topology ready for run `id` now when there is room, else as soon as a
+   * topology is given back (so the reset runs while other runs drive their faults, not while
+   * this one waits); take() picks it up.
+   */
   warm(id: string, req: PoolRequest): void {
     if (this.closed || this.o.signal?.aborted || this.warming.has(id)) return;
-    const fits = req.shape !== undefined && this.idle.some((k) => k.shape === req.shape);
-    if (!fits && this.alive >= this.max) return;
+    if (!this.fits(req)) {
+      this.pending.set(id, req);
+      return;
+    }
+    this.pending.delete(id);
     const p = this.prepare(req);
     // A warm that fails is retried by take(); until then nobody waits on it.
     p.catch(() => undefined);
     this.warming.set(id, p);
   }
 
+  private fits(req: PoolRequest): boolean {
+    return (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) || this.alive < this.max;
+  }
+
+  /** The oldest pending warm that fits now, started. */
+  private warmPending(): void {
+    for (const [id, req] of this.pending)
+      if (this.fits(req)) {
+        this.warm(id, req);
+        return;
+      }
+  }
+
   /** The topology for run `id`: the one warmed for it, else one made ready now. */
   async take(id: string, req: PoolRequest): Promise<Prepared> {
+    this.pending.delete(id);
     const warmed = this.warming.get(id);
     this.warming.delete(id);
     if (warmed) {
@@ -85,14 +108,17 @@ export class TopologyPool {
     const p = this.pristine.get(topo);
     if (reusable && p && !this.closed && !this.o.signal?.aborted) {
       this.idle.push({ topo, shape: p.shape, pristine: p.state });
+      this.warmPending();
       return;
     }
     await this.stop(topo);
+    this.warmPending();
   }
 
   /** Stops every topology the pool holds, and those still warming; idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+    this.pending.clear();
     const warming = [...this.warming.values()];
     this.warming.clear();
     const warmed = await Promise.allSettled(warming);
