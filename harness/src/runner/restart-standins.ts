@@ -15,8 +15,7 @@ import { pollUntil } from "../util/poll-until.js";
 const PID_FILE = "/run/backside/program.pid";
 
 // $0 is the old pid, $1 how many looks 20 ms apart, "$@" after it the readiness probe. The wait
-// runs in the node (under `timeout`, so none outlives its call), so a restart costs one call
-// whatever docker exec's latency.
+// runs in the node (under `timeout`, so none outlives its call).
 const WAIT_NEW_PROGRAM = [
   "old=$0",
   "n=$1",
@@ -31,6 +30,20 @@ const WAIT_NEW_PROGRAM = [
   "exit 1",
 ].join("\n");
 
+// The whole restart in one exec (each costs tenths of a second on a loaded machine): the
+// configuration from stdin into $0, SIGHUP to the entry script (the program's parent, which
+// docker-init would hand a container's SIGHUP to), then the wait. Prints `old=<pid>` first; exit
+// 64: no program to restart, 1: not ready yet (the caller waits on).
+const RESTART = [
+  'mkdir -p "$(dirname "$0")" && cat > "$0" || exit 64',
+  `old=$(cat ${PID_FILE} 2>/dev/null)`,
+  'case "$old" in "" | *[!0-9]*) echo "no program to restart in place (pid file: \'$old\')" >&2; exit 64 ;; esac',
+  'echo "old=$old"',
+  'entry=$(ps -o ppid= -p "$old" | tr -d " ")',
+  'kill -HUP "$entry" || exit 64',
+  `timeout 3 /bin/sh -c '${WAIT_NEW_PROGRAM.replace(/'/g, `'\\''`)}' "$old" 100 "$@"`,
+].join("\n");
+
 export async function restartStandin(
   topo: StartedTopology,
   name: NodeName,
@@ -39,22 +52,26 @@ export async function restartStandin(
 ): Promise<void> {
   const node = topo.node(name);
   const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
-  const [read] = await Promise.all([
-    node.execOk(["cat", PID_FILE], { timeoutMs: 10_000 }),
-    node.copyFilesIn([{ path: resetConfigFile(name), content: JSON.stringify(config) }]),
-  ]);
-  const pid = read.stdout.trim();
-  if (!/^\d+$/.test(pid))
-    throw new BacksideError("RUNTIME", `${name} has no program to restart in place (pid file: '${pid}')`);
-  await node.container.kill({ signal: "SIGHUP" });
   const probe = opts.ready?.cmd ?? ["true"];
-  // Each call looks for at most 3 s in the node; the poll around it bounds the whole wait.
-  const wait = ["timeout", "3", "/bin/sh", "-c", WAIT_NEW_PROGRAM, pid, "100", ...probe];
-  await pollUntil(async () => (await node.exec(wait, { timeoutMs: 10_000 })).exitCode === 0, {
-    what: `${name} restarted in place and ready`,
-    timeoutMs,
-    intervalMs: 20,
+  const r = await node.exec(["/bin/sh", "-c", RESTART, resetConfigFile(name), ...probe], {
+    stdin: JSON.stringify(config),
+    timeoutMs: 15_000,
   });
+  if (r.exitCode === 64 || !/^old=\d+$/m.test(r.stdout))
+    throw new BacksideError(
+      "RUNTIME",
+      `${name}: ${r.stderr.trim() || `restart in place exited ${r.exitCode}`}`,
+    );
+  if (r.exitCode !== 0) {
+    const old = /^old=(\d+)$/m.exec(r.stdout)![1];
+    // Each call looks for at most 3 s in the node; the poll around it bounds the whole wait.
+    const wait = ["timeout", "3", "/bin/sh", "-c", WAIT_NEW_PROGRAM, old, "100", ...probe];
+    await pollUntil(async () => (await node.exec(wait, { timeoutMs: 10_000 })).exitCode === 0, {
+      what: `${name} restarted in place and ready`,
+      timeoutMs,
+      intervalMs: 20,
+    });
+  }
   if (!(await node.cutLogsAtReset()))
     throw new BacksideError("RUNTIME", `${name}'s output has no reset line to cut at`);
 }
