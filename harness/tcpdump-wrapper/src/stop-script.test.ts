@@ -24,7 +24,8 @@ async function fakeTcpdump(name: string, count: number): Promise<string> {
     `process.on("SIGUSR1", () => process.stderr.write(${JSON.stringify(answer + "\n")}));`,
     `process.on("SIGINT", () => process.exit(0));`,
     `process.stderr.write("listening on lo\\n");`,
-    `setInterval(() => undefined, 1000);`,
+    // Bounded: gone after 20 s even if a failed test never stops it.
+    `setTimeout(() => process.exit(2), 20000);`,
   ].join(" ");
   const wrapper = `${shellQuote(process.execPath)} -e ${shellQuote(fake)} 2> ${base}.err & echo $! > ${base}.pid; wait $!; echo $? > ${base}.rc; touch ${base}.done`;
   await localExec(["/bin/sh", "-c", `(${wrapper}) </dev/null >/dev/null 2>&1 &`], { timeoutMs: 5_000 });
