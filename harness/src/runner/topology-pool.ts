@@ -10,6 +10,7 @@ import { oneLine } from "../errors.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { checkClean, topologyState, type TopologyState } from "../topology/topology-state.js";
 import { keptTables, resetNetwork } from "../topology/reset-topology.js";
+import type { HandedOver } from "./restart-standins.js";
 
 export interface PoolRequest {
   /** Topologies of one shape can be reset into each other; undefined: never reused. */
@@ -18,6 +19,11 @@ export interface PoolRequest {
   create(): Promise<StartedTopology>;
   /** Restarts the programs of a reused topology for the run (its network is the pool's). */
   restart(topo: StartedTopology): Promise<void>;
+  /**
+   * Optional, preferred to restart(): the old programs ended and the new ones left starting,
+   * with the commands that wait for them, so the network's reset runs while they start.
+   */
+  handOver?(topo: StartedTopology): Promise<HandedOver>;
 }
 
 export interface Prepared {
@@ -185,12 +191,16 @@ export class TopologyPool {
       steps[k] = Date.now() - t;
       t = Date.now();
     };
-    await req.restart(kept.topo);
+    const handed = req.handOver ? await req.handOver(kept.topo) : undefined;
+    if (!handed) await req.restart(kept.topo);
     lap("programs");
-    // The network reset reads each node's state in the same exec; the check compares it.
+    // The network reset reads each node's state in the same exec, after its new program is
+    // ready (handed.waits); the check compares it.
     const { undone, state } = await resetNetwork(kept.topo, {
       keepTables: keptTables(kept.pristine.firewall?.nft ?? ""),
+      before: handed?.waits,
     });
+    await handed?.done();
     notes.push(...undone.map((u) => `reset: ${u}`));
     await checkClean(kept.topo, kept.pristine, state);
     lap("network");
