@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import type { PhaseTimings } from "../harness/src/runner/result-types.js";
-import { runFigures, PHASES } from "../harness/src/runner/run-figures.js";
+import { isTopologyPhase, runFigures, PHASES } from "../harness/src/runner/run-figures.js";
 
 interface Row {
   id: string;
@@ -35,10 +35,15 @@ export function table(rows: Row[], wallMs: number | null, parallel?: number): st
   for (const r of rows)
     out.push(line(r.id, r.timings as unknown as Record<string, number>, r.match ? "✓" : "✘"));
   out.push(line("sum (s)", f.sum, `${rows.filter((r) => r.match).length}/${rows.length}`));
-  if (f.bringUpSteps.length)
-    out.push(
-      `bring-up, summed: ${f.bringUpSteps.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`,
-    );
+  // The run's own steps add up to its bring-up; a topology's phases ran in the background
+  // (warmed) or inside the `topology` wait, so they are listed apart and never added to it.
+  const list = (steps: [string, number][]) =>
+    steps.map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ");
+  const waited = f.bringUpSteps.filter(([k]) => !isTopologyPhase(k));
+  const phases = f.bringUpSteps.filter(([k]) => isTopologyPhase(k));
+  if (waited.length) out.push(`bring-up, summed: ${list(waited)}`);
+  if (phases.length)
+    out.push(`  topologies' own phases (ahead, or within the topology wait): ${list(phases)}`);
   if (wallMs !== null)
     out.push(
       `wall time of the run: ${(wallMs / 1000).toFixed(1)} s for ${rows.length} scenario run(s)${parallel ? `, ${parallel} in parallel` : ""}`,

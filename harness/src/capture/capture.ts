@@ -43,6 +43,11 @@ export interface CaptureOptions {
   outDir?: string;
   /** Bound for tcpdump to report "listening on"; default 10 s. */
   startTimeoutMs?: number;
+  /**
+   * False: stop() leaves the capture's files in the node (one call fewer), for a caller whose
+   * topology removes CAPTURE_DIR itself (a reset does, teardown removes the node); default true.
+   */
+  removeFiles?: boolean;
 }
 
 const CODES: Record<TcpdumpError["code"], ErrorCode> = {
@@ -118,6 +123,7 @@ export async function startCapture(node: StartedNode, opts: CaptureOptions): Pro
       maxPackets: opts.maxPackets,
       snaplen: opts.snaplen,
       startTimeoutMs: opts.startTimeoutMs,
+      removeFiles: opts.removeFiles,
     });
   } catch (e) {
     throw asBacksideError(e);

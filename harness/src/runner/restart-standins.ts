@@ -14,8 +14,66 @@ import { pollUntil } from "../util/poll-until.js";
 
 const PID_FILE = "/run/backside/program.pid";
 
-// $0 is the old pid, "$@" the readiness probe.
-const NEW_PROGRAM_READY = `p=$(cat ${PID_FILE} 2>/dev/null) && [ -n "$p" ] && [ "$p" != "$0" ] && kill -0 "$p" && ! kill -0 "$0" 2>/dev/null && exec "$@"`;
+// $0 is the old pid, $1 how many looks 20 ms apart, "$@" after it the readiness probe. The wait
+// runs in the node (under `timeout`, so none outlives its call).
+const WAIT_NEW_PROGRAM = [
+  "old=$0",
+  "n=$1",
+  "shift",
+  "i=0",
+  'while [ "$i" -lt "$n" ]; do',
+  `  p=$(cat ${PID_FILE} 2>/dev/null)`,
+  '  if [ -n "$p" ] && [ "$p" != "$old" ] && kill -0 "$p" 2>/dev/null && ! kill -0 "$old" 2>/dev/null && "$@" >/dev/null 2>&1; then exit 0; fi',
+  "  sleep 0.02",
+  "  i=$((i + 1))",
+  "done",
+  "exit 1",
+].join("\n");
+
+// The whole restart in one exec (each costs tenths of a second on a loaded machine): the
+// configuration from stdin into $0, SIGHUP to the entry script (the program's parent, which
+// docker-init would hand a container's SIGHUP to), then the wait: with $1 `ready` for the new
+// program, with `gone` only for the old one to end (at most about 10 s). Prints `old=<pid>`
+// first; exit 64: no program to restart, 1: not there yet (the caller waits on).
+const RESTART = [
+  'mkdir -p "$(dirname "$0")" && cat > "$0" || exit 64',
+  `old=$(cat ${PID_FILE} 2>/dev/null)`,
+  'case "$old" in "" | *[!0-9]*) echo "no program to restart in place (pid file: \'$old\')" >&2; exit 64 ;; esac',
+  'echo "old=$old"',
+  'entry=$(ps -o ppid= -p "$old" | tr -d " ")',
+  'kill -HUP "$entry" || exit 64',
+  "mode=$1",
+  "shift",
+  'if [ "$mode" = gone ]; then',
+  '  i=0; while kill -0 "$old" 2>/dev/null && [ "$i" -lt 500 ]; do sleep 0.02; i=$((i + 1)); done',
+  '  ! kill -0 "$old" 2>/dev/null; exit',
+  "fi",
+  `timeout 3 /bin/sh -c '${WAIT_NEW_PROGRAM.replace(/'/g, `'\\''`)}' "$old" 100 "$@"`,
+].join("\n");
+
+async function hup(topo: StartedTopology, name: NodeName, opts: NodeOptions, mode: "ready" | "gone") {
+  const node = topo.node(name);
+  const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
+  const probe = opts.ready?.cmd ?? ["true"];
+  const r = await node.exec(["/bin/sh", "-c", RESTART, resetConfigFile(name), mode, ...probe], {
+    stdin: JSON.stringify(config),
+    timeoutMs: 20_000,
+  });
+  const old = /^old=(\d+)$/m.exec(r.stdout)?.[1];
+  if (r.exitCode === 64 || !old)
+    throw new BacksideError(
+      "RUNTIME",
+      `${name}: ${r.stderr.trim() || `restart in place exited ${r.exitCode}`}`,
+    );
+  if (mode === "gone" && r.exitCode !== 0)
+    throw new BacksideError("RUNTIME", `${name}: its program did not end within 10 s of SIGHUP`);
+  return { node, old, probe, ready: r.exitCode === 0 };
+}
+
+async function cutLogs(topo: StartedTopology, name: NodeName): Promise<void> {
+  if (!(await topo.node(name).cutLogsAtReset()))
+    throw new BacksideError("RUNTIME", `${name}'s output has no reset line to cut at`);
+}
 
 export async function restartStandin(
   topo: StartedTopology,
@@ -23,22 +81,21 @@ export async function restartStandin(
   opts: NodeOptions,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const node = topo.node(name);
-  const pid = (await node.execOk(["cat", PID_FILE], { timeoutMs: 10_000 })).stdout.trim();
-  if (!/^\d+$/.test(pid))
-    throw new BacksideError("RUNTIME", `${name} has no program to restart in place (pid file: '${pid}')`);
-  const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
-  await node.copyFilesIn([{ path: resetConfigFile(name), content: JSON.stringify(config) }]);
-  await node.container.kill({ signal: "SIGHUP" });
-  const probe = opts.ready?.cmd ?? ["true"];
-  await pollUntil(
-    async () =>
-      (await node.exec(["/bin/sh", "-c", NEW_PROGRAM_READY, pid, ...probe], { timeoutMs: 5_000 }))
-        .exitCode === 0,
-    { what: `${name} restarted in place and ready`, timeoutMs, intervalMs: 50 },
-  );
-  if (!(await node.cutLogsAtReset()))
-    throw new BacksideError("RUNTIME", `${name}'s output has no reset line to cut at`);
+  const { node, old, probe, ready } = await hup(topo, name, opts, "ready");
+  if (!ready) {
+    // Each call looks for at most 3 s in the node; the poll around it bounds the whole wait.
+    const wait = ["timeout", "3", "/bin/sh", "-c", WAIT_NEW_PROGRAM, old, "100", ...probe];
+    await pollUntil(async () => (await node.exec(wait, { timeoutMs: 10_000 })).exitCode === 0, {
+      what: `${name} restarted in place and ready`,
+      timeoutMs,
+      intervalMs: 20,
+    });
+  }
+  await cutLogs(topo, name);
+}
+
+function withPrograms(nodes: Partial<Record<NodeName, NodeOptions>>): [NodeName, NodeOptions][] {
+  return (Object.entries(nodes) as [NodeName, NodeOptions][]).filter(([, o]) => o.config !== undefined);
 }
 
 /** Every node that runs a stand-in program (those with a configuration), in parallel. */
@@ -46,9 +103,31 @@ export async function restartStandins(
   topo: StartedTopology,
   nodes: Partial<Record<NodeName, NodeOptions>>,
 ): Promise<void> {
-  await Promise.all(
-    (Object.entries(nodes) as [NodeName, NodeOptions][])
-      .filter(([, o]) => o.config !== undefined)
-      .map(([n, o]) => restartStandin(topo, n, o)),
-  );
+  await Promise.all(withPrograms(nodes).map(([n, o]) => restartStandin(topo, n, o)));
+}
+
+export interface HandedOver {
+  /** Per node, the command that waits for its new program (resetNetwork's `before`). */
+  waits: Partial<Record<NodeName, string[]>>;
+  /** Once the new programs run: each node's output cut at its reset line. */
+  done(): Promise<void>;
+}
+
+/**
+ * The restart split for a reset that overlaps the programs' start with the network's reset: the
+ * configurations handed over and every old program ended (so none sends anything once the
+ * network reset begins), the new ones left starting; their readiness is awaited in each node's
+ * reset exec, before its state is read.
+ */
+export async function handOverStandins(
+  topo: StartedTopology,
+  nodes: Partial<Record<NodeName, NodeOptions>>,
+): Promise<HandedOver> {
+  const over = await Promise.all(withPrograms(nodes).map(([n, o]) => hup(topo, n, o, "gone")));
+  return {
+    waits: Object.fromEntries(
+      over.map((h) => [h.node.name, ["/bin/sh", "-c", WAIT_NEW_PROGRAM, h.old, "1000", ...h.probe]]),
+    ),
+    done: async () => void (await Promise.all(over.map((h) => cutLogs(topo, h.node.name)))),
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runFigures } from "./run-figures.js";
+import { isTopologyPhase, runFigures } from "./run-figures.js";
 
 const t = (bringUp: number, faultWait: number, collect: number, teardown: number, steps = {}) => ({
   timings: {
@@ -35,6 +35,16 @@ describe("runFigures", () => {
       ["start", 900],
       ["ready", 350],
       ["reset", 200],
+    ]);
+  });
+
+  it("tells a topology's own phases (which may run ahead) from the run's steps", () => {
+    expect(["new.start", "reset.programs", "topology", "captures", "faults"].map(isTopologyPhase)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
     ]);
   });
 

@@ -9,6 +9,11 @@ import type { PhaseTimings } from "./result-types.js";
 export const PHASES = ["bringUp", "faultWait", "collect", "diagnose", "teardown", "total"] as const;
 export type Phase = (typeof PHASES)[number];
 
+/** A topology's own phases (`new.*`, `reset.*`): they may run ahead, in the background. */
+export function isTopologyPhase(step: string): boolean {
+  return step.startsWith("new.") || step.startsWith("reset.");
+}
+
 export interface RunFigures {
   runs: number;
   sum: Record<Phase, number>;

@@ -143,6 +143,8 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
             outDir: bundleDir,
             maxSeconds: s.timeoutSeconds + 120,
             maxBytes: 50_000_000,
+            // A reset removes the captures' folder (and checks it is gone), teardown the node.
+            removeFiles: false,
           }),
         ),
       );

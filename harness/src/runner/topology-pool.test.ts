@@ -49,6 +49,22 @@ describe("TopologyPool", () => {
     await pool.close();
   });
 
+  it("a warm that found no room starts as soon as a topology is given back, not when its run takes it", async () => {
+    const { made, request } = fakes();
+    const pool = new TopologyPool({ max: 1 });
+    const a = await pool.take("a", request());
+    pool.warm("b", request());
+    expect(made).toHaveLength(1);
+    await pool.give(a.topo, true);
+    expect(made).toHaveLength(2);
+    const b = await pool.take("b", request());
+    expect(b.topo.slot).toBe(1);
+    expect(made).toHaveLength(2);
+    await pool.give(b.topo, true);
+    await pool.close();
+    expect(made.map((m) => m.stopped)).toEqual([true, true]);
+  });
+
   it("a topology of no shape is stopped when given back, and its slot freed", async () => {
     const { made, request } = fakes();
     const freed: number[] = [];

@@ -10,6 +10,7 @@ import { oneLine } from "../errors.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { checkClean, topologyState, type TopologyState } from "../topology/topology-state.js";
 import { keptTables, resetNetwork } from "../topology/reset-topology.js";
+import type { HandedOver } from "./restart-standins.js";
 
 export interface PoolRequest {
   /** Topologies of one shape can be reset into each other; undefined: never reused. */
@@ -18,6 +19,11 @@ export interface PoolRequest {
   create(): Promise<StartedTopology>;
   /** Restarts the programs of a reused topology for the run (its network is the pool's). */
   restart(topo: StartedTopology): Promise<void>;
+  /**
+   * Optional, preferred to restart(): the old programs ended and the new ones left starting,
+   * with the commands that wait for them, so the network's reset runs while they start.
+   */
+  handOver?(topo: StartedTopology): Promise<HandedOver>;
 }
 
 export interface Prepared {
@@ -46,6 +52,8 @@ export class TopologyPool {
   private readonly idle: Kept[] = [];
   private readonly pristine = new Map<StartedTopology, { shape: string; state: TopologyState }>();
   private readonly warming = new Map<string, Promise<Prepared>>();
+  /** Warms that found no room, oldest first: started as soon as a topology comes back. */
+  private readonly pending = new Map<string, PoolRequest>();
   private alive = 0;
   private closed = false;
 
@@ -55,19 +63,40 @@ export class TopologyPool {
     return Math.max(1, this.o.max ?? 2);
   }
 
-  /** Starts making a topology ready for run `id` now, when there is room; take() picks it up. */
+  /**
+   * Starts making a topology ready for run `id` now when there is room, else as soon as a
+   * topology is given back (so the reset runs while other runs drive their faults, not while
+   * this one waits); take() picks it up.
+   */
   warm(id: string, req: PoolRequest): void {
     if (this.closed || this.o.signal?.aborted || this.warming.has(id)) return;
-    const fits = req.shape !== undefined && this.idle.some((k) => k.shape === req.shape);
-    if (!fits && this.alive >= this.max) return;
+    if (!this.fits(req)) {
+      this.pending.set(id, req);
+      return;
+    }
+    this.pending.delete(id);
     const p = this.prepare(req);
     // A warm that fails is retried by take(); until then nobody waits on it.
     p.catch(() => undefined);
     this.warming.set(id, p);
   }
 
+  private fits(req: PoolRequest): boolean {
+    return (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) || this.alive < this.max;
+  }
+
+  /** The oldest pending warm that fits now, started. */
+  private warmPending(): void {
+    for (const [id, req] of this.pending)
+      if (this.fits(req)) {
+        this.warm(id, req);
+        return;
+      }
+  }
+
   /** The topology for run `id`: the one warmed for it, else one made ready now. */
   async take(id: string, req: PoolRequest): Promise<Prepared> {
+    this.pending.delete(id);
     const warmed = this.warming.get(id);
     this.warming.delete(id);
     if (warmed) {
@@ -85,14 +114,17 @@ export class TopologyPool {
     const p = this.pristine.get(topo);
     if (reusable && p && !this.closed && !this.o.signal?.aborted) {
       this.idle.push({ topo, shape: p.shape, pristine: p.state });
+      this.warmPending();
       return;
     }
     await this.stop(topo);
+    this.warmPending();
   }
 
   /** Stops every topology the pool holds, and those still warming; idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+    this.pending.clear();
     const warming = [...this.warming.values()];
     this.warming.clear();
     const warmed = await Promise.allSettled(warming);
@@ -159,12 +191,16 @@ export class TopologyPool {
       steps[k] = Date.now() - t;
       t = Date.now();
     };
-    await req.restart(kept.topo);
+    const handed = req.handOver ? await req.handOver(kept.topo) : undefined;
+    if (!handed) await req.restart(kept.topo);
     lap("programs");
-    // The network reset reads each node's state in the same exec; the check compares it.
+    // The network reset reads each node's state in the same exec, after its new program is
+    // ready (handed.waits); the check compares it.
     const { undone, state } = await resetNetwork(kept.topo, {
       keepTables: keptTables(kept.pristine.firewall?.nft ?? ""),
+      before: handed?.waits,
     });
+    await handed?.done();
     notes.push(...undone.map((u) => `reset: ${u}`));
     await checkClean(kept.topo, kept.pristine, state);
     lap("network");

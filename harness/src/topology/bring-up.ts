@@ -104,45 +104,82 @@ function containerSpec(
   };
 }
 
+// $0: how many default routes the plan gives the node, "$@": the readiness probe. Looks 20 ms
+// apart, at most 100 times, inside the node (each docker exec costs tenths of a second on a
+// loaded machine), then prints the routes for the exact check and, when the probe never passed,
+// what it said last. Exit 0: routes counted right and the probe passed. Only /bin/sh and ip
+// besides the probe, as the route shim needs (a custom image may have no coreutils).
+const WAIT_READY = [
+  "n=$0",
+  "i=0",
+  "ok=",
+  "nl='",
+  "'",
+  "set -f",
+  'while [ "$i" -lt 100 ]; do',
+  "  c=0",
+  "  IFS=$nl; for l in $(ip -4 route show default); do c=$((c + 1)); done; unset IFS",
+  '  if [ "$c" -eq "$n" ]; then',
+  '    if out=$("$@" 2>&1); then ok=1; break; else rc=$?; fi',
+  "  fi",
+  "  sleep 0.02",
+  "  i=$((i + 1))",
+  "done",
+  "ip -4 route show",
+  '[ -n "$ok" ] && exit 0',
+  'echo "__PROBE__ ${rc:-not run}: $out"',
+  "exit 1",
+].join("\n");
+
+// Under `timeout` where the image has it, so no wait outlives its call.
+const BOUNDED =
+  'if command -v timeout >/dev/null 2>&1; then exec timeout 3 /bin/sh -c "$0" "$@"; fi; exec /bin/sh -c "$0" "$@"';
+
 /** Ready: running, routes as planned, then the caller's probe. Fails at once if it exited. */
 async function waitReady(node: StartedNode, opts: NodeOptions, timeoutMs: number): Promise<void> {
   const expected = node.plan.routes.map((r) => r.replace(/\s+/g, " "));
+  const probe = opts.ready?.cmd ?? ["true"];
+  const wait = ["/bin/sh", "-c", BOUNDED, WAIT_READY, String(expected.length), ...probe];
   await pollUntil(
     async () => {
-      const st = await node.container.inspect();
-      if (!st.State.Running) {
-        const logs = await node.logs().catch(() => ({ stdout: "", stderr: "" }));
-        throw new PollAbort(
-          new BacksideError("RUNTIME", `node ${node.name} exited (code ${st.State.ExitCode}) during start`, {
-            details: { logs: (logs.stdout + logs.stderr).slice(-2000) },
-          }),
-        );
+      let r;
+      try {
+        r = await node.exec(wait, { timeoutMs: 10_000 });
+      } catch (e) {
+        const st = await node.container.inspect();
+        if (!st.State.Running) {
+          const logs = await node.logs().catch(() => ({ stdout: "", stderr: "" }));
+          throw new PollAbort(
+            new BacksideError(
+              "RUNTIME",
+              `node ${node.name} exited (code ${st.State.ExitCode}) during start`,
+              {
+                details: { logs: (logs.stdout + logs.stderr).slice(-2000) },
+              },
+            ),
+          );
+        }
+        throw e;
       }
-      const defaults = (await node.routes()).filter((l) => l.startsWith("default"));
-      const ok =
+      if (r.exitCode === 124) throw new Error(`not ready within 3 s in the node (probe ${probe.join(" ")})`);
+      const lines = r.stdout.split("\n").map((l) => l.trim());
+      const defaults = lines.filter((l) => l.startsWith("default"));
+      const routed =
         defaults.length === expected.length &&
         expected.every((e) => defaults.some((d) => d.startsWith(e + " ") || d === e));
-      if (!ok) throw new Error(`routes not applied yet: ${defaults.join(" | ") || "(no default route)"}`);
+      if (!routed) throw new Error(`routes not applied yet: ${defaults.join(" | ") || "(no default route)"}`);
+      if (r.exitCode !== 0) {
+        const said = lines.find((l) => l.startsWith("__PROBE__"))?.slice(10) ?? `exit ${r.exitCode}`;
+        throw new Error(`probe ${probe.join(" ")} exited ${said.slice(0, 200)}`);
+      }
       return true;
     },
-    { what: `${node.name} routes applied`, timeoutMs, intervalMs: 50 },
+    {
+      what: `${node.name} routes applied${opts.ready ? ` and ready (${probe.join(" ")})` : ""}`,
+      timeoutMs: Math.max(timeoutMs, opts.ready?.timeoutMs ?? 0),
+      intervalMs: 20,
+    },
   );
-  if (opts.ready) {
-    const probe = opts.ready;
-    await pollUntil(
-      async () => {
-        const r = await node.exec(probe.cmd, { timeoutMs: 5_000 });
-        if (r.exitCode !== 0)
-          throw new Error(`probe exited ${r.exitCode}: ${(r.stderr || r.stdout).trim().slice(0, 200)}`);
-        return true;
-      },
-      {
-        what: `${node.name} ready (${probe.cmd.join(" ")})`,
-        timeoutMs: probe.timeoutMs ?? timeoutMs,
-        intervalMs: 100,
-      },
-    );
-  }
 }
 
 export async function installBaseRuleset(

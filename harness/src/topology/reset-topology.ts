@@ -8,6 +8,7 @@
  */
 import type { StartedTopology } from "./started-topology.js";
 import type { StartedNode } from "./started-node.js";
+import type { NodeName } from "./plan.js";
 import { CAPTURE_FILES_DIR, STATE_SCRIPT, parseNodeState, type TopologyState } from "./topology-state.js";
 
 /** The tables an `nft list ruleset` text holds (`inet backside_base`): what the firewall keeps. */
@@ -41,6 +42,11 @@ function nodeScript(node: StartedNode, keepTables: readonly string[]): string {
 export interface NetworkResetOptions {
   /** nftables tables the firewall came up with (`inet backside_base`), kept. */
   keepTables: readonly string[];
+  /**
+   * A command per node run after its reset and before its state is read, in the same exec and
+   * bounded by `timeout 20` (a new program's readiness: so the reset runs while it starts).
+   */
+  before?: Partial<Record<NodeName, string[]>>;
 }
 
 /**
@@ -59,7 +65,11 @@ export async function resetNetwork(
       const reset = n.plan.capAdd.includes("NET_ADMIN")
         ? `(set -e\n${nodeScript(n, o.keepTables)}\n) || exit $?\n`
         : "";
-      return n.execOk(["/bin/sh", "-c", reset + STATE_SCRIPT], { timeoutMs: 15_000 });
+      const before = o.before?.[n.name];
+      const wait = before ? 'timeout 20 "$@" || { echo "not ready: exit $?" >&2; exit 75; }\n' : "";
+      return n.execOk(["/bin/sh", "-c", reset + wait + STATE_SCRIPT, "reset", ...(before ?? [])], {
+        timeoutMs: before ? 40_000 : 15_000,
+      });
     }),
   );
   return { undone, state: Object.fromEntries(nodes.map((n, i) => [n.name, parseNodeState(out[i].stdout)])) };

@@ -29,6 +29,11 @@ export interface CaptureOptions {
   startTimeoutMs?: number;
   /** Bound for tcpdump to exit after SIGINT; default 10 s (the drain before it takes at most 5 s more). */
   stopTimeoutMs?: number;
+  /**
+   * Whether stop() removes the capture's files on the target once the pcap is copied; default
+   * true. False saves that call for a caller that removes `workDir` itself.
+   */
+  removeFiles?: boolean;
 }
 
 export interface CheckedOptions extends CaptureOptions {
@@ -36,6 +41,7 @@ export interface CheckedOptions extends CaptureOptions {
   workDir: string;
   startTimeoutMs: number;
   stopTimeoutMs: number;
+  removeFiles: boolean;
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -73,5 +79,6 @@ export function checkOptions(o: CaptureOptions): CheckedOptions {
     workDir,
     startTimeoutMs: o.startTimeoutMs ?? 10_000,
     stopTimeoutMs: o.stopTimeoutMs ?? 10_000,
+    removeFiles: o.removeFiles ?? true,
   };
 }

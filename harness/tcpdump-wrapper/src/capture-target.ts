@@ -22,6 +22,11 @@ export interface CaptureTarget {
   spawn(argv: string[]): Promise<void>;
   /** The bytes of a file on the target. */
   readFile(path: string): Promise<Buffer>;
+  /**
+   * Optional: spawn(`argv`), then `then` run to its end, in one call (a target whose calls are
+   * slow makes a start cost one call instead of two); without it, spawn and exec.
+   */
+  spawnThen?(argv: string[], then: string, opts: { timeoutMs: number }): Promise<ExecResult>;
 }
 
 export interface ExecTargetOptions {
@@ -41,18 +46,16 @@ export interface ExecTargetOptions {
 export function execTarget(exec: ExecFn, opts: ExecTargetOptions = {}): CaptureTarget {
   const name = opts.name ?? "target";
   const readTimeoutMs = opts.readTimeoutMs ?? 120_000;
+  const background = (argv: string[]) => `${argv.map(shellQuote).join(" ")} </dev/null >/dev/null 2>&1 &`;
   return {
     name,
     exec,
     async spawn(argv) {
-      const r = await exec(
-        ["/bin/sh", "-c", `${argv.map(shellQuote).join(" ")} </dev/null >/dev/null 2>&1 &`],
-        {
-          timeoutMs: 10_000,
-        },
-      );
+      const r = await exec(["/bin/sh", "-c", background(argv)], { timeoutMs: 10_000 });
       if (r.exitCode !== 0) throw execFailed(name, "starting tcpdump", r);
     },
+    // The background command holds no pipe of the exec, so the exec ends when `then` does.
+    spawnThen: (argv, then, o) => exec(["/bin/sh", "-c", `${background(argv)}\n${then}`], o),
     readFile:
       opts.readFile ??
       (async (path) => {

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { CAPTURE_FILES, captureBase } from "./capture-script.js";
 import { shellQuote } from "./shell-quote.js";
 import type { CaptureTarget } from "./capture-target.js";
-import { stopScript } from "./stop-script.js";
+import { SUMMARY_MARK, stopScript } from "./stop-script.js";
 import { TcpdumpError } from "./tcpdump-error.js";
 
 export interface CaptureResult {
@@ -32,8 +32,9 @@ export function removeScript(base: string): string {
 
 /**
  * A tcpdump running on a target. `stop()` lets tcpdump read what the kernel holds for it, sends
- * SIGINT, waits until every file is written (one exec, stop-script.ts), copies the pcap to `file`
- * and removes the capture's files on the target; it is idempotent, and `await using` calls it.
+ * SIGINT, waits until every file is written (one exec, stop-script.ts, which also hands back
+ * tcpdump's summary), copies the pcap to `file` and removes the capture's files on the target
+ * (unless `removeFiles` is false); it is idempotent, and `await using` calls it.
  */
 export class StartedCapture implements AsyncDisposable {
   private stopped: Promise<CaptureResult> | undefined;
@@ -46,6 +47,7 @@ export class StartedCapture implements AsyncDisposable {
     readonly file: string,
     private readonly workDir: string,
     private readonly stopTimeoutMs: number,
+    private readonly removeFiles = true,
   ) {}
 
   /** The capture's path stem on the target. */
@@ -70,7 +72,8 @@ export class StartedCapture implements AsyncDisposable {
     const stop = await target.exec(["/bin/sh", "-c", stopScript(base, this.stopTimeoutMs)], {
       timeoutMs: this.stopTimeoutMs + 10_000,
     });
-    if (stop.stdout.trim() !== "stopped") {
+    const [said, summary = ""] = stop.stdout.split(`${SUMMARY_MARK}\n`);
+    if (said.trim() !== "stopped") {
       // Never leave a tcpdump behind: one that ignores SIGINT is killed, its file is not trusted.
       await target
         .exec(
@@ -86,16 +89,14 @@ export class StartedCapture implements AsyncDisposable {
       );
     }
     const pcap = await target.readFile(`${base}.pcap`);
-    // Its summary and exit status, and its files removed, in one exec.
-    const info = await target.exec(
-      ["/bin/sh", "-c", `cat ${q(".err")}; echo; echo "rc=$(cat ${q(".rc")})"; ${removeScript(base)}`],
-      { timeoutMs: 5_000 },
-    );
-    await mkdir(dirname(this.file), { recursive: true });
-    await writeFile(this.file, pcap);
-    const rc = /\nrc=(\d*)\n$/.exec(info.stdout);
+    // Removed only once copied; the local file is written meanwhile.
+    await Promise.all([
+      this.removeFiles && target.exec(["/bin/sh", "-c", removeScript(base)], { timeoutMs: 5_000 }),
+      mkdir(dirname(this.file), { recursive: true }).then(() => writeFile(this.file, pcap)),
+    ]);
+    const rc = /\nrc=(\d*)\n$/.exec(summary);
     // Without the answers to drain()'s SIGUSR1s: what tcpdump said of its own accord.
-    const stderr = info.stdout
+    const stderr = summary
       .slice(0, rc?.index)
       .split("\n")
       .filter((l) => !/^tcpdump: \d+ packets? captured, /.test(l))
