@@ -261,7 +261,7 @@ function main(): void {
     if (rs.length < 2) continue;
     const [a, b] = [rs[0], rs[rs.length - 1]];
     console.log(
-      `${shape}: ${(b.packets / a.packets).toFixed(1)}x the packets took ${(b.ours.wall / a.ours.wall).toFixed(2)}x the time and ${(b.ours.rssMB / a.ours.rssMB).toFixed(2)}x the peak memory`,
+      `${shape}: ${(b.packets / a.packets).toFixed(1)}x the packets took ${(b.ours.wall / a.ours.wall).toFixed(2)}x the wall time, ${(b.ours.cpu / a.ours.cpu).toFixed(2)}x the CPU (what a loaded machine stretches least) and ${(b.ours.rssMB / a.ours.rssMB).toFixed(2)}x the peak memory`,
     );
   }
   console.log(
