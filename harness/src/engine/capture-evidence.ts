@@ -11,6 +11,7 @@ import { nameMatches, type BackendTarget } from "./backend-target.js";
 import { ConnFact } from "./conn-fact.js";
 import type { ConnTable } from "./conn-table.js";
 import { refsEvidence } from "./evidence-refs.js";
+import { timeCover } from "./time-cover.js";
 import type { Evidence } from "./types.js";
 
 export { ConnFact };
@@ -132,11 +133,11 @@ class DnsTransactionFact implements DnsFact {
   readonly result: DnsResult;
   readonly rcode: number | null;
   readonly addresses: string[];
-  declare readonly ttl?: number;
+  readonly ttl: number | undefined;
   readonly time: number;
   readonly queries: number;
-  declare readonly icmp?: IcmpError;
-  declare readonly lateBy?: number;
+  readonly icmp: IcmpError | undefined;
+  readonly lateBy: number | undefined;
   readonly forBackend: boolean;
   readonly #t: DnsTransaction;
   readonly #closed: IcmpError | undefined;
@@ -171,12 +172,9 @@ class DnsTransactionFact implements DnsFact {
     this.time = t.queries[0]?.ts ?? t.response?.ts ?? 0;
     this.queries = t.queries.length;
     this.forBackend = matches(this.name);
-    const icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
-    // Only when there is one, as before: `"ttl" in fact` says whether an answer carried records.
-    const self = this as { ttl?: number; icmp?: IcmpError; lateBy?: number };
-    if (ttl !== undefined) self.ttl = ttl;
-    if (icmp) self.icmp = icmp;
-    if (closed && t.response) self.lateBy = t.response.ts - (t.queries[0]?.ts ?? t.response.ts);
+    this.ttl = ttl;
+    this.icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
+    this.lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
   }
 
   get ev(): Evidence {
@@ -305,31 +303,9 @@ const FALLBACK_SECONDS = 0.5;
 function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
   if (first.some((c) => !CONNECT_FAILED.has(c.state))) return [];
   const port = first[0].port;
-  const during = startsDuring(first);
+  // Attempts that start during a failed connect or just after it.
+  const during = timeCover(first.map((c) => ({ start: c.start, end: c.end + FALLBACK_SECONDS })));
   return others.filter((d) => d[0].port === port && d.some((c) => during(c.start))).flat();
-}
-
-/**
- * Whether a time lies within one of the failed connects or just after it (start to end plus
- * FALLBACK_SECONDS): by start, with the running maximum of their ends, one binary search a look-up
- * (a capture may hold thousands of failed connects and thousands of others).
- */
-function startsDuring(conns: ConnFact[]): (t: number) => boolean {
-  const byStart = conns.map((c) => ({ start: c.start, end: c.end + FALLBACK_SECONDS }));
-  byStart.sort((a, b) => a.start - b.start);
-  const maxEnd: number[] = [];
-  for (const x of byStart)
-    maxEnd.push(Math.max(x.end, maxEnd.length ? maxEnd[maxEnd.length - 1] : -Infinity));
-  return (t) => {
-    let lo = 0;
-    let hi = byStart.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (byStart[mid].start <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && maxEnd[lo - 1] >= t;
-  };
 }
 
 /** The point's DNS facts and the TCP connections that are the backend's. */

@@ -5,18 +5,20 @@
 import type { IcmpError } from "../flows/types.js";
 import type { ConnOutcome } from "./conn-outcome.js";
 
-export const OUTCOMES: readonly ConnOutcome[] = [
-  "ok",
-  "unanswered",
-  "refused",
-  "icmp",
-  "no-response",
-  "closed",
-  "reset",
-  "tls-failed",
-  "idle",
-  "other",
-];
+/** Every outcome, in code order: a Record, so an outcome added to ConnOutcome needs its place here. */
+const EVERY_OUTCOME: Record<ConnOutcome, true> = {
+  ok: true,
+  unanswered: true,
+  refused: true,
+  icmp: true,
+  "no-response": true,
+  closed: true,
+  reset: true,
+  "tls-failed": true,
+  idle: true,
+  other: true,
+};
+export const OUTCOMES = Object.keys(EVERY_OUTCOME) as readonly ConnOutcome[];
 export const OUTCOME_CODE = new Map(OUTCOMES.map((o, i) => [o, i]));
 
 /** Float64 columns, per row. */
@@ -31,7 +33,7 @@ export const F = {
   FIRST_SYN_N: 5,
   REQUEST_BYTES: 6,
   RESPONSE_BYTES: 7,
-  /** The number in the uid `T<n>`; NaN when the uid has another form (kept in the row's extra). */
+  /** The number in the uid `T<n>`. */
   UID: 8,
   WIDTH: 9,
 } as const;
@@ -85,5 +87,4 @@ export interface ConnExtra {
   icmp: IcmpError | undefined;
   tlsAlert: string | undefined;
   tlsAlertBy: "orig" | "resp" | undefined;
-  uid: string | undefined;
 }

@@ -98,8 +98,7 @@ export class ConnFact implements ConnReading {
     return this.table.source;
   }
   get uid(): string {
-    const u = this.f(F.UID);
-    return Number.isNaN(u) ? this.extra!.uid! : `T${u}`;
+    return `T${this.f(F.UID)}`;
   }
   /** Zeek's conn_state, for picking the backend's conversation. */
   get state(): string {

@@ -14,8 +14,6 @@ import { responseWaits } from "./response-wait.js";
 /** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
 const INITIAL_TTLS = new Set([64, 128, 255]);
 
-const UID = /^T[1-9][0-9]{0,14}$/;
-
 export class ConnTable implements Iterable<ConnFact> {
   /** The capture point and its name, set when the point's facts are read (capture-evidence.ts). */
   point = -1;
@@ -121,8 +119,7 @@ export class ConnTable implements Iterable<ConnFact> {
     f[fo + F.FIRST_SYN_N] = syns[0]?.n ?? -1;
     f[fo + F.REQUEST_BYTES] = r.requestBytes;
     f[fo + F.RESPONSE_BYTES] = r.responseBytes;
-    const uidForm = UID.test(c.uid);
-    f[fo + F.UID] = uidForm ? Number(c.uid.slice(1)) : NaN;
+    f[fo + F.UID] = Number(c.uid.slice(1));
     const id = c.id;
     n[io + I.CLIENT] = this.textOf(id.origH);
     n[io + I.ADDRESS] = this.textOf(id.respH);
@@ -158,21 +155,15 @@ export class ConnTable implements Iterable<ConnFact> {
       (r.lateSynAck ? FLAG.LATE_SYN_ACK : 0) |
       (r.lateResponse ? FLAG.LATE_RESPONSE : 0) |
       (requestAcked(v, r.gaveUpAt, segs) ? FLAG.ACKED : 0);
-    const extra = r.icmp !== undefined || r.tlsAlert !== undefined || r.tlsAlertBy !== undefined || !uidForm;
+    const extra = r.icmp !== undefined || r.tlsAlert !== undefined || r.tlsAlertBy !== undefined;
     n[io + I.EXTRA] = extra ? this.extras.length : -1;
-    if (extra)
-      this.extras.push({
-        icmp: r.icmp,
-        tlsAlert: r.tlsAlert,
-        tlsAlertBy: r.tlsAlertBy,
-        uid: uidForm ? undefined : c.uid,
-      });
+    if (extra) this.extras.push({ icmp: r.icmp, tlsAlert: r.tlsAlert, tlsAlertBy: r.tlsAlertBy });
   }
 
   /**
-   * Puts the rows in the order their connections started (uid order: uids are numbered as
-   * connections open, rows are added as they end). Linear when the uids are dense, as the
-   * analyzer numbers them.
+   * Puts the rows in the order their connections started (uid order: the analyzer numbers uids
+   * `T1`, `T2`... as connections open, rows are added as they end). Linear when the uids are
+   * dense, as the analyzer's are; a sort otherwise.
    */
   seal(): void {
     const uid = (row: number) => this.f64[row >> ROW_SHIFT][(row & ROW_MASK) * F.WIDTH + F.UID];
@@ -195,12 +186,7 @@ export class ConnTable implements Iterable<ConnFact> {
       }
     }
     for (let row = 0; row < this.rows; row++) order[row] = row;
-    const key = (row: number) => {
-      const u = uid(row);
-      const extra = this.i32[row >> ROW_SHIFT][(row & ROW_MASK) * I.WIDTH + I.EXTRA];
-      return Number.isNaN(u) ? Number(this.extras[extra].uid!.slice(1)) : u;
-    };
-    order.sort((a, b) => key(a) - key(b) || a - b);
+    order.sort((a, b) => uid(a) - uid(b) || a - b);
     this.order = order;
   }
 }
