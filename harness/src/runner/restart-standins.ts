@@ -3,19 +3,19 @@
  * configurations: each gets its configuration as /run/backside/<role>.json, then SIGHUP, on
  * which the image's entry script stops the program, removes what it wrote and starts a new one
  * (images/common/entry.sh). A new process has nothing of the old one: no DNS cache, no pooled
- * connection, no log line, no failure record. Done when the new pid answers its readiness probe.
+ * connection, no log line, no failure record. The new program is ready when its pid answers its
+ * readiness probe: the pool's network reset waits for that in each node (handOverStandins).
  */
 import { resetConfigFile } from "../standins/control/load-config.js";
 import { resolvePlanValue, type NodeOptions } from "../topology/topology.js";
 import type { NodeName } from "../topology/plan.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { BacksideError } from "../errors.js";
-import { pollUntil } from "../util/poll-until.js";
 
 const PID_FILE = "/run/backside/program.pid";
 
 // $0 is the old pid, $1 how many looks 20 ms apart, "$@" after it the readiness probe. The wait
-// runs in the node (under `timeout`, so none outlives its call).
+// runs in the node, inside the network reset's exec (under its `timeout`).
 const WAIT_NEW_PROGRAM = [
   "old=$0",
   "n=$1",
@@ -32,9 +32,9 @@ const WAIT_NEW_PROGRAM = [
 
 // The whole restart in one exec (each costs tenths of a second on a loaded machine): the
 // configuration from stdin into $0, SIGHUP to the entry script (the program's parent, which
-// docker-init would hand a container's SIGHUP to), then the wait: with $1 `ready` for the new
-// program, with `gone` only for the old one to end (at most about 10 s). Prints `old=<pid>`
-// first; exit 64: no program to restart, 1: not there yet (the caller waits on).
+// docker-init would hand a container's SIGHUP to), then the wait for the old program to end (at
+// most about 10 s; the new one's readiness is waited for later, in the network reset). Prints
+// `old=<pid>` first; exit 64: no program to restart, 1: the old one still runs.
 const RESTART = [
   'mkdir -p "$(dirname "$0")" && cat > "$0" || exit 64',
   `old=$(cat ${PID_FILE} 2>/dev/null)`,
@@ -42,20 +42,16 @@ const RESTART = [
   'echo "old=$old"',
   'entry=$(ps -o ppid= -p "$old" | tr -d " ")',
   'kill -HUP "$entry" || exit 64',
-  "mode=$1",
-  "shift",
-  'if [ "$mode" = gone ]; then',
-  '  i=0; while kill -0 "$old" 2>/dev/null && [ "$i" -lt 500 ]; do sleep 0.02; i=$((i + 1)); done',
-  '  ! kill -0 "$old" 2>/dev/null; exit',
-  "fi",
-  `timeout 3 /bin/sh -c '${WAIT_NEW_PROGRAM.replace(/'/g, `'\\''`)}' "$old" 100 "$@"`,
+  'i=0; while kill -0 "$old" 2>/dev/null && [ "$i" -lt 500 ]; do sleep 0.02; i=$((i + 1)); done',
+  '! kill -0 "$old" 2>/dev/null',
 ].join("\n");
 
-async function hup(topo: StartedTopology, name: NodeName, opts: NodeOptions, mode: "ready" | "gone") {
+/** The configuration handed over and the old program ended: its pid and the new one's probe. */
+async function hup(topo: StartedTopology, name: NodeName, opts: NodeOptions) {
   const node = topo.node(name);
   const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
   const probe = opts.ready?.cmd ?? ["true"];
-  const r = await node.exec(["/bin/sh", "-c", RESTART, resetConfigFile(name), mode, ...probe], {
+  const r = await node.exec(["/bin/sh", "-c", RESTART, resetConfigFile(name)], {
     stdin: JSON.stringify(config),
     timeoutMs: 20_000,
   });
@@ -65,9 +61,9 @@ async function hup(topo: StartedTopology, name: NodeName, opts: NodeOptions, mod
       "RUNTIME",
       `${name}: ${r.stderr.trim() || `restart in place exited ${r.exitCode}`}`,
     );
-  if (mode === "gone" && r.exitCode !== 0)
+  if (r.exitCode !== 0)
     throw new BacksideError("RUNTIME", `${name}: its program did not end within 10 s of SIGHUP`);
-  return { node, old, probe, ready: r.exitCode === 0 };
+  return { node, old, probe };
 }
 
 async function cutLogs(topo: StartedTopology, name: NodeName): Promise<void> {
@@ -75,35 +71,8 @@ async function cutLogs(topo: StartedTopology, name: NodeName): Promise<void> {
     throw new BacksideError("RUNTIME", `${name}'s output has no reset line to cut at`);
 }
 
-export async function restartStandin(
-  topo: StartedTopology,
-  name: NodeName,
-  opts: NodeOptions,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const { node, old, probe, ready } = await hup(topo, name, opts, "ready");
-  if (!ready) {
-    // Each call looks for at most 3 s in the node; the poll around it bounds the whole wait.
-    const wait = ["timeout", "3", "/bin/sh", "-c", WAIT_NEW_PROGRAM, old, "100", ...probe];
-    await pollUntil(async () => (await node.exec(wait, { timeoutMs: 10_000 })).exitCode === 0, {
-      what: `${name} restarted in place and ready`,
-      timeoutMs,
-      intervalMs: 20,
-    });
-  }
-  await cutLogs(topo, name);
-}
-
 function withPrograms(nodes: Partial<Record<NodeName, NodeOptions>>): [NodeName, NodeOptions][] {
   return (Object.entries(nodes) as [NodeName, NodeOptions][]).filter(([, o]) => o.config !== undefined);
-}
-
-/** Every node that runs a stand-in program (those with a configuration), in parallel. */
-export async function restartStandins(
-  topo: StartedTopology,
-  nodes: Partial<Record<NodeName, NodeOptions>>,
-): Promise<void> {
-  await Promise.all(withPrograms(nodes).map(([n, o]) => restartStandin(topo, n, o)));
 }
 
 export interface HandedOver {
@@ -123,7 +92,7 @@ export async function handOverStandins(
   topo: StartedTopology,
   nodes: Partial<Record<NodeName, NodeOptions>>,
 ): Promise<HandedOver> {
-  const over = await Promise.all(withPrograms(nodes).map(([n, o]) => hup(topo, n, o, "gone")));
+  const over = await Promise.all(withPrograms(nodes).map(([n, o]) => hup(topo, n, o)));
   return {
     waits: Object.fromEntries(
       over.map((h) => [h.node.name, ["/bin/sh", "-c", WAIT_NEW_PROGRAM, h.old, "1000", ...h.probe]]),

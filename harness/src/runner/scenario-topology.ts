@@ -15,7 +15,7 @@ import { isBacksideError } from "../errors.js";
 import { bringUpScenario, scenarioNodes } from "./bring-up-scenario.js";
 import type { GatewayAdapter } from "./gateways/index.js";
 import { resolveHost } from "./resolve-address.js";
-import { handOverStandins, restartStandins, type HandedOver } from "./restart-standins.js";
+import { handOverStandins, type HandedOver } from "./restart-standins.js";
 import type { SlotPicker } from "./slot-picker.js";
 import type { PoolRequest } from "./topology-pool.js";
 
@@ -96,12 +96,7 @@ export class ScenarioTopology implements PoolRequest {
     }
   }
 
-  /** The stand-ins of a reused topology restarted with this scenario's configurations. */
-  async restart(topo: StartedTopology): Promise<void> {
-    await restartStandins(topo, scenarioNodes(this.o.scenario, topo.slot, await this.pki(), this.o.gateway));
-  }
-
-  /** The same restart with the new programs left starting, for the pool's reset to overlap. */
+  /** The stand-ins of a reused topology restarted with this scenario's configurations, left starting. */
   async handOver(topo: StartedTopology): Promise<HandedOver> {
     return handOverStandins(
       topo,

@@ -20,7 +20,7 @@ function fakes() {
         stop: async () => void (t.stopped = true),
       } as unknown as StartedTopology;
     },
-    restart: async () => undefined,
+    handOver: async () => ({ waits: {}, done: async () => undefined }),
   });
   return { made, request };
 }

@@ -17,13 +17,12 @@ export interface PoolRequest {
   shape: string | undefined;
   /** Brings up a new topology for the run. */
   create(): Promise<StartedTopology>;
-  /** Restarts the programs of a reused topology for the run (its network is the pool's). */
-  restart(topo: StartedTopology): Promise<void>;
   /**
-   * Optional, preferred to restart(): the old programs ended and the new ones left starting,
-   * with the commands that wait for them, so the network's reset runs while they start.
+   * Restarts the programs of a reused topology for the run (its network is the pool's): the old
+   * programs ended and the new ones left starting, with the commands that wait for them, so the
+   * network's reset runs while they start.
    */
-  handOver?(topo: StartedTopology): Promise<HandedOver>;
+  handOver(topo: StartedTopology): Promise<HandedOver>;
 }
 
 export interface Prepared {
@@ -191,16 +190,15 @@ export class TopologyPool {
       steps[k] = Date.now() - t;
       t = Date.now();
     };
-    const handed = req.handOver ? await req.handOver(kept.topo) : undefined;
-    if (!handed) await req.restart(kept.topo);
+    const handed = await req.handOver(kept.topo);
     lap("programs");
     // The network reset reads each node's state in the same exec, after its new program is
     // ready (handed.waits); the check compares it.
     const { undone, state } = await resetNetwork(kept.topo, {
       keepTables: keptTables(kept.pristine.firewall?.nft ?? ""),
-      before: handed?.waits,
+      before: handed.waits,
     });
-    await handed?.done();
+    await handed.done();
     notes.push(...undone.map((u) => `reset: ${u}`));
     await checkClean(kept.topo, kept.pristine, state);
     lap("network");

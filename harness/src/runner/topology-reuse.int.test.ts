@@ -129,7 +129,10 @@ describe("a reused topology", () => {
 
         // A reset that restarts the programs but skips the network is caught by the check.
         const next = request("healthy");
-        await next.restart(topo);
+        const handed = await next.handOver(topo);
+        for (const [name, wait] of Object.entries(handed.waits))
+          await topo.node(name as keyof typeof handed.waits).execOk(["timeout", "20", ...wait]);
+        await handed.done();
         await expect(checkClean(topo, pristine)).rejects.toMatchObject({
           code: "RUNTIME",
           message: expect.stringMatching(/left state: .*firewall: nft differ/),
