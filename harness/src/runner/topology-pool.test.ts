@@ -37,7 +37,7 @@ describe("TopologyPool", () => {
     await pool.close();
   });
 
-  it("never holds more than max: a warm past it waits for the run to make its own", async () => {
+  it("never holds more than max: a warm past it waits until a topology is given back", async () => {
     const { made, request } = fakes();
     const pool = new TopologyPool({ max: 1 });
     const a = await pool.take("a", request());
