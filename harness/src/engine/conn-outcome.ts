@@ -3,15 +3,9 @@
  * record: the handshake (answered, refused, ICMP, silence), then the request/response exchange
  * after the last request, then who closed. The vocabulary is the taxonomy's evidence column.
  */
-import type {
-  FlowSummary,
-  IcmpError,
-  PacketRef,
-  TcpClose,
-  TcpConnection,
-  TcpSegmentRef,
-} from "../flows/types.js";
+import type { FlowSummary, IcmpError, PacketRef, TcpClose, TcpConnection } from "../flows/types.js";
 import { TcpFlags } from "../flows/types.js";
+import { packSegments, segmentView, type SegmentView } from "../flows/segment-view.js";
 
 export type ConnOutcome =
   /** response bytes after the last request, before the gateway closed */
@@ -60,11 +54,14 @@ export interface ConnReading {
   refs: PacketRef[];
 }
 
-const has = (s: TcpSegmentRef, f: number) => (s.flags & f) !== 0;
+const NO_SEGMENTS = packSegments([]);
+
+const has = (s: SegmentView, i: number, f: number) => (s.flags(i) & f) !== 0;
 
 /**
- * The fields an outcome is read from. A streamed record's are getters that build their objects
- * on each read, so conn-fact.ts reads each once into a plain object of this shape.
+ * The fields an outcome is read from, besides the segments (a SegmentView). A streamed record's
+ * are getters that build their objects on each read, so conn-table.ts reads each once into a
+ * plain object of this shape.
  */
 export type ConnRecord = Pick<
   TcpConnection,
@@ -79,7 +76,6 @@ export type ConnRecord = Pick<
   | "connState"
   | "origBytes"
   | "respBytes"
-  | "segments"
 >;
 
 /**
@@ -87,14 +83,15 @@ export type ConnRecord = Pick<
  * transmissions, not retransmissions (a retransmitted request after the gateway's FIN is not a
  * new request, and a retransmitted earlier response is not the answer to the last one).
  */
-export function newData(segs: TcpSegmentRef[], dir: "orig" | "resp"): TcpSegmentRef[] {
-  const out: TcpSegmentRef[] = [];
+export function newData(segs: SegmentView, dir: "orig" | "resp"): number[] {
+  const out: number[] = [];
+  const resp = dir === "resp";
   let end: number | null = null;
-  for (const s of segs) {
-    if (s.dir !== dir || s.len === 0 || has(s, TcpFlags.RST)) continue;
-    const e = (s.seq + s.len) >>> 0;
+  for (let i = 0; i < segs.length; i++) {
+    if (segs.resp(i) !== resp || segs.len(i) === 0 || has(segs, i, TcpFlags.RST)) continue;
+    const e = (segs.seq(i) + segs.len(i)) >>> 0;
     if (end === null || ((e - end) | 0) > 0) {
-      out.push(s);
+      out.push(i);
       end = e;
     }
   }
@@ -102,15 +99,25 @@ export function newData(segs: TcpSegmentRef[], dir: "orig" | "resp"): TcpSegment
 }
 
 /** Pure ACKs repeating the previous ACK number from the same side while the other side sent data (RFC 5681 section 2). */
-export function countDupAcks(segs: TcpSegmentRef[]): number {
+export function countDupAcks(segs: SegmentView): number {
   let dups = 0;
-  const last: Record<"orig" | "resp", { ack: number; window: number } | null> = { orig: null, resp: null };
-  for (const s of segs) {
-    const pure = s.len === 0 && !has(s, TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST) && has(s, TcpFlags.ACK);
+  // Per side (orig 0, resp 1): the last ACK number and window, or none yet.
+  const seen = [false, false];
+  const ack = [0, 0];
+  const win = [0, 0];
+  for (let i = 0; i < segs.length; i++) {
+    const pure =
+      segs.len(i) === 0 &&
+      !has(segs, i, TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST) &&
+      has(segs, i, TcpFlags.ACK);
+    const d = segs.resp(i) ? 1 : 0;
     // Same ACK and same window: a window update is not a duplicate (RFC 5681 section 2, DUPLICATE ACKNOWLEDGMENT).
-    const prev = last[s.dir];
-    if (pure && prev && prev.ack === s.ack && prev.window === s.window) dups++;
-    if (has(s, TcpFlags.ACK)) last[s.dir] = { ack: s.ack, window: s.window };
+    if (pure && seen[d] && ack[d] === segs.ack(i) && win[d] === segs.window(i)) dups++;
+    if (has(segs, i, TcpFlags.ACK)) {
+      seen[d] = true;
+      ack[d] = segs.ack(i);
+      win[d] = segs.window(i);
+    }
   }
   return dups;
 }
@@ -120,10 +127,11 @@ const BENIGN_ALERTS = new Set(["close_notify", "user_canceled"]);
 /** An encrypted alert (TLS 1.3, or 1.2 after ChangeCipherSpec) is one short record: 24-31 bytes. */
 const ALERT_SIZED = 40;
 
+/** `segs` defaults to the record's own segments, for a record that has them (a TcpConnection). */
 export function readConn(
-  c: ConnRecord,
+  c: ConnRecord & Partial<Pick<TcpConnection, "segments">>,
   summary: Pick<FlowSummary, "icmp">,
-  segs: TcpSegmentRef[] = c.segments,
+  segs: SegmentView = c.segments ? segmentView(c as { segments: TcpConnection["segments"] }) : NO_SEGMENTS,
 ): ConnReading {
   const r: ConnReading = {
     outcome: "other",
@@ -197,28 +205,38 @@ export function readConn(
   // The gateway's closing alert after a finished exchange is no request.
   while (exchangedAt !== null && origData.length > 1) {
     const last = origData[origData.length - 1];
-    if (last.ts <= exchangedAt || last.len > ALERT_SIZED) break;
+    if (segs.ts(last) <= exchangedAt || segs.len(last) > ALERT_SIZED) break;
     origData.pop();
   }
-  const lastReq = origData[origData.length - 1];
-  if (!lastReq) {
+  const lastReq = origData.length > 0 ? origData[origData.length - 1] : -1;
+  if (lastReq < 0) {
     if (c.respClose?.how === "rst") return { ...r, outcome: "reset", refs: [...r.refs, c.respClose.ref] };
     if (c.respClose?.how === "fin") return { ...r, outcome: "closed", refs: [...r.refs, c.respClose.ref] };
     return { ...r, outcome: "idle" };
   }
-  r.refs.push(lastReq);
-  const respAfter = newData(segs, "resp").filter((s) => s.ts >= lastReq.ts);
+  const reqTs = segs.ts(lastReq);
+  r.refs.push(segs.ref(lastReq));
+  const respAfter = newData(segs, "resp").filter((i) => segs.ts(i) >= reqTs);
   // A response the gateway's kernel answers with a bare RST reached a socket already closed: the
   // gateway had given up (closed with the request still unacknowledged, so no FIN went out first).
-  const answeredByRst = (x: TcpSegmentRef) => {
-    const next = segs.find((y) => y.dir === "orig" && y.ts >= x.ts);
-    return next !== undefined && has(next, TcpFlags.RST) && !has(next, TcpFlags.ACK);
+  const answeredByRst = (x: number) => {
+    const t = segs.ts(x);
+    for (let y = 0; y < segs.length; y++)
+      if (!segs.resp(y) && segs.ts(y) >= t) return has(segs, y, TcpFlags.RST) && !has(segs, y, TcpFlags.ACK);
+    return false;
   };
-  const origGaveUp = gaveUp(c, lastReq, respAfter, answeredByRst);
-  const inTime = respAfter.filter((x) => (!origGaveUp || x.ts <= origGaveUp.ref.ts) && !answeredByRst(x));
+  const origGaveUp = gaveUp(
+    c,
+    reqTs,
+    respAfter.map((i) => segs.ts(i)),
+    (k) => answeredByRst(respAfter[k]),
+  );
+  const inTime = respAfter.filter(
+    (x) => (!origGaveUp || segs.ts(x) <= origGaveUp.ref.ts) && !answeredByRst(x),
+  );
 
   // TLS aborted by the gateway after the server's flight: its last bytes are one alert-sized record.
-  if (c.tls && !inTime.length && lastReq.len <= ALERT_SIZED && (c.origClose || c.respClose)) {
+  if (c.tls && !inTime.length && segs.len(lastReq) <= ALERT_SIZED && (c.origClose || c.respClose)) {
     const close = (c.origClose ?? c.respClose)!;
     return {
       ...r,
@@ -230,24 +248,24 @@ export function readConn(
   }
   if (inTime.length > 0) {
     r.outcome = "ok";
-    r.refs.push(inTime[0]);
+    r.refs.push(segs.ref(inTime[0]));
     if (c.respClose?.how === "rst" && inTime.length > 0) r.refs.push(c.respClose.ref);
     return r;
   }
-  const respRst = c.resets.find((x) => x.dir === "resp" && x.ts >= lastReq.ts);
-  const respFin = c.respClose?.how === "fin" && c.respClose.ref.ts >= lastReq.ts ? c.respClose : null;
+  const respRst = c.resets.find((x) => x.dir === "resp" && x.ts >= reqTs);
+  const respFin = c.respClose?.how === "fin" && c.respClose.ref.ts >= reqTs ? c.respClose : null;
   const before = (t: number) => !origGaveUp || t <= origGaveUp.ref.ts;
   if (respRst && before(respRst.ts)) return { ...r, outcome: "reset", refs: [...r.refs, respRst] };
   if (respFin && before(respFin.ref.ts)) return { ...r, outcome: "closed", refs: [...r.refs, respFin.ref] };
   r.outcome = "no-response";
   if (origGaveUp) {
-    r.waited = origGaveUp.ref.ts - lastReq.ts;
+    r.waited = origGaveUp.ref.ts - reqTs;
     r.gaveUpAt = origGaveUp.ref.ts;
     r.refs.push(origGaveUp.ref);
   }
   if (respAfter.length > 0) {
     r.lateResponse = true;
-    r.refs.push(respAfter[0]);
+    r.refs.push(segs.ref(respAfter[0]));
   }
   return r;
 }
@@ -263,16 +281,17 @@ const HALF_CLOSE_SECONDS = 0.2;
  */
 function gaveUp(
   c: ConnRecord,
-  lastReq: TcpSegmentRef,
-  respAfter: TcpSegmentRef[],
-  answeredByRst: (x: TcpSegmentRef) => boolean,
+  reqTs: number,
+  respAfterTs: number[],
+  answeredByRst: (k: number) => boolean,
 ): TcpClose | null {
-  const close = c.origClose && c.origClose.ref.ts >= lastReq.ts ? c.origClose : null;
+  const close = c.origClose && c.origClose.ref.ts >= reqTs ? c.origClose : null;
   if (!close || close.how === "rst") return close;
-  const dataAfter = respAfter.filter((x) => x.ts > close.ref.ts);
+  // The responses after the close, by their place in respAfterTs.
+  const dataAfter = respAfterTs.flatMap((t, k) => (t > close.ref.ts ? [k] : []));
   const halfClose =
-    dataAfter.some((x) => !answeredByRst(x)) ||
-    (dataAfter.length === 0 && close.ref.ts - lastReq.ts < HALF_CLOSE_SECONDS);
+    dataAfter.some((k) => !answeredByRst(k)) ||
+    (dataAfter.length === 0 && close.ref.ts - reqTs < HALF_CLOSE_SECONDS);
   if (!halfClose) return close;
   // Still reading after the half-close: a later RST of its own is where it gave up.
   const rst = c.resets.find((x) => x.dir === "orig" && x.ts > close.ref.ts);
@@ -284,21 +303,20 @@ function gaveUp(
  * `before` when given: an ACK that came only after the gateway gave up shows the request was lost
  * on the way and retransmitted, not that it arrived in time.
  */
-export function requestAcked(
-  c: Pick<TcpConnection, "segments">,
-  before = Infinity,
-  segs: TcpSegmentRef[] = c.segments,
-): boolean {
+export function requestAcked(segs: SegmentView, before = Infinity): boolean {
   const origData = newData(segs, "orig");
+  if (origData.length === 0) return false;
   const last = origData[origData.length - 1];
-  if (!last) return false;
-  const end = (last.seq + last.len) >>> 0;
-  return segs.some(
-    (s) =>
-      s.dir === "resp" &&
-      (s.flags & TcpFlags.ACK) !== 0 &&
-      s.ts >= last.ts &&
-      s.ts <= before &&
-      ((s.ack - end) | 0) >= 0,
-  );
+  const lastTs = segs.ts(last);
+  const end = (segs.seq(last) + segs.len(last)) >>> 0;
+  for (let i = 0; i < segs.length; i++)
+    if (
+      segs.resp(i) &&
+      has(segs, i, TcpFlags.ACK) &&
+      segs.ts(i) >= lastTs &&
+      segs.ts(i) <= before &&
+      ((segs.ack(i) - end) | 0) >= 0
+    )
+      return true;
+  return false;
 }

@@ -10,6 +10,7 @@ import { F, FLAG, I, OUTCOME_CODE, POOL_CHUNK, ROW_MASK, ROW_SHIFT, type ConnExt
 import { ConnFact } from "./conn-fact.js";
 import { readConn, requestAcked, type ConnRecord } from "./conn-outcome.js";
 import { responseWaits } from "./response-wait.js";
+import { segmentView, type SegmentView } from "../flows/segment-view.js";
 
 /** TTLs that hosts start with (Linux and macOS 64, Windows 128, network gear 255): no router decremented them. */
 const INITIAL_TTLS = new Set([64, 128, 255]);
@@ -89,7 +90,7 @@ export class ConnTable implements Iterable<ConnFact> {
   /** Reduces an ended connection to its row: its outcome (conn-outcome.ts), counters and the packets that show it. */
   add(c: TcpConnection, icmp: readonly IcmpError[]): void {
     this.room();
-    const segs = c.segments;
+    const segs = segmentView(c);
     const syns = c.syns;
     const v: ConnRecord = {
       syns,
@@ -103,7 +104,6 @@ export class ConnTable implements Iterable<ConnFact> {
       connState: c.connState,
       origBytes: c.origBytes,
       respBytes: c.respBytes,
-      segments: segs,
     };
     const r = readConn(v, { icmp: icmp as IcmpError[] }, segs);
     const f = this.f64[this.rows >> ROW_SHIFT];
@@ -132,17 +132,18 @@ export class ConnTable implements Iterable<ConnFact> {
     for (const x of r.refs) refs.push(x.n, x.ts);
     const gaps: number[] = [];
     for (let k = 1; k < syns.length; k++) gaps.push(syns[k].ts - syns[k - 1].ts);
-    const waits = responseWaits(v, segs);
+    const waits = responseWaits(segs);
     const [chunk, at] = this.put(refs, gaps, waits);
     n[io + I.POOL_CHUNK] = chunk;
     n[io + I.POOL_AT] = at;
     n[io + I.REFS_LEN] = r.refs.length;
     n[io + I.GAPS_LEN] = gaps.length;
     n[io + I.WAITS_LEN] = waits.length;
-    const synSeg = segs.find((x) => x.dir === "orig" && (x.flags & 0x12) === 0x02);
+    const synSeg = firstSegment(segs, false, (flags) => (flags & 0x12) === 0x02);
     const origTtl = c.origTtls[0];
-    n[io + I.SYN_TTL] = synSeg?.ttl ?? origTtl ?? -1;
-    n[io + I.ANSWER_TTL] = segs.find((x) => x.dir === "resp" && (x.flags & 0x06) !== 0)?.ttl ?? -1;
+    n[io + I.SYN_TTL] = synSeg >= 0 ? segs.ttl(synSeg) : (origTtl ?? -1);
+    const answer = firstSegment(segs, true, (flags) => (flags & 0x06) !== 0);
+    n[io + I.ANSWER_TTL] = answer >= 0 ? segs.ttl(answer) : -1;
     n[io + I.NEXT_HOP_MAC] = this.textOf(c.synMacs?.dst);
     n[io + I.CLIENT_MAC] = this.textOf(
       c.synMacs && INITIAL_TTLS.has(origTtl ?? 0) ? c.synMacs.src : undefined,
@@ -154,7 +155,7 @@ export class ConnTable implements Iterable<ConnFact> {
       (r.lateSynAck !== undefined ? FLAG.LATE_SYN_ACK_SET : 0) |
       (r.lateSynAck ? FLAG.LATE_SYN_ACK : 0) |
       (r.lateResponse ? FLAG.LATE_RESPONSE : 0) |
-      (requestAcked(v, r.gaveUpAt, segs) ? FLAG.ACKED : 0);
+      (requestAcked(segs, r.gaveUpAt) ? FLAG.ACKED : 0);
     const extra = r.icmp !== undefined || r.tlsAlert !== undefined || r.tlsAlertBy !== undefined;
     n[io + I.EXTRA] = extra ? this.extras.length : -1;
     if (extra) this.extras.push({ icmp: r.icmp, tlsAlert: r.tlsAlert, tlsAlertBy: r.tlsAlertBy });
@@ -189,4 +190,10 @@ export class ConnTable implements Iterable<ConnFact> {
     order.sort((a, b) => uid(a) - uid(b) || a - b);
     this.order = order;
   }
+}
+
+/** The first segment from the responder (or originator) whose flags pass, or -1. */
+function firstSegment(segs: SegmentView, resp: boolean, pass: (flags: number) => boolean): number {
+  for (let i = 0; i < segs.length; i++) if (segs.resp(i) === resp && pass(segs.flags(i))) return i;
+  return -1;
 }

@@ -4,16 +4,14 @@
  * resent request does not shorten the wait. A healthy exchange that was slow is still healthy,
  * but how close it came to the gateway's back timeout is worth telling.
  */
-import type { TcpConnection, TcpSegmentRef } from "../flows/types.js";
+import type { SegmentView } from "../flows/segment-view.js";
 import { newData } from "./conn-outcome.js";
 
-export function responseWaits(
-  c: Pick<TcpConnection, "segments">,
-  segs: TcpSegmentRef[] = c.segments,
-): number[] {
+export function responseWaits(segs: SegmentView): number[] {
+  // Both sides' new data in time order (a stable merge, requests first on equal times).
   const data = [
-    ...newData(segs, "orig").map((s) => ({ ts: s.ts, request: true })),
-    ...newData(segs, "resp").map((s) => ({ ts: s.ts, request: false })),
+    ...newData(segs, "orig").map((i) => ({ ts: segs.ts(i), request: true })),
+    ...newData(segs, "resp").map((i) => ({ ts: segs.ts(i), request: false })),
   ].sort((a, b) => a.ts - b.ts);
   const out: number[] = [];
   let pending: number | null = null;

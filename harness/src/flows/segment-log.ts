@@ -6,17 +6,7 @@
  * never traced element by element. `TcpSegmentRef` objects are made only when someone asks.
  */
 import type { Direction, TcpSegmentRef } from "./types.js";
-
-/** ts, packet number, seq, ack, and the rest packed into one exact integer (below 2^53). */
-const STRIDE = 5;
-// Packed word: window (16 bits) | flags << 16 | ttl << 24 | resp << 32 | bad << 33 | len << 34.
-const P16 = 0x1_0000;
-const P24 = 0x100_0000;
-const P32 = 0x1_0000_0000;
-const P33 = 0x2_0000_0000;
-const P34 = 0x4_0000_0000;
-/** 19 bits of payload length: more than any IPv4/IPv6 packet without a jumbogram (RFC 2675) carries. */
-const LEN_MAX = 0x7_ffff;
+import { P16, P24, P32, P33, P34, packWord, STRIDE } from "./segment-view.js";
 
 export class SegmentLog {
   private head: number[] = [];
@@ -54,13 +44,7 @@ export class SegmentLog {
     resp: boolean,
     bad: boolean,
   ): void {
-    const packed =
-      (window & 0xffff) +
-      (flags & 0xff) * P16 +
-      (ttl & 0xff) * P24 +
-      (resp ? P32 : 0) +
-      (bad ? P33 : 0) +
-      Math.min(len, LEN_MAX) * P34;
+    const packed = packWord(len, window, flags, ttl, resp, bad);
     if (this.head.length < this.headMax * STRIDE) {
       this.head.push(ts, n, seq, ack, packed);
       return;

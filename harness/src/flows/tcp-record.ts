@@ -8,6 +8,7 @@
  * most of the garbage collector's time. `toJSON` gives the same document as a plain record.
  */
 import { findSegment, segmentRefs } from "./segment-log.js";
+import { SEGMENT_VIEW, packSegments, SegmentView } from "./segment-view.js";
 import {
   TcpFlags,
   type ConnId,
@@ -245,6 +246,12 @@ class TcpRecord implements TcpConnection {
   }
   set segments(v: TcpSegmentRef[]) {
     own(this, "segments", v);
+  }
+
+  /** The kept segments without an object each (segment-view.ts), unless `segments` was assigned. */
+  [SEGMENT_VIEW](): SegmentView {
+    if (Object.hasOwn(this, "segments")) return packSegments(this.segments);
+    return new SegmentView(this.#d, this.capture, this.#evStart);
   }
 
   /** The plain record, fields in declaration order of TcpConnection (what JSON output showed before). */
