@@ -203,31 +203,13 @@ export class FlowAnalyzer {
         e.s.expired(ref.ts, this.opts.attemptTimeout) ||
         e.s.isReuse(flags, isOrig, d.seq)
       ) {
-        this.endTcp(e);
-        this.tcpOpen.delete(e);
+        this.closeTcp(e);
         e = undefined;
       }
     }
     if (!e) {
-      const s = new TcpSession(d.src, d.sport, d.dst, d.dport, ref.ts, this.opts.maxSegmentsPerConn);
-      e = {
-        s,
-        uid: `T${++this.tcpCount}`,
-        index: this.tcpRecs.length,
-        capture: ref.capture,
-        lo: 0,
-        hi: 0,
-        ports: 0,
-        text: null,
-        at: 0,
-        tls: null,
-        mss: null,
-        ws: null,
-        synMacs: null,
-        payloadSeen: 0,
-        icmp: null,
-      };
-      if (!this.sink) this.tcpRecs.push(null);
+      e = this.newTcp(d, ref);
+      const s = e.s;
       // TCP.cc WantConnection: a first packet that is not a bare SYN may be flipped by port.
       const ports = this.opts.bare ? NO_PORTS : LIKELY_TCP_SERVER_PORTS;
       if ((flags & (TcpFlags.SYN | TcpFlags.ACK)) !== TcpFlags.SYN && ports.has(d.sport)) {
@@ -308,6 +290,54 @@ export class FlowAnalyzer {
           );
       }
     }
+  }
+
+  /** A connection's entry: one an ended connection left (its session reset), or a new one. */
+  private newTcp(d: DecodedPacket, ref: PacketRef): TcpEntry {
+    const uid = `T${++this.tcpCount}`;
+    const index = this.tcpRecs.length;
+    if (!this.sink) this.tcpRecs.push(null);
+    const e = this.freeTcp.pop();
+    if (!e)
+      return {
+        s: new TcpSession(d.src, d.sport, d.dst, d.dport, ref.ts, this.opts.maxSegmentsPerConn),
+        uid,
+        index,
+        capture: ref.capture,
+        lo: 0,
+        hi: 0,
+        ports: 0,
+        text: null,
+        at: 0,
+        tls: null,
+        mss: null,
+        ws: null,
+        synMacs: null,
+        payloadSeen: 0,
+        icmp: null,
+      };
+    e.s.reset(d.src, d.sport, d.dst, d.dport, ref.ts);
+    e.uid = uid;
+    e.index = index;
+    e.capture = ref.capture;
+    e.text = null;
+    e.tls = e.mss = e.ws = e.synMacs = e.icmp = null;
+    e.payloadSeen = 0;
+    return e;
+  }
+
+  /**
+   * Ended connections' entries, for later ones: an entry and its session live as long as their
+   * connection, long enough that the garbage collector would copy them to its old generation,
+   * where they would then die; reused, they are copied once. At most as many as were open at once.
+   */
+  private readonly freeTcp: TcpEntry[] = [];
+
+  /** Ends a connection that left the open table: its record, then its entry is free. */
+  private closeTcp(e: TcpEntry): void {
+    this.endTcp(e);
+    this.tcpOpen.delete(e);
+    this.freeTcp.push(e);
   }
 
   private datagram(
@@ -474,10 +504,7 @@ export class FlowAnalyzer {
         t - s.last >= TCP_INACTIVITY ||
         s.expired(t, attempt),
     );
-    for (const e of done) {
-      this.endTcp(e);
-      this.tcpOpen.delete(e);
-    }
+    for (const e of done) this.closeTcp(e);
     for (const [k, e] of this.dgOpen)
       if (t - e.s.last >= UDP_INACTIVITY) {
         this.endDatagram(e);
@@ -488,10 +515,7 @@ export class FlowAnalyzer {
 
   /** After a capture's last packet none of its flows can continue (each capture has its own flows). */
   private endCapture(capture: number): void {
-    for (const e of this.tcpOpen.pick((x) => x.capture === capture)) {
-      this.endTcp(e);
-      this.tcpOpen.delete(e);
-    }
+    for (const e of this.tcpOpen.pick((x) => x.capture === capture)) this.closeTcp(e);
     for (const [k, e] of this.dgOpen)
       if (e.capture === capture) {
         this.endDatagram(e);

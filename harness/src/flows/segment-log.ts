@@ -9,8 +9,12 @@ import type { Direction, TcpSegmentRef } from "./types.js";
 import { P16, P24, P32, P33, P34, packWord, STRIDE } from "./segment-view.js";
 
 export class SegmentLog {
-  private head: number[] = [];
-  private tail: number[] = [];
+  // head[0, headLen) and tail[0, tailLen) hold the kept segments (STRIDE numbers each); the
+  // arrays keep their size across `reset`, so a reused log allocates nothing until it outgrows them.
+  private readonly head: number[] = [];
+  private headLen = 0;
+  private readonly tail: number[] = [];
+  private tailLen = 0;
   /** Ring position (in segments) of the oldest tail entry once the ring is full. */
   private tailStart = 0;
   /** Segments seen but not kept (between head and tail). */
@@ -28,8 +32,13 @@ export class SegmentLog {
     return new SegmentLog(head, m - head);
   }
 
+  /** Empty, for the next connection. */
+  reset(): void {
+    this.headLen = this.tailLen = this.tailStart = this.dropped = 0;
+  }
+
   get length(): number {
-    return (this.head.length + this.tail.length) / STRIDE;
+    return (this.headLen + this.tailLen) / STRIDE;
   }
 
   add(
@@ -45,33 +54,30 @@ export class SegmentLog {
     bad: boolean,
   ): void {
     const packed = packWord(len, window, flags, ttl, resp, bad);
-    if (this.head.length < this.headMax * STRIDE) {
-      this.head.push(ts, n, seq, ack, packed);
+    if (this.headLen < this.headMax * STRIDE) {
+      this.headLen = put(this.head, this.headLen, ts, n, seq, ack, packed);
       return;
     }
     if (this.tailMax === 0) {
       this.dropped++;
       return;
     }
-    const t = this.tail;
-    if (t.length < this.tailMax * STRIDE) {
-      t.push(ts, n, seq, ack, packed);
+    if (this.tailLen < this.tailMax * STRIDE) {
+      this.tailLen = put(this.tail, this.tailLen, ts, n, seq, ack, packed);
       return;
     }
-    const o = this.tailStart * STRIDE;
-    t[o] = ts;
-    t[o + 1] = n;
-    t[o + 2] = seq;
-    t[o + 3] = ack;
-    t[o + 4] = packed;
+    put(this.tail, this.tailStart * STRIDE, ts, n, seq, ack, packed);
     this.tailStart = (this.tailStart + 1) % this.tailMax;
     this.dropped++;
   }
 
   /** A role flip swaps every kept segment's direction. */
   flipDirs(): void {
-    for (const a of [this.head, this.tail])
-      for (let o = 4; o < a.length; o += STRIDE) {
+    for (const [a, len] of [
+      [this.head, this.headLen],
+      [this.tail, this.tailLen],
+    ] as const)
+      for (let o = 4; o < len; o += STRIDE) {
         const p = a[o];
         const resp = Math.floor(p / P32) % 2;
         a[o] = resp ? p - P32 : p + P32;
@@ -80,13 +86,35 @@ export class SegmentLog {
 
   /**
    * The kept segments in capture order as one exact-size array, for a finished record (the log
-   * object and its spare capacity can then go). Read it with `findSegment` and `segmentRefs`.
+   * and its spare capacity stay with the session). Read it with `findSegment` and `segmentRefs`.
    */
   seal(): number[] {
     const o = this.tailStart * STRIDE;
-    if (this.tail.length === 0) return this.head.slice();
-    return this.head.concat(this.tail.slice(o), this.tail.slice(0, o));
+    const head = this.head.slice(0, this.headLen);
+    if (this.tailLen === 0) return head;
+    return head.concat(this.tail.slice(o, this.tailLen), this.tail.slice(0, o));
   }
+}
+
+/** Writes one segment at `at` (appending when at the end); returns the end after it. */
+function put(
+  a: number[],
+  at: number,
+  ts: number,
+  n: number,
+  seq: number,
+  ack: number,
+  packed: number,
+): number {
+  if (at === a.length) a.push(ts, n, seq, ack, packed);
+  else {
+    a[at] = ts;
+    a[at + 1] = n;
+    a[at + 2] = seq;
+    a[at + 3] = ack;
+    a[at + 4] = packed;
+  }
+  return at + STRIDE;
 }
 
 /** The first sealed segment matching `pred`: its time and packet number, or null. */

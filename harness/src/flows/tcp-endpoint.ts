@@ -22,6 +22,13 @@ export function seqDelta(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** Distinct TTLs kept per side: a handful at most in practice. */
+const MAX_TTLS = 16;
+
+/**
+ * Reused for the connections that later take its session's place (reset): nothing in it is
+ * allocated per connection, so a pooled session costs the garbage collector nothing.
+ */
 export class TcpEndpoint {
   state: number = EP.INACTIVE;
   prevState: number = EP.INACTIVE;
@@ -49,9 +56,27 @@ export class TcpEndpoint {
   pkts = 0;
   ipBytes = 0;
   payloadBytes = 0;
-  ttls: number[] = [];
+  /** The distinct TTLs seen, in the order first seen: ttlBuf[0, ttlCount). */
+  private readonly ttlBuf: number[] = [];
+  private ttlCount = 0;
 
   constructor(public isOrig: boolean) {}
+
+  /** As new, for the next connection. */
+  reset(isOrig: boolean): void {
+    this.isOrig = isOrig;
+    this.state = this.prevState = EP.INACTIVE;
+    this.startSeq = this.lastSeq = this.ackSeq = 0;
+    this.histFlags = 0;
+    this.histLastSyn = this.histLastFin = this.histLastRst = -1;
+    this.didClose = false;
+    this.finCnt = this.finSeq = 0;
+    this.dataEnd = 1;
+    this.rxmt = this.zeroWin = this.gaps = this.badCk = 0;
+    this.rxmtThresh = this.zeroWinThresh = this.gapThresh = this.badCkThresh = 1;
+    this.pkts = this.ipBytes = this.payloadBytes = 0;
+    this.ttlCount = 0;
+  }
 
   setState(s: number): void {
     if (s !== this.state) {
@@ -70,17 +95,46 @@ export class TcpEndpoint {
   }
 
   noteTtl(ttl: number): void {
-    // Bounded: a handful of distinct TTLs per side at most in practice; cap anyway.
-    if (this.ttls.length < 16 && !this.ttls.includes(ttl)) this.ttls.push(ttl);
+    if (this.ttlCount >= MAX_TTLS) return;
+    for (let i = 0; i < this.ttlCount; i++) if (this.ttlBuf[i] === ttl) return;
+    this.ttlBuf[this.ttlCount++] = ttl;
+  }
+
+  /** The distinct TTLs seen (a new array). */
+  get ttls(): number[] {
+    return this.ttlBuf.slice(0, this.ttlCount);
   }
 }
 
-/** History letters, appended in order with Zeek's case rule (upper = originator). */
+/**
+ * History letters, appended in order with Zeek's case rule (upper = originator). Kept as
+ * character codes in a reused array: a string grown letter by letter is a new string per letter.
+ */
 export class History {
-  text = "";
+  private readonly codes: number[] = [];
+  private count = 0;
+
+  get text(): string {
+    let t = "";
+    for (let i = 0; i < this.count; i++) t += String.fromCharCode(this.codes[i]);
+    return t;
+  }
+  set text(v: string) {
+    this.count = 0;
+    for (let i = 0; i < v.length; i++) this.push(v.charCodeAt(i));
+  }
+  /** Whether the history is exactly this one letter. */
+  isOnly(letter: string): boolean {
+    return this.count === 1 && this.codes[0] === letter.charCodeAt(0);
+  }
+  push(code: number): void {
+    this.codes[this.count++] = code;
+  }
   add(ep: TcpEndpoint | boolean, code: string): void {
     const orig = typeof ep === "boolean" ? ep : ep.isOrig;
-    this.text += orig ? code.toUpperCase() : code.toLowerCase();
+    // Every code is an ASCII letter: bit 0x20 is its case.
+    const c = code.charCodeAt(0);
+    this.push(orig ? c & ~0x20 : c | 0x20);
   }
   /** Zeek's CheckHistory: add the letter the first time this bit is seen on this endpoint. Returns true if it was already set. */
   check(ep: TcpEndpoint, bit: number, code: string): boolean {

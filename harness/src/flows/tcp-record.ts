@@ -20,7 +20,7 @@ import {
   type TcpSegmentRef,
   type TlsInfo,
 } from "./types.js";
-import type { TcpSession } from "./tcp-session.js";
+import { CLOSE, RST_STRIDE, SYN_STRIDE, type TcpSession } from "./tcp-session.js";
 import type { TlsState } from "./tls-state.js";
 
 /** Event codes in the packed event array (code, ts, packet number per event, in packet order). */
@@ -311,42 +311,53 @@ export function tcpRecord(
   intern: (text: string) => string = (t) => t,
 ): TcpConnection {
   const ev: number[] = [];
-  const put = (code: number, r: PacketRef | null) => {
-    if (r) ev.push(code, r.ts, r.n);
+  const put = (code: number, ts: number, n: number) => {
+    ev.push(code, ts, n);
   };
-  let firstSynAck: PacketRef | null = null;
-  for (const x of s.synLike)
-    if (x.dir === "orig" && !x.ack) put(EV.SYN, x.ref);
-    else if (x.dir === "resp" && x.ack) {
-      put(EV.SYN_ACK, x.ref);
-      firstSynAck ??= x.ref;
+  // The SYNs from the originator and the SYN-ACKs from the responder, in packet order.
+  const syns = s.syns;
+  let saTs = 0;
+  let saN = -1;
+  for (let o = 0; o < s.synCount * SYN_STRIDE; o += SYN_STRIDE) {
+    const resp = syns[o + 2] === 1;
+    const ack = syns[o + 3] === 1;
+    if (!resp && !ack) put(EV.SYN, syns[o], syns[o + 1]);
+    else if (resp && ack) {
+      put(EV.SYN_ACK, syns[o], syns[o + 1]);
+      if (saN < 0) {
+        saTs = syns[o];
+        saN = syns[o + 1];
+      }
     }
+  }
   let handshakeRtt: number | null = null;
   const segs = s.log.seal();
-  if (firstSynAck) {
-    const sa = firstSynAck;
-    let before: PacketRef | null = null;
-    for (const x of s.synLike) if (x.dir === "orig" && !x.ack && x.ref.ts <= sa.ts) before = x.ref;
-    if (before) handshakeRtt = sa.ts - before.ts;
+  if (saN >= 0) {
+    let before: number | null = null;
+    for (let o = 0; o < s.synCount * SYN_STRIDE; o += SYN_STRIDE)
+      if (syns[o + 2] === 0 && syns[o + 3] === 0 && syns[o] <= saTs) before = syns[o];
+    if (before !== null) handshakeRtt = saTs - before;
     // Segments of a record are all from its own capture, as is its SYN-ACK.
     const a = findSegment(
       segs,
       (dir, flags, n) =>
-        dir === "orig" && n > sa.n && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK,
+        dir === "orig" && n > saN && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK,
     );
     if (a) ev.push(EV.HANDSHAKE_ACK, a.ts, a.n);
   }
-  const fo = s.firstData.orig;
-  const fr = s.firstData.resp;
-  put(EV.DATA_ORIG, fo);
-  put(EV.DATA_RESP, fr);
-  const oc = s.close.orig;
-  const rc = s.close.resp;
-  if (oc) put(oc.how === "fin" ? EV.CLOSE_ORIG_FIN : EV.CLOSE_ORIG_RST, oc.ref);
-  if (rc) put(rc.how === "fin" ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST, rc.ref);
-  for (const r of s.resets) put(r.dir === "orig" ? EV.RST_ORIG : EV.RST_RESP, r);
+  const [foN, frN] = s.firstDataN;
+  const [foTs, frTs] = s.firstDataTs;
+  if (foN >= 0) put(EV.DATA_ORIG, foTs, foN);
+  if (frN >= 0) put(EV.DATA_RESP, frTs, frN);
+  const [oc, rc] = s.closeHow;
+  if (oc !== CLOSE.NONE)
+    put(oc === CLOSE.FIN ? EV.CLOSE_ORIG_FIN : EV.CLOSE_ORIG_RST, s.closeTs[0], s.closeN[0]);
+  if (rc !== CLOSE.NONE)
+    put(rc === CLOSE.FIN ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST, s.closeTs[1], s.closeN[1]);
+  for (let o = 0; o < s.rstCount * RST_STRIDE; o += RST_STRIDE)
+    put(s.rsts[o + 2] === 1 ? EV.RST_RESP : EV.RST_ORIG, s.rsts[o], s.rsts[o + 1]);
   const rec = new TcpRecord(s, uid, capture, tls, syn, segs, ev, intern(s.hist.text));
   rec.handshakeRtt = handshakeRtt;
-  rec.responseDelay = fo && fr ? fr.ts - fo.ts : null;
+  rec.responseDelay = foN >= 0 && frN >= 0 ? frTs - foTs : null;
   return rec;
 }

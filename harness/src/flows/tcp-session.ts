@@ -3,7 +3,7 @@
  * (src/packet_analysis/protocol/tcp/TCPSessionAdapter.cc) — history, sequence bookkeeping, the
  * endpoint state machine and role flips — and conn_state from scripts/base/protocols/conn/main.zeek.
  */
-import { TcpFlags, type ConnState, type Direction, type PacketRef, type TcpClose } from "./types.js";
+import { TcpFlags, type ConnState, type Direction, type PacketRef } from "./types.js";
 import { EP, HIST, History, seqDelta, TcpEndpoint } from "./tcp-endpoint.js";
 import { SegmentLog } from "./segment-log.js";
 
@@ -24,37 +24,72 @@ export interface TcpPacketIn {
   badChecksum: boolean;
 }
 
+/** Numbers per kept SYN-flagged packet (ts, packet number, from the responder, ACK set) and per RST (ts, n, from the responder). */
+export const SYN_STRIDE = 4;
+export const RST_STRIDE = 3;
+/** How a side closed (closeHow): not yet, FIN, RST. */
+export const CLOSE = { NONE: 0, FIN: 1, RST: 2 } as const;
+
+/**
+ * Reused: when a connection ends and its record is made, the analyzer resets the session for a
+ * later connection (reset). What it keeps per connection is in numbers and arrays it keeps across
+ * resets, so the garbage collector, which would otherwise copy every open connection's objects
+ * from one young generation to the next, has nothing of it to trace.
+ */
 export class TcpSession {
   orig = new TcpEndpoint(true);
   resp = new TcpEndpoint(false);
-  hist = new History();
+  readonly hist = new History();
   /** Addresses as the connection currently sees them (swapped on flip). */
-  origH: string;
-  origP: number;
-  respH: string;
-  respP: number;
-  start: number;
-  last: number;
+  origH = "";
+  origP = 0;
+  respH = "";
+  respP = 0;
+  start = 0;
+  last = 0;
   packets = 0;
-  /** Every packet with SYN set (both sides), for the SYN/SYN-ACK schedules. */
-  synLike: Array<{ ref: PacketRef; dir: Direction; ack: boolean }> = [];
-  firstData: { orig: PacketRef | null; resp: PacketRef | null } = { orig: null, resp: null };
-  close: { orig: TcpClose | null; resp: TcpClose | null } = { orig: null, resp: null };
-  resets: Array<PacketRef & { dir: Direction }> = [];
+  /** Every packet with SYN set (both sides), for the SYN/SYN-ACK schedules: syns[0, synCount * SYN_STRIDE). */
+  readonly syns: number[] = [];
+  synCount = 0;
+  /** Every RST: rsts[0, rstCount * RST_STRIDE). */
+  readonly rsts: number[] = [];
+  rstCount = 0;
+  /** First payload per side (index 0 orig, 1 resp): packet number and time, -1 when none. */
+  readonly firstDataN = [-1, -1];
+  readonly firstDataTs = [0, 0];
+  /** First close per side (index 0 orig, 1 resp): how (CLOSE), packet number and time. */
+  readonly closeHow: number[] = [CLOSE.NONE, CLOSE.NONE];
+  readonly closeN = [0, 0];
+  readonly closeTs = [0, 0];
   /** Per-packet evidence: first and last segments, compact (see SegmentLog). */
   readonly log: SegmentLog;
-  /** Evidence refs keep "orig"/"resp" as they were when recorded; a flip swaps them. */
   private readonly maxSegments: number;
 
   constructor(srcH: string, srcP: number, dstH: string, dstP: number, ts: number, maxSegments: number) {
+    this.maxSegments = maxSegments;
+    this.log = SegmentLog.forCap(maxSegments);
+    this.reset(srcH, srcP, dstH, dstP, ts);
+  }
+
+  /** As new, for a connection from (srcH, srcP) to (dstH, dstP) whose first packet is at `ts`. */
+  reset(srcH: string, srcP: number, dstH: string, dstP: number, ts: number): void {
+    this.orig.reset(true);
+    this.resp.reset(false);
+    this.hist.text = "";
     this.origH = srcH;
     this.origP = srcP;
     this.respH = dstH;
     this.respP = dstP;
     this.start = ts;
     this.last = ts;
-    this.maxSegments = maxSegments;
-    this.log = SegmentLog.forCap(maxSegments);
+    this.packets = 0;
+    this.synCount = this.rstCount = 0;
+    this.firstDataN[0] = this.firstDataN[1] = -1;
+    this.closeHow[0] = this.closeHow[1] = CLOSE.NONE;
+    this.log.reset();
+    this.flips = 0;
+    this.attemptStart = null;
+    this.closeDeadline = null;
   }
 
   /** Whether a packet from (h, p) is from the current originator. */
@@ -73,14 +108,15 @@ export class TcpSession {
     this.resp.isOrig = false;
     [this.origH, this.respH] = [this.respH, this.origH];
     [this.origP, this.respP] = [this.respP, this.origP];
-    this.hist.text += "^";
-    const sw = (d: Direction): Direction => (d === "orig" ? "resp" : "orig");
+    this.hist.push(94); // "^"
     this.log.flipDirs();
-    for (const r of this.resets) r.dir = sw(r.dir);
-    [this.firstData.orig, this.firstData.resp] = [this.firstData.resp, this.firstData.orig];
-    [this.close.orig, this.close.resp] = [this.close.resp, this.close.orig];
-    for (const c of [this.close.orig, this.close.resp]) if (c) c.by = sw(c.by);
-    for (const x of this.synLike) x.dir = sw(x.dir);
+    for (let i = 0; i < this.rstCount; i++) this.rsts[i * RST_STRIDE + 2] ^= 1;
+    for (let i = 0; i < this.synCount; i++) this.syns[i * SYN_STRIDE + 2] ^= 1;
+    swap(this.firstDataN);
+    swap(this.firstDataTs);
+    swap(this.closeHow);
+    swap(this.closeN);
+    swap(this.closeTs);
   }
 
   /** Time of the SYN that started an attempt (for Zeek's AttemptTimer), or null. */
@@ -124,7 +160,7 @@ export class TcpSession {
   process(isOrig: boolean, p: TcpPacketIn, ignoreChecksums: boolean): void {
     // Zeek's PR #2191: a connection that starts with a SYN-ACK is flipped once an ACK or data follows.
     const bits = p.flags & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
-    if (this.hist.text === "H" && bits === 0 && ((p.flags & TcpFlags.ACK) !== 0 || p.len > 0)) {
+    if (this.hist.isOnly("H") && bits === 0 && ((p.flags & TcpFlags.ACK) !== 0 || p.len > 0)) {
       this.flip();
       this.hist.text = "^h";
       isOrig = !isOrig;
@@ -364,22 +400,18 @@ export class TcpSession {
   private evidence(dir: Direction, p: TcpPacketIn): void {
     const f = p.flags;
     const r = p.ref;
-    // Explicit literals (no spreads): this runs for every packet. The caller reuses `p.ref` for
-    // the next packet, so what is kept is a copy.
-    if (f & TcpFlags.SYN && this.synLike.length < this.maxSegments)
-      this.synLike.push({
-        ref: { capture: r.capture, n: r.n, ts: r.ts },
-        dir,
-        ack: (f & TcpFlags.ACK) !== 0,
-      });
-    if (p.len > 0 && !(f & TcpFlags.RST) && this.firstData[dir] === null)
-      this.firstData[dir] = { capture: r.capture, n: r.n, ts: r.ts };
+    const side = dir === "resp" ? 1 : 0;
+    // Numbers only: this runs for every packet, and the caller reuses `p.ref` for the next one.
+    if (f & TcpFlags.SYN && this.synCount < this.maxSegments)
+      put(this.syns, this.synCount++ * SYN_STRIDE, r.ts, r.n, side, f & TcpFlags.ACK ? 1 : 0);
+    if (p.len > 0 && !(f & TcpFlags.RST) && this.firstDataN[side] < 0) {
+      this.firstDataN[side] = r.n;
+      this.firstDataTs[side] = r.ts;
+    }
     if (f & TcpFlags.RST) {
-      this.resets.push({ capture: r.capture, n: r.n, ts: r.ts, dir });
-      if (this.close[dir] === null)
-        this.close[dir] = { by: dir, how: "rst", ref: { capture: r.capture, n: r.n, ts: r.ts } };
-    } else if (f & TcpFlags.FIN && this.close[dir] === null)
-      this.close[dir] = { by: dir, how: "fin", ref: { capture: r.capture, n: r.n, ts: r.ts } };
+      put(this.rsts, this.rstCount++ * RST_STRIDE, r.ts, r.n, side);
+      this.closeOnce(side, CLOSE.RST, r);
+    } else if (f & TcpFlags.FIN) this.closeOnce(side, CLOSE.FIN, r);
     this.log.add(
       r.ts,
       r.n,
@@ -392,6 +424,13 @@ export class TcpSession {
       dir === "resp",
       p.badChecksum,
     );
+  }
+
+  private closeOnce(side: number, how: number, r: PacketRef): void {
+    if (this.closeHow[side] !== CLOSE.NONE) return;
+    this.closeHow[side] = how;
+    this.closeN[side] = r.n;
+    this.closeTs[side] = r.ts;
   }
 
   /** conn_state as scripts/base/protocols/conn/main.zeek computes it. */
@@ -419,5 +458,19 @@ export class TcpSession {
     if (os === EP.SYN_SENT && rs === EP.INACTIVE) return "S0";
     if (os === EP.ESTABLISHED && rs === EP.ESTABLISHED) return "S1";
     return "OTH";
+  }
+}
+
+function swap(a: number[]): void {
+  const t = a[0];
+  a[0] = a[1];
+  a[1] = t;
+}
+
+/** Writes numbers at `at`, appending where the array ends (it only grows, so a reused one allocates nothing). */
+function put(a: number[], at: number, ...xs: number[]): void {
+  for (let i = 0; i < xs.length; i++) {
+    if (at + i === a.length) a.push(xs[i]);
+    else a[at + i] = xs[i];
   }
 }
