@@ -1,7 +1,8 @@
 /**
  * One capture point, analysed on its own: each file gets its own summary so the same connection
  * seen at two points stays two views (conn-groups.ts joins them by 5-tuple and TTL). Each TCP
- * connection is reduced to its row of a ConnTable as it ends (conn-table.ts); its record is not kept.
+ * connection is reduced to its row of a ConnTable as it ends (conn-table.ts); its record is not kept,
+ * and neither are the datagram flows' records.
  * In-memory bytes (the error report's BackgroundPacketCapture) go through the same reader.
  */
 import { analyzeCapture } from "../flows/index.js";
@@ -25,7 +26,9 @@ export async function analyzeOne(input: CaptureInput): Promise<PointRead> {
           name: input.name,
           stream: once(Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength)),
         };
-  const summary = await analyzeCapture(source, opts, sink);
+  // No rule reads the datagram flows (DNS transactions and ICMP errors are kept on their own):
+  // the summary need not hold one record per DNS query.
+  const summary = await analyzeCapture(source, opts, sink, () => {});
   // In the order the connections started, as the summary's records were.
   tcp.seal();
   return { summary, tcp };

@@ -76,11 +76,16 @@ interface TcpEntry extends FlowSlot {
  */
 export type TcpSink = (c: TcpConnection, icmp: readonly IcmpError[]) => void;
 
+/** The same for UDP, ICMP and other datagram flows: the summary then keeps none of them. */
+export type DatagramSink = (c: DatagramConnection) => void;
+
 interface DgEntry {
   s: DatagramSession;
   uid: string;
   index: number;
   capture: number;
+  /** ICMP errors quoting it that came while it was open (handed over with a streamed record). */
+  icmp: number[] | null;
 }
 
 export class FlowAnalyzer {
@@ -121,6 +126,7 @@ export class FlowAnalyzer {
   constructor(
     opts: AnalyzeOptions = {},
     private readonly sink: TcpSink | null = null,
+    private readonly dgSink: DatagramSink | null = null,
   ) {
     this.opts = {
       ignoreChecksums: opts.ignoreChecksums ?? false,
@@ -361,8 +367,8 @@ export class FlowAnalyzer {
       // UDP.cc WantConnection: flip when the source port is a likely server port and the destination's is not.
       if (flipPorts && flipPorts.has(sport) && !flipPorts.has(dport) && !isMulticastOrBroadcast(d.dst))
         s.flip();
-      e = { s, uid: `U${++this.dgCount}`, index: this.dgRecs.length, capture: ref.capture };
-      this.dgRecs.push(null);
+      e = { s, uid: `U${++this.dgCount}`, index: this.dgRecs.length, capture: ref.capture, icmp: null };
+      if (!this.dgSink) this.dgRecs.push(null);
       this.dgOpen.set(key, e);
     }
     return e;
@@ -426,6 +432,12 @@ export class FlowAnalyzer {
         );
         if (open) (open.icmp ??= []).push(this.icmp.length);
       }
+      if (this.dgSink && quote?.proto === "udp") {
+        const open = this.dgOpen.get(
+          flowKey(ref.capture, 17, quote.src, quote.srcPort, quote.dst, quote.dstPort),
+        );
+        if (open) (open.icmp ??= []).push(this.icmp.length);
+      }
       this.icmp.push({
         index: this.icmp.length,
         ref,
@@ -485,7 +497,16 @@ export class FlowAnalyzer {
   private endDatagram(e: DgEntry): void {
     const r = e.s.toRecord(e.uid, e.capture);
     r.history = this.intern(r.history);
-    this.dgRecs[e.index] = r;
+    if (!this.dgSink) {
+      this.dgRecs[e.index] = r;
+      return;
+    }
+    if (e.icmp)
+      for (const i of e.icmp) {
+        this.icmp[i].flowUid = e.uid;
+        r.icmpErrors.push(i);
+      }
+    this.dgSink(r);
   }
 
   /**
@@ -538,8 +559,12 @@ export class FlowAnalyzer {
     this.dgOpen.clear();
     const tcp = this.tcpRecs as TcpConnection[];
     const datagrams = this.dgRecs as DatagramConnection[];
-    // Streamed TCP records were joined while open; only the datagram flows are left to join.
-    joinIcmpErrors(this.sink ? this.icmp.filter((e) => e.flowUid === null) : this.icmp, tcp, datagrams);
+    // Streamed records were joined while open; only the summary's are left to join.
+    joinIcmpErrors(
+      this.sink || this.dgSink ? this.icmp.filter((e) => e.flowUid === null) : this.icmp,
+      tcp,
+      datagrams,
+    );
     if (this.droppedProblems > 0)
       this.problems.push({
         kind: "unsupported",

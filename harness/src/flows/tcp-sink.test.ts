@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeCapture } from "./analyze.js";
-import type { TcpConnection } from "./types.js";
+import type { DatagramConnection, TcpConnection } from "./types.js";
 
 const ENGINE = resolve(import.meta.dirname, "../engine/fixtures/runs");
 const CORPUS = resolve(import.meta.dirname, "../../../test/real-tools/corpus");
@@ -22,7 +22,8 @@ const files = [
   ),
 ];
 
-const plain = (c: TcpConnection) => JSON.parse(JSON.stringify(c)) as unknown;
+const plain = (c: TcpConnection | DatagramConnection) => JSON.parse(JSON.stringify(c)) as unknown;
+const byUid = (a: { uid: string }, b: { uid: string }) => Number(a.uid.slice(1)) - Number(b.uid.slice(1));
 
 describe("analyzeCapture with a TCP sink", () => {
   it("covers a corpus", () => expect(files.length).toBeGreaterThan(100));
@@ -33,8 +34,27 @@ describe("analyzeCapture with a TCP sink", () => {
       const got: TcpConnection[] = [];
       const streamed = await analyzeCapture(file, { ignoreChecksums: true }, (c) => got.push(c));
       expect(streamed.tcp).toEqual([]);
-      got.sort((a, b) => Number(a.uid.slice(1)) - Number(b.uid.slice(1)));
+      got.sort(byUid);
       expect(got.map(plain)).toEqual(kept.tcp.map(plain));
+      expect(streamed.icmp.map((e) => e.flowUid)).toEqual(kept.icmp.map((e) => e.flowUid));
+      expect(streamed.dns).toEqual(kept.dns);
+    },
+  );
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("/", f.lastIndexOf("/") - 1) + 1), f]))(
+    "%s: a datagram sink gets the summary's datagram records",
+    async (_name, file) => {
+      const kept = await analyzeCapture(file, { ignoreChecksums: true });
+      const tcp: TcpConnection[] = [];
+      const dg: DatagramConnection[] = [];
+      const streamed = await analyzeCapture(
+        file,
+        { ignoreChecksums: true },
+        (c) => tcp.push(c),
+        (c) => dg.push(c),
+      );
+      expect(streamed.datagrams).toEqual([]);
+      expect(dg.sort(byUid).map(plain)).toEqual(kept.datagrams.map(plain));
+      expect(tcp.sort(byUid).map(plain)).toEqual(kept.tcp.map(plain));
       expect(streamed.icmp.map((e) => e.flowUid)).toEqual(kept.icmp.map((e) => e.flowUid));
       expect(streamed.dns).toEqual(kept.dns);
     },
