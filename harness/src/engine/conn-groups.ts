@@ -34,25 +34,12 @@ function byPath(a: ConnFact, b: ConnFact): number {
   return (b.synTtl ?? -1) - (a.synTtl ?? -1) || (a.firstSyn?.ts ?? a.start) - (b.firstSyn?.ts ?? b.start);
 }
 
-/** One capture point: every connection is its own group (a point never joins its own views). */
+/** One capture point: every connection is its own group (a point never joins its own views); a view is a group of itself. */
 function singleViews(conns: readonly ConnFact[]): ConnGroup[] {
-  return conns.map((c) => new SingleView(c)).sort((a, b) => a.start - b.start);
-}
-
-/** A group of one view, its key written only when read (a capture can hold a million of them). */
-class SingleView implements ConnGroup {
-  readonly views: ConnFact[];
-  readonly start: number;
-  constructor(readonly near: ConnFact) {
-    this.views = [near];
-    this.start = near.start;
-  }
-  get far(): ConnFact {
-    return this.near;
-  }
-  get key(): string {
-    return `${this.near.client}:${this.near.cport}>${this.near.address}:${this.near.port}`;
-  }
+  // Connections come in the order they started, as a rule: then only a look is needed.
+  let sorted = true;
+  for (let i = 1; sorted && i < conns.length; i++) sorted = conns[i - 1].start <= conns[i].start;
+  return sorted ? [...conns] : [...conns].sort((a, b) => a.start - b.start);
 }
 
 export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
