@@ -18,9 +18,26 @@ function netbiosName(name: string): string {
 
 export const DNS_PORTS = new Set([53, 5353, 5355, 137]);
 
+/** Distinct names and answers kept shared at once (bounded: the table starts over when full), and the longest shared. */
+const SHARED_TEXTS = 4096;
+const SHARED_LENGTH = 256;
+
 export class DnsTracker {
   readonly transactions: DnsTransaction[] = [];
   private open = new Map<string, DnsTransaction>();
+  /**
+   * One copy of each name and answer: every message decodes them anew, and a capture asks for the
+   * same few names over and over (a transaction is held for the whole analysis).
+   */
+  private readonly texts = new Map<string, string>();
+  private shared(text: string): string {
+    if (text.length > SHARED_LENGTH) return text;
+    const v = this.texts.get(text);
+    if (v !== undefined) return v;
+    if (this.texts.size >= SHARED_TEXTS) this.texts.clear();
+    this.texts.set(text, text);
+    return text;
+  }
 
   /** client/server are the carrying flow's originator and responder (Zeek's dns.log ids are the conn's). */
   message(
@@ -55,8 +72,7 @@ export class DnsTracker {
         t.malformed ||= malformed;
         return;
       }
-      t = this.create(capture, flowUid, proto, client, cport, server, sport2, m, port137(sport2, cport));
-      t.queries.push(ref);
+      t = this.create(capture, flowUid, proto, client, cport, server, sport2, m, port137(sport2, cport), ref);
       t.malformed = malformed;
       this.open.set(key, t);
       return;
@@ -94,6 +110,7 @@ export class DnsTracker {
     sport: number,
     m: DnsMessage,
     nb: boolean,
+    query: PacketRef | null = null,
   ): DnsTransaction {
     const q = m.questions[0];
     const t: DnsTransaction = {
@@ -105,10 +122,11 @@ export class DnsTracker {
       server,
       serverPort: sport,
       id: m.id,
-      query: q ? (nb ? netbiosName(q.name) : q.name.toLowerCase()) : null,
+      query: q ? this.shared(nb ? netbiosName(q.name) : q.name.toLowerCase()) : null,
       qtype: q ? q.type : null,
       qtypeName: q ? dnsTypeName(q.type) : null,
-      queries: [],
+      // A literal of one: an empty array that is pushed to gets room for 17 (held all analysis long).
+      queries: query ? [query] : [],
       response: null,
       rcode: null,
       rcodeName: null,
@@ -135,11 +153,11 @@ export class DnsTracker {
       .filter((r) => r.type !== 41)
       .map((r) => ({
         section: r.section,
-        name: r.name,
+        name: this.shared(r.name),
         type: r.type,
         typeName: dnsTypeName(r.type),
         ttl: r.ttl,
-        data: r.data,
+        data: this.shared(r.data),
       }));
     t.rtt = t.queries.length ? ref.ts - t.queries[0].ts : null;
     t.authoritative = m.authoritative;
@@ -147,7 +165,7 @@ export class DnsTracker {
     t.recursionAvailable = m.recursionAvailable;
     t.malformed ||= malformed;
     if (t.query === null && m.questions[0]) {
-      t.query = m.questions[0].name.toLowerCase();
+      t.query = this.shared(m.questions[0].name.toLowerCase());
       t.qtype = m.questions[0].type;
       t.qtypeName = dnsTypeName(m.questions[0].type);
     }
