@@ -143,10 +143,20 @@ export function readConn(
     refs: [],
   };
   const firstSynAck = c.synAcks[0];
-  if (firstSynAck && c.syns.length > 1)
-    r.lateHandshake = c.syns.filter((s) => s.ts < firstSynAck.ts).length > 1;
+  if (firstSynAck && c.syns.length > 1) {
+    let before = 0;
+    for (const x of c.syns) if (x.ts < firstSynAck.ts) before++;
+    r.lateHandshake = before > 1;
+  }
 
-  const icmp = c.icmpErrors.map((i) => summary.icmp[i]).find((e) => e && e.kind === "unreachable");
+  let icmp: IcmpError | undefined;
+  for (const i of c.icmpErrors) {
+    const e = summary.icmp[i];
+    if (e && e.kind === "unreachable") {
+      icmp = e;
+      break;
+    }
+  }
   if (!firstSynAck) {
     r.refs = [...c.syns];
     if (icmp) {
@@ -163,7 +173,7 @@ export function readConn(
     }
     return r;
   }
-  r.refs = [c.syns[0] ?? firstSynAck, firstSynAck].filter(Boolean);
+  r.refs = [c.syns[0] ?? firstSynAck, firstSynAck];
   if (
     c.syns.length > 0 &&
     !c.handshakeAck &&

@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CaptureBuilder } from "../pcap/testing/packets.js";
+import { packSegments } from "../flows/segment-view.js";
 import { diagnose } from "./diagnose.js";
+import { responseWaits } from "./response-wait.js";
 import { BACKEND, NAME, REQUEST, RESPONSE, conn, dns, retransmit } from "./fixtures/scenes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "engine-wait-"));
@@ -48,5 +50,39 @@ describe("how long a healthy backend took to answer", () => {
       target: { host: NAME },
     });
     expect(d.explanation).toMatch(/got 2 responses in time; nothing on the backend side failed/);
+  });
+});
+
+describe("responseWaits", () => {
+  /** A data segment: who sent it, when, and its sequence range. */
+  const seg = (dir: "orig" | "resp", ts: number, seq: number, len: number) => ({
+    capture: 0,
+    n: Math.round(ts * 1000),
+    ts,
+    dir,
+    flags: 0x18,
+    seq,
+    ack: 0,
+    len,
+    window: 512,
+    ttl: 64,
+    badChecksum: false,
+  });
+
+  it("pairs each request with the first response after it, a request and response on the same stamp in that order", () => {
+    const segs = packSegments([
+      seg("orig", 1, 1, 10),
+      seg("resp", 1.5, 1, 20),
+      seg("orig", 2, 11, 10),
+      seg("resp", 2, 21, 20),
+      seg("resp", 2.5, 41, 20),
+    ]);
+    expect(responseWaits(segs)).toEqual([0.5, 0]);
+  });
+
+  it("orders by time when the capture's stamps go backwards", () => {
+    // The response was written before the request but stamped after it.
+    const segs = packSegments([seg("resp", 1.25, 1, 20), seg("orig", 1, 1, 10), seg("orig", 3, 11, 10)]);
+    expect(responseWaits(segs)).toEqual([0.25]);
   });
 });

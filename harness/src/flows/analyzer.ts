@@ -42,7 +42,11 @@ const UDP_INACTIVITY = 60;
  * captures) still meets its connection, as it would without the sweep.
  */
 const SWEEP_SLACK = 60;
-/** Sweep at most once per this many packets (and per half the open table): amortised O(1) per packet. */
+/**
+ * Sweep at most once per this many packets and per as many packets as flows are open: one look
+ * at an open flow per packet, amortised, and the table holds at most about twice the flows that
+ * are really open (those that came since the last sweep may have ended).
+ */
 const SWEEP_EVERY = 256;
 
 const ICMP4_PAIRS: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
@@ -149,7 +153,7 @@ export class FlowAnalyzer {
     this.packets++;
     const d = decodePacket(pkt.data, pkt.linkType, this.dp, !this.opts.ignoreChecksums);
     if (pkt.ts > this.now) this.now = pkt.ts;
-    if (++this.sinceSweep >= SWEEP_EVERY && this.sinceSweep * 2 >= this.tcpOpen.size + this.dgOpen.size)
+    if (++this.sinceSweep >= SWEEP_EVERY && this.sinceSweep >= this.tcpOpen.size + this.dgOpen.size)
       this.sweep();
     if (d.problem)
       this.problem({

@@ -123,9 +123,9 @@ export class History {
     this.count = 0;
     for (let i = 0; i < v.length; i++) this.push(v.charCodeAt(i));
   }
-  /** Whether the history is exactly this one letter. */
-  isOnly(letter: string): boolean {
-    return this.count === 1 && this.codes[0] === letter.charCodeAt(0);
+  /** Whether the history is exactly this one letter (its character code). */
+  isOnly(code: number): boolean {
+    return this.count === 1 && this.codes[0] === code;
   }
   push(code: number): void {
     this.codes[this.count++] = code;

@@ -160,7 +160,7 @@ export class TcpSession {
   process(isOrig: boolean, p: TcpPacketIn, ignoreChecksums: boolean): void {
     // Zeek's PR #2191: a connection that starts with a SYN-ACK is flipped once an ACK or data follows.
     const bits = p.flags & (TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
-    if (this.hist.isOnly("H") && bits === 0 && ((p.flags & TcpFlags.ACK) !== 0 || p.len > 0)) {
+    if (this.hist.isOnly(72 /* H */) && bits === 0 && ((p.flags & TcpFlags.ACK) !== 0 || p.len > 0)) {
       this.flip();
       this.hist.text = "^h";
       isOrig = !isOrig;
