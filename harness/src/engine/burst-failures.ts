@@ -1,5 +1,5 @@
 /** Unanswered connects inside a burst of established ones to the same backend: a full listen queue. */
-import { BURST_SECONDS, ESTABLISHED, backendOf } from "./capture-view.js";
+import { BURST_SECONDS, ESTABLISHED } from "./capture-view.js";
 import type { ConnGroup } from "./conn-groups.js";
 import { timeCover, type Span } from "./time-cover.js";
 
@@ -9,17 +9,23 @@ export function burstFailures(groups: ConnGroup[], diedOnPath: (g: ConnGroup) =>
   // into the backlog what its program never serves), per backend address and port: a full queue
   // drops SYNs to the host that accepted the others (Happy Eyeballs' unanswered IPv6 attempt
   // beside a served IPv4 one is no burst).
-  const spans = new Map<string, Span[]>();
+  // Keyed by address, then port: no key text made per connection (a capture can hold a million).
+  const spans = new Map<string, Map<number, Span[]>>();
   for (const o of groups)
     if (ESTABLISHED.has(o.near.outcome)) {
-      const list = spans.get(backendOf(o)) ?? [];
-      if (list.length === 0) spans.set(backendOf(o), list);
+      const { address, port } = o.near;
+      let ports = spans.get(address);
+      if (!ports) spans.set(address, (ports = new Map()));
+      let list = ports.get(port);
+      if (!list) ports.set(port, (list = []));
       list.push({ start: o.start, end: o.near.end });
     }
-  const open = new Map([...spans].map(([k, list]) => [k, timeCover(list)]));
+  const open = new Map<string, Map<number, ReturnType<typeof timeCover>>>();
+  for (const [address, ports] of spans)
+    open.set(address, new Map([...ports].map(([port, list]) => [port, timeCover(list)])));
   return groups.filter((g) => {
     if (g.near.outcome !== "unanswered" || diedOnPath(g)) return false;
     // An established one open when it started, or starting just after.
-    return open.get(backendOf(g))?.(g.start, BURST_SECONDS) ?? false;
+    return open.get(g.near.address)?.get(g.near.port)?.(g.start, BURST_SECONDS) ?? false;
   });
 }

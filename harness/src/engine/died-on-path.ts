@@ -1,5 +1,4 @@
 /** Whether an unanswered connect died between capture points (rules-loss.ts, burst-failures.ts). */
-import { backendOf } from "./capture-view.js";
 import type { ConnGroup } from "./conn-groups.js";
 import type { Facts } from "./facts.js";
 
@@ -10,12 +9,15 @@ import type { Facts } from "./facts.js";
  * that reached the backend. Built once per analysis: linear in the connections.
  */
 export function diedOnPathTest(f: Facts, groups: ConnGroup[]): (g: ConnGroup) => boolean {
-  const pointsTo = new Map<string, Set<number>>();
+  // By address, then port: no key text made per connection.
+  const pointsTo = new Map<string, Map<number, Set<number>>>();
   for (const o of groups) {
-    const k = backendOf(o);
-    const set = pointsTo.get(k) ?? new Set<number>();
+    const { address, port } = o.near;
+    let ports = pointsTo.get(address);
+    if (!ports) pointsTo.set(address, (ports = new Map()));
+    let set = ports.get(port);
+    if (!set) ports.set(port, (set = new Set()));
     for (const v of o.views) set.add(v.point);
-    pointsTo.set(k, set);
   }
   const byPoint = new Map(f.captures.map((c) => [c.point, c]));
   return (g) => {
@@ -23,7 +25,7 @@ export function diedOnPathTest(f: Facts, groups: ConnGroup[]): (g: ConnGroup) =>
     if (g.views.some((v) => v.outcome !== "unanswered")) return true;
     const seen = new Set(g.views.map((v) => v.point));
     // A point not among this connection's views that saw the backend saw it in another connection.
-    for (const p of pointsTo.get(backendOf(g)) ?? []) {
+    for (const p of pointsTo.get(g.near.address)?.get(g.near.port) ?? []) {
       const c = byPoint.get(p);
       if (seen.has(p) || !c || c.firstTs === null || c.lastTs === null) continue;
       if (c.firstTs <= g.start && g.start <= c.lastTs) return true;

@@ -10,15 +10,21 @@ export interface Span {
 
 /** `covers(t, early)`: some span starts at most `early` seconds after `t` and ends at `t` or later. */
 export function timeCover(spans: readonly Span[]): (t: number, early?: number) => boolean {
-  const starts = spans.map((s) => s.start);
-  const order = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b]);
-  const sorted = order.map((i) => starts[i]);
-  const maxEnd: number[] = [];
-  for (const i of order)
-    maxEnd.push(Math.max(spans[i].end, maxEnd.length ? maxEnd[maxEnd.length - 1] : -Infinity));
+  const n = spans.length;
+  let inOrder = true;
+  for (let i = 1; inOrder && i < n; i++) inOrder = spans[i - 1].start <= spans[i].start;
+  // Spans mostly come in start order (connections as they started): then no index to sort.
+  const order = inOrder ? null : Array.from(spans.keys()).sort((a, b) => spans[a].start - spans[b].start);
+  const sorted = new Float64Array(n);
+  const maxEnd = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = spans[order ? order[k] : k];
+    sorted[k] = s.start;
+    maxEnd[k] = k > 0 ? Math.max(s.end, maxEnd[k - 1]) : s.end;
+  }
   return (t, early = 0) => {
     let lo = 0;
-    let hi = sorted.length;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (sorted[mid] <= t + early) lo = mid + 1;
