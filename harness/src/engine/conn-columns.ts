@@ -35,7 +35,9 @@ export const F = {
   RESPONSE_BYTES: 7,
   /** The number in the uid `T<n>`. */
   UID: 8,
-  WIDTH: 9,
+  /** When the backend's first SYN-ACK passed; NaN for none. */
+  FIRST_SYN_ACK_TS: 9,
+  WIDTH: 10,
 } as const;
 
 /** Int32 columns, per row. Texts are indexes into `texts`, -1 for none. */

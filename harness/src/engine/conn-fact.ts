@@ -176,6 +176,11 @@ export class ConnFact implements ConnReading {
   }
 
   /** The first SYN: matched across capture points by 5-tuple and time. */
+  /** When the backend's first SYN-ACK passed this point, or null. */
+  get firstSynAckTs(): number | null {
+    const t = this.f(F.FIRST_SYN_ACK_TS);
+    return Number.isNaN(t) ? null : t;
+  }
   get firstSyn(): PacketRef | null {
     const n = this.f(F.FIRST_SYN_N);
     return n < 0 ? null : { capture: this.point, n, ts: this.f(F.FIRST_SYN_TS) };

@@ -117,6 +117,7 @@ export class ConnTable implements Iterable<ConnFact> {
     f[fo + F.GAVE_UP_AT] = r.gaveUpAt ?? NaN;
     f[fo + F.FIRST_SYN_TS] = syns[0]?.ts ?? -1;
     f[fo + F.FIRST_SYN_N] = syns[0]?.n ?? -1;
+    f[fo + F.FIRST_SYN_ACK_TS] = v.synAcks[0]?.ts ?? NaN;
     f[fo + F.REQUEST_BYTES] = r.requestBytes;
     f[fo + F.RESPONSE_BYTES] = r.responseBytes;
     f[fo + F.UID] = Number(c.uid.slice(1));

@@ -79,6 +79,11 @@ describe("bundles from real runs", () => {
     // Served, then two connects whose SYNs died between the firewall's two sides, then served
     // again: the gateway did not recover from a one-off outage, the path keeps losing packets.
     ["net-packet-loss-served-between", "high"],
+    // The first connect's first SYN died in the firewall and its retransmission passed; the
+    // backend's first SYN-ACK died on the way back and its retransmission came after the gateway's
+    // 2 s connect timeout. Two requests were served, then the last connect's SYNs died in the
+    // firewall: a drop rule would not have let the first connect's later copies through.
+    ["net-packet-loss-answer-retransmitted", "medium"],
   ])("%s: net.packet-loss (%s)", async (name, confidence) => {
     const d = await diagnose(bundle(name));
     expect(d.cause, JSON.stringify(d.alternatives)).toBe("net.packet-loss");
