@@ -490,12 +490,17 @@ export class FlowAnalyzer {
       this.tcpRecs[e.index] = r;
       return;
     }
+    this.joinOpen(e, r);
+    this.sink(r, this.icmp);
+  }
+
+  /** A streamed record takes the ICMP errors that quoted its flow while it was open. */
+  private joinOpen(e: { uid: string; icmp: number[] | null }, r: { icmpErrors: number[] }): void {
     if (e.icmp)
       for (const i of e.icmp) {
         this.icmp[i].flowUid = e.uid;
         r.icmpErrors.push(i);
       }
-    this.sink(r, this.icmp);
   }
 
   private endDatagram(e: DgEntry): void {
@@ -505,11 +510,7 @@ export class FlowAnalyzer {
       this.dgRecs[e.index] = r;
       return;
     }
-    if (e.icmp)
-      for (const i of e.icmp) {
-        this.icmp[i].flowUid = e.uid;
-        r.icmpErrors.push(i);
-      }
+    this.joinOpen(e, r);
     this.dgSink(r);
   }
 
