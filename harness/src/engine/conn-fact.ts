@@ -40,6 +40,16 @@ export class ConnFact implements ConnReading {
   private n(k: number): number {
     return this.table.i32[this.row >> ROW_SHIFT][(this.row & ROW_MASK) * I.WIDTH + k];
   }
+  /** A float column that holds NaN for none. */
+  private optional(k: number): number | undefined {
+    const v = this.f(k);
+    return Number.isNaN(v) ? undefined : v;
+  }
+  /** An int column that holds a negative number for none. */
+  private present(k: number): number | null {
+    const v = this.n(k);
+    return v < 0 ? null : v;
+  }
   private flag(bit: number): boolean {
     return (this.n(I.FLAGS) & bit) !== 0;
   }
@@ -72,12 +82,10 @@ export class ConnFact implements ConnReading {
     return this.extra?.tlsAlertBy;
   }
   get waited(): number | undefined {
-    const w = this.f(F.WAITED);
-    return Number.isNaN(w) ? undefined : w;
+    return this.optional(F.WAITED);
   }
   get gaveUpAt(): number | undefined {
-    const g = this.f(F.GAVE_UP_AT);
-    return Number.isNaN(g) ? undefined : g;
+    return this.optional(F.GAVE_UP_AT);
   }
   get lateResponse(): boolean {
     return this.flag(FLAG.LATE_RESPONSE);
@@ -143,13 +151,11 @@ export class ConnFact implements ConnReading {
     return this.pooled(2 * this.n(I.REFS_LEN), this.n(I.GAPS_LEN));
   }
   get synTtl(): number | null {
-    const t = this.n(I.SYN_TTL);
-    return t < 0 ? null : t;
+    return this.present(I.SYN_TTL);
   }
   /** TTL of the backend's answer (SYN-ACK or RST) at this point. */
   get answerTtl(): number | null {
-    const t = this.n(I.ANSWER_TTL);
-    return t < 0 ? null : t;
+    return this.present(I.ANSWER_TTL);
   }
   get retransmissions(): number {
     return this.n(I.RETRANSMISSIONS);
@@ -175,12 +181,11 @@ export class ConnFact implements ConnReading {
     return (this.#ev ??= refsEvidence(this.source, this.refs, this.statement()));
   }
 
-  /** The first SYN: matched across capture points by 5-tuple and time. */
   /** When the backend's first SYN-ACK passed this point, or null. */
   get firstSynAckTs(): number | null {
-    const t = this.f(F.FIRST_SYN_ACK_TS);
-    return Number.isNaN(t) ? null : t;
+    return this.optional(F.FIRST_SYN_ACK_TS) ?? null;
   }
+  /** The first SYN: matched across capture points by 5-tuple and time. */
   get firstSyn(): PacketRef | null {
     const n = this.f(F.FIRST_SYN_N);
     return n < 0 ? null : { capture: this.point, n, ts: this.f(F.FIRST_SYN_TS) };

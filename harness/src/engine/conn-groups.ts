@@ -36,10 +36,8 @@ function byPath(a: ConnFact, b: ConnFact): number {
 
 /** One capture point: every connection is its own group (a point never joins its own views); a view is a group of itself. */
 function singleViews(conns: readonly ConnFact[]): ConnGroup[] {
-  // Connections come in the order they started, as a rule: then only a look is needed.
-  let sorted = true;
-  for (let i = 1; sorted && i < conns.length; i++) sorted = conns[i - 1].start <= conns[i].start;
-  return sorted ? [...conns] : [...conns].sort((a, b) => a.start - b.start);
+  // Mostly in start order already, which the sort's runs take in one pass.
+  return [...conns].sort((a, b) => a.start - b.start);
 }
 
 export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
@@ -49,7 +47,7 @@ export function groupConns(captures: CaptureFacts[]): ConnGroup[] {
   const byKey = new Map<string, { key: string; views: ConnFact[] }[]>();
   for (const cap of captures) {
     for (const c of cap.conns) {
-      const key = `${c.client}:${c.cport}>${c.address}:${c.port}`;
+      const key = c.key;
       const same = byKey.get(key) ?? [];
       const g = same.find(
         (x) =>

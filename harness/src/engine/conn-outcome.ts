@@ -5,7 +5,7 @@
  */
 import type { FlowSummary, IcmpError, PacketRef, TcpClose, TcpConnection } from "../flows/types.js";
 import { TcpFlags } from "../flows/types.js";
-import { packSegments, segmentView, type SegmentView } from "../flows/segment-view.js";
+import { segmentView, type SegmentView } from "../flows/segment-view.js";
 
 export type ConnOutcome =
   /** response bytes after the last request, before the gateway closed */
@@ -53,8 +53,6 @@ export interface ConnReading {
   /** The packets that show the outcome, for evidence. */
   refs: PacketRef[];
 }
-
-const NO_SEGMENTS = packSegments([]);
 
 const has = (s: SegmentView, i: number, f: number) => (s.flags(i) & f) !== 0;
 
@@ -131,7 +129,7 @@ const ALERT_SIZED = 40;
 export function readConn(
   c: ConnRecord & Partial<Pick<TcpConnection, "segments">>,
   summary: Pick<FlowSummary, "icmp">,
-  segs: SegmentView = c.segments ? segmentView(c as { segments: TcpConnection["segments"] }) : NO_SEGMENTS,
+  segs: SegmentView = segmentView(c),
 ): ConnReading {
   const r: ConnReading = {
     outcome: "other",

@@ -20,6 +20,7 @@ const NO_PORTS = new Set<number>();
 import { TcpSession, type TcpPacketIn } from "./tcp-session.js";
 import { ipv4Number, TcpFlowTable, type FlowSlot } from "./tcp-flow-table.js";
 import { tcpRecord } from "./tcp-record.js";
+import { sharedTexts } from "./shared-texts.js";
 import { TlsState } from "./tls-state.js";
 import {
   TcpFlags,
@@ -471,17 +472,8 @@ export class FlowAnalyzer {
     e.s.add(e.s.isFromOrig(d.src, 0), ref, Math.max(0, d.l4Len), d.ttl, false);
   }
 
-  /** Few distinct history strings per capture: share one copy of each (bounded). */
-  private readonly histories = new Map<string, string>();
-  private readonly intern = (text: string): string => {
-    let v = this.histories.get(text);
-    if (v === undefined) {
-      if (this.histories.size >= 4096) this.histories.clear();
-      this.histories.set(text, text);
-      v = text;
-    }
-    return v;
-  };
+  /** Few distinct history strings and MAC addresses per capture: one copy of each. */
+  private readonly intern = sharedTexts(4096);
 
   /** Reduce a finished connection to its record; the session and its state machine can go. */
   private endTcp(e: TcpEntry): void {

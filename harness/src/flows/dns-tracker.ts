@@ -4,6 +4,7 @@
  * the same id and ports join the same transaction; a response without a seen query still makes one.
  */
 import { decodeDns, dnsTypeName, DNS_RCODES, type DnsMessage } from "../decode/dns.js";
+import { sharedTexts } from "./shared-texts.js";
 import type { DnsTransaction, PacketRef, Problem } from "./types.js";
 
 /** NetBIOS first-level encoding (RFC 1001 section 14.1): 32 letters A-P for 16 bytes; Zeek logs the decoded name. */
@@ -18,26 +19,15 @@ function netbiosName(name: string): string {
 
 export const DNS_PORTS = new Set([53, 5353, 5355, 137]);
 
-/** Distinct names and answers kept shared at once (bounded: the table starts over when full), and the longest shared. */
-const SHARED_TEXTS = 4096;
-const SHARED_LENGTH = 256;
-
 export class DnsTracker {
   readonly transactions: DnsTransaction[] = [];
   private open = new Map<string, DnsTransaction>();
   /**
-   * One copy of each name and answer: every message decodes them anew, and a capture asks for the
-   * same few names over and over (a transaction is held for the whole analysis).
+   * One copy of each name and answer (at most 4,096 texts of 256 characters): every message
+   * decodes them anew, and a capture asks for the same few names over and over (a transaction is
+   * held for the whole analysis).
    */
-  private readonly texts = new Map<string, string>();
-  private shared(text: string): string {
-    if (text.length > SHARED_LENGTH) return text;
-    const v = this.texts.get(text);
-    if (v !== undefined) return v;
-    if (this.texts.size >= SHARED_TEXTS) this.texts.clear();
-    this.texts.set(text, text);
-    return text;
-  }
+  private readonly shared = sharedTexts(4096, 256);
 
   /** client/server are the carrying flow's originator and responder (Zeek's dns.log ids are the conn's). */
   message(

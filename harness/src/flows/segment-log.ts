@@ -6,7 +6,7 @@
  * never traced element by element. `TcpSegmentRef` objects are made only when someone asks.
  */
 import type { Direction, TcpSegmentRef } from "./types.js";
-import { P16, P24, P32, P33, P34, packWord, STRIDE } from "./segment-view.js";
+import { P32, packWord, SegmentView, STRIDE } from "./segment-view.js";
 
 export class SegmentLog {
   // head[0, headLen) and tail[0, tailLen) hold the kept segments (STRIDE numbers each); the
@@ -96,7 +96,10 @@ export class SegmentLog {
   }
 }
 
-/** Writes one segment at `at` (appending when at the end); returns the end after it. */
+/**
+ * Writes one segment at `at`; returns the end after it. Writing at the array's end appends, so a
+ * reused log's arrays grow only past the longest connection they held.
+ */
 function put(
   a: number[],
   at: number,
@@ -106,14 +109,11 @@ function put(
   ack: number,
   packed: number,
 ): number {
-  if (at === a.length) a.push(ts, n, seq, ack, packed);
-  else {
-    a[at] = ts;
-    a[at + 1] = n;
-    a[at + 2] = seq;
-    a[at + 3] = ack;
-    a[at + 4] = packed;
-  }
+  a[at] = ts;
+  a[at + 1] = n;
+  a[at + 2] = seq;
+  a[at + 3] = ack;
+  a[at + 4] = packed;
   return at + STRIDE;
 }
 
@@ -122,32 +122,29 @@ export function findSegment(
   a: readonly number[],
   pred: (dir: Direction, flags: number, n: number) => boolean,
 ): { ts: number; n: number } | null {
-  for (let o = 0; o < a.length; o += STRIDE) {
-    const p = a[o + 4];
-    if (pred(Math.floor(p / P32) % 2 ? "resp" : "orig", Math.floor(p / P16) & 0xff, a[o + 1]))
-      return { ts: a[o], n: a[o + 1] };
-  }
+  const v = new SegmentView(a, 0);
+  for (let i = 0; i < v.length; i++)
+    if (pred(v.dir(i), v.flags(i), v.n(i))) return { ts: v.ts(i), n: v.n(i) };
   return null;
 }
 
 /** The public evidence objects of sealed segments in a[0, end) (made fresh on each call; nothing else holds them). */
 export function segmentRefs(a: readonly number[], capture: number, end = a.length): TcpSegmentRef[] {
+  const v = new SegmentView(a, capture, end);
   const out: TcpSegmentRef[] = [];
-  for (let o = 0; o < end; o += STRIDE) {
-    const p = a[o + 4];
+  for (let i = 0; i < v.length; i++)
     out.push({
       capture,
-      n: a[o + 1],
-      ts: a[o],
-      dir: Math.floor(p / P32) % 2 ? "resp" : "orig",
-      flags: Math.floor(p / P16) & 0xff,
-      seq: a[o + 2],
-      ack: a[o + 3],
-      len: Math.floor(p / P34),
-      window: p % P16,
-      ttl: Math.floor(p / P24) & 0xff,
-      badChecksum: Math.floor(p / P33) % 2 === 1,
+      n: v.n(i),
+      ts: v.ts(i),
+      dir: v.dir(i),
+      flags: v.flags(i),
+      seq: v.seq(i),
+      ack: v.ack(i),
+      len: v.len(i),
+      window: v.window(i),
+      ttl: v.ttl(i),
+      badChecksum: v.badChecksum(i),
     });
-  }
   return out;
 }

@@ -103,8 +103,8 @@ export function packSegments(segs: readonly TcpSegmentRef[]): SegmentView {
   return new SegmentView(a, segs[0]?.capture ?? 0);
 }
 
-/** The segments of any record: its packed ones when it keeps them packed, else its objects packed. */
-export function segmentView(c: { segments: readonly TcpSegmentRef[] }): SegmentView {
+/** The segments of any record: its packed ones when it keeps them packed, else its objects (if any) packed. */
+export function segmentView(c: { segments?: readonly TcpSegmentRef[] }): SegmentView {
   const own = (c as { [SEGMENT_VIEW]?: () => SegmentView })[SEGMENT_VIEW];
-  return typeof own === "function" ? own.call(c) : packSegments(c.segments);
+  return typeof own === "function" ? own.call(c) : packSegments(c.segments ?? []);
 }

@@ -402,14 +402,24 @@ export class TcpSession {
     const r = p.ref;
     const side = dir === "resp" ? 1 : 0;
     // Numbers only: this runs for every packet, and the caller reuses `p.ref` for the next one.
-    if (f & TcpFlags.SYN && this.synCount < this.maxSegments)
-      put(this.syns, this.synCount++ * SYN_STRIDE, r.ts, r.n, side, f & TcpFlags.ACK ? 1 : 0);
+    // Written in order from the count's place: at the array's end that appends, so a reused
+    // session's arrays grow only past the most its earlier connections kept.
+    if (f & TcpFlags.SYN && this.synCount < this.maxSegments) {
+      const o = this.synCount++ * SYN_STRIDE;
+      this.syns[o] = r.ts;
+      this.syns[o + 1] = r.n;
+      this.syns[o + 2] = side;
+      this.syns[o + 3] = f & TcpFlags.ACK ? 1 : 0;
+    }
     if (p.len > 0 && !(f & TcpFlags.RST) && this.firstDataN[side] < 0) {
       this.firstDataN[side] = r.n;
       this.firstDataTs[side] = r.ts;
     }
     if (f & TcpFlags.RST) {
-      put(this.rsts, this.rstCount++ * RST_STRIDE, r.ts, r.n, side);
+      const o = this.rstCount++ * RST_STRIDE;
+      this.rsts[o] = r.ts;
+      this.rsts[o + 1] = r.n;
+      this.rsts[o + 2] = side;
       this.closeOnce(side, CLOSE.RST, r);
     } else if (f & TcpFlags.FIN) this.closeOnce(side, CLOSE.FIN, r);
     this.log.add(
@@ -465,12 +475,4 @@ function swap(a: number[]): void {
   const t = a[0];
   a[0] = a[1];
   a[1] = t;
-}
-
-/** Writes numbers at `at`, appending where the array ends (it only grows, so a reused one allocates nothing). */
-function put(a: number[], at: number, ...xs: number[]): void {
-  for (let i = 0; i < xs.length; i++) {
-    if (at + i === a.length) a.push(xs[i]);
-    else a[at + i] = xs[i];
-  }
 }
