@@ -276,15 +276,21 @@ export function backendConns(
   const pool = outbound.length > 0 ? outbound : candidates;
   if (pool.length === 0) return [];
   // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
-  const byDest = new Map<string, { conns: ConnFact[]; failing: number }>();
+  // By address, then port: no key text made per connection.
+  const byDest = new Map<string, Map<number, { conns: ConnFact[]; failing: number }>>();
+  const dests: { conns: ConnFact[]; failing: number }[] = [];
   for (const c of pool) {
-    const k = `${c.address}|${c.port}`;
-    const d = byDest.get(k) ?? { conns: [], failing: 0 };
-    if (d.conns.length === 0) byDest.set(k, d);
+    let ports = byDest.get(c.address);
+    if (!ports) byDest.set(c.address, (ports = new Map()));
+    let d = ports.get(c.port);
+    if (!d) {
+      ports.set(c.port, (d = { conns: [], failing: 0 }));
+      dests.push(d);
+    }
     d.conns.push(c);
     if (c.state !== "SF") d.failing++;
   }
-  const ranked = [...byDest.values()]
+  const ranked = dests
     .sort((a, b) => b.failing - a.failing || b.conns.length - a.conns.length)
     .map((d) => d.conns);
   return ranked[0].concat(fallbacks(ranked[0], ranked.slice(1)));
@@ -347,7 +353,8 @@ export function captureFacts(
   p.tcp.point = point;
   p.tcp.source = source;
   // By row: a view made again for the same connection is another object.
-  const mine = new Set<number>(conns.map((c) => c.row));
+  const mine = new Uint8Array(p.tcp.length);
+  for (const c of conns) mine[c.row] = 1;
   const connUids = s.icmp.length ? new Set(conns.map((c) => c.uid)) : new Set<string>();
   const strayIcmp = s.icmp.filter(
     (e) =>
@@ -368,9 +375,11 @@ export function captureFacts(
     ? [`${source}: ${badSums} packet(s) with bad checksums, kept (checksum offload on the capturing host)`]
     : [];
   const frontConns: CaptureFacts["frontConns"] = [];
-  for (const c of p.tcp) {
-    if (frontConns.length >= 100) break;
-    if (mine.has(c.row) || NOT_BACKEND_PORTS.has(c.port)) continue;
+  // By position, so the backend's own connections (most of a big capture) need no view here.
+  for (let pos = 0; pos < p.tcp.length && frontConns.length < 100; pos++) {
+    if (mine[p.tcp.rowAt(pos)]) continue;
+    const c = p.tcp.at(pos);
+    if (NOT_BACKEND_PORTS.has(c.port)) continue;
     frontConns.push({
       client: c.client,
       server: c.address,

@@ -35,9 +35,14 @@ export class ConnTable implements Iterable<ConnFact> {
     return this.rows;
   }
 
+  /** The row of the connection at `pos` (start order once sealed). */
+  rowAt(pos: number): number {
+    return this.order ? this.order[pos] : pos;
+  }
+
   /** The view of the connection at `pos` (start order once sealed). */
   at(pos: number): ConnFact {
-    return new ConnFact(this, this.order ? this.order[pos] : pos);
+    return new ConnFact(this, this.rowAt(pos));
   }
 
   [Symbol.iterator](): Iterator<ConnFact> {
