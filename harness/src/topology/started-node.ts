@@ -2,6 +2,7 @@ import type Docker from "dockerode";
 import { BacksideError } from "../errors.js";
 import type { NodeName, NodePlan, SegmentName } from "./plan.js";
 import { dockerExec, type ExecOptions, type ExecResult } from "./docker-exec.js";
+import { ExecChannel } from "./exec-channel.js";
 import { copyFileOut, copyFilesIn, demuxLogs, type FileSpec } from "./archive.js";
 import type { Stoppable } from "../util/cleanup-registry.js";
 
@@ -19,6 +20,8 @@ export class StartedNode {
   private readonly movedTo = new Map<SegmentName, string>();
   /** Docker's `since` for logs(): where the last reset cut the node's output. */
   private logsSince: string | undefined;
+  /** The node's exec channel once started; resolves to null where none can run. */
+  private channel: Promise<ExecChannel | null> | undefined;
 
   constructor(
     readonly name: NodeName,
@@ -39,8 +42,30 @@ export class StartedNode {
     return a;
   }
 
-  exec(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    return dockerExec(this.container, cmd, opts);
+  /**
+   * Runs a command in the node: through its exec channel (exec-channel.ts), started at the first
+   * command, or by a docker exec of its own where the channel cannot run (an image without node,
+   * a command as another user) or has ended (the container restarted: the next command starts
+   * a new one).
+   */
+  async exec(cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (opts.user !== undefined || process.env.BACKSIDE_EXEC_CHANNEL === "0")
+      return dockerExec(this.container, cmd, opts);
+    const start = () => ExecChannel.start(this.container);
+    const first = (this.channel ??= start());
+    let ch = await first;
+    if (ch && !ch.open) {
+      if (this.channel === first) this.channel = start();
+      ch = await this.channel;
+    }
+    return ch?.open ? ch.run(cmd, opts) : dockerExec(this.container, cmd, opts);
+  }
+
+  /** Ends the exec channel, so nothing of this node keeps the process alive. */
+  closeExec(): void {
+    const ch = this.channel;
+    this.channel = undefined;
+    void ch?.then((c) => c?.close());
   }
 
   /** Like exec, but a non-zero exit is a RUNTIME error carrying stderr. */

@@ -186,6 +186,7 @@ export class StartedTopology implements AsyncDisposable {
     this.res.registry?.delete(this);
     await this.stopTracked();
     await removeResources(this.res);
+    for (const n of this.nodes()) n.closeExec();
   }
 
   /**
@@ -195,6 +196,7 @@ export class StartedTopology implements AsyncDisposable {
    */
   release(): void {
     this.res.registry?.delete(this);
+    for (const n of this.nodes()) n.closeExec();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
