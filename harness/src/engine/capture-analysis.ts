@@ -15,7 +15,8 @@ export type CaptureInput = string | { name: string; bytes: Uint8Array };
 export async function analyzeOne(input: CaptureInput): Promise<PointRead> {
   // Like `zeek -C`: a capture taken on the sending host shows checksums the NIC (or veth) fills in
   // later (checksum offload), so a "bad" checksum there is normal and the packet is kept.
-  const opts = { ignoreChecksums: true };
+  // The table copies what it needs from each record as it comes (conn-table.ts): it may borrow.
+  const opts = { ignoreChecksums: true, sinkBorrows: true };
   const tcp = new ConnTable();
   // A record's icmpErrors index into the analyzer's ICMP error list, as it is when the record ends.
   const sink = (c: TcpConnection, icmp: readonly IcmpError[]) => tcp.add(c, icmp);

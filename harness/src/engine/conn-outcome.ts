@@ -96,26 +96,40 @@ export function newData(segs: SegmentView, dir: "orig" | "resp"): number[] {
   return out;
 }
 
+/** The last of newData(segs, side) (-1 for none), with no list made. */
+function lastNewData(segs: SegmentView, resp: boolean): number {
+  let last = -1;
+  let end = 0;
+  for (let i = 0; i < segs.length; i++) {
+    if (segs.resp(i) !== resp || segs.len(i) === 0 || has(segs, i, TcpFlags.RST)) continue;
+    const e = (segs.seq(i) + segs.len(i)) >>> 0;
+    if (last < 0 || ((e - end) | 0) > 0) {
+      last = i;
+      end = e;
+    }
+  }
+  return last;
+}
+
 /** Pure ACKs repeating the previous ACK number from the same side while the other side sent data (RFC 5681 section 2). */
 export function countDupAcks(segs: SegmentView): number {
+  return dupAcksOf(segs, false) + dupAcksOf(segs, true);
+}
+
+/** One side's duplicate ACKs: the same ACK number and window as its previous ACK. */
+function dupAcksOf(segs: SegmentView, resp: boolean): number {
   let dups = 0;
-  // Per side (orig 0, resp 1): the last ACK number and window, or none yet.
-  const seen = [false, false];
-  const ack = [0, 0];
-  const win = [0, 0];
+  let seen = false;
+  let ack = 0;
+  let win = 0;
   for (let i = 0; i < segs.length; i++) {
-    const pure =
-      segs.len(i) === 0 &&
-      !has(segs, i, TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST) &&
-      has(segs, i, TcpFlags.ACK);
-    const d = segs.resp(i) ? 1 : 0;
+    if (segs.resp(i) !== resp || !has(segs, i, TcpFlags.ACK)) continue;
+    const pure = segs.len(i) === 0 && !has(segs, i, TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
     // Same ACK and same window: a window update is not a duplicate (RFC 5681 section 2, DUPLICATE ACKNOWLEDGMENT).
-    if (pure && seen[d] && ack[d] === segs.ack(i) && win[d] === segs.window(i)) dups++;
-    if (has(segs, i, TcpFlags.ACK)) {
-      seen[d] = true;
-      ack[d] = segs.ack(i);
-      win[d] = segs.window(i);
-    }
+    if (pure && seen && ack === segs.ack(i) && win === segs.window(i)) dups++;
+    seen = true;
+    ack = segs.ack(i);
+    win = segs.window(i);
   }
   return dups;
 }
@@ -143,13 +157,13 @@ export function readConn(
   const firstSynAck = c.synAcks[0];
   if (firstSynAck && c.syns.length > 1) {
     let before = 0;
-    for (const x of c.syns) if (x.ts < firstSynAck.ts) before++;
+    for (let k = 0; k < c.syns.length; k++) if (c.syns[k].ts < firstSynAck.ts) before++;
     r.lateHandshake = before > 1;
   }
 
   let icmp: IcmpError | undefined;
-  for (const i of c.icmpErrors) {
-    const e = summary.icmp[i];
+  for (let k = 0; k < c.icmpErrors.length; k++) {
+    const e = summary.icmp[c.icmpErrors[k]];
     if (e && e.kind === "unreachable") {
       icmp = e;
       break;
@@ -312,9 +326,8 @@ function gaveUp(
  * on the way and retransmitted, not that it arrived in time.
  */
 export function requestAcked(segs: SegmentView, before = Infinity): boolean {
-  const origData = newData(segs, "orig");
-  if (origData.length === 0) return false;
-  const last = origData[origData.length - 1];
+  const last = lastNewData(segs, false);
+  if (last < 0) return false;
   const lastTs = segs.ts(last);
   const end = (segs.seq(last) + segs.len(last)) >>> 0;
   for (let i = 0; i < segs.length; i++)

@@ -86,7 +86,9 @@ export class ConnTable implements Iterable<ConnFact> {
     const at = this.poolUsed;
     const p = this.pool[chunk];
     let k = at;
-    for (const xs of [a, b, c]) for (let j = 0; j < xs.length; j++) p[k++] = xs[j];
+    for (let j = 0; j < a.length; j++) p[k++] = a[j];
+    for (let j = 0; j < b.length; j++) p[k++] = b[j];
+    for (let j = 0; j < c.length; j++) p[k++] = c[j];
     // A list longer than a chunk filled its own: the next list starts a new one.
     this.poolUsed = len > POOL_CHUNK ? POOL_CHUNK : at + len;
     return [chunk, at];
@@ -135,7 +137,7 @@ export class ConnTable implements Iterable<ConnFact> {
     n[io + I.RETRANSMISSIONS] = c.retransmissions;
     n[io + I.DUP_ACKS] = r.dupAcks;
     const refs: number[] = [];
-    for (const x of r.refs) refs.push(x.n, x.ts);
+    for (let k = 0; k < r.refs.length; k++) refs.push(r.refs[k].n, r.refs[k].ts);
     const gaps: number[] = [];
     for (let k = 1; k < syns.length; k++) gaps.push(syns[k].ts - syns[k - 1].ts);
     const waits = responseWaits(segs);

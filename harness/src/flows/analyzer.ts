@@ -139,6 +139,7 @@ export class FlowAnalyzer {
       bare: opts.bare ?? false,
       maxProblems: opts.maxProblems ?? 1000,
       attemptTimeout: opts.attemptTimeout ?? null,
+      sinkBorrows: opts.sinkBorrows ?? false,
     };
   }
 
@@ -343,6 +344,8 @@ export class FlowAnalyzer {
    * where they would then die; reused, they are copied once. At most as many as were open at once.
    */
   private readonly freeTcp: TcpEntry[] = [];
+  /** The evidence array that every record handed to a borrowing sink shares (opts.sinkBorrows). */
+  private readonly recordScratch: number[] = [];
 
   /** Ends a connection that left the open table: its record, then its entry is free. */
   private closeTcp(e: TcpEntry): void {
@@ -477,7 +480,9 @@ export class FlowAnalyzer {
 
   /** Reduce a finished connection to its record; the session and its state machine can go. */
   private endTcp(e: TcpEntry): void {
-    const r = tcpRecord(e.s, e.uid, e.capture, e.tls, { mss: e.mss, ws: e.ws, macs: e.synMacs }, this.intern);
+    const borrowed = this.sink && this.opts.sinkBorrows ? this.recordScratch : undefined;
+    const syn = { mss: e.mss, ws: e.ws, macs: e.synMacs };
+    const r = tcpRecord(e.s, e.uid, e.capture, e.tls, syn, this.intern, borrowed);
     if (!this.sink) {
       this.tcpRecs[e.index] = r;
       return;

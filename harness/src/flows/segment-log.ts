@@ -89,10 +89,18 @@ export class SegmentLog {
    * and its spare capacity stay with the session). Read it with `findSegment` and `segmentRefs`.
    */
   seal(): number[] {
+    const out: number[] = [];
+    this.writeTo(out, 0);
+    return out;
+  }
+
+  /** Writes the kept segments in capture order into `out` from `at`; returns the end. */
+  writeTo(out: number[], at: number): number {
     const o = this.tailStart * STRIDE;
-    const head = this.head.slice(0, this.headLen);
-    if (this.tailLen === 0) return head;
-    return head.concat(this.tail.slice(o, this.tailLen), this.tail.slice(0, o));
+    for (let i = 0; i < this.headLen; i++) out[at++] = this.head[i];
+    for (let i = o; i < this.tailLen; i++) out[at++] = this.tail[i];
+    for (let i = 0; i < o; i++) out[at++] = this.tail[i];
+    return at;
   }
 }
 
@@ -121,8 +129,9 @@ function put(
 export function findSegment(
   a: readonly number[],
   pred: (dir: Direction, flags: number, n: number) => boolean,
+  end = a.length,
 ): { ts: number; n: number } | null {
-  const v = new SegmentView(a, 0);
+  const v = new SegmentView(a, 0, end);
   for (let i = 0; i < v.length; i++)
     if (pred(v.dir(i), v.flags(i), v.n(i))) return { ts: v.ts(i), n: v.n(i) };
   return null;

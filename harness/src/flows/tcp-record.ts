@@ -71,21 +71,26 @@ class TcpRecord implements TcpConnection {
   readonly #origP: number;
   readonly #respH: string;
   readonly #respP: number;
-  /** One packed array: segments, then events (code, ts, n), then originator and responder TTLs. */
+  /** One packed array: segments, then events (code, ts, n), then originator and responder TTLs (see the constructor). */
   readonly #d: number[];
   readonly #evStart: number;
   readonly #ttlStart: number;
   readonly #respTtlStart: number;
+  readonly #end: number;
 
+  /**
+   * `d` holds the segments in [0, evStart), the events in [evStart, ttlStart), the originator's
+   * TTLs in [ttlStart, respTtlStart) and the responder's in [respTtlStart, end).
+   */
   constructor(
     s: TcpSession,
     uid: string,
     capture: number,
     tls: TlsState | null,
     syn: { mss: number | null; ws: number | null; macs?: { src: string; dst: string } | null },
-    segs: number[],
-    ev: number[],
     history: string,
+    d: number[],
+    bounds: { evStart: number; ttlStart: number; respTtlStart: number; end: number },
   ) {
     this.uid = uid;
     this.capture = capture;
@@ -113,11 +118,11 @@ class TcpRecord implements TcpConnection {
     this.synMss = syn.mss;
     this.synWindowScale = syn.ws;
     this.synMacs = syn.macs ?? null;
-    // concat makes an exact-size array (push leaves spare capacity).
-    this.#d = segs.concat(ev, s.orig.ttls, s.resp.ttls);
-    this.#evStart = segs.length;
-    this.#ttlStart = segs.length + ev.length;
-    this.#respTtlStart = this.#ttlStart + s.orig.ttls.length;
+    this.#d = d;
+    this.#evStart = bounds.evStart;
+    this.#ttlStart = bounds.ttlStart;
+    this.#respTtlStart = bounds.respTtlStart;
+    this.#end = bounds.end;
   }
 
   private refs(code: number): PacketRef[] {
@@ -161,7 +166,7 @@ class TcpRecord implements TcpConnection {
     own(this, "origTtls", v);
   }
   get respTtls(): number[] {
-    return this.#d.slice(this.#respTtlStart);
+    return this.#d.slice(this.#respTtlStart, this.#end);
   }
   set respTtls(v: number[]) {
     own(this, "respTtls", v);
@@ -301,6 +306,10 @@ class TcpRecord implements TcpConnection {
 /**
  * `intern` maps a history string to one shared copy: a history built letter by letter is a chain
  * of cons strings (~30 bytes a letter), and a capture has few distinct histories.
+ *
+ * `scratch`: an array the record packs its evidence into and keeps, for a caller that reads the
+ * record only until it makes the next one (a sink that copies what it needs): no array is made per
+ * connection. Without it the record gets an exact-size array of its own.
  */
 export function tcpRecord(
   s: TcpSession,
@@ -309,10 +318,16 @@ export function tcpRecord(
   tls: TlsState | null,
   syn: { mss: number | null; ws: number | null; macs?: { src: string; dst: string } | null },
   intern: (text: string) => string = (t) => t,
+  scratch?: number[],
 ): TcpConnection {
-  const ev: number[] = [];
+  const d = scratch ?? [];
+  const evStart = s.log.writeTo(d, 0);
+  let k = evStart;
   const put = (code: number, ts: number, n: number) => {
-    ev.push(code, ts, n);
+    d[k] = code;
+    d[k + 1] = ts;
+    d[k + 2] = n;
+    k += 3;
   };
   // The SYNs from the originator and the SYN-ACKs from the responder, in packet order.
   const syns = s.syns;
@@ -331,7 +346,6 @@ export function tcpRecord(
     }
   }
   let handshakeRtt: number | null = null;
-  const segs = s.log.seal();
   if (saN >= 0) {
     let before: number | null = null;
     for (let o = 0; o < s.synCount * SYN_STRIDE; o += SYN_STRIDE)
@@ -339,11 +353,12 @@ export function tcpRecord(
     if (before !== null) handshakeRtt = saTs - before;
     // Segments of a record are all from its own capture, as is its SYN-ACK.
     const a = findSegment(
-      segs,
+      d,
       (dir, flags, n) =>
         dir === "orig" && n > saN && (flags & (TcpFlags.ACK | TcpFlags.SYN | TcpFlags.RST)) === TcpFlags.ACK,
+      evStart,
     );
-    if (a) ev.push(EV.HANDSHAKE_ACK, a.ts, a.n);
+    if (a) put(EV.HANDSHAKE_ACK, a.ts, a.n);
   }
   const [foN, frN] = s.firstDataN;
   const [foTs, frTs] = s.firstDataTs;
@@ -356,7 +371,17 @@ export function tcpRecord(
     put(rc === CLOSE.FIN ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST, s.closeTs[1], s.closeN[1]);
   for (let o = 0; o < s.rstCount * RST_STRIDE; o += RST_STRIDE)
     put(s.rsts[o + 2] === 1 ? EV.RST_RESP : EV.RST_ORIG, s.rsts[o], s.rsts[o + 1]);
-  const rec = new TcpRecord(s, uid, capture, tls, syn, segs, ev, intern(s.hist.text));
+  const ttlStart = k;
+  const respTtlStart = s.orig.writeTtls(d, ttlStart);
+  const end = s.resp.writeTtls(d, respTtlStart);
+  // slice makes an exact-size array (writing past the end leaves spare capacity).
+  const own = scratch ? d : d.slice(0, end);
+  const rec = new TcpRecord(s, uid, capture, tls, syn, intern(s.hist.text), own, {
+    evStart,
+    ttlStart,
+    respTtlStart,
+    end,
+  });
   rec.handshakeRtt = handshakeRtt;
   rec.responseDelay = foN >= 0 && frN >= 0 ? frTs - foTs : null;
   return rec;

@@ -1,7 +1,8 @@
 /**
  * A sink takes each TCP record as its connection ends instead of the summary keeping it: the
  * records it gets are the summary's, field for field (ICMP errors joined the same), on every
- * capture of the real-tools corpus and the golden bundles.
+ * capture of the real-tools corpus and the golden bundles; a sink that borrows its records reads
+ * the same during each call.
  */
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -38,6 +39,17 @@ describe("analyzeCapture with a TCP sink", () => {
       expect(got.map(plain)).toEqual(kept.tcp.map(plain));
       expect(streamed.icmp.map((e) => e.flowUid)).toEqual(kept.icmp.map((e) => e.flowUid));
       expect(streamed.dns).toEqual(kept.dns);
+    },
+  );
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("/", f.lastIndexOf("/") - 1) + 1), f]))(
+    "%s: a borrowing sink (records share one evidence array) reads the summary's records during its calls",
+    async (_name, file) => {
+      const kept = await analyzeCapture(file, { ignoreChecksums: true });
+      const got: { uid: string }[] = [];
+      await analyzeCapture(file, { ignoreChecksums: true, sinkBorrows: true }, (c) =>
+        got.push(plain(c) as { uid: string }),
+      );
+      expect(got.sort(byUid)).toEqual(kept.tcp.map(plain));
     },
   );
   it.each(files.map((f) => [f.slice(f.lastIndexOf("/", f.lastIndexOf("/") - 1) + 1), f]))(

@@ -341,4 +341,10 @@ export interface AnalyzeOptions {
    * loads, such as DHCP's, still register theirs). Default false: the default-mode port list.
    */
   bare?: boolean;
+  /**
+   * The TCP sink reads each record only during its call and keeps nothing of it (it copies what
+   * it needs): the records then share one evidence array, which the next record overwrites. Default
+   * false: every record handed over has its own.
+   */
+  sinkBorrows?: boolean;
 }
