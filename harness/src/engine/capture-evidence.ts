@@ -257,29 +257,28 @@ export function backendConns(
   // Nothing named: the gateway's outbound connections. A host that answers some connections and
   // opens others is the proxy in the middle; its opened ones are the backend side.
   // Either port: a management connection picked up midstream has its roles the wrong way round.
-  const candidates: ConnFact[] = [];
+  // Two passes over the connections, so no list of all of them is made (a capture can hold a million).
+  const candidate = (c: ConnFact) =>
+    !NOT_BACKEND_PORTS.has(c.port) &&
+    !NOT_BACKEND_PORTS.has(c.cport) &&
+    !backend.gatewayAddresses.has(c.address) &&
+    !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
+    portOk(c);
   const responders = new Set<string>();
-  for (const c of tcp) {
-    responders.add(c.address);
-    if (
-      !NOT_BACKEND_PORTS.has(c.port) &&
-      !NOT_BACKEND_PORTS.has(c.cport) &&
-      !backend.gatewayAddresses.has(c.address) &&
-      !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
-      portOk(c)
-    )
-      candidates.push(c);
-  }
-  const outbound = candidates.filter(
-    (c) => responders.has(c.client) || backend.gatewayAddresses.has(c.client),
-  );
-  const pool = outbound.length > 0 ? outbound : candidates;
-  if (pool.length === 0) return [];
+  for (const c of tcp) responders.add(c.address);
+  const outbound = (c: ConnFact) => responders.has(c.client) || backend.gatewayAddresses.has(c.client);
+  let anyOutbound = false;
+  for (const c of tcp)
+    if (candidate(c) && outbound(c)) {
+      anyOutbound = true;
+      break;
+    }
   // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
   // By address, then port: no key text made per connection.
   const byDest = new Map<string, Map<number, { conns: ConnFact[]; failing: number }>>();
   const dests: { conns: ConnFact[]; failing: number }[] = [];
-  for (const c of pool) {
+  for (const c of tcp) {
+    if (!candidate(c) || (anyOutbound && !outbound(c))) continue;
     let ports = byDest.get(c.address);
     if (!ports) byDest.set(c.address, (ports = new Map()));
     let d = ports.get(c.port);
@@ -290,10 +289,12 @@ export function backendConns(
     d.conns.push(c);
     if (c.state !== "SF") d.failing++;
   }
+  if (dests.length === 0) return [];
   const ranked = dests
     .sort((a, b) => b.failing - a.failing || b.conns.length - a.conns.length)
     .map((d) => d.conns);
-  return ranked[0].concat(fallbacks(ranked[0], ranked.slice(1)));
+  const more = fallbacks(ranked[0], ranked.slice(1));
+  return more.length ? ranked[0].concat(more) : ranked[0];
 }
 
 /** Connect failures after which a client tries the name's next address (RFC 8305: refused, ICMP, or no answer). */
@@ -336,7 +337,8 @@ export function captureFacts(
 ): CaptureFacts {
   const s = p.summary;
   const { dns, resolved, tcp: conns } = pickBackend(p, point, source, backend, search);
-  const known = new Set([...backend.addresses, ...resolved, ...conns.map((c) => c.address)]);
+  const known = new Set([...backend.addresses, ...resolved]);
+  for (const c of conns) known.add(c.address);
   const arp: ArpFact[] = s.arp.map((a) => ({
     point,
     source,

@@ -35,9 +35,12 @@ function byPath(a: ConnFact, b: ConnFact): number {
 }
 
 /** One capture point: every connection is its own group (a point never joins its own views); a view is a group of itself. */
-function singleViews(conns: readonly ConnFact[]): ConnGroup[] {
-  // Mostly in start order already, which the sort's runs take in one pass.
-  return [...conns].sort((a, b) => a.start - b.start);
+function singleViews(conns: ConnFact[]): ConnGroup[] {
+  // Mostly in start order already (a table's rows are, conn-table.ts): then the list itself, not
+  // a copy of a million entries; else a sorted copy, whose runs the sort takes in one pass.
+  let sorted = true;
+  for (let i = 1; sorted && i < conns.length; i++) sorted = conns[i - 1].start <= conns[i].start;
+  return sorted ? conns : [...conns].sort((a, b) => a.start - b.start);
 }
 
 export function groupConns(captures: CaptureFacts[]): ConnGroup[] {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CaptureBuilder } from "../pcap/testing/packets.js";
 import { packSegments } from "../flows/segment-view.js";
 import { diagnose } from "./diagnose.js";
-import { responseWaits } from "./response-wait.js";
+import { answeredExchanges, responseWaits } from "./response-wait.js";
 import { BACKEND, NAME, REQUEST, RESPONSE, conn, dns, retransmit } from "./fixtures/scenes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "engine-wait-"));
@@ -84,5 +84,13 @@ describe("responseWaits", () => {
     // The response was written before the request but stamped after it.
     const segs = packSegments([seg("resp", 1.25, 1, 20), seg("orig", 1, 1, 10), seg("orig", 3, 11, 10)]);
     expect(responseWaits(segs)).toEqual([0.25]);
+  });
+
+  it("answeredExchanges counts the responses and the slowest wait, over more connections than a call takes arguments", () => {
+    const conns = Array.from({ length: 300_000 }, (_, i) => ({
+      responseWaits: i === 4321 ? [2.5, 0.1] : [0.01],
+    }));
+    expect(answeredExchanges(conns)).toEqual({ responses: 300_001, slowest: 2.5 });
+    expect(answeredExchanges([{ responseWaits: [] }, { responseWaits: [] }])).toEqual({ responses: 2 });
   });
 });

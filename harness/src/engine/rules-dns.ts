@@ -84,7 +84,8 @@ function nameFailure(f: Facts, out: Finding[]): void {
           ? {
               late: {
                 answers: Math.max(...perPoint.values()),
-                after: Math.min(...late.map((d) => d.lateBy!)),
+                // Reduced, not spread: a capture may hold more late answers than a call takes arguments.
+                after: late.reduce((m, d) => Math.min(m, d.lateBy!), Infinity),
               },
             }
           : {}),
