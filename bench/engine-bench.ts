@@ -1,7 +1,7 @@
 /**
  * The engine at capture scale, end to end, beside the tools people compare it with:
  *
- *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed] [--keep]
+ *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed,healthy] [--keep]
  *
  * For each shape and size it writes one capture, then runs on the same file, one after another:
  *   - `backside diagnose --pcap F --format json` (the compiled CLI, as a user runs it),
@@ -12,6 +12,7 @@
  *   short  ../shared/bench/gen_pcap.py: 10,000 reused 5-tuples, about 170,000 short connections per
  *          million packets (the shape the engine's targets are stated for);
  *   long   a few hundred connections of 10,000 packets each (one per 10,000 packets);
+ *   healthy short connections, every one served (125,000 per million packets);
  *   mixed  every kind of connection the causes produce (healthy, silent drops, refusals, ICMP
  *          rejects, TLS alerts, DNS answers and NXDOMAIN, unanswered queries and ARP).
  * Ends with how growing the file from the smallest to the largest size grew time and memory.
@@ -175,6 +176,34 @@ function writeMixed(file: string, packets: number): number {
   return w.count;
 }
 
+/**
+ * The healthy shape: short connections that are all served (8 packets each, 125,000 per million
+ * packets), so the rules that read every answered exchange see them all.
+ */
+function writeHealthy(file: string, packets: number): number {
+  const w = new PcapWriter(file);
+  let t = 1_700_000_000;
+  const put = (f: Uint8Array) => w.write((t += 0.00002), f);
+  const req = "GET / HTTP/1.1\r\nHost: backend\r\n\r\n";
+  const resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  for (let conn = 0; w.count < packets; conn++) {
+    const client = `10.40.${1 + ((conn >> 8) % 200)}.${1 + ((conn & 0xff) % 250)}`;
+    const seg = segments(client, "10.50.0.10", 20_000 + (((conn / 50_000) | 0) % 40_000), 80);
+    const a = 1000 + req.length;
+    const b = 5000 + resp.length;
+    put(seg(true, "S", 999, 0));
+    put(seg(false, "SA", 4999, 1000));
+    put(seg(true, "A", 1000, 5000));
+    put(seg(true, "PA", 1000, 5000, req));
+    put(seg(false, "PA", 5000, a, resp));
+    put(seg(true, "FA", a, b));
+    put(seg(false, "FA", b, a + 1));
+    put(seg(true, "A", a + 1, b + 1));
+  }
+  w.close();
+  return w.count;
+}
+
 function writeShort(file: string, packets: number): number | null {
   if (!existsSync(GEN_PCAP)) return null;
   const r = spawnSync("python3", [GEN_PCAP, String(packets), file], { stdio: "inherit" });
@@ -185,6 +214,7 @@ const SHAPES: Record<string, (file: string, packets: number) => number | null> =
   short: writeShort,
   long: writeLong,
   mixed: writeMixed,
+  healthy: writeHealthy,
 };
 
 interface Row {
