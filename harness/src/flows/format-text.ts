@@ -15,6 +15,16 @@ function pad(rows: string[][]): string[] {
 const t = (x: number) => x.toFixed(6);
 
 export function formatFlowSummary(s: FlowSummary): string {
+  return flowSummaryLines(s).join("\n") + "\n";
+}
+
+/** Appends one by one: a spread into push() of a few hundred thousand lines overflows the stack. */
+function append(out: string[], lines: readonly string[]): void {
+  for (const l of lines) out.push(l);
+}
+
+/** The same text as lines, for a writer that sends a big capture's text in pieces. */
+export function flowSummaryLines(s: FlowSummary): string[] {
   const out: string[] = [];
   for (const c of s.captures)
     out.push(
@@ -83,11 +93,13 @@ export function formatFlowSummary(s: FlowSummary): string {
       c.icmpErrors.length ? `icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}` : "",
     ]),
   ];
-  out.push("", "## connections", ...pad(conns));
+  out.push("", "## connections");
+  append(out, pad(conns));
   if (s.dns.length) {
     out.push("", "## dns");
-    out.push(
-      ...pad([
+    append(
+      out,
+      pad([
         ["client", "server", "id", "query", "qtype", "tries", "rcode", "rejected", "rtt", "answers"],
         ...s.dns.map((d) => [
           `${d.client}:${d.clientPort}`,
@@ -143,5 +155,5 @@ export function formatFlowSummary(s: FlowSummary): string {
         `${p.kind} capture ${p.capture}${p.packet !== null ? ` pkt ${p.packet}` : ""}${p.offset !== null ? ` offset ${p.offset}` : ""}: ${p.message}`,
       );
   }
-  return out.join("\n") + "\n";
+  return out;
 }

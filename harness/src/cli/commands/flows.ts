@@ -9,8 +9,9 @@
 import { BacksideError } from "../../errors.js";
 import { analyzeCapture } from "../../flows/analyze.js";
 import { checksumCensus, isSendingHostCapture } from "../../flows/checksum-offload.js";
-import { formatFlowSummary } from "../../flows/format-text.js";
+import { flowSummaryLines } from "../../flows/format-text.js";
 import { writeJsonDocument } from "../../util/write-json-document.js";
+import { writeLines } from "../../util/write-lines.js";
 import { FORMAT_OPTIONS, formatOf, helpText, parseOptions, type OptionTable } from "../options.js";
 
 /** The JSON form: FlowSummary (flows/types.ts), whose lists are always present, under a schema name. */
@@ -75,6 +76,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   // The JSON document of a big capture outgrows any one string: written list element by element.
   if (formatOf(o) === "json") await writeJsonDocument({ schema: FLOWS_SCHEMA, ...s }, process.stdout);
-  else process.stdout.write(formatFlowSummary(s));
+  else await writeLines(flowSummaryLines(s), process.stdout);
   return 0;
 }
