@@ -2,8 +2,9 @@
  * How many scenarios run at once when `--parallel` is not given: from the machine's cores and
  * the memory it has free. A scenario spends most of its time waiting on its fault (timeouts,
  * retransmissions), so two topologies share a core well; each takes about 70 MiB in its five
- * containers (measured with `docker stats` on a running topology) plus tcpdump and the harness's
- * share, so 256 MiB each leaves room.
+ * containers (measured with `docker stats` on a running topology), about 30 MiB more for the
+ * nodes' exec agents (topology/exec-channel.ts: 6 MiB of its own each, the node binary's pages
+ * shared), plus tcpdump and the harness's share, so 256 MiB each leaves room.
  */
 import { availableParallelism, freemem } from "node:os";
 
