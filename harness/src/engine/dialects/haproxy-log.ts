@@ -10,14 +10,14 @@ import type { EventName } from "../../appliance/index.js";
 import type { LogFact } from "../log-evidence.js";
 import { dialectFact, numberedLines, type DialectLine } from "./dialect-fact.js";
 import type { DialectRead } from "./nginx-log.js";
+import { unwrapSyslog, withYear } from "./syslog-prefix.js";
 
 // The client may start only where a run of its characters starts: otherwise every position of a
 // long run is tried, each scanning to the run's end (quadratic on a line of 50,000 dots).
 export const HAPROXY_HTTP_LINE =
   /(?<![\d.:a-f])(?<client>[\d.:a-f]+):(?<cport>\d+) \[(?<accept>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (?<fe>\S+) (?<be>[^\s/]+)\/(?<srv>\S+) (?<tq>-?\d+)\/(?<tw>-?\d+)\/(?<tc>-?\d+)\/(?<tr>-?\d+)\/\+?(?<ta>-?\d+) (?<status>-?\d+) \+?(?<bytes>\d+) \S+ \S+ (?<ts>[A-Za-z-]{4})(?=\s|$)/;
 export const HAPROXY_SERVER_LINE =
-  /(?:Server|Backup Server) (?<be>[^\s/]+)\/(?<srv>\S+)(?: \('[^']*'\))? is (?<what>.*)$/;
-const ISO_PREFIX = /^(?:<\d+>)?(?<iso>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\s/;
+  /(?:(?:Server|Backup Server) (?<be>[^\s/]+)\/(?<srv>\S+)(?: \('[^']*'\))? is |Health check for (?:backup )?server (?<hbe>[^\s/]+)\/(?<hsrv>\S+) )(?<what>.*)$/;
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -54,17 +54,20 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
     case "sC":
       return [{ event: "connectTimedOut", params: { ...server, errno: "ETIMEDOUT" } }];
     case "SC":
-      // No server could be chosen: a name that never resolved (the captures say why); else a
-      // connect that failed at once (refused or unreachable).
+      // No server could be chosen: every server down (its health check says why) or without an
+      // address (a name that never resolved: the captures say why); else a connect that failed at
+      // once, refused most often (unreachable and a failed TLS handshake read the same).
       return noServer
         ? [{ event: "connectServerFailed", params: {} }]
-        : [{ event: "backsideFailed", params: server }];
+        : [{ event: "backsideFailed", params: { ...server, hint: "tcp.refused" } }];
     case "sH":
       return [...connected, { event: "backendNoResponse", params: server }];
     case "SH":
+      // Closed or reset before the response headers: HAProxy logs no difference.
+      return [...connected, { event: "backsideFailed", params: { ...server, hint: "backend.closed" } }];
     case "SD":
     case "SL":
-      return [...connected, { event: "backsideFailed", params: server }];
+      return [...connected, { event: "backsideFailed", params: { ...server, hint: "backend.reset" } }];
     case "PH":
     case "IH":
     case "RC":
@@ -81,6 +84,8 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
 
 /** A server state message: DNS status changes and health-check results. */
 export function readServerState(what: string): Reading | undefined {
+  // A server whose check got an answer (Layer7) was reachable: not a backside failure.
+  if (/Layer7|is UP|is going UP|succeeded/.test(what)) return undefined;
   const dns = /\(DNS (?<s>\w+) status\)/.exec(what)?.groups?.s;
   if (dns) {
     const reason = { NX: "NXDOMAIN", timeout: "timed out", refused: "REFUSED" }[dns] ?? `DNS ${dns} status`;
@@ -97,17 +102,31 @@ export function readServerState(what: string): Reading | undefined {
   return undefined;
 }
 
+/** The first HTTP line's year: RFC 3164 headers have none (the current year if no line has one). */
+function firstYear(text: string): number {
+  const m = /\[\d\d\/\w{3}\/(\d{4}):/.exec(text.slice(0, 64 * 1024));
+  return m ? Number(m[1]) : new Date().getUTCFullYear();
+}
+
 export function readHaproxyLog(text: string, source: string): DialectRead {
   const facts: LogFact[] = [];
   let entries = 0;
+  let year = firstYear(text);
+  // A line without a time of its own (`format raw`, stderr) takes the last time seen.
+  let lastTime = NaN;
+  const pending: { l: DialectLine; r: Reading }[] = [];
+  // Backends whose servers a health check or DNS took down: their `<NOSRV>` is explained.
+  const down = new Set<string>();
   for (const { line, raw } of numberedLines(text)) {
-    const iso = ISO_PREFIX.exec(raw)?.groups?.iso;
+    const head = unwrapSyslog(raw);
     const http = HAPROXY_HTTP_LINE.exec(raw);
     if (http) {
       entries++;
       const g = http.groups!;
       const time = acceptTime(g.accept);
       if (!Number.isFinite(time)) continue;
+      year = new Date(time).getUTCFullYear();
+      lastTime = time;
       const l: DialectLine = {
         time,
         timeText: g.accept,
@@ -122,6 +141,9 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
       // (so sessions of one burst overlap, as the log rules expect).
       const end = { ...l, time: time + Math.max(0, Number(g.ta)) };
       const readings = readTermination(g.ts, g.srv, Number(g.tc), Number(g.status));
+      // `<NOSRV>` in a backend no check took down: no server had an address.
+      for (const r of readings)
+        if (r.event === "connectServerFailed" && !down.has(g.be)) r.params.hint = "dns.nxdomain";
       if (readings.length && g.srv !== "<NOSRV>")
         facts.push(dialectFact("haproxy", l, "connectAttempt", { server: g.srv }, source));
       for (const r of readings)
@@ -130,23 +152,34 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
         );
       continue;
     }
-    const srv = HAPROXY_SERVER_LINE.exec(raw);
+    const srv = HAPROXY_SERVER_LINE.exec(head.text);
     if (srv) {
       entries++;
-      const time = iso ? Date.parse(iso) : NaN;
-      const r = readServerState(srv.groups!.what);
-      if (!r || !Number.isFinite(time)) continue;
+      const g = srv.groups!;
+      const r = readServerState(g.what);
+      if (!r) continue;
+      down.add(g.be ?? g.hbe);
+      const own = withYear(head, year);
+      if (Number.isFinite(own)) lastTime = own;
       const l: DialectLine = {
-        time,
-        timeText: iso!,
+        time: Number.isFinite(own) ? own : lastTime,
+        timeText: Number.isFinite(own) ? head.timeText : "",
         level: "warn",
         tid: 0,
-        message: raw.slice(srv.index),
+        message: head.text.slice(srv.index),
         line,
         raw,
       };
-      facts.push(dialectFact("haproxy", l, r.event, r.params, source));
+      r.params = { server: g.srv ?? g.hsrv, ...r.params };
+      if (Number.isFinite(l.time)) facts.push(dialectFact("haproxy", l, r.event, r.params, source));
+      else pending.push({ l, r });
     }
   }
+  // Untimed lines before any timed one: dated by the first time the log gives.
+  // A log with no time at all (stderr) still says what failed: its lines at time 0, shown undated.
+  const found = facts.reduce((m, f) => Math.min(m, f.entry.time), Infinity);
+  const first = Number.isFinite(found) ? found : 0;
+  for (const { l, r } of pending)
+    facts.push(dialectFact("haproxy", { ...l, time: first }, r.event, r.params, source));
   return { facts, entries };
 }
