@@ -125,6 +125,17 @@ const NGINX: Record<string, Case> = {
     event: "errorResponseSent",
     cause: "tcp.silent-drop",
   },
+  // Clients that gave up (FIN, RST) at error_log info: the errno is the client's, not the backend's.
+  "clients abort at info level, combined": {
+    files: ["client-abort.log", "client-abort.access.log"],
+    event: "responseSent",
+    cause: "healthy",
+  },
+  "proxy_next_upstream at warn: `upstream server temporarily disabled`": {
+    files: ["next-upstream-warn.log", "next-upstream-warn.access.log"],
+    event: "connectRefused",
+    cause: "healthy",
+  },
 };
 
 const HAPROXY: Record<string, Case> = {
@@ -173,6 +184,21 @@ const HAPROXY: Record<string, Case> = {
   "a name that never resolved: <NOSRV> only": {
     files: ["dns-nx.log"],
     event: "connectServerFailed",
+    cause: "dns.nxdomain",
+  },
+  "option log-health-checks, then response timeouts": {
+    files: ["health-checks.log"],
+    event: "backendNoResponse",
+    cause: "backend.timeout",
+  },
+  "`Health check for server ... failed` on stderr": {
+    files: ["stderr-health-check.log"],
+    event: "connectRefused",
+    cause: "tcp.refused",
+  },
+  "a resolved name gone (DNS NX status), then <NOSRV>": {
+    files: ["dns-lost.log"],
+    event: "dnsResolveFailed",
     cause: "dns.nxdomain",
   },
   "redispatch to a good server": { files: ["redispatch.log"], event: "responseSent", cause: "healthy" },

@@ -40,6 +40,9 @@ const AFTER_CONNECT = new Set<EventName>([
   "backendAnswerRejected",
 ]);
 
+const CLIENT_SIDE =
+  /client prematurely closed|client closed|while sending to client|client sent|client timed out/;
+
 interface Reading {
   event: EventName;
   params: Record<string, string>;
@@ -65,6 +68,8 @@ export function readNginxMessage(msg: string): Reading | undefined {
         reason: "no name servers configured (no resolver defined)",
       },
     };
+  // The client went away (nginx logs it at info): an errno in such a line is the client's.
+  if (CLIENT_SIDE.test(msg.split(", client: ")[0])) return undefined;
   // A consequence of the failure logged just before it (max_fails reached), not a failure itself.
   if (/^upstream server temporarily disabled/.test(msg)) return undefined;
   // The backend answered something nginx would not take: the connection worked.
