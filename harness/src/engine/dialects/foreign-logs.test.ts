@@ -201,6 +201,30 @@ const HAPROXY: Record<string, Case> = {
     event: "dnsResolveFailed",
     cause: "dns.nxdomain",
   },
+  // mode tcp, option tcplog: no HTTP status, the bytes from the server tell an answer.
+  "tcplog: served": { files: ["tcp-ok.log"], event: "bytesReceived", cause: "healthy" },
+  "tcplog: TLS passed through, served": {
+    files: ["tcp-tlspass.log"],
+    event: "bytesReceived",
+    cause: "healthy",
+  },
+  "tcplog: refused (SC)": { files: ["tcp-refused.log"], event: "backsideFailed", cause: "tcp.refused" },
+  "tcplog: connect timeout (sC)": {
+    files: ["tcp-drop.log"],
+    event: "connectTimedOut",
+    cause: "tcp.silent-drop",
+  },
+  "tcplog: no answer (sD, 0 bytes)": {
+    files: ["tcp-mute.log"],
+    event: "backendNoResponse",
+    cause: "backend.timeout",
+  },
+  "tcplog: reset (SD)": { files: ["tcp-reset.log"], event: "backsideFailed", cause: "backend.reset" },
+  "tcplog: closed with nothing sent (--, 0 bytes)": {
+    files: ["tcp-closed.log"],
+    event: "backsideFailed",
+    cause: "backend.closed",
+  },
   "redispatch to a good server": { files: ["redispatch.log"], event: "responseSent", cause: "healthy" },
   "resolved by resolvers, served": { files: ["dns-ok.log"], event: "responseSent", cause: "healthy" },
 };

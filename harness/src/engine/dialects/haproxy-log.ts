@@ -1,6 +1,7 @@
 /**
  * HAProxy's log (DOMAIN.md section 10): HTTP-log lines
- * `client:port [accept date] frontend backend/server Tq/Tw/Tc/Tr/Ta status bytes ... TTTT ...`
+ * `client:port [accept date] frontend backend/server Tq/Tw/Tc/Tr/Ta status bytes ... TTTT ...`,
+ * TCP-log lines `client:port [accept date] frontend backend/server Tw/Tc/Tt bytes TT ...`
  * with or without a syslog or ISO timestamp in front, and server state messages. The first two
  * letters of the termination state (configuration manual 8.5) say who ended the session and in
  * which phase; HAProxy logs no errno, so a refused connect and an unreachable host are both `SC`
@@ -16,6 +17,9 @@ import { unwrapSyslog, withYear } from "./syslog-prefix.js";
 // long run is tried, each scanning to the run's end (quadratic on a line of 50,000 dots).
 export const HAPROXY_HTTP_LINE =
   /(?<![\d.:a-f])(?<client>[\d.:a-f]+):(?<cport>\d+) \[(?<accept>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (?<fe>\S+) (?<be>[^\s/]+)\/(?<srv>\S+) (?<tq>-?\d+)\/(?<tw>-?\d+)\/(?<tc>-?\d+)\/(?<tr>-?\d+)\/\+?(?<ta>-?\d+) (?<status>-?\d+) \+?(?<bytes>\d+) \S+ \S+ (?<ts>[A-Za-z-]{4})(?=\s|$)/;
+/** `option tcplog` (mode tcp): `Tw/Tc/Tt bytes_read ts` with a two-letter state. */
+export const HAPROXY_TCP_LINE =
+  /(?<![\d.:a-f])(?<client>[\d.:a-f]+):(?<cport>\d+) \[(?<accept>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (?<fe>\S+) (?<be>[^\s/]+)\/(?<srv>\S+) (?<tw>-?\d+)\/(?<tc>-?\d+)\/\+?(?<ta>-?\d+) \+?(?<bytes>\d+) (?<ts>[A-Za-z-]{2})(?=\s|$)/;
 export const HAPROXY_SERVER_LINE =
   /(?:(?:Server|Backup Server) (?<be>[^\s/]+)\/(?<srv>\S+)(?: \('[^']*'\))? is |Health check for (?:backup )?server (?<hbe>[^\s/]+)\/(?<hsrv>\S+) )(?<what>.*)$/;
 
@@ -82,6 +86,24 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
   return [];
 }
 
+/**
+ * A TCP session's outcome: no HTTP status, the bytes the server sent say whether it answered. A
+ * normal end with nothing from the server is a close without a response; a server timeout in
+ * the data phase with nothing sent, a backend that never answered.
+ */
+export function readTcpTermination(ts: string, srv: string, tc: number, bytes: number): Reading[] {
+  const server: Record<string, string> = srv === "<NOSRV>" ? {} : { server: srv };
+  const connected: Reading[] =
+    tc >= 0 ? [{ event: "connectSucceeded", params: { ...server, ms: String(tc) } }] : [];
+  if (tc >= 0 && bytes > 0 && (ts[0] === "-" || ts === "sD" || ts[0] === "C" || ts[0] === "c"))
+    return [...connected, { event: "bytesReceived", params: { ...server, bytes: String(bytes) } }];
+  if (ts === "--" && tc >= 0)
+    return [...connected, { event: "backsideFailed", params: { ...server, hint: "backend.closed" } }];
+  if (ts === "sD") return [...connected, { event: "backendNoResponse", params: server }];
+  if (ts[0] === "-" || ts[0] === "C" || ts[0] === "c") return connected;
+  return readTermination(`${ts}--`, srv, tc, -1);
+}
+
 /** A server state message: DNS status changes and health-check results. */
 export function readServerState(what: string): Reading | undefined {
   // A server whose check got an answer (Layer7) was reachable: not a backside failure.
@@ -119,7 +141,7 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
   const down = new Set<string>();
   for (const { line, raw } of numberedLines(text)) {
     const head = unwrapSyslog(raw);
-    const http = HAPROXY_HTTP_LINE.exec(raw);
+    const http = HAPROXY_HTTP_LINE.exec(raw) ?? HAPROXY_TCP_LINE.exec(raw);
     if (http) {
       entries++;
       const g = http.groups!;
@@ -140,7 +162,10 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
       // The session spans accept to accept + Ta: the connect at its start, the outcome at its end
       // (so sessions of one burst overlap, as the log rules expect).
       const end = { ...l, time: time + Math.max(0, Number(g.ta)) };
-      const readings = readTermination(g.ts, g.srv, Number(g.tc), Number(g.status));
+      const readings =
+        g.status === undefined
+          ? readTcpTermination(g.ts, g.srv, Number(g.tc), Number(g.bytes))
+          : readTermination(g.ts, g.srv, Number(g.tc), Number(g.status));
       // `<NOSRV>` in a backend no check took down: no server had an address.
       for (const r of readings)
         if (r.event === "connectServerFailed" && !down.has(g.be)) r.params.hint = "dns.nxdomain";

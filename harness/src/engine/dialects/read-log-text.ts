@@ -6,7 +6,7 @@
  */
 import { parseLog } from "../../appliance/index.js";
 import { logEvidence, type LogEvidence } from "../log-evidence.js";
-import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, readHaproxyLog } from "./haproxy-log.js";
+import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, HAPROXY_TCP_LINE, readHaproxyLog } from "./haproxy-log.js";
 import { isNginxLine, readNginxLog } from "./nginx-log.js";
 import { unwrapSyslog } from "./syslog-prefix.js";
 import { parseLogLine } from "../../appliance/log-line.js";
@@ -22,7 +22,12 @@ export function detectDialect(text: string): LogDialect {
     if (!raw.trim() || raw.length > 64 * 1024) continue;
     if (++seen > SAMPLE_LINES) break;
     if (isNginxLine(raw)) votes.nginx++;
-    else if (HAPROXY_HTTP_LINE.test(raw) || HAPROXY_SERVER_LINE.test(unwrapSyslog(raw).text)) votes.haproxy++;
+    else if (
+      HAPROXY_HTTP_LINE.test(raw) ||
+      HAPROXY_TCP_LINE.test(raw) ||
+      HAPROXY_SERVER_LINE.test(unwrapSyslog(raw).text)
+    )
+      votes.haproxy++;
     else if (parseLogLine(raw)) votes.appliance++;
   }
   if (votes.nginx > votes.appliance && votes.nginx >= votes.haproxy) return "nginx";
