@@ -136,6 +136,16 @@ const NGINX: Record<string, Case> = {
     event: "connectRefused",
     cause: "healthy",
   },
+  "error_log debug: TLS protocol version": {
+    files: ["debug-tls-version.log", "debug-tls-version.access.log"],
+    event: "tlsHandshakeFailed",
+    cause: "tls.handshake-failure",
+  },
+  "error_log debug: reset": {
+    files: ["debug-reset.log", "debug-reset.access.log"],
+    event: "connectionReset",
+    cause: "backend.reset",
+  },
 };
 
 const HAPROXY: Record<string, Case> = {

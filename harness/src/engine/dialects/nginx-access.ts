@@ -68,7 +68,7 @@ function fieldsOf(raw: string): Map<string, string> {
   const clf = NGINX_CLF_LINE.exec(raw)?.groups;
   if (clf) for (const k of ["client", "request", "status"] as const) kv.set(k, clf[k]);
   // A list value (`upstream_addr=10.0.0.1:80, 10.0.0.2:80`) continues after ", ".
-  for (const m of raw.replace(/, (?=[\d.:a-f-]+(?:\s|,|$))/g, ",").matchAll(KV))
+  for (const m of raw.replace(/, (?=[\d.:a-f[\]-]+(?:\s|,|$))/g, ",").matchAll(KV))
     kv.set(ALIASES[m[1]] ?? m[1], m[2].replace(/^"|"$/g, ""));
   return kv;
 }
@@ -103,7 +103,9 @@ export function accessFacts(raw: string, line: number, source: string): LogFact[
   const conn = /(?:^|\s)\*(\d+)(?:\s|$)/.exec(raw)?.[1];
   const addrs = (kv.get("upstream_addr") ?? "").split(/\s*,\s*/);
   const upstream = addrs[addrs.length - 1];
-  const [address, port] = /^[\d.]+:\d+$/.test(upstream) ? upstream.split(":") : ["", ""];
+  // `10.0.0.1:80` or `[2001:db8::1]:80`; a name (an upstream block with no server left) is no address.
+  const hp = /^(?:\[(?<v6>[\da-fA-F:.]+)\]|(?<v4>[\d.]+)):(?<port>\d+)$/.exec(upstream)?.groups;
+  const [address, port] = hp ? [hp.v6 ?? hp.v4, hp.port] : ["", ""];
   const status = kv.get("status") ?? "";
   const upstreamStatus = last(kv.get("upstream_status")) ?? "";
   const connectText = last(kv.get("upstream_connect_time"));

@@ -51,10 +51,10 @@ interface Reading {
 /** What one upstream message says, as an appliance event; undefined for lines that do not matter. */
 export function readNginxMessage(msg: string): Reading | undefined {
   const url = /upstream: "(?<url>[^"]+)"/.exec(msg)?.groups?.url ?? "";
-  const hp = /^\w+:\/\/(?<address>[^/:]+):(?<port>\d+)/.exec(url)?.groups ?? {};
+  const hp = /^\w+:\/\/(?:\[(?<v6>[\da-fA-F:.]+)\]|(?<address>[^/:[]+)):(?<port>\d+)/.exec(url)?.groups ?? {};
   // The upstream field shows the address nginx connected to, never the configured name: no `url`
   // (a host read from it would hide the name the captures' DNS answers give).
-  const at = { address: hp.address ?? "", port: hp.port ?? "" };
+  const at = { address: hp.v6 ?? hp.address ?? "", port: hp.port ?? "" };
   const errno = /\((?<n>\d+): (?<text>[^)]*)\)/.exec(msg)?.groups;
   const resolve = /^(?<host>\S+) could not be resolved \((?<n>\d+): (?<text>[^)]*)\)/.exec(msg)?.groups;
   if (resolve)
