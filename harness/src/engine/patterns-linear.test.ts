@@ -20,7 +20,12 @@ import { MULTIPART_PATTERNS } from "../appliance/multipart-reader.js";
 import { REPORT_PART_PATTERNS } from "../appliance/report-parts.js";
 import { STATUS_XML_PATTERNS, parseRows } from "../appliance/status-xml.js";
 import { CATALOG_TEMPLATES, LOG_EVIDENCE_PATTERNS, matchEvent, matchTemplate } from "./log-evidence.js";
-import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, HAPROXY_TCP_LINE } from "./dialects/haproxy-log.js";
+import {
+  HAPROXY_CLF_LINE,
+  HAPROXY_HTTP_LINE,
+  HAPROXY_SERVER_LINE,
+  HAPROXY_TCP_LINE,
+} from "./dialects/haproxy-log.js";
 import { NGINX_ACCESS_LINE, NGINX_ERROR_LINE, readNginxMessage } from "./dialects/nginx-log.js";
 import { readLogText } from "./dialects/read-log-text.js";
 import { NGINX_CLF_LINE } from "./dialects/nginx-access.js";
@@ -124,6 +129,7 @@ const GROUPS: Record<string, Record<string, RegExp>> = {
   "gateway-dialects": {
     HAPROXY_HTTP_LINE,
     HAPROXY_TCP_LINE,
+    HAPROXY_CLF_LINE,
     HAPROXY_SERVER_LINE,
     NGINX_ERROR_LINE,
     NGINX_ACCESS_LINE,

@@ -235,6 +235,19 @@ const HAPROXY: Record<string, Case> = {
     event: "backsideFailed",
     cause: "backend.closed",
   },
+  // The server answered bytes that are not HTTP: HAProxy refused the answer (PH), the connection worked.
+  "PH: the server's answer refused": {
+    files: ["garbage.log"],
+    event: "backendAnswerRejected",
+    cause: "healthy",
+  },
+  // option httplog clf starts like nginx's combined line.
+  "option httplog clf, refused": {
+    files: ["clf-refused.log"],
+    event: "backsideFailed",
+    cause: "tcp.refused",
+  },
+  "option httplog clf, served": { files: ["clf-ok.log"], event: "responseSent", cause: "healthy" },
   "redispatch to a good server": { files: ["redispatch.log"], event: "responseSent", cause: "healthy" },
   "resolved by resolvers, served": { files: ["dns-ok.log"], event: "responseSent", cause: "healthy" },
 };

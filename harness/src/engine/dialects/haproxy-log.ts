@@ -20,6 +20,9 @@ export const HAPROXY_HTTP_LINE =
 /** `option tcplog` (mode tcp): `Tw/Tc/Tt bytes_read ts` with a two-letter state. */
 export const HAPROXY_TCP_LINE =
   /(?<![\d.:a-f])(?<client>[\d.:a-f]+):(?<cport>\d+) \[(?<accept>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d(?:\.\d+)?)\] (?<fe>\S+) (?<be>[^\s/]+)\/(?<srv>\S+) (?<tw>-?\d+)\/(?<tc>-?\d+)\/\+?(?<ta>-?\d+) \+?(?<bytes>\d+) (?<ts>[A-Za-z-]{2})(?=\s|$)/;
+/** `option httplog clf`: the CLF head, then the same fields space-separated (accept ms apart). */
+export const HAPROXY_CLF_LINE =
+  /^[\da-fA-F.:]+ \S+ \S+ \[(?<tl>\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d) [+-]\d{4}\] "[^"]*" (?<status>-?\d+) \d+ "[^"]*" "[^"]*" (?<cport>\d+) (?<ms>\d+) "(?<fe>[^"]*)" "(?<be>[^"]*)" "(?<srv>[^"]*)" (?<tq>-?\d+) (?<tw>-?\d+) (?<tc>-?\d+) (?<tr>-?\d+) (?<ta>-?\d+) (?<ts>[A-Za-z-]{4})(?=\s|$)/;
 export const HAPROXY_SERVER_LINE =
   /(?:(?:Server|Backup Server) (?<be>[^\s/]+)\/(?<srv>\S+)(?: \('[^']*'\))? is |Health check for (?:backup )?server (?<hbe>[^\s/]+)\/(?<hsrv>\S+) )(?<what>.*)$/;
 
@@ -73,6 +76,17 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
     case "SL":
       return [...connected, { event: "backsideFailed", params: { ...server, hint: "backend.reset" } }];
     case "PH":
+      // The server answered and HAProxy refused the answer (invalid, too big, filtered): the
+      // connection worked.
+      if (tc >= 0)
+        return [
+          ...connected,
+          {
+            event: "backendAnswerRejected",
+            params: { ...server, reason: "HAProxy refused the server's response (PH)" },
+          },
+        ];
+      return [{ event: "backsideFailed", params: server }];
     case "IH":
     case "RC":
     case "IC":
@@ -141,11 +155,12 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
   const down = new Set<string>();
   for (const { line, raw } of numberedLines(text)) {
     const head = unwrapSyslog(raw);
-    const http = HAPROXY_HTTP_LINE.exec(raw) ?? HAPROXY_TCP_LINE.exec(raw);
+    const clf = HAPROXY_CLF_LINE.exec(head.text);
+    const http = HAPROXY_HTTP_LINE.exec(raw) ?? HAPROXY_TCP_LINE.exec(raw) ?? clf;
     if (http) {
       entries++;
       const g = http.groups!;
-      const time = acceptTime(g.accept);
+      const time = clf ? acceptTime(`${g.tl}.${g.ms.padStart(3, "0")}`) : acceptTime(g.accept);
       if (!Number.isFinite(time)) continue;
       year = new Date(time).getUTCFullYear();
       lastTime = time;
@@ -155,7 +170,7 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
         level: "info",
         // Each line is one session: its own transaction.
         tid: line,
-        message: raw.slice(http.index),
+        message: clf ? head.text : raw.slice(http.index),
         line,
         raw,
       };

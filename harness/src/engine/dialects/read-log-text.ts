@@ -6,7 +6,13 @@
  */
 import { parseLog } from "../../appliance/index.js";
 import { logEvidence, type LogEvidence } from "../log-evidence.js";
-import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, HAPROXY_TCP_LINE, readHaproxyLog } from "./haproxy-log.js";
+import {
+  HAPROXY_CLF_LINE,
+  HAPROXY_HTTP_LINE,
+  HAPROXY_SERVER_LINE,
+  HAPROXY_TCP_LINE,
+  readHaproxyLog,
+} from "./haproxy-log.js";
 import { isNginxLine, readNginxLog } from "./nginx-log.js";
 import { unwrapSyslog } from "./syslog-prefix.js";
 import { parseLogLine } from "../../appliance/log-line.js";
@@ -21,7 +27,9 @@ export function detectDialect(text: string): LogDialect {
   for (const raw of text.split(/\r?\n/, SAMPLE_LINES * 4)) {
     if (!raw.trim() || raw.length > 64 * 1024) continue;
     if (++seen > SAMPLE_LINES) break;
-    if (isNginxLine(raw)) votes.nginx++;
+    // HAProxy's CLF form starts as nginx's combined does: its own fields tell it first.
+    if (HAPROXY_CLF_LINE.test(unwrapSyslog(raw).text)) votes.haproxy++;
+    else if (isNginxLine(raw)) votes.nginx++;
     else if (
       HAPROXY_HTTP_LINE.test(raw) ||
       HAPROXY_TCP_LINE.test(raw) ||
