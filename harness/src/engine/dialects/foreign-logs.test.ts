@@ -248,6 +248,14 @@ const HAPROXY: Record<string, Case> = {
     cause: "tcp.refused",
   },
   "option httplog clf, served": { files: ["clf-ok.log"], event: "responseSent", cause: "healthy" },
+  // The client left during the body (CD): the server had answered 200.
+  "client abort during data (CD)": { files: ["client-abort.log"], event: "responseSent", cause: "healthy" },
+  // The client gave up first (no abortonclose): HAProxy still waits for the server, `sH`.
+  "the client left, then timeout server (sH)": {
+    files: ["client-left-server-timeout.log"],
+    event: "backendNoResponse",
+    cause: "backend.timeout",
+  },
   "redispatch to a good server": { files: ["redispatch.log"], event: "responseSent", cause: "healthy" },
   "resolved by resolvers, served": { files: ["dns-ok.log"], event: "responseSent", cause: "healthy" },
 };

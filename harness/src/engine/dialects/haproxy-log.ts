@@ -92,12 +92,14 @@ export function readTermination(ts: string, srv: string, tc: number, status: num
     case "IC":
       return [{ event: "backsideFailed", params: server }];
   }
-  if (state[0] === "-" && status >= 100 && status < 400) {
+  // The client ended the session (C abort, c timeout): a status of the server's means it answered.
+  const clientEnded = state[0] === "C" || state[0] === "c";
+  if ((state[0] === "-" || (clientEnded && !noServer)) && status >= 100 && status < 400) {
     const ok: Reading[] = [{ event: "responseSent", params: { status: String(status) } }];
     if (tc >= 0) ok.unshift({ event: "connectSucceeded", params: { ...server, ms: String(tc) } });
     return ok;
   }
-  return [];
+  return clientEnded ? connected : [];
 }
 
 /**
