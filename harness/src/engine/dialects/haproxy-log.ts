@@ -146,6 +146,43 @@ function firstYear(text: string): number {
   return m ? Number(m[1]) : new Date().getUTCFullYear();
 }
 
+/** One session line's facts (HTTP, CLF or TCP form): the connect at its start, the outcome at its end. */
+function sessionFacts(
+  m: RegExpExecArray,
+  clf: boolean,
+  l: Omit<DialectLine, "time" | "timeText" | "message">,
+  text: string,
+  down: Set<string>,
+  source: string,
+): { time: number; facts: LogFact[] } | undefined {
+  const g = m.groups!;
+  const time = clf ? acceptTime(`${g.tl}.${g.ms.padStart(3, "0")}`) : acceptTime(g.accept);
+  if (!Number.isFinite(time)) return undefined;
+  const start: DialectLine = {
+    ...l,
+    time,
+    timeText: g.accept ?? g.tl,
+    message: clf ? text : text.slice(m.index),
+  };
+  // The session spans accept to accept + Ta, so sessions of one burst overlap as the rules expect.
+  const end = { ...start, time: time + Math.max(0, Number(g.ta)) };
+  const readings =
+    g.status === undefined
+      ? readTcpTermination(g.ts, g.srv, Number(g.tc), Number(g.bytes))
+      : readTermination(g.ts, g.srv, Number(g.tc), Number(g.status));
+  // `<NOSRV>` in a backend no check took down: no server had an address.
+  for (const r of readings)
+    if (r.event === "connectServerFailed" && !down.has(g.be)) r.params.hint = "dns.nxdomain";
+  const facts: LogFact[] = [];
+  if (readings.length && g.srv !== "<NOSRV>")
+    facts.push(dialectFact("haproxy", start, "connectAttempt", { server: g.srv }, source));
+  for (const r of readings)
+    facts.push(
+      dialectFact("haproxy", r.event === "connectSucceeded" ? start : end, r.event, r.params, source),
+    );
+  return { time, facts };
+}
+
 export function readHaproxyLog(text: string, source: string): DialectRead {
   const facts: LogFact[] = [];
   let entries = 0;
@@ -158,67 +195,42 @@ export function readHaproxyLog(text: string, source: string): DialectRead {
   for (const { line, raw } of numberedLines(text)) {
     const head = unwrapSyslog(raw);
     const clf = HAPROXY_CLF_LINE.exec(head.text);
-    const http = HAPROXY_HTTP_LINE.exec(raw) ?? HAPROXY_TCP_LINE.exec(raw) ?? clf;
-    if (http) {
+    const session = HAPROXY_HTTP_LINE.exec(raw) ?? HAPROXY_TCP_LINE.exec(raw) ?? clf;
+    if (session) {
       entries++;
-      const g = http.groups!;
-      const time = clf ? acceptTime(`${g.tl}.${g.ms.padStart(3, "0")}`) : acceptTime(g.accept);
-      if (!Number.isFinite(time)) continue;
-      year = new Date(time).getUTCFullYear();
-      lastTime = time;
-      const l: DialectLine = {
-        time,
-        timeText: g.accept,
-        level: "info",
-        // Each line is one session: its own transaction.
-        tid: line,
-        message: clf ? head.text : raw.slice(http.index),
-        line,
-        raw,
-      };
-      // The session spans accept to accept + Ta: the connect at its start, the outcome at its end
-      // (so sessions of one burst overlap, as the log rules expect).
-      const end = { ...l, time: time + Math.max(0, Number(g.ta)) };
-      const readings =
-        g.status === undefined
-          ? readTcpTermination(g.ts, g.srv, Number(g.tc), Number(g.bytes))
-          : readTermination(g.ts, g.srv, Number(g.tc), Number(g.status));
-      // `<NOSRV>` in a backend no check took down: no server had an address.
-      for (const r of readings)
-        if (r.event === "connectServerFailed" && !down.has(g.be)) r.params.hint = "dns.nxdomain";
-      if (readings.length && g.srv !== "<NOSRV>")
-        facts.push(dialectFact("haproxy", l, "connectAttempt", { server: g.srv }, source));
-      for (const r of readings)
-        facts.push(
-          dialectFact("haproxy", r.event === "connectSucceeded" ? l : end, r.event, r.params, source),
-        );
+      // Each line is one session: its own transaction.
+      const base = { level: "info" as const, tid: line, line, raw };
+      const r = sessionFacts(session, Boolean(clf), base, clf ? head.text : raw, down, source);
+      if (!r) continue;
+      year = new Date(r.time).getUTCFullYear();
+      lastTime = r.time;
+      facts.push(...r.facts);
       continue;
     }
     const srv = HAPROXY_SERVER_LINE.exec(head.text);
-    if (srv) {
-      entries++;
-      const g = srv.groups!;
-      const r = readServerState(g.what);
-      if (!r) continue;
-      down.add(g.be ?? g.hbe);
-      const own = withYear(head, year);
-      if (Number.isFinite(own)) lastTime = own;
-      const l: DialectLine = {
-        time: Number.isFinite(own) ? own : lastTime,
-        timeText: Number.isFinite(own) ? head.timeText : "",
-        level: "warn",
-        tid: 0,
-        message: head.text.slice(srv.index),
-        line,
-        raw,
-      };
-      r.params = { server: g.srv ?? g.hsrv, ...r.params };
-      if (Number.isFinite(l.time)) facts.push(dialectFact("haproxy", l, r.event, r.params, source));
-      else pending.push({ l, r });
-    }
+    if (!srv) continue;
+    entries++;
+    const g = srv.groups!;
+    const r = readServerState(g.what);
+    if (!r) continue;
+    down.add(g.be ?? g.hbe);
+    const own = withYear(head, year);
+    if (Number.isFinite(own)) lastTime = own;
+    const l: DialectLine = {
+      time: Number.isFinite(own) ? own : lastTime,
+      timeText: Number.isFinite(own) ? head.timeText : "",
+      level: "warn",
+      tid: 0,
+      message: head.text.slice(srv.index),
+      line,
+      raw,
+    };
+    r.params = { server: g.srv ?? g.hsrv, ...r.params };
+    if (Number.isFinite(l.time)) facts.push(dialectFact("haproxy", l, r.event, r.params, source));
+    else pending.push({ l, r });
   }
-  // Untimed lines before any timed one: dated by the first time the log gives.
-  // A log with no time at all (stderr) still says what failed: its lines at time 0, shown undated.
+  // Untimed lines before any timed one: dated by the first time the log gives; a log with no
+  // time at all (stderr) still says what failed, its lines at time 0 and shown undated.
   const found = facts.reduce((m, f) => Math.min(m, f.entry.time), Infinity);
   const first = Number.isFinite(found) ? found : 0;
   for (const { l, r } of pending)
