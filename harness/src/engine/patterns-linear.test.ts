@@ -20,9 +20,16 @@ import { MULTIPART_PATTERNS } from "../appliance/multipart-reader.js";
 import { REPORT_PART_PATTERNS } from "../appliance/report-parts.js";
 import { STATUS_XML_PATTERNS, parseRows } from "../appliance/status-xml.js";
 import { CATALOG_TEMPLATES, LOG_EVIDENCE_PATTERNS, matchEvent, matchTemplate } from "./log-evidence.js";
-import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE } from "./dialects/haproxy-log.js";
+import {
+  HAPROXY_CLF_LINE,
+  HAPROXY_HTTP_LINE,
+  HAPROXY_SERVER_LINE,
+  HAPROXY_TCP_LINE,
+} from "./dialects/haproxy-log.js";
 import { NGINX_ACCESS_LINE, NGINX_ERROR_LINE, readNginxMessage } from "./dialects/nginx-log.js";
 import { readLogText } from "./dialects/read-log-text.js";
+import { NGINX_CLF_LINE } from "./dialects/nginx-access.js";
+import { SYSLOG_PREFIX_PATTERNS } from "./dialects/syslog-prefix.js";
 
 const SMALL = 10_000;
 const LARGE = 100_000;
@@ -119,7 +126,16 @@ const GROUPS: Record<string, Record<string, RegExp>> = {
   "running-config": RUNNING_CONFIG_PATTERNS,
   catalog: CATALOG_PATTERNS,
   "log-evidence": LOG_EVIDENCE_PATTERNS,
-  "gateway-dialects": { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, NGINX_ERROR_LINE, NGINX_ACCESS_LINE },
+  "gateway-dialects": {
+    HAPROXY_HTTP_LINE,
+    HAPROXY_TCP_LINE,
+    HAPROXY_CLF_LINE,
+    HAPROXY_SERVER_LINE,
+    NGINX_ERROR_LINE,
+    NGINX_ACCESS_LINE,
+    NGINX_CLF_LINE,
+  },
+  "syslog-prefix": SYSLOG_PREFIX_PATTERNS,
 };
 
 describe("every parser pattern runs in linear time on adversarial strings", { timeout: 300_000 }, () => {
@@ -170,7 +186,18 @@ describe("the parsers end to end run in linear time on adversarial text", { time
       '2026/12/01 09:22:39 [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.9, server: _, request: "GET / HTTP/1.1", upstream: "http://10.1.0.1:80/", host: "gw"';
     const haproxy =
       '2026-12-01T09:08:12.089Z 10.0.0.9:41234 [01/Dec/2026:09:08:12.089] fe be/srv1 0/0/-1/-1/3001 503 217 - - SC-- 1/1/0/0/3 0/0 "GET / HTTP/1.1"';
+    const combined =
+      '127.0.0.1 - - [01/Dec/2026:20:25:38 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/7.88.1" upstream_addr=10.0.0.1:81, 10.0.0.2:80 upstream_status=502, 200 uct="-, 0.000"';
+    const syslog = `<134>Dec  1 20:25:51 haproxy[23297]: Server be/s1 is DOWN, reason: Layer4 connection problem, info: "Connection refused"`;
+    const json =
+      '{"time":"2026-12-01T20:25:41+00:00","remote_addr":"127.0.0.1","status":"504","upstream_status":"504"}';
     const bad = [
+      ...superLinear("readLogText nginx combined", units, combined, (s) => readLogText(s, "gw.log")),
+      ...superLinear("readLogText nginx json", units, json, (s) => readLogText(s, "gw.log")),
+      ...superLinear("readLogText syslog", units, syslog, (s) => readLogText(s, "gw.log")),
+      ...superLinear("readLogText nginx syslog", units, `<187>Dec  1 20:25:38 vm nginx: ${nginx}`, (s) =>
+        readLogText(s, "gw.log"),
+      ),
       ...superLinear("readLogText nginx", units, nginx, (s) => readLogText(s, "gw.log")),
       ...superLinear("readLogText haproxy", units, haproxy, (s) => readLogText(s, "gw.log")),
       ...superLinear("readNginxMessage", units, nginx.slice(nginx.indexOf("connect()")), (s) =>

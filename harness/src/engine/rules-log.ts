@@ -6,11 +6,12 @@
  */
 import { isIP } from "node:net";
 import type { EventName } from "../appliance/index.js";
-import type { Cause } from "../taxonomy.js";
+import { CAUSES, type Cause } from "../taxonomy.js";
 import { connectCauseFromErrno, dnsCauseFromReason } from "./failure-text.js";
 import type { Facts } from "./facts.js";
 import { finding, type Finding, type Strength } from "./findings.js";
 import type { LogFact } from "./log-evidence.js";
+import { joinRequests } from "./log-requests.js";
 
 interface Reading {
   cause: Cause;
@@ -86,10 +87,16 @@ function readLine(f: LogFact): Reading | undefined {
     case "backendFailedXmlfw":
     case "connectServerFailed":
     case "errorResponseSent":
-      return undefined;
+      // Another gateway's generic line may say which way it failed (HAProxy's termination state,
+      // nginx's status beside the upstream's connect time): a hint, below any specific line.
+      return isCause(p.hint) ? { cause: p.hint, strength: "weak", rank: 1 } : undefined;
     default:
       return undefined;
   }
+}
+
+function isCause(s: string | undefined): s is Cause {
+  return s !== undefined && (CAUSES as readonly string[]).includes(s) && s !== "healthy";
 }
 
 /** The backend answered: the backside connection worked, whatever the gateway did with the answer. */
@@ -125,6 +132,8 @@ const CONNECT_CAUSES = new Set<Cause>([
 interface Tx {
   tid: number;
   facts: LogFact[];
+  /** Failure lines of a request that was served in the end (another attempt worked). */
+  recovered: LogFact[];
   failure?: Reading & { fact: LogFact };
   generic: LogFact[];
   ok: boolean;
@@ -141,12 +150,22 @@ function transactions(log: LogFact[]): Tx[] {
     if (list) list.push(f);
     else by.set(k, [f]);
   }
-  return [...by.values()].map((facts) => {
+  return joinRequests([...by.values()]).map(({ facts, served }) => {
     let failure: Tx["failure"];
     for (const f of facts) {
       const r = readLine(f);
       if (r && (!failure || r.rank > failure.rank)) failure = { ...r, fact: f };
     }
+    if (served)
+      return {
+        tid: facts[0].entry.tid,
+        facts,
+        recovered: facts.filter((f) => readLine(f)),
+        generic: [],
+        ok: true,
+        start: facts.reduce((m, f) => Math.min(m, f.time), Infinity),
+        end: facts.reduce((m, f) => Math.max(m, f.time), -Infinity),
+      };
     // A transaction whose backend answered failed on the answer, not on the connection: the
     // generic failure line and connect-failure readings in it do not count.
     const answered = facts.some((f) => f.event === "backendAnswerRejected");
@@ -158,6 +177,7 @@ function transactions(log: LogFact[]): Tx[] {
     return {
       tid: facts[0].entry.tid,
       facts,
+      recovered: [],
       failure,
       generic,
       ok,
@@ -190,6 +210,14 @@ function overlapping(failing: Tx[], others: Tx[]): boolean {
 /** A successful transaction's telling line: the backend's answer that the gateway rejected, else its last. */
 function okEvidence(t: Tx) {
   const a = t.facts.find((x) => x.event === "backendAnswerRejected");
+  const served = t.facts.findLast((x) => x.event === "responseSent");
+  if (t.recovered.length && served) {
+    const r = t.recovered[0].ev;
+    return {
+      ...served.ev,
+      statement: `served after a failed attempt (${r.statement.slice(0, 160)}): ${served.ev.statement}`,
+    };
+  }
   if (!a) return t.facts[t.facts.length - 1].ev;
   return { ...a.ev, statement: `${a.params.reason} (the connection worked): ${a.ev.statement}` };
 }

@@ -49,7 +49,8 @@ export function dialectFact(
       source,
       kind: "log",
       lines: [l.line],
-      times: [new Date(l.time).toISOString()],
+      // Time 0: a line of a log that gives no time at all.
+      times: [l.time > 0 ? new Date(l.time).toISOString() : null],
       statement: l.message.slice(0, 300),
     },
   };

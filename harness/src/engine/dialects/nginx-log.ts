@@ -2,17 +2,24 @@
  * nginx's error log and access log (DOMAIN.md section 10). Error-log lines are
  * `YYYY/MM/DD HH:MM:SS [level] pid#tid: *conn message, client: ..., upstream: "url", ...`; the
  * upstream failures carry the C library's errno text (ngx_event_connect.c, ngx_http_upstream.c).
- * Access-log lines are the format backside configures (runner/gateways/nginx-config.ts), read by
- * their `key=value` fields, so any access log with `upstream_status=` and
- * `upstream_connect_time=` reads the same. `*conn` is nginx's connection number in both.
+ * Access-log lines are read in nginx-access.ts. `*conn` is nginx's connection number in both. Lines
+ * may come through syslog (`error_log syslog:server=...`): the header is taken off first.
  */
 import type { EventName, LogLevel } from "../../appliance/index.js";
 import type { LogFact } from "../log-evidence.js";
 import { dialectFact, numberedLines, type DialectLine } from "./dialect-fact.js";
+import { accessFacts, isNginxAccessLine, NGINX_KV_LINE } from "./nginx-access.js";
+import { unwrapSyslog } from "./syslog-prefix.js";
 
 export const NGINX_ERROR_LINE =
   /^(?<ts>\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(?<level>\w+)\] \d+#\d+: (?:\*(?<conn>\d+) )?(?<msg>.*)$/;
-export const NGINX_ACCESS_LINE = /(?:^|\s)upstream_status=\S+/;
+export const NGINX_ACCESS_LINE = NGINX_KV_LINE;
+
+/** Whether a line (maybe with a syslog header) is nginx's, error or access log. */
+export function isNginxLine(raw: string): boolean {
+  const text = unwrapSyslog(raw).text;
+  return NGINX_ERROR_LINE.test(text) || isNginxAccessLine(text);
+}
 
 const LEVEL: Record<string, LogLevel> = {
   emerg: "emerg",
@@ -26,7 +33,15 @@ const LEVEL: Record<string, LogLevel> = {
 };
 
 /** Failures that happen on an established upstream connection. */
-const AFTER_CONNECT = new Set<EventName>(["backendNoResponse", "backendClosed", "connectionReset"]);
+const AFTER_CONNECT = new Set<EventName>([
+  "backendNoResponse",
+  "backendClosed",
+  "connectionReset",
+  "backendAnswerRejected",
+]);
+
+const CLIENT_SIDE =
+  /client prematurely closed|client closed|while sending to client|client sent|client timed out/;
 
 interface Reading {
   event: EventName;
@@ -36,10 +51,10 @@ interface Reading {
 /** What one upstream message says, as an appliance event; undefined for lines that do not matter. */
 export function readNginxMessage(msg: string): Reading | undefined {
   const url = /upstream: "(?<url>[^"]+)"/.exec(msg)?.groups?.url ?? "";
-  const hp = /^\w+:\/\/(?<address>[^/:]+):(?<port>\d+)/.exec(url)?.groups ?? {};
+  const hp = /^\w+:\/\/(?:\[(?<v6>[\da-fA-F:.]+)\]|(?<address>[^/:[]+)):(?<port>\d+)/.exec(url)?.groups ?? {};
   // The upstream field shows the address nginx connected to, never the configured name: no `url`
   // (a host read from it would hide the name the captures' DNS answers give).
-  const at = { address: hp.address ?? "", port: hp.port ?? "" };
+  const at = { address: hp.v6 ?? hp.address ?? "", port: hp.port ?? "" };
   const errno = /\((?<n>\d+): (?<text>[^)]*)\)/.exec(msg)?.groups;
   const resolve = /^(?<host>\S+) could not be resolved \((?<n>\d+): (?<text>[^)]*)\)/.exec(msg)?.groups;
   if (resolve)
@@ -53,6 +68,16 @@ export function readNginxMessage(msg: string): Reading | undefined {
         reason: "no name servers configured (no resolver defined)",
       },
     };
+  // The client went away (nginx logs it at info): an errno in such a line is the client's.
+  if (CLIENT_SIDE.test(msg.split(", client: ")[0])) return undefined;
+  // A consequence of the failure logged just before it (max_fails reached), not a failure itself.
+  if (/^upstream server temporarily disabled/.test(msg)) return undefined;
+  // The backend answered something nginx would not take: the connection worked.
+  const answered =
+    /^(?<what>upstream sent (?:no valid HTTP\/1\.0 header|invalid \w+|too big header|unexpected \w+|duplicate header[^,]*))/.exec(
+      msg,
+    )?.groups?.what;
+  if (answered) return { event: "backendAnswerRejected", params: { ...at, reason: answered } };
   if (/SSL certificate verify error|SSL certificate does not match/.test(msg))
     return { event: "tlsVerifyFailed", params: { ...at, reason: sslReason(msg) } };
   if (/SSL_do_handshake\(\) failed|while SSL handshaking to upstream/.test(msg))
@@ -104,6 +129,13 @@ function sslReason(msg: string): string {
   return (ssl ?? msg.split(" while ")[0]).slice(0, 200);
 }
 
+/** The client and request line an error line names, to find the request in the access log. */
+function requestOf(msg: string): Record<string, string> {
+  const client = /, client: (?<c>[^,\s]+)/.exec(msg)?.groups?.c;
+  const request = /, request: "(?<r>[^"]*)"/.exec(msg)?.groups?.r;
+  return client && request ? { client, request } : {};
+}
+
 function errorLine(m: RegExpExecArray, line: number, raw: string): DialectLine {
   const g = m.groups!;
   return {
@@ -117,59 +149,6 @@ function errorLine(m: RegExpExecArray, line: number, raw: string): DialectLine {
   };
 }
 
-/** Facts from one access-log line: the upstream's status and connect time. */
-function accessFacts(raw: string, line: number, source: string): LogFact[] {
-  const kv = new Map<string, string>();
-  for (const m of raw.matchAll(/(?:^|\s)(\w+)=("[^"]*"|\S+)/g)) kv.set(m[1], m[2].replace(/^"|"$/g, ""));
-  const msec = Number(kv.get("msec"));
-  const iso = raw.split(" ")[0];
-  const time = Number.isFinite(msec) ? Math.round(msec * 1000) : Date.parse(iso);
-  if (!Number.isFinite(time)) return [];
-  const conn = /(?:^|\s)\*(\d+)(?:\s|$)/.exec(raw)?.[1];
-  const upstream = kv.get("upstream") ?? "";
-  const [address, port] = /^[\d.]+:\d+$/.test(upstream) ? upstream.split(":") : ["", ""];
-  const status = kv.get("upstream_status") ?? "-";
-  const connectS = Number(kv.get("upstream_connect_time"));
-  const responseS = Number(kv.get("upstream_response_time"));
-  const l: DialectLine = {
-    time,
-    timeText: iso,
-    level: "info",
-    tid: Number(conn ?? 0),
-    message: `upstream ${upstream || "-"} status ${status} connect ${kv.get("upstream_connect_time") ?? "-"} s`,
-    line,
-    raw,
-  };
-  const at = { address, port };
-  const out: LogFact[] = [];
-  if (/^[1-3]\d\d$/.test(status)) {
-    const started = Number.isFinite(responseS) ? { ...l, time: time - Math.round(responseS * 1000) } : l;
-    if (address) out.push(dialectFact("nginx", started, "connectAttempt", at, source));
-    if (Number.isFinite(connectS))
-      out.push(
-        dialectFact(
-          "nginx",
-          started,
-          "connectSucceeded",
-          { ...at, ms: String(Math.round(connectS * 1000)) },
-          source,
-        ),
-      );
-    out.push(dialectFact("nginx", l, "responseSent", { status, client: kv.get("client") ?? "" }, source));
-  } else if (kv.get("status")?.startsWith("5")) {
-    out.push(
-      dialectFact(
-        "nginx",
-        l,
-        "errorResponseSent",
-        { status: kv.get("status") ?? "", reason: `upstream status ${status}` },
-        source,
-      ),
-    );
-  }
-  return out;
-}
-
 export interface DialectRead {
   facts: LogFact[];
   /** Lines recognised as this dialect's. */
@@ -180,12 +159,14 @@ export function readNginxLog(text: string, source: string): DialectRead {
   const facts: LogFact[] = [];
   let entries = 0;
   for (const { line, raw } of numberedLines(text)) {
-    const m = NGINX_ERROR_LINE.exec(raw);
+    const own = unwrapSyslog(raw).text;
+    const m = NGINX_ERROR_LINE.exec(own);
     if (m) {
       entries++;
       const l = errorLine(m, line, raw);
       const r = readNginxMessage(l.message);
       if (!r) continue;
+      Object.assign(r.params, requestOf(l.message));
       // The address of a failed connect names the backend, as the appliance's connect line does;
       // a failure after the request means the connect had succeeded (a burst's listen queue
       // shows as both kinds side by side).
@@ -193,9 +174,9 @@ export function readNginxLog(text: string, source: string): DialectRead {
       if (r.params.address) facts.push(dialectFact("nginx", l, "connectAttempt", at, source));
       if (AFTER_CONNECT.has(r.event)) facts.push(dialectFact("nginx", l, "connectSucceeded", at, source));
       facts.push(dialectFact("nginx", l, r.event, r.params, source));
-    } else if (NGINX_ACCESS_LINE.test(raw)) {
+    } else if (isNginxAccessLine(own)) {
       entries++;
-      facts.push(...accessFacts(raw, line, source));
+      facts.push(...accessFacts(own, line, source));
     }
   }
   return { facts, entries };

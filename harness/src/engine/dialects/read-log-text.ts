@@ -6,8 +6,15 @@
  */
 import { parseLog } from "../../appliance/index.js";
 import { logEvidence, type LogEvidence } from "../log-evidence.js";
-import { HAPROXY_HTTP_LINE, HAPROXY_SERVER_LINE, readHaproxyLog } from "./haproxy-log.js";
-import { NGINX_ACCESS_LINE, NGINX_ERROR_LINE, readNginxLog } from "./nginx-log.js";
+import {
+  HAPROXY_CLF_LINE,
+  HAPROXY_HTTP_LINE,
+  HAPROXY_SERVER_LINE,
+  HAPROXY_TCP_LINE,
+  readHaproxyLog,
+} from "./haproxy-log.js";
+import { isNginxLine, readNginxLog } from "./nginx-log.js";
+import { unwrapSyslog } from "./syslog-prefix.js";
 import { parseLogLine } from "../../appliance/log-line.js";
 
 export type LogDialect = "appliance" | "nginx" | "haproxy";
@@ -20,8 +27,15 @@ export function detectDialect(text: string): LogDialect {
   for (const raw of text.split(/\r?\n/, SAMPLE_LINES * 4)) {
     if (!raw.trim() || raw.length > 64 * 1024) continue;
     if (++seen > SAMPLE_LINES) break;
-    if (NGINX_ERROR_LINE.test(raw) || NGINX_ACCESS_LINE.test(raw)) votes.nginx++;
-    else if (HAPROXY_HTTP_LINE.test(raw) || HAPROXY_SERVER_LINE.test(raw)) votes.haproxy++;
+    // HAProxy's CLF form starts as nginx's combined does: its own fields tell it first.
+    if (HAPROXY_CLF_LINE.test(unwrapSyslog(raw).text)) votes.haproxy++;
+    else if (isNginxLine(raw)) votes.nginx++;
+    else if (
+      HAPROXY_HTTP_LINE.test(raw) ||
+      HAPROXY_TCP_LINE.test(raw) ||
+      HAPROXY_SERVER_LINE.test(unwrapSyslog(raw).text)
+    )
+      votes.haproxy++;
     else if (parseLogLine(raw)) votes.appliance++;
   }
   if (votes.nginx > votes.appliance && votes.nginx >= votes.haproxy) return "nginx";
