@@ -143,14 +143,18 @@ class DnsTransactionFact implements DnsFact {
   readonly #closed: IcmpError | undefined;
   #ev: Evidence | null = null;
 
+  readonly #retry: ConnFact | undefined;
+
   constructor(
     t: DnsTransaction,
     point: number,
     source: string,
     icmpByQuote: Map<string, IcmpError>,
     matches: (name: string) => boolean,
+    retry: TruncatedRetry = null,
   ) {
     const closed = closedSocketIcmp(t, icmpByQuote);
+    this.#retry = retry === "answered" || retry === null ? undefined : retry;
     this.#t = t;
     this.#closed = closed;
     this.point = point;
@@ -159,7 +163,7 @@ class DnsTransactionFact implements DnsFact {
     this.qtype = t.qtypeName ?? String(t.qtype);
     this.client = t.client;
     this.server = t.server;
-    this.result = closed ? "late" : dnsResult(t);
+    this.result = closed ? "late" : (truncatedResult(t, retry) ?? dnsResult(t));
     this.rcode = t.rcode;
     const addresses: string[] = [];
     let ttl: number | undefined;
@@ -170,10 +174,11 @@ class DnsTransactionFact implements DnsFact {
     }
     this.addresses = addresses;
     this.time = t.queries[0]?.ts ?? t.response?.ts ?? 0;
-    this.queries = t.queries.length;
+    this.queries = t.queries.length + (this.#retry?.syns ?? 0);
     this.forBackend = matches(this.name);
     this.ttl = ttl;
-    this.icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
+    this.icmp =
+      icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort)) ?? this.#retry?.icmp;
     this.lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
   }
 
@@ -186,6 +191,7 @@ class DnsTransactionFact implements DnsFact {
       ...(t.response ? [t.response] : []),
       ...(icmp ? [icmp.ref] : []),
       ...(this.#closed ? [this.#closed.ref] : []),
+      ...(this.#retry ? this.#retry.refs : []),
     ];
     return (this.#ev = refsEvidence(this.source, refs, this.said()));
   }
@@ -195,12 +201,80 @@ class DnsTransactionFact implements DnsFact {
     const { qtype, name, icmp } = this;
     if (this.#closed)
       return `${t.server} answered ${qtype} ${name} ${this.lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`;
+    if (this.#retry)
+      return `${t.server} answered ${qtype} ${name} truncated (TC), and the query again over TCP got no answer: the connection to ${t.server}:${t.serverPort} ${RETRY_SAID[this.#retry.outcome] ?? "carried no answer"}`;
     if (this.result === "unanswered")
       return `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`;
     if (this.result === "address")
       return `${t.server} answered ${qtype} ${name} with ${this.addresses.join(", ")}`;
-    return `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}`;
+    return `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}${aliasSaid(t)}`;
   }
+}
+
+/**
+ * What followed a truncated UDP answer (TC, RFC 1035 section 4.2.1; RFC 7766): the same question
+ * answered over TCP, the client's TCP connection to the server's port that carried no answer, or
+ * nothing (the client took the addresses that fit, or the capture missed the rest).
+ */
+type TruncatedRetry = "answered" | ConnFact | null;
+
+const RETRY_SAID: Partial<Record<ConnFact["outcome"], string>> = {
+  unanswered: "got no SYN-ACK",
+  refused: "was refused (RST)",
+  icmp: "was rejected with ICMP",
+  "no-response": "got no answer",
+  closed: "was closed without an answer",
+  reset: "was reset",
+  idle: "carried no query",
+};
+
+/** A truncated answer says nothing final: the TCP retry's fate does, or the addresses that fit. */
+function truncatedResult(t: DnsTransaction, retry: TruncatedRetry): DnsResult | null {
+  if (t.proto !== "udp" || !t.truncated || !t.response) return null;
+  if (retry === "answered") return "other";
+  if (retry !== null) return "unanswered";
+  return dnsResult(t) === "address" ? "address" : "other";
+}
+
+/** Seconds after a truncated answer within which the client's TCP connection is its retry. */
+const TCP_RETRY_WINDOW = 5;
+
+function truncatedRetry(
+  t: DnsTransaction,
+  all: readonly DnsTransaction[],
+  tcp: Iterable<ConnFact>,
+): TruncatedRetry {
+  const at = t.response?.ts;
+  if (t.proto !== "udp" || !t.truncated || at === undefined) return null;
+  const same = (u: DnsTransaction) =>
+    u.proto === "tcp" &&
+    u.client === t.client &&
+    u.server === t.server &&
+    u.query === t.query &&
+    u.qtype === t.qtype;
+  if (all.some((u) => same(u) && u.response && (u.queries[0]?.ts ?? u.response.ts) >= at)) return "answered";
+  for (const c of tcp)
+    if (
+      c.client === t.client &&
+      c.address === t.server &&
+      c.port === t.serverPort &&
+      c.start >= at &&
+      c.start - at < TCP_RETRY_WINDOW &&
+      c.outcome !== "ok"
+    )
+      return c;
+  return null;
+}
+
+/**
+ * The CNAME chain of a failed answer (RFC 1034 section 3.6.2): the name asked for is an alias,
+ * and what does not exist or has no address is the name it leads to.
+ */
+function aliasSaid(t: DnsTransaction): string {
+  const chain = t.answers.filter((a) => a.section === "answer" && a.type === 5).map((a) => a.data);
+  if (chain.length === 0) return "";
+  const what = t.rcode === 3 ? "which does not exist" : "which has no address record";
+  return `: ${t.query} is an alias (CNAME) of ${chain.join(" -> ")}, ${what}`;
 }
 
 function dnsFacts(
@@ -209,6 +283,7 @@ function dnsFacts(
   source: string,
   backend: BackendTarget,
   search: string[],
+  tcp: Iterable<ConnFact> = [],
 ): DnsFact[] {
   // ICMP errors by the datagram they quote, so each query finds its own in one look-up.
   const icmpByQuote = new Map<string, IcmpError>();
@@ -218,9 +293,19 @@ function dnsFacts(
   const matches = (name: string) => nameMatches(name, backend.host, search);
   const out: DnsFact[] = [];
   for (const t of s.dns)
-    if (t.query !== null && t.qtype !== 12)
-      out.push(new DnsTransactionFact(t, point, source, icmpByQuote, matches));
+    if (t.query !== null && t.qtype !== 12 && !isMulticast(t.server))
+      out.push(new DnsTransactionFact(t, point, source, icmpByQuote, matches, truncatedRetry(t, s.dns, tcp)));
   return out;
+}
+
+/**
+ * A query to a multicast group is mDNS or LLMNR (RFC 6762, RFC 4795): the host asking its link,
+ * where silence is the normal answer, never a name server the gateway was given.
+ */
+function isMulticast(a: string): boolean {
+  if (isIP(a) === 6) return a.toLowerCase().startsWith("ff");
+  const first = Number(a.split(".")[0]);
+  return first >= 224 && first <= 239;
 }
 
 /**
@@ -273,7 +358,12 @@ export function backendConns(
   const outbound = candidates.filter(
     (c) => responders.has(c.client) || backend.gatewayAddresses.has(c.client),
   );
-  const pool = outbound.length > 0 ? outbound : candidates;
+  const from = outbound.length > 0 ? outbound : candidates;
+  // A connection picked up midstream (no SYN seen) was open before the capture began: a long
+  // session (ssh, a pooled connection), or a late FIN of one. Neither is the connect that failed
+  // while a connection whose start the capture holds is there to read.
+  const started = from.filter((c) => c.syns > 0);
+  const pool = started.length > 0 ? started : from;
   if (pool.length === 0) return [];
   // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
   const byDest = new Map<string, { conns: ConnFact[]; failing: number }>();
@@ -310,7 +400,7 @@ function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
 
 /** The point's DNS facts and the TCP connections that are the backend's. */
 function pickBackend(p: PointRead, point: number, source: string, backend: BackendTarget, search: string[]) {
-  const dns = dnsFacts(p.summary, point, source, backend, search);
+  const dns = dnsFacts(p.summary, point, source, backend, search, p.tcp);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
   const lookedUp = dns.some((d) => d.forBackend);
   return { dns, resolved, tcp: backendConns(p.tcp, backend, resolved, lookedUp) };

@@ -270,7 +270,14 @@ export class FlowAnalyzer {
       if (!e.tls && !(e.payloadSeen & bit) && looksLikeTlsRecord(d.data, d.payloadOff, d.payloadCap))
         e.tls = new TlsState(e.uid);
       if (e.tls) {
-        const msg = e.tls.segment(fromOrig ? "orig" : "resp", d.data, d.payloadOff, d.payloadCap, ref);
+        const msg = e.tls.segment(
+          fromOrig ? "orig" : "resp",
+          d.data,
+          d.payloadOff,
+          d.payloadCap,
+          ref,
+          d.payloadLen,
+        );
         if (msg)
           this.problem({
             kind: "malformed-tls",
