@@ -361,12 +361,19 @@ manifest_rows=$work/manifest.tsv
 # Runs the client in the client namespace (bounded to 60 s) with a capture at c0 (or lo for
 # loopback cases, when IFACE is set). AT="POINT..." takes the captures elsewhere (capture_start):
 # the first is NAME.pcap (NAME.pcapng from dumpcap), each further one NAME.<ns>-<iface>.pcap, and
-# the case's manifest entry lists them all, read together.
+# the case's manifest entry lists them all, read together. LATE=S starts the captures S seconds
+# after the client (midstream), CUT=S stops them S seconds in while the client goes on.
 run_case() {
   local name=$1 label=$2 target=$3 stack=$4 desc=$5
   shift 6
   if [ -n "${RT_CASES:-}" ] && [[ " $RT_CASES " != *" $name "* ]]; then return 0; fi
   local points=(${AT:-c:${IFACE:-c0}}) files=() pt f
+  if [ -n "${LATE:-}" ]; then
+    # The capture starts LATE seconds after the client: it picks the connection up midstream.
+    inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 &
+    late_client=$!
+    sleep "$LATE"
+  fi
   for pt in "${points[@]}"; do
     if [ ${#files[@]} -eq 0 ]; then f=$name; else f=$name.${pt//[:+]/-}; fi
     if [[ $pt == *+* ]]; then f=$f.pcapng; else f=$f.pcap; fi
@@ -375,8 +382,20 @@ run_case() {
     files+=("$f")
   done
   local rc=0
-  inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 || rc=$?
-  capture_stop "${files[@]/#/$out/}"
+  if [ -n "${LATE:-}" ]; then
+    wait "$late_client" || rc=$?
+    capture_stop "${files[@]/#/$out/}"
+  elif [ -n "${CUT:-}" ]; then
+    # The capture stops CUT seconds in, while the client goes on: a capture cut short.
+    inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 &
+    local client=$!
+    sleep "$CUT"
+    capture_stop "${files[@]/#/$out/}"
+    wait "$client" || rc=$?
+  else
+    inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 || rc=$?
+    capture_stop "${files[@]/#/$out/}"
+  fi
   [ "$rc" -ne 124 ] || die "$name: the client did not finish within 60 s (log: $(tail -n 3 "$work/case-$name.log"))"
   # The client must have seen what the label says (RC=any: a loop or a burst reports for itself).
   case "${RC:-$([ "$label" = healthy ] && echo 0 || echo fail)}" in
@@ -649,7 +668,17 @@ cases_captured_elsewhere() {
     "${PY[@]}" --cafile "$CA" --tls12 https://www.rt.test/
   CAP_OPTS="-s 96" run_case tls-unknown-ca-snap96-curl tls.handshake-failure tls.rt.test:4435 curl "96-byte snap length: TLS 1.3, a self-signed certificate, curl's encrypted alert" -- \
     "${CURL[@]}" https://tls.rt.test:4435/
+  LATE=1.5 run_case backend-timeout-midstream-python backend.timeout app.rt.test:9000 python "the capture starts after the handshake: a pooled connection idles 2.5 s, then its request gets no answer until the 3 s timeout" -- \
+    "${PY[@]}" --pause 2.5 http://app.rt.test:9000/
+  LATE=1.5 run_case backend-reset-midstream-python backend.reset app.rt.test:9002 python "the capture starts after the handshake: the request on the idle connection is answered with RST" -- \
+    "${PY[@]}" --pause 2.5 http://app.rt.test:9002/
+  LATE=1.5 run_case healthy-midstream-python healthy files.rt.test:8000 python "the capture starts after the handshake: the request on the idle connection gets 200" -- \
+    "${PY[@]}" --pause 2.5 http://files.rt.test:8000/
+  CUT=2 run_case backend-timeout-cut-wget backend.timeout app.rt.test:9000 wget "the capture stops 2 s in, before wget's 3 s timeout: request ACKed, then silence to the end of the file" -- \
+    "${WGET[@]}" http://app.rt.test:9000/
   nft_rules "ip daddr 10.199.2.10 tcp dport 8083 drop"
+  CUT=2.5 run_case tcp-silent-drop-cut-curl tcp.silent-drop www.rt.test:8083 curl "the capture stops 2.5 s in: three SYNs unanswered, curl still waiting" -- \
+    curl -sS -o /dev/null --connect-timeout 5 http://www.rt.test:8083/
   AT="c:c0 s:s0" run_case tcp-silent-drop-client-and-server-wget tcp.silent-drop www.rt.test:8083 wget "captures at client and server: the router drops the SYNs, none reaches the server" -- \
     wget -nv -O /dev/null -T 4 -t 1 http://www.rt.test:8083/
   AT=r:rc+rs run_case tcp-silent-drop-router-pcapng-curl tcp.silent-drop www.rt.test:8083 curl "dumpcap on both router interfaces: the SYNs arrive on the client leg and never leave on the server leg" -- \
@@ -673,6 +702,8 @@ cases_more_mechanisms() {
     "${CURL[@]}" https://www.rt.test:80/
   run_case tls-client-to-plain-port-wget tls.handshake-failure www.rt.test:80 wget "https:// to nginx's plain HTTP port (GnuTLS)" -- \
     "${WGET[@]}" https://www.rt.test:80/
+  run_case backend-closed-plain-client-to-tls-port-curl backend.closed tls.rt.test:4433 curl "http:// to openssl s_server's TLS port: it reads the request as a bad ClientHello and closes (FIN) without a byte" -- \
+    "${CURL[@]}" http://tls.rt.test:4433/
   run_case healthy-dns-tcp-fallback-curl healthy big.rt.test:8090 curl "40 A records: the UDP answer is truncated (TC), the resolver asks again over TCP, 200" -- \
     "${CURL[@]}" -4 http://big.rt.test:8090/
   nft_rules "ip daddr 10.199.2.53 tcp dport 53 drop"

@@ -7,7 +7,7 @@
  */
 import { isIP } from "node:net";
 import type { DnsTransaction, FlowSummary, IcmpError } from "../flows/types.js";
-import { nameMatches, type BackendTarget } from "./backend-target.js";
+import { cutNameMatches, nameMatches, normName, type BackendTarget } from "./backend-target.js";
 import { ConnFact } from "./conn-fact.js";
 import type { ConnTable } from "./conn-table.js";
 import { refsEvidence } from "./evidence-refs.js";
@@ -113,7 +113,8 @@ function dnsResult(t: DnsTransaction): DnsResult {
   if (t.rcode === 2) return "servfail";
   if (t.rcode === 5) return "refused";
   if (t.rcode !== 0) return "other";
-  return t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
+  // Answer records the capture cut off: the name resolved, to what the capture cannot say.
+  return t.answersCut || t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
     ? "address"
     : "nodata";
 }
@@ -152,6 +153,7 @@ class DnsTransactionFact implements DnsFact {
     icmpByQuote: Map<string, IcmpError>,
     matches: (name: string) => boolean,
     retry: TruncatedRetry = null,
+    host?: string,
   ) {
     const closed = closedSocketIcmp(t, icmpByQuote);
     this.#retry = retry === "answered" || retry === null ? undefined : retry;
@@ -159,8 +161,10 @@ class DnsTransactionFact implements DnsFact {
     this.#closed = closed;
     this.point = point;
     this.source = source;
-    this.name = t.query ?? "";
-    this.qtype = t.qtypeName ?? String(t.qtype);
+    // A question the snap length cut is the backend's when its labels begin the backend's name.
+    const cutForBackend = t.queryCut === true && host !== undefined && cutNameMatches(t.query ?? "", host);
+    this.name = cutForBackend ? normName(host) : (t.query ?? "");
+    this.qtype = t.qtypeName ?? (t.qtype === null ? "?" : String(t.qtype));
     this.client = t.client;
     this.server = t.server;
     this.result = closed ? "late" : (truncatedResult(t, retry) ?? dnsResult(t));
@@ -175,7 +179,7 @@ class DnsTransactionFact implements DnsFact {
     this.addresses = addresses;
     this.time = t.queries[0]?.ts ?? t.response?.ts ?? 0;
     this.queries = t.queries.length + (this.#retry?.syns ?? 0);
-    this.forBackend = matches(this.name);
+    this.forBackend = cutForBackend || (!t.queryCut && matches(this.name));
     this.ttl = ttl;
     this.icmp =
       icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort)) ?? this.#retry?.icmp;
@@ -205,9 +209,10 @@ class DnsTransactionFact implements DnsFact {
       return `${t.server} answered ${qtype} ${name} truncated (TC), and the query again over TCP got no answer: the connection to ${t.server}:${t.serverPort} ${RETRY_SAID[this.#retry.outcome] ?? "carried no answer"}`;
     if (this.result === "unanswered")
       return `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`;
+    const cut = t.queryCut ? " (its question cut short by the capture's snap length)" : "";
     if (this.result === "address")
-      return `${t.server} answered ${qtype} ${name} with ${this.addresses.join(", ")}`;
-    return `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}${aliasSaid(t)}`;
+      return `${t.server} answered ${qtype} ${name}${cut} with ${this.addresses.join(", ")}`;
+    return `${t.server} answered ${qtype} ${name}${cut} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}${aliasSaid(t)}`;
   }
 }
 
@@ -294,7 +299,17 @@ function dnsFacts(
   const out: DnsFact[] = [];
   for (const t of s.dns)
     if (t.query !== null && t.qtype !== 12 && !isMulticast(t.server))
-      out.push(new DnsTransactionFact(t, point, source, icmpByQuote, matches, truncatedRetry(t, s.dns, tcp)));
+      out.push(
+        new DnsTransactionFact(
+          t,
+          point,
+          source,
+          icmpByQuote,
+          matches,
+          truncatedRetry(t, s.dns, tcp),
+          backend.host,
+        ),
+      );
   return out;
 }
 
@@ -322,6 +337,17 @@ function closedSocketIcmp(t: DnsTransaction, byQuote: Map<string, IcmpError>): I
   return after >= 0 && after < 1 ? e : undefined;
 }
 
+/**
+ * Without a port, the backend host's connections that started in the capture name its service: a
+ * session picked up midstream on another port (an ssh login to the same host) is not the backend's.
+ */
+function sameService(hit: ConnFact[], backend: BackendTarget): ConnFact[] {
+  if (backend.port !== undefined) return hit;
+  const ports = new Set<number>();
+  for (const c of hit) if (c.syns > 0) ports.add(c.port);
+  return ports.size > 0 ? hit.filter((c) => c.syns > 0 || ports.has(c.port)) : hit;
+}
+
 /** Pick the TCP connections that are the gateway's conversation with its backend. */
 export function backendConns(
   tcp: Iterable<ConnFact>,
@@ -334,7 +360,7 @@ export function backendConns(
   if (known.size > 0) {
     const hit: ConnFact[] = [];
     for (const c of tcp) if (known.has(c.address) && portOk(c)) hit.push(c);
-    if (hit.length > 0 || (backend.host && isIP(backend.host))) return hit;
+    if (hit.length > 0 || (backend.host && isIP(backend.host))) return sameService(hit, backend);
   }
   // The backend's name was looked up here and gave no address: whatever else the capture holds
   // is traffic to other hosts, never the backend's conversation.
@@ -346,9 +372,10 @@ export function backendConns(
   const responders = new Set<string>();
   for (const c of tcp) {
     responders.add(c.address);
+    // A port the target names is the backend's, whatever else it usually serves.
+    const named = backend.port !== undefined && c.port === backend.port;
     if (
-      !NOT_BACKEND_PORTS.has(c.port) &&
-      !NOT_BACKEND_PORTS.has(c.cport) &&
+      (named || (!NOT_BACKEND_PORTS.has(c.port) && !NOT_BACKEND_PORTS.has(c.cport))) &&
       !backend.gatewayAddresses.has(c.address) &&
       !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
       portOk(c)
@@ -402,7 +429,9 @@ function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
 function pickBackend(p: PointRead, point: number, source: string, backend: BackendTarget, search: string[]) {
   const dns = dnsFacts(p.summary, point, source, backend, search, p.tcp);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
-  const lookedUp = dns.some((d) => d.forBackend);
+  // An answer whose records the capture cut named addresses it cannot show: any connection may be to one.
+  const cutAnswer = dns.some((d) => d.forBackend && d.result === "address" && d.addresses.length === 0);
+  const lookedUp = !cutAnswer && dns.some((d) => d.forBackend);
   return { dns, resolved, tcp: backendConns(p.tcp, backend, resolved, lookedUp) };
 }
 

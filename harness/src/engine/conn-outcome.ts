@@ -157,7 +157,9 @@ export function readConn(
       break;
     }
   }
-  if (!firstSynAck) {
+  // Picked up midstream (the capture began after the handshake): the exchange still shows.
+  const midstream = !firstSynAck && c.syns.length === 0 && c.origBytes > 0;
+  if (!firstSynAck && !midstream) {
     r.refs = [...c.syns];
     if (icmp) {
       r.outcome = "icmp";
@@ -173,8 +175,9 @@ export function readConn(
     }
     return r;
   }
-  r.refs = [c.syns[0] ?? firstSynAck, firstSynAck];
+  r.refs = firstSynAck ? [c.syns[0] ?? firstSynAck, firstSynAck] : [];
   if (
+    firstSynAck &&
     c.syns.length > 0 &&
     !c.handshakeAck &&
     c.origBytes === 0 &&

@@ -51,6 +51,8 @@ describe("real-tools corpus manifest", () => {
       "client-and-server",
       "snap96",
       "noise",
+      "midstream",
+      "-cut-",
     ]) {
       expect(
         names.some((n) => n.includes(shape)),
