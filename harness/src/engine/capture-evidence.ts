@@ -477,8 +477,8 @@ export function captureFacts(
       !(e.flowUid && connUids.has(e.flowUid)),
   );
   // Bad checksums are kept (capture-analysis.ts): worth a note, not a reason to call the input partial.
-  const serious = s.problems.filter((x) => x.kind !== "bad-checksum");
-  const badSums = s.problems.length - serious.length;
+  const serious = s.problems.filter((x) => x.kind !== "bad-checksum" && x.kind !== "copies");
+  const badSums = s.problems.filter((x) => x.kind === "bad-checksum").length;
   const problems = serious
     .slice(0, 10)
     .map((x) => `${source}: ${x.message}${x.packet !== null ? ` (packet ${x.packet})` : ""}`);
@@ -486,6 +486,7 @@ export function captureFacts(
   const notes = badSums
     ? [`${source}: ${badSums} packet(s) with bad checksums, kept (checksum offload on the capturing host)`]
     : [];
+  for (const x of s.problems) if (x.kind === "copies") notes.push(`${source}: ${x.message}`);
   const frontConns: CaptureFacts["frontConns"] = [];
   for (const c of p.tcp) {
     if (frontConns.length >= 100) break;

@@ -20,6 +20,7 @@ const NO_PORTS = new Set<number>();
 import { TcpSession, type TcpPacketIn } from "./tcp-session.js";
 import { ipv4Number, TcpFlowTable, type FlowSlot } from "./tcp-flow-table.js";
 import { tcpRecord } from "./tcp-record.js";
+import { CopyFilter } from "./copy-filter.js";
 import { sharedTexts } from "./shared-texts.js";
 import { TlsState } from "./tls-state.js";
 import {
@@ -123,6 +124,7 @@ export class FlowAnalyzer {
   private icmp: IcmpError[] = [];
   private problems: Problem[] = [];
   private droppedProblems = 0;
+  private readonly copies = new CopyFilter();
   private tcpCount = 0;
   private dgCount = 0;
   readonly captures: CaptureInfo[] = [];
@@ -171,6 +173,7 @@ export class FlowAnalyzer {
     }
     if (d.l3 === 0 || (d.proto === 0 && d.problem)) return;
     if (d.fragment && d.fragOffset > 0) return;
+    if (this.copies.isCopy(d, pkt.capture, pkt.ts)) return;
     if (d.ipChecksumBad) {
       this.problem({
         kind: "bad-checksum",
@@ -569,6 +572,14 @@ export class FlowAnalyzer {
       tcp,
       datagrams,
     );
+    for (const [capture, n] of this.copies.dropped)
+      this.problems.push({
+        kind: "copies",
+        capture,
+        offset: null,
+        packet: null,
+        message: `${n} packet(s) seen a second time on another interface (a capture on several interfaces of a forwarding host), read once`,
+      });
     if (this.droppedProblems > 0)
       this.problems.push({
         kind: "unsupported",

@@ -296,6 +296,8 @@ export type ProblemKind =
   | "malformed-dns"
   | "malformed-tls"
   | "malformed-icmp"
+  /** Second copies of packets, read once (flows/copy-filter.ts): a note, not damage. */
+  | "copies"
   | "unsupported";
 
 /** Something wrong in the input that did not stop the analysis. */
