@@ -721,6 +721,13 @@ cases_more_mechanisms() {
   resolver 10.199.2.53
   RC=0 run_case healthy-fallback-v6-refused-many-curl healthy dual.rt.test:80 curl "twelve requests, each refused over IPv6 (RST) and served over IPv4" -- \
     bash -c 'for i in $(seq 12); do "$@" || exit 1; done' _ "${CURL[@]}" http://dual.rt.test/
+  # One connect in four refused (a pool member whose port is closed behind a balancer), the rest served.
+  nft_rules "ip daddr 10.199.2.10 tcp dport 80 tcp flags & (syn | ack) == syn numgen inc mod 4 == 2 reject with tcp reset"
+  RC=any run_case tcp-refused-some-of-many-curl tcp.refused www.rt.test:80 curl "eight requests in a row, each a new connection: every fourth connect refused (RST), the others 200" -- \
+    bash -c 'for i in $(seq 8); do "$@"; done' _ "${CURL[@]}" http://www.rt.test/
+  RC=any run_case tcp-refused-some-of-parallel-python tcp.refused www.rt.test:80 python "eight connects at once from threads: every fourth refused (RST), the others answered" -- \
+    "${PY[@]}" --burst 8 http://www.rt.test/
+  nft_rules
   run_case backend-closed-keepalive-curl backend.closed www.rt.test:80 curl "one keep-alive connection: three requests answered 200, the fourth closed without a response (nginx 444)" -- \
     "${CURL[@]}" http://www.rt.test/ http://www.rt.test/ http://www.rt.test/ http://www.rt.test/closed
 }
