@@ -11,6 +11,7 @@ import {
   tlsAlertName,
   tlsHandshakeName,
   type TlsCursor,
+  type TlsRecordView,
 } from "../decode/tls.js";
 import type { Direction, PacketRef, TlsInfo } from "./types.js";
 
@@ -111,58 +112,54 @@ export class TlsState {
       this.blind(dir, side, wire, ref);
       return null;
     }
-    return scanTlsRecords(
-      b,
-      off,
-      len,
-      side.cur,
-      (r) => {
-        if (this.info.version === null) this.info.version = r.version;
-        if (dir === "orig") this.clientRecord(r.contentType, ref.n);
-        switch (r.contentType) {
-          case TLS_CONTENT.CHANGE_CIPHER_SPEC:
-            side.ccs = true;
-            break;
-          case TLS_CONTENT.ALERT: {
-            const plain = !side.ccs && r.bodyAvail >= 2 && r.length === 2;
-            const desc = plain ? b[r.bodyOff + 1] : null;
-            const name = desc === null ? null : tlsAlertName(desc);
-            this.info.alerts.push({
-              capture: ref.capture,
-              n: ref.n,
-              ts: ref.ts,
-              dir,
-              level: plain ? b[r.bodyOff] : null,
-              description: desc,
-              descriptionName: name,
-            });
-            if (name) this.info.lastAlert = name;
-            break;
-          }
-          case TLS_CONTENT.HANDSHAKE:
-            if (side.ccs) {
-              this.info.handshake.push({
-                capture: ref.capture,
-                n: ref.n,
-                ts: ref.ts,
-                dir,
-                type: -1,
-                typeName: "encrypted",
-              });
-              break;
-            }
-            this.handshake(dir, b, r.bodyOff, r.bodyAvail, ref);
-            break;
-          case TLS_CONTENT.APPLICATION_DATA:
-            if (dir === "resp" && this.serverHello && !this.sides.orig.appData) this.tls13 = true;
-            side.appData = true;
-            if (r.length > ENCRYPTED_ALERT_BODY) this.data(dir, side, ref);
-            break;
+    return scanTlsRecords(b, off, len, side.cur, (r) => this.record(dir, side, b, r, ref), wire);
+  }
+
+  /** One record of a side, as scanTlsRecords walks it. */
+  private record(dir: Direction, side: Side, b: Uint8Array, r: TlsRecordView, ref: PacketRef): void {
+    if (this.info.version === null) this.info.version = r.version;
+    if (dir === "orig") this.clientRecord(r.contentType, ref.n);
+    switch (r.contentType) {
+      case TLS_CONTENT.CHANGE_CIPHER_SPEC:
+        side.ccs = true;
+        break;
+      case TLS_CONTENT.ALERT: {
+        const plain = !side.ccs && r.bodyAvail >= 2 && r.length === 2;
+        const desc = plain ? b[r.bodyOff + 1] : null;
+        const name = desc === null ? null : tlsAlertName(desc);
+        this.info.alerts.push({
+          capture: ref.capture,
+          n: ref.n,
+          ts: ref.ts,
+          dir,
+          level: plain ? b[r.bodyOff] : null,
+          description: desc,
+          descriptionName: name,
+        });
+        if (name) this.info.lastAlert = name;
+        break;
+      }
+      case TLS_CONTENT.HANDSHAKE:
+        if (side.ccs) {
+          this.info.handshake.push({
+            capture: ref.capture,
+            n: ref.n,
+            ts: ref.ts,
+            dir,
+            type: -1,
+            typeName: "encrypted",
+          });
+          break;
         }
-        this.settle();
-      },
-      wire,
-    );
+        this.handshake(dir, b, r.bodyOff, r.bodyAvail, ref);
+        break;
+      case TLS_CONTENT.APPLICATION_DATA:
+        if (dir === "resp" && this.serverHello && !this.sides.orig.appData) this.tls13 = true;
+        side.appData = true;
+        if (r.length > ENCRYPTED_ALERT_BODY) this.data(dir, side, ref);
+        break;
+    }
+    this.settle();
   }
 
   private settle(): void {
