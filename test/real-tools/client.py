@@ -1,11 +1,14 @@
 """The Python client stack of the real-tools corpus: urllib over http.client and socket.
 
   python3 client.py URL [--timeout S] [--ipv4] [--cafile F] [--tls12 | --tls13] [--burst N] [--half-close]
+                       [--pause S]
 
 Prints the status line or the error, exits 0 on an HTTP answer and 1 otherwise.
 --burst N opens N connections at once (threads) and sends a request on each, as a client pool does.
 --half-close sends an HTTP/1.0 request and shuts down its sending side (FIN) at once, then reads
 the answer: the half-close that HTTP/1.0 and scripted clients do.
+--pause S connects, holds the idle connection S seconds, then sends the request on it, as a client
+reusing a pooled connection does (plain HTTP).
 """
 
 import argparse
@@ -13,6 +16,7 @@ import socket
 import ssl
 import sys
 import threading
+import time
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -81,6 +85,25 @@ def half_close(args: argparse.Namespace) -> int:
     return 0 if data.startswith(b"HTTP/") else 1
 
 
+def paused(args: argparse.Namespace) -> int:
+    u = urlsplit(args.url)
+    try:
+        with socket.create_connection((u.hostname, u.port or 80), timeout=args.timeout) as s:
+            time.sleep(args.pause)
+            s.sendall(f"GET {u.path or '/'} HTTP/1.1\r\nHost: {u.hostname}\r\nConnection: close\r\n\r\n".encode())
+            data = b""
+            while len(data) < 1 << 20:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+    except Exception as e:
+        print("error:", repr(e))
+        return 1
+    print(data.split(b"\r\n", 1)[0].decode(errors="replace") or "error: empty reply")
+    return 0 if data.startswith(b"HTTP/") else 1
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("url")
@@ -91,6 +114,7 @@ def main() -> int:
     p.add_argument("--tls13", action="store_true")
     p.add_argument("--burst", type=int, default=0)
     p.add_argument("--half-close", action="store_true")
+    p.add_argument("--pause", type=float, default=0)
     args = p.parse_args()
     if args.ipv4:
         # Ask the resolver for IPv4 only, as a client configured for one family does (A queries only).
@@ -98,6 +122,8 @@ def main() -> int:
         socket.getaddrinfo = lambda host, port, family=0, *a, **k: real(host, port, socket.AF_INET, *a, **k)
     if args.half_close:
         return half_close(args)
+    if args.pause:
+        return paused(args)
     return burst(args) if args.burst else fetch(args)
 
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Builds the real-tools corpus: captures of real client stacks (curl, wget, Python) failing, or not,
 # against real servers (nginx, haproxy, openssl s_server, dnsmasq, unbound, Python sockets) behind a
-# real router with nftables, each taken with tcpdump at the client's interface.
+# real router with nftables, each taken with tcpdump at the client's interface, or (AT, CAP_OPTS
+# in run_case) at the server, on the router, at several points, or written otherwise.
 #
 #   sudo bash test/real-tools/make.sh [OUTDIR]      (default: test/real-tools/corpus)
 #   RT_CASES="tcp-refused-nft-reset-curl dns-nxdomain-wget" bash test/real-tools/make.sh   only these
 #
-# Writes OUTDIR/<case>.pcap and OUTDIR/manifest.json (file, expected label, --target, client stack,
-# mechanism). Needs root, iproute2, nftables, tcpdump, curl, wget, python3, openssl, nginx,
-# haproxy, dnsmasq, unbound (scripts/setup.sh installs them).
+# Writes OUTDIR/<case>.pcap (.pcapng from dumpcap; more files for a case taken at several points)
+# and OUTDIR/manifest.json (file, moreFiles, expected label, --target, client stack, mechanism).
+# Needs root, iproute2, nftables, tcpdump, dumpcap, curl, wget, python3, openssl, nginx, haproxy,
+# dnsmasq, unbound (scripts/setup.sh installs them; dumpcap comes with tshark).
 #
 # Topology, all inside namespaces this script makes and removes (no default route, no NAT, nothing
 # reaches the host's networks):
@@ -37,7 +39,7 @@ die() {
   say "must run as root (network namespaces, nftables, tcpdump): sudo bash $0 ${1:-}"
   exit 2
 }
-for t in ip ss nft tcpdump curl wget python3 openssl nginx haproxy dnsmasq unbound timeout; do
+for t in ip ss nft tcpdump dumpcap curl wget python3 openssl nginx haproxy dnsmasq unbound timeout; do
   command -v "$t" >/dev/null || {
     say "$t is not installed: run scripts/setup.sh (as root) or apt-get install it"
     exit 2
@@ -120,6 +122,8 @@ topology() {
   inR ip link set rs up
 
   for a in 10 11 12 13 14 51 52 53 55; do inS ip addr add "10.199.2.$a/24" dev s0; done
+  # The addresses of a name whose 40 A records do not fit a 512-byte UDP answer.
+  for a in $(seq 100 139); do inS ip addr add "10.199.2.$a/24" dev s0; done
   inS ip addr add 2001:db8:199:2::10/64 dev s0 nodad
   inS ip link set s0 up
   inS ip route add 10.199.1.0/24 via 10.199.2.1
@@ -143,7 +147,11 @@ v6_refused() {
 }
 
 # resolver ADDR: the client's name server for the next cases (ip netns exec binds this file).
-resolver() { printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$1" >"/etc/netns/$C/resolv.conf"; }
+# A second argument is a search list (resolv.conf `search`).
+resolver() {
+  printf 'nameserver %s\noptions timeout:1 attempts:2\n%s' "$1" "${2:+search $2
+}" >"/etc/netns/$C/resolv.conf"
+}
 
 # ---------------------------------------------------------------- servers
 certs() {
@@ -188,6 +196,11 @@ http {
     # 444: nginx closes the connection without a response.
     location = /closed { return 444; }
   }
+  server {
+    # Every server address: the many A records of big.rt.test all lead here.
+    listen 8090;
+    location = / { return 200 "ok\n"; }
+  }
 }
 EOF
   bg "$S" nginx nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;'
@@ -197,6 +210,9 @@ EOF
   bg "$S" s-tls12 openssl s_server -quiet -www -tls1_2 -accept 10.199.2.12:4434 -cert "$d/srv.pem" -key "$d/srv.key"
   bg "$S" s-self openssl s_server -quiet -www -accept 10.199.2.12:4435 -cert "$d/self.pem" -key "$d/self.key"
   bg "$S" s-self12 openssl s_server -quiet -www -tls1_2 -accept 10.199.2.12:4436 -cert "$d/self.pem" -key "$d/self.key"
+  # Client certificates required (-Verify): a client without one is refused in the handshake.
+  bg "$S" s-mtls13 openssl s_server -quiet -www -Verify 1 -accept 10.199.2.12:4437 -cert "$d/srv.pem" -key "$d/srv.key" -CAfile "$d/ca.pem"
+  bg "$S" s-mtls12 openssl s_server -quiet -www -tls1_2 -Verify 1 -accept 10.199.2.12:4438 -cert "$d/srv.pem" -key "$d/srv.key" -CAfile "$d/ca.pem"
   cat >"$work/haproxy.cfg" <<EOF
 global
   pidfile $work/haproxy.pid
@@ -220,12 +236,12 @@ backend nginx
 EOF
   bg "$S" haproxy haproxy -db -f "$work/haproxy.cfg"
   local m p=9000
-  for m in mute close reset garbage backlog backlog slowclose firstonly; do
+  for m in mute close reset garbage backlog backlog slowclose firstonly echo; do
     bg "$S" "py-$m" python3 "$here/servers.py" "$m" 10.199.2.13 "$p"
     p=$((p + 1))
   done
   dns_servers
-  for p in 80 443 8000 4433 4434 4435 4436 9000 9001 9002 9003 9004 9005 9006 9007 8080; do
+  for p in 80 443 8000 4433 4434 4435 4436 4437 4438 9000 9001 9002 9003 9004 9005 9006 9007 9008 8080 8090; do
     wait_for "a server on port $p" 15 listening "$S" "$p"
   done
   wait_for "dnsmasq" 10 listening "$S" 53
@@ -241,7 +257,8 @@ dns_servers() {
     --host-record=tls.rt.test,10.199.2.12 --host-record=app.rt.test,10.199.2.13 --host-record=proxy.rt.test,10.199.2.14 \
     --host-record=dual.rt.test,10.199.2.10,2001:db8:199:2::10 --host-record=v6only.rt.test,2001:db8:199:2::10 \
     --host-record=gone.rt.test,10.199.2.77 --host-record=near.rt.test,10.199.1.77 \
-    --txt-record=txtonly.rt.test,"no address here" --pid-file="$work/dnsmasq.pid"
+    --txt-record=txtonly.rt.test,"no address here" --pid-file="$work/dnsmasq.pid" \
+    --domain-needed $(for a in $(seq 100 139); do printf -- '--host-record=big.rt.test,10.199.2.%s ' "$a"; done)
   # unbound: refuses the client's network (access-control), as a resolver for other clients does.
   cat >"$work/unbound.conf" <<EOF
 server:
@@ -275,6 +292,10 @@ server:
   access-control: 10.199.1.0/24 allow
   # unbound answers the reserved name test. itself (RFC 6761) unless told not to.
   local-zone: "test." nodefault
+  # An alias whose target has no data: unbound answers local data as it stands, the CNAME alone
+  # with NOERROR (NODATA).
+  local-zone: "cn.rt.test." static
+  local-data: "www.cn.rt.test. CNAME gone.cn.rt.test."
 forward-zone:
   name: "broken.rt.test."
   forward-addr: 10.199.2.52
@@ -290,28 +311,47 @@ nft_rules() {
   for r in "$@"; do inR nft add rule inet backside pass $r; done
 }
 
-# capture_start IFACE FILE / capture_stop: tcpdump in the client's namespace.
+# capture_start POINT FILE / capture_stop FILE: one capture, a background process each (cap_pids).
+# POINT is NS:IFACE with NS c (client), r (router) or s (server): tcpdump on that interface, or on
+# `any` (Linux cooked v2 headers, both of the router's legs in one file); NS:IF1+IF2 is dumpcap on
+# both interfaces into one pcapng file. CAP_OPTS adds tcpdump options (snap length, time stamps).
+cap_pids=()
 capture_start() {
-  : >"$work/tcpdump.err"
-  # Not through inC: $! must be tcpdump itself (ip netns exec execs it) for the stop below.
-  ip netns exec "$C" tcpdump -Z root --immediate-mode -i "$1" -s 2048 -U -n -w "$2" 2>"$work/tcpdump.err" &
-  cap_pid=$!
-  wait_for "tcpdump to listen" 10 grep -q "listening on" "$work/tcpdump.err"
+  local ns=${1%%:*} ifs=${1#*:} f=$2 err=$2.err
+  case $ns in c) ns=$C ;; r) ns=$R ;; s) ns=$S ;; *) die "capture point $1: namespace must be c, r or s" ;; esac
+  : >"$err"
+  # Not through inC: $! must be the capture program itself (ip netns exec execs it) for the stop below.
+  if [[ $ifs == *+* ]]; then
+    local a=() i
+    for i in ${ifs//+/ }; do a+=(-i "$i"); done
+    ip netns exec "$ns" dumpcap -q "${a[@]}" -s 2048 -w "$f" 2>"$err" &
+    cap_pids+=($!)
+    wait_for "dumpcap to capture" 10 grep -q "Capturing on" "$err"
+  else
+    # shellcheck disable=SC2086 # CAP_OPTS is a list of options
+    ip netns exec "$ns" tcpdump -Z root --immediate-mode -i "$ifs" -s 2048 ${CAP_OPTS:-} -U -n -w "$f" 2>"$err" &
+    cap_pids+=($!)
+    wait_for "tcpdump to listen" 10 grep -q "listening on" "$err"
+  fi
 }
 capture_stop() {
-  # Let the last FIN/ACK or ICMP land: stop once the file has not grown for 0.3 s (at most 3 s).
-  local f=$1 last=-1 now i
+  # Let the last FIN/ACK or ICMP land: stop once the files have not grown for 0.3 s (at most 3 s).
+  local last=-1 now i p
   for ((i = 0; i < 30; i++)); do
-    now=$(stat -c %s "$f")
+    now=$(cat "$@" | wc -c)
     [ "$now" = "$last" ] && break
     last=$now
     sleep 0.3
   done
   # TERM, not INT: a background job of a non-interactive shell ignores SIGINT.
-  kill -TERM "$cap_pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$cap_pid" 2>/dev/null || true
-  wait "$cap_pid" 2>/dev/null || true
+  for p in "${cap_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${cap_pids[@]}"; do
+    for ((i = 0; i < 50; i++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  cap_pids=()
+  for p in "$@"; do rm -f "$p.err"; done
 }
 
 manifest_rows=$work/manifest.tsv
@@ -319,27 +359,53 @@ manifest_rows=$work/manifest.tsv
 
 # case NAME LABEL TARGET STACK DESCRIPTION -- CLIENT COMMAND...   (TARGET "-" for none)
 # Runs the client in the client namespace (bounded to 60 s) with a capture at c0 (or lo for
-# loopback cases, when IFACE is set).
+# loopback cases, when IFACE is set). AT="POINT..." takes the captures elsewhere (capture_start):
+# the first is NAME.pcap (NAME.pcapng from dumpcap), each further one NAME.<ns>-<iface>.pcap, and
+# the case's manifest entry lists them all, read together. LATE=S starts the captures S seconds
+# after the client (midstream), CUT=S stops them S seconds in while the client goes on.
 run_case() {
   local name=$1 label=$2 target=$3 stack=$4 desc=$5
   shift 6
   if [ -n "${RT_CASES:-}" ] && [[ " $RT_CASES " != *" $name "* ]]; then return 0; fi
-  local f=$out/$name.pcap
-  rm -f "$f"
-  capture_start "${IFACE:-c0}" "$f"
+  local points=(${AT:-c:${IFACE:-c0}}) files=() pt f
+  if [ -n "${LATE:-}" ]; then
+    # The capture starts LATE seconds after the client: it picks the connection up midstream.
+    inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 &
+    late_client=$!
+    sleep "$LATE"
+  fi
+  for pt in "${points[@]}"; do
+    if [ ${#files[@]} -eq 0 ]; then f=$name; else f=$name.${pt//[:+]/-}; fi
+    if [[ $pt == *+* ]]; then f=$f.pcapng; else f=$f.pcap; fi
+    rm -f "$out/$f"
+    capture_start "$pt" "$out/$f"
+    files+=("$f")
+  done
   local rc=0
-  inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 || rc=$?
-  capture_stop "$f"
+  if [ -n "${LATE:-}" ]; then
+    wait "$late_client" || rc=$?
+    capture_stop "${files[@]/#/$out/}"
+  elif [ -n "${CUT:-}" ]; then
+    # The capture stops CUT seconds in, while the client goes on: a capture cut short.
+    inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 &
+    local client=$!
+    sleep "$CUT"
+    capture_stop "${files[@]/#/$out/}"
+    wait "$client" || rc=$?
+  else
+    inC timeout 60 "$@" >"$work/case-$name.log" 2>&1 || rc=$?
+    capture_stop "${files[@]/#/$out/}"
+  fi
   [ "$rc" -ne 124 ] || die "$name: the client did not finish within 60 s (log: $(tail -n 3 "$work/case-$name.log"))"
   # The client must have seen what the label says (RC=any: a loop or a burst reports for itself).
   case "${RC:-$([ "$label" = healthy ] && echo 0 || echo fail)}" in
     0) [ "$rc" -eq 0 ] || die "$name: expected the client to succeed, it exited $rc: $(tail -n 2 "$work/case-$name.log")" ;;
     fail) [ "$rc" -ne 0 ] || die "$name: expected the client to fail, it succeeded" ;;
   esac
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$target" "$stack" "$desc" "$rc" \
-    "$(tr '\n\t' '  ' <"$work/case-$name.log" | cut -c1-160)" >>"$manifest_rows"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$target" "$stack" "$desc" "$rc" \
+    "$(tr '\n\t' '  ' <"$work/case-$name.log" | cut -c1-160)" "$(IFS=,; echo "${files[*]}")" >>"$manifest_rows"
   cases_done=$((cases_done + 1))
-  say "$name: client exit $rc, $(stat -c %s "$f") bytes"
+  say "$name: client exit $rc, $(cd "$out" && cat "${files[@]}" | wc -c) bytes"
 }
 
 CURL=(curl -sS -o /dev/null -m 3 --connect-timeout 5)
@@ -577,6 +643,121 @@ cases_loss() {
   nft_rules
 }
 
+# Captures taken elsewhere than at the client, or written otherwise: at the server, on the router
+# (both legs through `-i any`, or dumpcap on both interfaces into one pcapng), at client and server
+# together, with nanosecond time stamps, with a 96-byte snap length.
+cases_captured_elsewhere() {
+  nft_rules
+  AT=r:any run_case healthy-http-router-any-curl healthy www.rt.test:80 curl "captured on the router with tcpdump -i any (Linux cooked v2): every packet twice, once per leg; 200" -- \
+    "${CURL[@]}" http://www.rt.test/
+  AT=r:any run_case backend-timeout-router-any-python backend.timeout app.rt.test:9000 python "captured on the router, -i any: the request crosses both legs, the server never answers" -- \
+    "${PY[@]}" http://app.rt.test:9000/
+  AT=r:rc+rs run_case backend-reset-router-pcapng-wget backend.reset app.rt.test:9002 wget "dumpcap on both router interfaces into one pcapng file: the server aborts with RST after the request" -- \
+    "${WGET[@]}" http://app.rt.test:9002/
+  AT=s:s0 run_case tcp-refused-server-side-python tcp.refused www.rt.test:8088 python "captured at the server: nothing listens, its kernel answers RST" -- \
+    "${PY[@]}" http://www.rt.test:8088/
+  AT=s:s0 run_case tls-unknown-ca-server-side-curl tls.handshake-failure tls.rt.test:4435 curl "captured at the server: TLS 1.3, a self-signed certificate, curl's encrypted alert" -- \
+    "${CURL[@]}" https://tls.rt.test:4435/
+  AT="c:c0 s:s0" run_case backend-closed-client-and-server-curl backend.closed app.rt.test:9001 curl "captures at client and server of the same exchange: the server closes (FIN) after the request" -- \
+    "${CURL[@]}" http://app.rt.test:9001/
+  CAP_OPTS="--time-stamp-precision=nano" run_case backend-closed-nano-wget backend.closed app.rt.test:9006 wget "nanosecond pcap: the server closes (FIN) 1.5 s after the request" -- \
+    "${WGET[@]}" http://app.rt.test:9006/
+  CAP_OPTS="-s 96" run_case healthy-https13-snap96-curl healthy tls.rt.test:4433 curl "96-byte snap length: TLS 1.3 with only the first bytes of each segment captured; 200" -- \
+    "${CURL[@]}" --cacert "$CA" https://tls.rt.test:4433/
+  CAP_OPTS="-s 96" run_case healthy-https12-snap96-python healthy www.rt.test:443 python "96-byte snap length: TLS 1.2 to nginx from Python; 200" -- \
+    "${PY[@]}" --cafile "$CA" --tls12 https://www.rt.test/
+  CAP_OPTS="-s 96" run_case tls-unknown-ca-snap96-curl tls.handshake-failure tls.rt.test:4435 curl "96-byte snap length: TLS 1.3, a self-signed certificate, curl's encrypted alert" -- \
+    "${CURL[@]}" https://tls.rt.test:4435/
+  LATE=1.5 run_case backend-timeout-midstream-python backend.timeout app.rt.test:9000 python "the capture starts after the handshake: a pooled connection idles 2.5 s, then its request gets no answer until the 3 s timeout" -- \
+    "${PY[@]}" --pause 2.5 http://app.rt.test:9000/
+  LATE=1.5 run_case backend-reset-midstream-python backend.reset app.rt.test:9002 python "the capture starts after the handshake: the request on the idle connection is answered with RST" -- \
+    "${PY[@]}" --pause 2.5 http://app.rt.test:9002/
+  LATE=1.5 run_case healthy-midstream-python healthy files.rt.test:8000 python "the capture starts after the handshake: the request on the idle connection gets 200" -- \
+    "${PY[@]}" --pause 2.5 http://files.rt.test:8000/
+  CUT=2 run_case backend-timeout-cut-wget backend.timeout app.rt.test:9000 wget "the capture stops 2 s in, before wget's 3 s timeout: request ACKed, then silence to the end of the file" -- \
+    "${WGET[@]}" http://app.rt.test:9000/
+  nft_rules "ip daddr 10.199.2.10 tcp dport 8083 drop"
+  CUT=2.5 run_case tcp-silent-drop-cut-curl tcp.silent-drop www.rt.test:8083 curl "the capture stops 2.5 s in: three SYNs unanswered, curl still waiting" -- \
+    curl -sS -o /dev/null --connect-timeout 5 http://www.rt.test:8083/
+  AT="c:c0 s:s0" run_case tcp-silent-drop-client-and-server-wget tcp.silent-drop www.rt.test:8083 wget "captures at client and server: the router drops the SYNs, none reaches the server" -- \
+    wget -nv -O /dev/null -T 4 -t 1 http://www.rt.test:8083/
+  AT=r:rc+rs run_case tcp-silent-drop-router-pcapng-curl tcp.silent-drop www.rt.test:8083 curl "dumpcap on both router interfaces: the SYNs arrive on the client leg and never leave on the server leg" -- \
+    curl -sS -o /dev/null --connect-timeout 4 http://www.rt.test:8083/
+  nft_rules
+}
+
+# Mechanisms beside those above: TLS refused for other reasons, DNS over TCP, search lists, a
+# CNAME to nowhere, many fallbacks, a failure on a reused keep-alive connection.
+cases_more_mechanisms() {
+  nft_rules
+  run_case tls-client-cert-required-curl tls.handshake-failure tls.rt.test:4437 curl "TLS 1.3, the server requires a client certificate, curl has none: the server's certificate_required alert" -- \
+    "${CURL[@]}" --cacert "$CA" https://tls.rt.test:4437/
+  run_case tls-client-cert-required-python tls.handshake-failure tls.rt.test:4437 python "TLS 1.3, the server requires a client certificate, Python sends none" -- \
+    "${PY[@]}" --cafile "$CA" https://tls.rt.test:4437/
+  run_case tls12-client-cert-required-curl tls.handshake-failure tls.rt.test:4438 curl "TLS 1.2, the server requires a client certificate: its plaintext handshake_failure alert" -- \
+    "${CURL[@]}" --cacert "$CA" https://tls.rt.test:4438/
+  run_case tls-no-shared-cipher-curl tls.handshake-failure tls.rt.test:4434 curl "curl offers only AES128-SHA (RSA), the server has an ECDSA key: handshake_failure alert" -- \
+    "${CURL[@]}" --cacert "$CA" --tls-max 1.2 --ciphers AES128-SHA https://tls.rt.test:4434/
+  run_case tls-client-to-plain-port-curl tls.handshake-failure www.rt.test:80 curl "https:// to nginx's plain HTTP port: nginx answers the ClientHello with an HTTP 400 and closes" -- \
+    "${CURL[@]}" https://www.rt.test:80/
+  run_case tls-client-to-plain-port-wget tls.handshake-failure www.rt.test:80 wget "https:// to nginx's plain HTTP port (GnuTLS)" -- \
+    "${WGET[@]}" https://www.rt.test:80/
+  run_case backend-closed-plain-client-to-tls-port-curl backend.closed tls.rt.test:4433 curl "http:// to openssl s_server's TLS port: it reads the request as a bad ClientHello and closes (FIN) without a byte" -- \
+    "${CURL[@]}" http://tls.rt.test:4433/
+  run_case healthy-dns-tcp-fallback-curl healthy big.rt.test:8090 curl "40 A records: the UDP answer is truncated (TC), the resolver asks again over TCP, 200" -- \
+    "${CURL[@]}" -4 http://big.rt.test:8090/
+  nft_rules "ip daddr 10.199.2.53 tcp dport 53 drop"
+  run_case dns-no-response-tcp-blocked-curl dns.no-response big.rt.test:8090 curl "the UDP answer is truncated (TC) and the router drops DNS over TCP: the resolver's SYNs to port 53 die" -- \
+    "${CURL[@]}" -4 http://big.rt.test:8090/
+  nft_rules
+  resolver 10.199.2.53 "corp.rt.test rt.test"
+  run_case healthy-dns-search-curl healthy www:80 curl "search list corp.rt.test rt.test: www.corp.rt.test NXDOMAIN, then www.rt.test answers, 200" -- \
+    "${CURL[@]}" http://www/
+  run_case dns-nxdomain-search-wget dns.nxdomain nothere wget "search list: nothere.corp.rt.test, nothere.rt.test and nothere all NXDOMAIN" -- \
+    "${WGET[@]}" http://nothere/
+  resolver 10.199.2.51
+  run_case dns-no-address-cname-python dns.no-address www.cn.rt.test python "the name is a CNAME to a name without data: the CNAME alone, NOERROR (NODATA)" -- \
+    "${PY[@]}" http://www.cn.rt.test/
+  resolver 10.199.2.53
+  RC=0 run_case healthy-fallback-v6-refused-many-curl healthy dual.rt.test:80 curl "twelve requests, each refused over IPv6 (RST) and served over IPv4" -- \
+    bash -c 'for i in $(seq 12); do "$@" || exit 1; done' _ "${CURL[@]}" http://dual.rt.test/
+  # One connect in four refused (a pool member whose port is closed behind a balancer), the rest served.
+  nft_rules "ip daddr 10.199.2.10 tcp dport 80 tcp flags & (syn | ack) == syn numgen inc mod 4 == 2 reject with tcp reset"
+  RC=any run_case tcp-refused-some-of-many-curl tcp.refused www.rt.test:80 curl "eight requests in a row, each a new connection: every fourth connect refused (RST), the others 200" -- \
+    bash -c 'for i in $(seq 8); do "$@"; done' _ "${CURL[@]}" http://www.rt.test/
+  RC=any run_case tcp-refused-some-of-parallel-python tcp.refused www.rt.test:80 python "eight connects at once from threads: every fourth refused (RST), the others answered" -- \
+    "${PY[@]}" --burst 8 http://www.rt.test/
+  nft_rules
+  run_case backend-closed-keepalive-curl backend.closed www.rt.test:80 curl "one keep-alive connection: three requests answered 200, the fourth closed without a response (nginx 444)" -- \
+    "${CURL[@]}" http://www.rt.test/ http://www.rt.test/ http://www.rt.test/ http://www.rt.test/closed
+}
+
+# Unrelated traffic in the same capture: an interactive TCP session picked up midstream, mDNS and
+# LLMNR queries, NTP requests answered by ICMP port unreachable from the backend's own host, ARP
+# for an absent neighbour. The verdict is the backend's, never the noise's.
+noisy() {
+  bg "$C" noise python3 "$here/noise.py" "$1" 10.199.2.13:9008 10.199.2.10 10.199.1.50
+  wait_for "the background traffic" 10 grep -q ready "$work/noise.log"
+  sleep 1
+}
+cases_noise() {
+  nft_rules "ip daddr 10.199.2.10 tcp dport 8083 drop"
+  inC ip route replace 224.0.0.0/4 dev c0
+  if [ -z "${RT_CASES:-}" ] || [[ $RT_CASES == *noise* ]]; then noisy 90; fi
+  run_case tcp-silent-drop-noise-curl tcp.silent-drop www.rt.test:8083 curl "SYNs dropped on the router, amid background traffic (ICMP port unreachable from the same host for NTP)" -- \
+    curl -sS -o /dev/null --connect-timeout 4 http://www.rt.test:8083/
+  run_case backend-reset-noise-notarget-wget backend.reset - wget "the server aborts with RST after the request, amid background traffic; no --target" -- \
+    "${WGET[@]}" http://app.rt.test:9002/
+  run_case healthy-noise-notarget-python healthy - python "200 from http.server amid background traffic; no --target" -- \
+    "${PY[@]}" http://files.rt.test:8000/
+  run_case tcp-silent-drop-noise-notarget-wget tcp.silent-drop - wget "SYNs dropped on the router amid background traffic; no --target" -- \
+    wget -nv -O /dev/null -T 4 -t 1 http://www.rt.test:8083/
+  run_case tcp-silent-drop-noise-ip-notarget-curl tcp.silent-drop - curl "SYNs to an address (no name to resolve) dropped on the router, amid unanswered mDNS and LLMNR queries; no --target" -- \
+    curl -sS -o /dev/null --connect-timeout 4 http://10.199.2.10:8083/
+  inC ip route del 224.0.0.0/4 dev c0
+  nft_rules
+}
+
 write_manifest() {
   python3 - "$manifest_rows" "$out/manifest.json" "$([ -n "${RT_CASES:-}" ] && echo 1 || echo 0)" <<'EOF'
 import json, os, sys
@@ -585,18 +766,22 @@ partial = sys.argv[3] == "1"
 old = json.load(open(dest))["cases"] if os.path.exists(dest) else []
 cases = {c["case"]: c for c in old} if partial else {}  # RT_CASES keeps the other cases
 for line in open(rows):
-    name, label, target, stack, desc, rc, log = line.rstrip("\n").split("\t")
-    cases[name] = {"case": name, "file": name + ".pcap", "label": label,
+    name, label, target, stack, desc, rc, log, files = line.rstrip("\n").split("\t")
+    files = files.split(",")
+    cases[name] = {"case": name, "file": files[0], "label": label,
                    "target": None if target == "-" else target, "stack": stack,
                    "mechanism": desc, "clientExit": int(rc), "clientSaid": log.strip()}
+    if len(files) > 1:
+        cases[name]["moreFiles"] = files[1:]
 doc = {"generatedBy": "test/real-tools/make.sh", "cases": [cases[k] for k in sorted(cases)]}
 with open(dest, "w") as f:
     json.dump(doc, f, indent=2)
     f.write("\n")
+kept = {f for c in cases.values() for f in [c["file"], *c.get("moreFiles", [])]}
 for c in old:
-    if c["case"] not in cases:
-        p = os.path.join(os.path.dirname(dest), c["file"])
-        if os.path.exists(p):
+    for f in [c["file"], *c.get("moreFiles", [])]:
+        p = os.path.join(os.path.dirname(dest), f)
+        if f not in kept and os.path.exists(p):
             os.remove(p)
 EOF
 }
@@ -611,5 +796,8 @@ cases_tcp
 cases_backend
 cases_tls
 cases_loss
+cases_captured_elsewhere
+cases_more_mechanisms
+cases_noise
 write_manifest
 say "$cases_done cases in $out ($(du -sh "$out" | cut -f1))"

@@ -10,6 +10,7 @@ Modes (each serves until it is killed; held connections are dropped after 60 s s
   garbage  accept, read the request, answer bytes that are not HTTP, close
   backlog  listen(0) and never accept: the kernel's accept queue fills and later SYNs are dropped
   firstonly  answer the first connection with 200, then read every later request and never answer
+  echo     an interactive session: echo what arrives until the peer closes
 """
 
 import socket
@@ -38,8 +39,21 @@ def read_request(conn: socket.socket) -> bytes:
 served = 0
 
 
+def echo(conn: socket.socket) -> None:
+    conn.settimeout(HOLD_SECONDS)
+    try:
+        while chunk := conn.recv(4096):
+            conn.sendall(chunk)
+    except OSError:
+        pass
+    conn.close()
+
+
 def handle(mode: str, conn: socket.socket) -> None:
     global served
+    if mode == "echo":
+        echo(conn)
+        return
     read_request(conn)
     if mode == "firstonly":
         served += 1

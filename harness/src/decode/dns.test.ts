@@ -24,6 +24,13 @@ describe("DNS messages (RFC 1035 section 4)", () => {
       [1, 60, "10.100.2.10"],
     ]);
   });
+  it("a message cut inside its question (a snap length) keeps the question's whole labels", () => {
+    // Header 12 bytes, then 8 of "backend" and 3 of "example": "backend" whole, the rest cut.
+    const m = decodeDns(resp, 0, 23);
+    expect([m.id, m.rcode, m.counts.an]).toEqual([0x1234, 0, 2]);
+    expect(m.questions).toEqual([{ name: "backend", type: -1, class: -1, cut: true }]);
+    expect(m.problems.map((p) => p.message)).toContain("question 1 cut short");
+  });
   it("a message cut inside an answer keeps id, rcode and question and says where", () => {
     const m = decodeDns(resp, 0, resp.length - 3);
     expect([m.id, m.rcode, m.questions.length, m.records.length]).toEqual([0x1234, 0, 1, 1]);

@@ -65,6 +65,8 @@ export interface DnsQuestion {
   name: string;
   type: number;
   class: number;
+  /** The message ended inside the question (a capture's snap length): `name` holds its whole labels read, type and class are -1. */
+  cut?: boolean;
 }
 
 export interface DnsRecord {
@@ -201,6 +203,7 @@ export function decodeDns(b: Uint8Array, start: number, len: number): DnsMessage
     const [name, next] = readName(b, o, end, start, problems);
     if (next + 4 > end) {
       problems.push({ offset: o - start, message: `question ${i + 1} cut short` });
+      if (i === 0 && name !== "") m.questions.push({ name, type: -1, class: -1, cut: true });
       return m;
     }
     m.questions.push({ name, type: u16(next), class: u16(next + 2) });

@@ -21,6 +21,25 @@ describe("TLS records (RFC 8446 section 5.1)", () => {
     expect(seen).toEqual([22, 21]);
     expect(cur.lost).toBe(false);
   });
+  it("follows records by their wire length when the snap length cut the segment", () => {
+    const seg = Buffer.concat([tlsHandshake(2, Buffer.alloc(80)), tlsAlert(2, 40)]);
+    const cur: { skip: number; lost: boolean; cut?: boolean } = { skip: 0, lost: false };
+    const seen: TlsRecordView[] = [];
+    // 30 bytes captured of the segment: the first header, not the second.
+    expect(scanTlsRecords(seg, 0, 30, cur, (r) => seen.push(r), seg.length)).toBeNull();
+    expect(seen.map((r) => [r.contentType, r.length, r.bodyAvail])).toEqual([[22, 84, 25]]);
+    expect(cur).toMatchObject({ lost: true, cut: true });
+  });
+  it("skips a cut record's rest by its wire length into the next segment", () => {
+    const rec = tlsHandshake(11, Buffer.alloc(3000));
+    const cur = { skip: 0, lost: false };
+    const seen: number[] = [];
+    scanTlsRecords(rec, 0, 30, cur, (r) => seen.push(r.contentType), 1000);
+    const next = Buffer.concat([rec.subarray(1000), tlsAlert(1, 0)]);
+    scanTlsRecords(next, 0, next.length, cur, (r) => seen.push(r.contentType));
+    expect(seen).toEqual([22, 21]);
+    expect(cur.lost).toBe(false);
+  });
   it("HTTP on a TLS port is not TLS", () => {
     const http = Buffer.from("HTTP/1.1 400 Bad Request\r\n\r\n");
     expect(looksLikeTlsRecord(http, 0, http.length)).toBe(false);

@@ -102,13 +102,18 @@ export interface TlsRecordView {
 /** Per-direction cursor: bytes of a record still to come in later segments. */
 export interface TlsCursor {
   skip: number;
-  /** Framing lost (non-TLS bytes where a record header should be). */
+  /** Framing lost (non-TLS bytes where a record header should be, or a header beyond the snap length). */
   lost: boolean;
+  /** Lost because the capture cut a segment before a record header (its snap length). */
+  cut?: boolean;
 }
 
 /**
- * Walk the records starting in one segment's payload `b[o, o+len)`. Calls `onRecord` for each.
- * Returns a problem message when framing is lost (the cursor then stops).
+ * Walk the records starting in one segment's payload `b[o, o+len)`, of which the segment carried
+ * `wire` bytes (more when the capture's snap length cut it): records are followed by their wire
+ * lengths, their bodies read only as far as captured. Calls `onRecord` for each. Returns a problem
+ * message when framing is lost (the cursor then stops); a header beyond the captured bytes stops it
+ * too, silently, since the capture says it was cut.
  */
 export function scanTlsRecords(
   b: Uint8Array,
@@ -116,17 +121,23 @@ export function scanTlsRecords(
   len: number,
   cur: TlsCursor,
   onRecord: (r: TlsRecordView) => void,
+  wire = len,
 ): string | null {
   if (cur.lost) return null;
   let p = o;
   const end = o + len;
+  const wireEnd = o + Math.max(wire, len);
   if (cur.skip > 0) {
-    const s = Math.min(cur.skip, len);
+    const s = Math.min(cur.skip, wireEnd - o);
     cur.skip -= s;
     p += s;
   }
   // Bounded: each record advances p by at least 5 bytes.
-  while (p < end) {
+  while (p < wireEnd) {
+    if (end - p < 5 && wireEnd > end) {
+      cur.lost = cur.cut = true;
+      return null;
+    }
     if (end - p < 5) {
       // A header split across segments is rare; give up on this direction rather than guess.
       cur.lost = true;
@@ -137,17 +148,17 @@ export function scanTlsRecords(
       return `bytes at payload offset ${p - o} are not a TLS record header`;
     }
     const length = (b[p + 3] << 8) | b[p + 4];
-    const avail = Math.min(length, end - p - 5);
+    const onWire = Math.min(length, wireEnd - p - 5);
     onRecord({
       contentType: b[p],
       version: (b[p + 1] << 8) | b[p + 2],
       length,
       bodyOff: p + 5,
-      bodyAvail: avail,
+      bodyAvail: Math.min(onWire, end - p - 5),
       offsetInSegment: p - o,
     });
-    if (avail < length) cur.skip = length - avail;
-    p += 5 + avail;
+    if (onWire < length) cur.skip = length - onWire;
+    p += 5 + onWire;
   }
   return null;
 }

@@ -30,6 +30,11 @@ export function normName(n: string): string {
 }
 
 /** True when a DNS query name is the backend's name, directly or with a search domain appended. */
+/** A question cut short by the capture (its first whole labels) matches the host it begins. */
+export function cutNameMatches(labels: string, host: string | undefined): boolean {
+  return !!host && labels !== "" && `${normName(host)}.`.startsWith(`${normName(labels)}.`);
+}
+
 export function nameMatches(query: string, host: string | undefined, searchDomains: string[] = []): boolean {
   if (!host) return false;
   const q = normName(query);

@@ -7,7 +7,7 @@
  */
 import { isIP } from "node:net";
 import type { DnsTransaction, FlowSummary, IcmpError } from "../flows/types.js";
-import { nameMatches, type BackendTarget } from "./backend-target.js";
+import { cutNameMatches, nameMatches, normName, type BackendTarget } from "./backend-target.js";
 import { ConnFact } from "./conn-fact.js";
 import type { ConnTable } from "./conn-table.js";
 import { refsEvidence } from "./evidence-refs.js";
@@ -113,7 +113,8 @@ function dnsResult(t: DnsTransaction): DnsResult {
   if (t.rcode === 2) return "servfail";
   if (t.rcode === 5) return "refused";
   if (t.rcode !== 0) return "other";
-  return t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
+  // Answer records the capture cut off: the name resolved, to what the capture cannot say.
+  return t.answersCut || t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
     ? "address"
     : "nodata";
 }
@@ -143,23 +144,30 @@ class DnsTransactionFact implements DnsFact {
   readonly #closed: IcmpError | undefined;
   #ev: Evidence | null = null;
 
+  readonly #retry: ConnFact | undefined;
+
   constructor(
     t: DnsTransaction,
     point: number,
     source: string,
     icmpByQuote: Map<string, IcmpError>,
     matches: (name: string) => boolean,
+    retry: TruncatedRetry = null,
+    host?: string,
   ) {
     const closed = closedSocketIcmp(t, icmpByQuote);
+    this.#retry = retry === "answered" || retry === null ? undefined : retry;
     this.#t = t;
     this.#closed = closed;
     this.point = point;
     this.source = source;
-    this.name = t.query ?? "";
-    this.qtype = t.qtypeName ?? String(t.qtype);
+    // A question the snap length cut is the backend's when its labels begin the backend's name.
+    const cutForBackend = t.queryCut === true && host !== undefined && cutNameMatches(t.query ?? "", host);
+    this.name = cutForBackend ? normName(host) : (t.query ?? "");
+    this.qtype = t.qtypeName ?? (t.qtype === null ? "?" : String(t.qtype));
     this.client = t.client;
     this.server = t.server;
-    this.result = closed ? "late" : dnsResult(t);
+    this.result = closed ? "late" : (truncatedResult(t, retry) ?? dnsResult(t));
     this.rcode = t.rcode;
     const addresses: string[] = [];
     let ttl: number | undefined;
@@ -170,10 +178,11 @@ class DnsTransactionFact implements DnsFact {
     }
     this.addresses = addresses;
     this.time = t.queries[0]?.ts ?? t.response?.ts ?? 0;
-    this.queries = t.queries.length;
-    this.forBackend = matches(this.name);
+    this.queries = t.queries.length + (this.#retry?.syns ?? 0);
+    this.forBackend = cutForBackend || (!t.queryCut && matches(this.name));
     this.ttl = ttl;
-    this.icmp = icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort));
+    this.icmp =
+      icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort)) ?? this.#retry?.icmp;
     this.lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
   }
 
@@ -186,6 +195,7 @@ class DnsTransactionFact implements DnsFact {
       ...(t.response ? [t.response] : []),
       ...(icmp ? [icmp.ref] : []),
       ...(this.#closed ? [this.#closed.ref] : []),
+      ...(this.#retry ? this.#retry.refs : []),
     ];
     return (this.#ev = refsEvidence(this.source, refs, this.said()));
   }
@@ -195,12 +205,81 @@ class DnsTransactionFact implements DnsFact {
     const { qtype, name, icmp } = this;
     if (this.#closed)
       return `${t.server} answered ${qtype} ${name} ${this.lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`;
+    if (this.#retry)
+      return `${t.server} answered ${qtype} ${name} truncated (TC), and the query again over TCP got no answer: the connection to ${t.server}:${t.serverPort} ${RETRY_SAID[this.#retry.outcome] ?? "carried no answer"}`;
     if (this.result === "unanswered")
       return `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`;
+    const cut = t.queryCut ? " (its question cut short by the capture's snap length)" : "";
     if (this.result === "address")
-      return `${t.server} answered ${qtype} ${name} with ${this.addresses.join(", ")}`;
-    return `${t.server} answered ${qtype} ${name} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}`;
+      return `${t.server} answered ${qtype} ${name}${cut} with ${this.addresses.join(", ")}`;
+    return `${t.server} answered ${qtype} ${name}${cut} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}${aliasSaid(t)}`;
   }
+}
+
+/**
+ * What followed a truncated UDP answer (TC, RFC 1035 section 4.2.1; RFC 7766): the same question
+ * answered over TCP, the client's TCP connection to the server's port that carried no answer, or
+ * nothing (the client took the addresses that fit, or the capture missed the rest).
+ */
+type TruncatedRetry = "answered" | ConnFact | null;
+
+const RETRY_SAID: Partial<Record<ConnFact["outcome"], string>> = {
+  unanswered: "got no SYN-ACK",
+  refused: "was refused (RST)",
+  icmp: "was rejected with ICMP",
+  "no-response": "got no answer",
+  closed: "was closed without an answer",
+  reset: "was reset",
+  idle: "carried no query",
+};
+
+/** A truncated answer says nothing final: the TCP retry's fate does, or the addresses that fit. */
+function truncatedResult(t: DnsTransaction, retry: TruncatedRetry): DnsResult | null {
+  if (t.proto !== "udp" || !t.truncated || !t.response) return null;
+  if (retry === "answered") return "other";
+  if (retry !== null) return "unanswered";
+  return dnsResult(t) === "address" ? "address" : "other";
+}
+
+/** Seconds after a truncated answer within which the client's TCP connection is its retry. */
+const TCP_RETRY_WINDOW = 5;
+
+function truncatedRetry(
+  t: DnsTransaction,
+  all: readonly DnsTransaction[],
+  tcp: Iterable<ConnFact>,
+): TruncatedRetry {
+  const at = t.response?.ts;
+  if (t.proto !== "udp" || !t.truncated || at === undefined) return null;
+  const same = (u: DnsTransaction) =>
+    u.proto === "tcp" &&
+    u.client === t.client &&
+    u.server === t.server &&
+    u.query === t.query &&
+    u.qtype === t.qtype;
+  if (all.some((u) => same(u) && u.response && (u.queries[0]?.ts ?? u.response.ts) >= at)) return "answered";
+  for (const c of tcp)
+    if (
+      c.client === t.client &&
+      c.address === t.server &&
+      c.port === t.serverPort &&
+      c.start >= at &&
+      c.start - at < TCP_RETRY_WINDOW &&
+      c.outcome !== "ok"
+    )
+      return c;
+  return null;
+}
+
+/**
+ * The CNAME chain of a failed answer (RFC 1034 section 3.6.2): the name asked for is an alias,
+ * and what does not exist or has no address is the name it leads to.
+ */
+function aliasSaid(t: DnsTransaction): string {
+  const chain = t.answers.filter((a) => a.section === "answer" && a.type === 5).map((a) => a.data);
+  if (chain.length === 0) return "";
+  const what = t.rcode === 3 ? "which does not exist" : "which has no address record";
+  return `: ${t.query} is an alias (CNAME) of ${chain.join(" -> ")}, ${what}`;
 }
 
 function dnsFacts(
@@ -209,6 +288,7 @@ function dnsFacts(
   source: string,
   backend: BackendTarget,
   search: string[],
+  tcp: Iterable<ConnFact> = [],
 ): DnsFact[] {
   // ICMP errors by the datagram they quote, so each query finds its own in one look-up.
   const icmpByQuote = new Map<string, IcmpError>();
@@ -218,9 +298,29 @@ function dnsFacts(
   const matches = (name: string) => nameMatches(name, backend.host, search);
   const out: DnsFact[] = [];
   for (const t of s.dns)
-    if (t.query !== null && t.qtype !== 12)
-      out.push(new DnsTransactionFact(t, point, source, icmpByQuote, matches));
+    if (t.query !== null && t.qtype !== 12 && !isMulticast(t.server))
+      out.push(
+        new DnsTransactionFact(
+          t,
+          point,
+          source,
+          icmpByQuote,
+          matches,
+          truncatedRetry(t, s.dns, tcp),
+          backend.host,
+        ),
+      );
   return out;
+}
+
+/**
+ * A query to a multicast group is mDNS or LLMNR (RFC 6762, RFC 4795): the host asking its link,
+ * where silence is the normal answer, never a name server the gateway was given.
+ */
+function isMulticast(a: string): boolean {
+  if (isIP(a) === 6) return a.toLowerCase().startsWith("ff");
+  const first = Number(a.split(".")[0]);
+  return first >= 224 && first <= 239;
 }
 
 /**
@@ -237,6 +337,17 @@ function closedSocketIcmp(t: DnsTransaction, byQuote: Map<string, IcmpError>): I
   return after >= 0 && after < 1 ? e : undefined;
 }
 
+/**
+ * Without a port, the backend host's connections that started in the capture name its service: a
+ * session picked up midstream on another port (an ssh login to the same host) is not the backend's.
+ */
+function sameService(hit: ConnFact[], backend: BackendTarget): ConnFact[] {
+  if (backend.port !== undefined) return hit;
+  const ports = new Set<number>();
+  for (const c of hit) if (c.syns > 0) ports.add(c.port);
+  return ports.size > 0 ? hit.filter((c) => c.syns > 0 || ports.has(c.port)) : hit;
+}
+
 /** Pick the TCP connections that are the gateway's conversation with its backend. */
 export function backendConns(
   tcp: Iterable<ConnFact>,
@@ -249,18 +360,29 @@ export function backendConns(
   if (known.size > 0) {
     const hit: ConnFact[] = [];
     for (const c of tcp) if (known.has(c.address) && portOk(c)) hit.push(c);
-    if (hit.length > 0 || (backend.host && isIP(backend.host))) return hit;
+    if (hit.length > 0 || (backend.host && isIP(backend.host))) return sameService(hit, backend);
   }
   // The backend's name was looked up here and gave no address: whatever else the capture holds
   // is traffic to other hosts, never the backend's conversation.
   if (nameLookedUp && known.size === 0) return [];
-  // Nothing named: the gateway's outbound connections. A host that answers some connections and
-  // opens others is the proxy in the middle; its opened ones are the backend side.
-  // Either port: a management connection picked up midstream has its roles the wrong way round.
-  // Two passes over the connections, so no list of all of them is made (a capture can hold a million).
+  return outboundConns(tcp, backend, portOk);
+}
+
+/**
+ * Nothing named: the gateway's outbound connections. A host that answers some connections and
+ * opens others is the proxy in the middle; its opened ones are the backend side.
+ * Either port: a management connection picked up midstream has its roles the wrong way round.
+ * A few passes over the connections, so no list of all of them is made (a capture can hold a million).
+ */
+function outboundConns(
+  tcp: Iterable<ConnFact>,
+  backend: BackendTarget,
+  portOk: (c: ConnFact) => boolean,
+): ConnFact[] {
+  // A port the target names is the backend's, whatever else it usually serves.
+  const named = (c: ConnFact) => backend.port !== undefined && c.port === backend.port;
   const candidate = (c: ConnFact) =>
-    !NOT_BACKEND_PORTS.has(c.port) &&
-    !NOT_BACKEND_PORTS.has(c.cport) &&
+    (named(c) || (!NOT_BACKEND_PORTS.has(c.port) && !NOT_BACKEND_PORTS.has(c.cport))) &&
     !backend.gatewayAddresses.has(c.address) &&
     !(backend.frontPort !== undefined && c.port === backend.frontPort) &&
     portOk(c);
@@ -273,12 +395,22 @@ export function backendConns(
       anyOutbound = true;
       break;
     }
+  const inFrom = (c: ConnFact) => candidate(c) && (!anyOutbound || outbound(c));
+  // A connection picked up midstream (no SYN seen) was open before the capture began: a long
+  // session (ssh, a pooled connection), or a late FIN of one. Neither is the connect that failed
+  // while a connection whose start the capture holds is there to read.
+  let anyStarted = false;
+  for (const c of tcp)
+    if (c.syns > 0 && inFrom(c)) {
+      anyStarted = true;
+      break;
+    }
   // Keep the one destination with the most connections (a burst), preferring failing ones on a tie.
   // By address, then port: no key text made per connection.
   const byDest = new Map<string, Map<number, { conns: ConnFact[]; failing: number }>>();
   const dests: { conns: ConnFact[]; failing: number }[] = [];
   for (const c of tcp) {
-    if (!candidate(c) || (anyOutbound && !outbound(c))) continue;
+    if (!inFrom(c) || (anyStarted && c.syns === 0)) continue;
     let ports = byDest.get(c.address);
     if (!ports) byDest.set(c.address, (ports = new Map()));
     let d = ports.get(c.port);
@@ -317,9 +449,11 @@ function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
 
 /** The point's DNS facts and the TCP connections that are the backend's. */
 function pickBackend(p: PointRead, point: number, source: string, backend: BackendTarget, search: string[]) {
-  const dns = dnsFacts(p.summary, point, source, backend, search);
+  const dns = dnsFacts(p.summary, point, source, backend, search, p.tcp);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
-  const lookedUp = dns.some((d) => d.forBackend);
+  // An answer whose records the capture cut named addresses it cannot show: any connection may be to one.
+  const cutAnswer = dns.some((d) => d.forBackend && d.result === "address" && d.addresses.length === 0);
+  const lookedUp = !cutAnswer && dns.some((d) => d.forBackend);
   return { dns, resolved, tcp: backendConns(p.tcp, backend, resolved, lookedUp) };
 }
 
@@ -367,8 +501,8 @@ export function captureFacts(
       !(e.flowUid && connUids.has(e.flowUid)),
   );
   // Bad checksums are kept (capture-analysis.ts): worth a note, not a reason to call the input partial.
-  const serious = s.problems.filter((x) => x.kind !== "bad-checksum");
-  const badSums = s.problems.length - serious.length;
+  const serious = s.problems.filter((x) => x.kind !== "bad-checksum" && x.kind !== "copies");
+  const badSums = s.problems.filter((x) => x.kind === "bad-checksum").length;
   const problems = serious
     .slice(0, 10)
     .map((x) => `${source}: ${x.message}${x.packet !== null ? ` (packet ${x.packet})` : ""}`);
@@ -376,6 +510,7 @@ export function captureFacts(
   const notes = badSums
     ? [`${source}: ${badSums} packet(s) with bad checksums, kept (checksum offload on the capturing host)`]
     : [];
+  for (const x of s.problems) if (x.kind === "copies") notes.push(`${source}: ${x.message}`);
   const frontConns: CaptureFacts["frontConns"] = [];
   // By position, so the backend's own connections (most of a big capture) need no view here.
   for (let pos = 0; pos < p.tcp.length && frontConns.length < 100; pos++) {

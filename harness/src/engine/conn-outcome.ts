@@ -136,6 +136,8 @@ function dupAcksOf(segs: SegmentView, resp: boolean): number {
 
 /** Alert names that end a TLS session normally, not a handshake failure. */
 const BENIGN_ALERTS = new Set(["close_notify", "user_canceled"]);
+/** TLS handshake type certificate_request (RFC 8446 section 4.3.2, RFC 5246 section 7.4.4). */
+const CERTIFICATE_REQUEST = 13;
 /** An encrypted alert (TLS 1.3, or 1.2 after ChangeCipherSpec) is one short record: 24-31 bytes. */
 const ALERT_SIZED = 40;
 
@@ -169,7 +171,9 @@ export function readConn(
       break;
     }
   }
-  if (!firstSynAck) {
+  // Picked up midstream (the capture began after the handshake): the exchange still shows.
+  const midstream = !firstSynAck && c.syns.length === 0 && c.origBytes > 0;
+  if (!firstSynAck && !midstream) {
     r.refs = [...c.syns];
     if (icmp) {
       r.outcome = "icmp";
@@ -185,8 +189,9 @@ export function readConn(
     }
     return r;
   }
-  r.refs = [c.syns[0] ?? firstSynAck, firstSynAck];
+  r.refs = firstSynAck ? [c.syns[0] ?? firstSynAck, firstSynAck] : [];
   if (
+    firstSynAck &&
     c.syns.length > 0 &&
     !c.handshakeAck &&
     c.origBytes === 0 &&
@@ -209,6 +214,12 @@ export function readConn(
     if (alert && (!c.tls.established || alert.level === 2)) {
       r.outcome = "tls-failed";
       r.tlsAlert = alert.descriptionName ?? "encrypted alert";
+      // A TLS 1.2 backend's plaintext CertificateRequest tells what its handshake_failure is about.
+      if (
+        alert.dir === "resp" &&
+        c.tls.handshake.some((h) => h.dir === "resp" && h.type === CERTIFICATE_REQUEST)
+      )
+        r.tlsAlert += " after the backend asked for a client certificate";
       r.tlsAlertBy = alert.dir;
       r.refs.push(alert);
       return r;
@@ -257,6 +268,16 @@ export function readConn(
     (x) => (!origGaveUp || segs.ts(x) <= origGaveUp.ref.ts) && !answeredByRst(x),
   );
 
+  const refusal = c.tls ? backendTlsAlert(c, segs, reqTs) : -1;
+  if (refusal >= 0 && inTime.every((i) => i === refusal))
+    return {
+      ...r,
+      outcome: "tls-failed",
+      tlsAlert:
+        "encrypted alert after the gateway's Finished, where a TLS 1.3 backend checks the client certificate",
+      tlsAlertBy: "resp",
+      refs: [...r.refs, segs.ref(refusal), c.respClose!.ref],
+    };
   // TLS aborted by the gateway after the server's flight: its last bytes are one alert-sized record.
   if (c.tls && !inTime.length && segs.len(lastReq) <= ALERT_SIZED && (c.origClose || c.respClose)) {
     const close = (c.origClose ?? c.respClose)!;
@@ -290,6 +311,30 @@ export function readConn(
     r.refs.push(segs.ref(respAfter[0]));
   }
   return r;
+}
+
+/**
+ * The backend's encrypted alert after the gateway's Finished, where TLS 1.3 servers check a
+ * client's certificate (RFC 8446 section 4.4.2.4: certificate_required, bad_certificate) while the
+ * gateway already counts the handshake done: after the backend's flight, one alert-sized record and
+ * its close, with nothing else from the backend since the gateway answered its flight. A
+ * close_notify closing a session the backend accepted follows its session tickets (TLS 1.3) or its
+ * ChangeCipherSpec and Finished (TLS 1.2). The record's index in `segs`, or -1.
+ */
+function backendTlsAlert(c: ConnRecord, segs: SegmentView, reqTs: number): number {
+  const close = c.respClose;
+  if (!close) return -1;
+  const data = newData(segs, "resp");
+  if (data.length < 2) return -1;
+  const last = data[data.length - 1];
+  const t = segs.ts(last);
+  if (segs.len(last) > ALERT_SIZED || t > close.ref.ts) return -1;
+  if (t < reqTs) return last;
+  // The gateway's answer to the backend's first flight: its first data after that flight began.
+  const flightTs = segs.ts(data[0]);
+  const answer = newData(segs, "orig").find((i) => segs.ts(i) > flightTs);
+  if (answer === undefined) return -1;
+  return segs.ts(data[data.length - 2]) < segs.ts(answer) ? last : -1;
 }
 
 /** A FIN this soon after the request went out with it: a half-close (shutdown), not a time-out. */

@@ -76,7 +76,9 @@ export const EXPLAIN: Render<string> = {
     `The gateway connected to ${d.cached.join(", ") || "a cached address"} from its DNS cache, but ${nm(d, c)} now resolves to ${d.current.join(", ") || "another address"}; the old address no longer serves the backend, so the connects failed.`,
   "tcp.silent-drop": silentDrop,
   "tcp.refused": (d, c) =>
-    `${at(d, c)} answered the SYN with a reset (RST+ACK): nothing listens on that port, or a firewall rejects with a TCP reset on its behalf${d.rstTtl !== undefined ? ` (the RST arrived with TTL ${d.rstTtl})` : ""}.`,
+    d.refusedOf
+      ? `${at(d, c)} answered ${d.refusedOf[0]} of ${d.refusedOf[1]} SYNs with a reset (RST+ACK) and served the others: it listens only some of the time (a service restarting, a balancer member down, a connection limit or a firewall rule that rejects some connects)${d.rstTtl !== undefined ? `; the RST arrived with TTL ${d.rstTtl}` : ""}.`
+      : `${at(d, c)} answered the SYN with a reset (RST+ACK): nothing listens on that port, or a firewall rejects with a TCP reset on its behalf${d.rstTtl !== undefined ? ` (the RST arrived with TTL ${d.rstTtl})` : ""}.`,
   "tcp.rejected-icmp": (d, c) =>
     `The SYN to ${at(d, c)} was rejected with ICMP type ${d.type ?? 3} code ${d.code ?? "?"}${d.sender ? ` sent by ${d.sender}` : ""}: ${d.fromDestination ? "the destination host itself refused it (host firewall or closed port)" : d.sender ? "a router or firewall on the path rejected it" : "something on the path rejected it"}.`,
   "net.host-unreachable": (d, c) =>

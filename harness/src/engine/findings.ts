@@ -33,7 +33,8 @@ export interface CauseDetail {
   "dns.not-configured": { name?: string };
   "dns.stale-cache": { name?: string; cached: string[]; current: string[] };
   "tcp.silent-drop": Conn & { syns?: number; gaps?: number[]; diedAfter?: string };
-  "tcp.refused": Conn & { rstTtl?: number };
+  /** `refusedOf`: connects to the address refused, of all made, when others to it were served. */
+  "tcp.refused": Conn & { rstTtl?: number; refusedOf?: [number, number] };
   "tcp.rejected-icmp": Conn & { sender?: string; type?: number; code?: number; fromDestination?: boolean };
   "net.host-unreachable": Conn & { sender?: string; type?: number; code?: number; arpTarget?: string };
   "net.wrong-route": Conn & { iface?: string; why?: string };

@@ -128,7 +128,8 @@ export const NEXT_STEPS: Render<string[]> = {
       ? "Turn off or shorten the gateway's persistent connections (back-persistent-timeout) below the backend's idle timeout."
       : "Read the backend's logs: it aborted the connection (crash, restart, SO_LINGER 0, a proxy in front of it).",
   ],
-  "tls.handshake-failure": (d, c) => tlsReasonSteps(d.alert, at(d, c)),
+  "tls.handshake-failure": (d, c) =>
+    tlsReasonSteps(d.alert, at(d, c), c.given.log ? "the gateway's log" : "the capture"),
   "net.packet-loss": (d, c) => [
     ...(c.lossAt
       ? [`The captures show where: ${c.lossAt}. Check that device's interface error and drop counters first.`]

@@ -16,16 +16,23 @@ describe("real-tools corpus manifest", () => {
     expect(thin).toEqual([]);
   });
 
-  it("names a capture file that is a pcap for every case, and a target the CLI accepts", () => {
+  const files = (c: (typeof cases)[number]) => [c.file, ...(c.moreFiles ?? [])];
+
+  it("names capture files that are pcap or pcapng for every case, and a target the CLI accepts", () => {
     for (const c of cases) {
-      const magic = readFileSync(join(REAL_TOOLS_DIR, c.file)).subarray(0, 4).toString("hex");
-      expect(["d4c3b2a1", "a1b2c3d4", "4d3cb2a1", "a1b23c4d"], c.file).toContain(magic);
+      for (const f of files(c)) {
+        const magic = readFileSync(join(REAL_TOOLS_DIR, f)).subarray(0, 4).toString("hex");
+        expect(["d4c3b2a1", "a1b2c3d4", "4d3cb2a1", "a1b23c4d", "0a0d0d0a"], f).toContain(magic);
+      }
       if (c.target !== null) expect(parseHostPort(c.target), c.case).toBeDefined();
     }
   });
 
   it("stays small enough to commit (under 2 MB in all)", () => {
-    const total = cases.reduce((n, c) => n + statSync(join(REAL_TOOLS_DIR, c.file)).size, 0);
+    const total = cases.reduce(
+      (n, c) => n + files(c).reduce((m, f) => m + statSync(join(REAL_TOOLS_DIR, f)).size, 0),
+      0,
+    );
     expect(total).toBeLessThan(2_000_000);
   });
 
@@ -39,6 +46,13 @@ describe("real-tools corpus manifest", () => {
       "one-retransmit",
       "nginx444",
       "arp",
+      "router-any",
+      "pcapng",
+      "client-and-server",
+      "snap96",
+      "noise",
+      "midstream",
+      "-cut-",
     ]) {
       expect(
         names.some((n) => n.includes(shape)),

@@ -12,6 +12,9 @@ describe("engine on captures of real tools (curl, wget, Python; nginx, openssl, 
     it(`${c.case}: ${c.mechanism} -> ${c.label}`, async () => {
       const d = await diagnoseRealToolsCase(c);
       expect(d.cause).toBe(c.label);
+      // Found in what the capture holds, not guessed for want of the backend's conversation.
+      expect(d.confidence, "confidence").not.toBe("low");
+      expect(d.partial, "partial").toBeFalsy();
     });
   }
 });

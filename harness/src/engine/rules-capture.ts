@@ -7,6 +7,7 @@
  */
 import { burstFailures } from "./burst-failures.js";
 import { isFailure, lossy, representative, sum, type CaptureView } from "./capture-view.js";
+import type { ConnGroup } from "./conn-groups.js";
 import { diedOnPathTest } from "./died-on-path.js";
 import type { Facts } from "./facts.js";
 import { finding, type Finding } from "./findings.js";
@@ -101,7 +102,8 @@ export function captureRules(f: Facts): Finding[] {
     burst.length === 0 &&
     lossyGroups.length === 0 &&
     !diedBetweenPoints &&
-    failing.every((g) => g.near.end <= lastOk.start)
+    failing.every((g) => g.near.end <= lastOk.start) &&
+    !intermittent(oks, failing)
   ) {
     for (const x of out) x.strength = "weak";
     out.push(
@@ -113,4 +115,24 @@ export function captureRules(f: Facts): Finding[] {
     );
   }
   return out;
+}
+
+/** Seconds after a failed connect within which a connect to another address is its fallback. */
+const FALLBACK_SECONDS = 1;
+
+/**
+ * Failures that came and went while the backend served: a connect that failed after one to the
+ * same address had begun (and was served), and whose request no fallback to another address carried
+ * (Happy Eyeballs, the name's next address). The gateway did not recover; it fails now and then,
+ * and each failure is an error it logged.
+ */
+function intermittent(oks: ConnGroup[], failing: ConnGroup[]): boolean {
+  return failing.some(
+    (g) =>
+      oks.some((o) => o.near.address === g.near.address && o.start <= g.near.end) &&
+      !oks.some(
+        (o) =>
+          o.near.address !== g.near.address && o.start >= g.start && o.start - g.near.end <= FALLBACK_SECONDS,
+      ),
+  );
 }

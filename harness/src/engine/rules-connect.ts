@@ -125,14 +125,21 @@ export function connectRules(f: Facts, v: CaptureView, out: Finding[]): void {
       }
       break;
     }
-    case "refused":
+    case "refused": {
+      // Served connections to the same address beside the refused ones: it listens, some of the time.
+      const same = (g: { near: { address: string; port: number } }) =>
+        g.near.address === n.address && g.near.port === n.port;
+      const served = v.oks.filter(same).length;
+      const refused = v.failing.filter((g) => same(g) && g.near.outcome === "refused").length;
       out.push(
         finding("tcp.refused", "decisive", "capture", ev, {
           ...conn,
           ...(n.answerTtl !== null ? { rstTtl: n.answerTtl } : {}),
+          ...(served > 0 ? { refusedOf: [refused, refused + served] as [number, number] } : {}),
         }),
       );
       break;
+    }
     case "icmp": {
       const e = n.icmp!;
       const d = { ...conn, sender: e.sender, type: e.type, code: e.code };

@@ -18,12 +18,23 @@ const TRUST =
   /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|unknown[_ ]ca|CERT_UNTRUSTED/i;
 const EXPIRY = /CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|certificate[_ ]expired/i;
 const NAME = /HOSTNAME_MISMATCH|ALTNAME|host ?name|IP_ADDRESS_MISMATCH/i;
+const CLIENT_CERT = /client certificate|certificate[_ ]required|PEER_DID_NOT_RETURN_A_CERTIFICATE/i;
 const VERSION =
   /protocol[_ ]version|unsupported[_ ]protocol|no shared cipher|handshake[_ ]failure|insufficient[_ ]security/i;
 
-export function tlsReasonSteps(reason: string | undefined, dest: string): string[] {
-  const named = reason ? `The gateway's log names the reason: ${reason}. ` : "";
+/** `from`: what gave the reason, the gateway's log or (without a log) the capture's alert. */
+export function tlsReasonSteps(
+  reason: string | undefined,
+  dest: string,
+  from = "the gateway's log",
+): string[] {
+  const named = reason ? `${from[0].toUpperCase()}${from.slice(1)} names the reason: ${reason}. ` : "";
   const check = `From a host on the gateway's side, \`openssl s_client -connect ${dest} -showcerts\` shows what the backend sends.`;
+  if (reason && CLIENT_CERT.test(reason))
+    return [
+      `${named}The backend requires a client certificate: give the gateway's SSL client profile identification credentials (key and certificate) signed by a CA the backend trusts, or drop the requirement on the backend.`,
+      `\`openssl s_client -connect ${dest} -cert CERT -key KEY\` shows whether the backend accepts a given certificate.`,
+    ];
   if (reason && TRUST.test(reason))
     return [
       `${named}The backend's certificate is not signed by a CA the gateway trusts: add the issuing CA (and any intermediate) to the validation credentials of the gateway's SSL client profile, or have the backend send its full chain.`,
@@ -52,6 +63,8 @@ export function tlsReasonSteps(reason: string | undefined, dest: string): string
 
 /** What the reason means, in one clause; the generic list of suspects when it is not one we know. */
 export function tlsReasonMeaning(reason: string | undefined): string {
+  if (reason && CLIENT_CERT.test(reason))
+    return "the backend requires a client certificate the gateway did not present, or does not accept the one it did";
   if (reason && TRUST.test(reason))
     return "the gateway does not trust the CA that signed the backend's certificate";
   if (reason && EXPIRY.test(reason)) return "the backend's certificate is expired or not yet valid";

@@ -20,6 +20,7 @@ const NO_PORTS = new Set<number>();
 import { TcpSession, type TcpPacketIn } from "./tcp-session.js";
 import { ipv4Number, TcpFlowTable, type FlowSlot } from "./tcp-flow-table.js";
 import { tcpRecord } from "./tcp-record.js";
+import { CopyFilter } from "./copy-filter.js";
 import { sharedTexts } from "./shared-texts.js";
 import { TlsState } from "./tls-state.js";
 import {
@@ -126,6 +127,7 @@ export class FlowAnalyzer {
   private icmp: IcmpError[] = [];
   private problems: Problem[] = [];
   private droppedProblems = 0;
+  private readonly copies = new CopyFilter();
   private tcpCount = 0;
   private dgCount = 0;
   readonly captures: CaptureInfo[] = [];
@@ -175,6 +177,7 @@ export class FlowAnalyzer {
     }
     if (d.l3 === 0 || (d.proto === 0 && d.problem)) return;
     if (d.fragment && d.fragOffset > 0) return;
+    if (this.copies.isCopy(d, pkt.capture, pkt.ts)) return;
     if (d.ipChecksumBad) {
       this.problem({
         kind: "bad-checksum",
@@ -274,7 +277,14 @@ export class FlowAnalyzer {
       if (!e.tls && !(e.payloadSeen & bit) && looksLikeTlsRecord(d.data, d.payloadOff, d.payloadCap))
         e.tls = new TlsState(e.uid);
       if (e.tls) {
-        const msg = e.tls.segment(fromOrig ? "orig" : "resp", d.data, d.payloadOff, d.payloadCap, ref);
+        const msg = e.tls.segment(
+          fromOrig ? "orig" : "resp",
+          d.data,
+          d.payloadOff,
+          d.payloadCap,
+          ref,
+          d.payloadLen,
+        );
         if (msg)
           this.problem({
             kind: "malformed-tls",
@@ -570,6 +580,14 @@ export class FlowAnalyzer {
       tcp,
       datagrams,
     );
+    for (const [capture, n] of this.copies.dropped)
+      this.problems.push({
+        kind: "copies",
+        capture,
+        offset: null,
+        packet: null,
+        message: `${n} packet(s) seen a second time on another interface (a capture on several interfaces of a forwarding host), read once`,
+      });
     if (this.droppedProblems > 0)
       this.problems.push({
         kind: "unsupported",

@@ -113,8 +113,9 @@ export class DnsTracker {
       serverPort: sport,
       id: m.id,
       query: q ? this.shared(nb ? netbiosName(q.name) : q.name.toLowerCase()) : null,
-      qtype: q ? q.type : null,
-      qtypeName: q ? dnsTypeName(q.type) : null,
+      ...(q?.cut ? { queryCut: true } : {}),
+      qtype: q && !q.cut ? q.type : null,
+      qtypeName: q && !q.cut ? dnsTypeName(q.type) : null,
       // A literal of one: an empty array that is pushed to gets room for 17 (held all analysis long).
       queries: query ? [query] : [],
       response: null,
@@ -139,6 +140,9 @@ export class DnsTracker {
     t.rcodeName = DNS_RCODES[m.rcode] ?? `RCODE${m.rcode}`;
     // Zeek raises dns_rejected for a response with no records in any section (DNS.cc).
     t.rejected = m.counts.an === 0 && m.counts.ns === 0 && m.counts.ar === 0;
+    let answers = 0;
+    for (const r of m.records) if (r.section === "answer") answers++;
+    if (answers < m.counts.an) t.answersCut = true;
     t.answers = m.records
       .filter((r) => r.type !== 41)
       .map((r) => ({
@@ -154,10 +158,13 @@ export class DnsTracker {
     t.truncated = m.truncated;
     t.recursionAvailable = m.recursionAvailable;
     t.malformed ||= malformed;
-    if (t.query === null && m.questions[0]) {
-      t.query = this.shared(m.questions[0].name.toLowerCase());
-      t.qtype = m.questions[0].type;
-      t.qtypeName = dnsTypeName(m.questions[0].type);
+    const q = m.questions[0];
+    if (q && (t.query === null || (t.queryCut && !q.cut))) {
+      t.query = this.shared(q.name.toLowerCase());
+      if (q.cut) t.queryCut = true;
+      else delete t.queryCut;
+      t.qtype = q.cut ? null : q.type;
+      t.qtypeName = q.cut ? null : dnsTypeName(q.type);
     }
   }
 }

@@ -193,6 +193,8 @@ export interface DnsTransaction {
   /** DNS message id (RFC 1035 section 4.1.1). */
   id: number;
   query: string | null;
+  /** The question was cut short (a capture's snap length): `query` holds its first whole labels. */
+  queryCut?: boolean;
   qtype: number | null;
   qtypeName: string | null;
   /** Every copy of the query (retries with the same id on the same 5-tuple). */
@@ -212,6 +214,8 @@ export interface DnsTransaction {
   recursionAvailable: boolean;
   /** Decode problems in the query or response (the transaction is kept). */
   malformed: boolean;
+  /** The response's header counts more answer records than its captured bytes held (a snap length). */
+  answersCut?: boolean;
 }
 
 export type { IcmpKind, IcmpQuote } from "../decode/icmp.js";
@@ -292,6 +296,8 @@ export type ProblemKind =
   | "malformed-dns"
   | "malformed-tls"
   | "malformed-icmp"
+  /** Second copies of packets, read once (flows/copy-filter.ts): a note, not damage. */
+  | "copies"
   | "unsupported";
 
 /** Something wrong in the input that did not stop the analysis. */
