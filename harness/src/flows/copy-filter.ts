@@ -30,13 +30,18 @@ export class CopyFilter {
   private readonly tables = new Map<number, Table>();
   /** Copies dropped, per capture. */
   readonly dropped = new Map<number, number>();
+  /** The table of the capture looked at last (packets come a capture at a time). */
+  private lastCapture = -1;
+  private last: Table | undefined;
 
   /** Whether `d` (at `ts` in `capture`) repeats a packet just seen; remembers it when not. */
   isCopy(d: DecodedPacket, capture: number, ts: number): boolean {
     if (d.l3 !== 4 && d.l3 !== 6) return false;
     const h = packetHash(d);
-    let t = this.tables.get(capture);
+    let t = capture === this.lastCapture ? this.last : this.tables.get(capture);
     if (!t) this.tables.set(capture, (t = new Table()));
+    this.lastCapture = capture;
+    this.last = t;
     const i = h & (SLOTS - 1);
     if (t.hash[i] === h && t.ttl[i] - d.ttl === 1 && ts >= t.ts[i] && ts - t.ts[i] <= COPY_WINDOW) {
       this.dropped.set(capture, (this.dropped.get(capture) ?? 0) + 1);
@@ -56,19 +61,21 @@ function packetHash(d: DecodedPacket): number {
   const b = d.data;
   const o = d.l3Off;
   let h = 0x811c9dc5;
-  const mix = (from: number, to: number) => {
-    for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  };
   // IPv4: length and identification (bytes 2-5), protocol, addresses; IPv6: payload length, next header, addresses.
   if (d.l3 === 4) {
-    mix(o + 2, o + 6);
-    mix(o + 9, o + 10);
-    mix(o + 12, o + 20);
+    h = mix(h, b, o + 2, o + 6);
+    h = mix(h, b, o + 9, o + 10);
+    h = mix(h, b, o + 12, o + 20);
   } else {
-    mix(o + 4, o + 7);
-    mix(o + 8, o + 40);
+    h = mix(h, b, o + 4, o + 7);
+    h = mix(h, b, o + 8, o + 40);
   }
   const header = d.proto === 6 ? d.tcpHdrLen : 8;
-  mix(d.l4Off, d.l4Off + Math.min(header + PAYLOAD_BYTES, d.l4Cap));
-  return h | 0;
+  return mix(h, b, d.l4Off, d.l4Off + Math.min(header + PAYLOAD_BYTES, d.l4Cap)) | 0;
+}
+
+/** FNV-1a steps over b[from, to) (a plain function: a closure over `h` would be made per packet). */
+function mix(h: number, b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
 }
