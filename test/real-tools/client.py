@@ -72,15 +72,26 @@ def half_close(args: argparse.Namespace) -> int:
         with socket.create_connection((u.hostname, u.port or 80), timeout=args.timeout) as s:
             s.sendall(f"GET {u.path or '/'} HTTP/1.0\r\nHost: {u.hostname}\r\n\r\n".encode())
             s.shutdown(socket.SHUT_WR)
-            data = b""
-            while len(data) < 1 << 20:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_reply(s)
     except Exception as e:
         print("error:", repr(e))
         return 1
+    return status_of(data)
+
+
+def read_reply(s: socket.socket) -> bytes:
+    """Everything the server sends until it closes, at most 1 MiB."""
+    data = b""
+    while len(data) < 1 << 20:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def status_of(data: bytes) -> int:
+    """Prints the reply's status line; 0 for an HTTP reply."""
     print(data.split(b"\r\n", 1)[0].decode(errors="replace") or "error: empty reply")
     return 0 if data.startswith(b"HTTP/") else 1
 
@@ -91,17 +102,11 @@ def paused(args: argparse.Namespace) -> int:
         with socket.create_connection((u.hostname, u.port or 80), timeout=args.timeout) as s:
             time.sleep(args.pause)
             s.sendall(f"GET {u.path or '/'} HTTP/1.1\r\nHost: {u.hostname}\r\nConnection: close\r\n\r\n".encode())
-            data = b""
-            while len(data) < 1 << 20:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = read_reply(s)
     except Exception as e:
         print("error:", repr(e))
         return 1
-    print(data.split(b"\r\n", 1)[0].decode(errors="replace") or "error: empty reply")
-    return 0 if data.startswith(b"HTTP/") else 1
+    return status_of(data)
 
 
 def main() -> int:
