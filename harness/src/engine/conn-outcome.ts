@@ -83,32 +83,28 @@ export type ConnRecord = Pick<
  */
 export function newData(segs: SegmentView, dir: "orig" | "resp"): number[] {
   const out: number[] = [];
-  const resp = dir === "resp";
-  let end: number | null = null;
-  for (let i = 0; i < segs.length; i++) {
-    if (segs.resp(i) !== resp || segs.len(i) === 0 || has(segs, i, TcpFlags.RST)) continue;
-    const e = (segs.seq(i) + segs.len(i)) >>> 0;
-    if (end === null || ((e - end) | 0) > 0) {
-      out.push(i);
-      end = e;
-    }
-  }
+  eachNewData(segs, dir === "resp", (i) => out.push(i));
   return out;
 }
 
 /** The last of newData(segs, side) (-1 for none), with no list made. */
 function lastNewData(segs: SegmentView, resp: boolean): number {
   let last = -1;
-  let end = 0;
+  eachNewData(segs, resp, (i) => (last = i));
+  return last;
+}
+
+/** Calls `visit` with each of one side's segments that newData lists, in order. */
+function eachNewData(segs: SegmentView, resp: boolean, visit: (i: number) => void): void {
+  let end: number | null = null;
   for (let i = 0; i < segs.length; i++) {
     if (segs.resp(i) !== resp || segs.len(i) === 0 || has(segs, i, TcpFlags.RST)) continue;
     const e = (segs.seq(i) + segs.len(i)) >>> 0;
-    if (last < 0 || ((e - end) | 0) > 0) {
-      last = i;
+    if (end === null || ((e - end) | 0) > 0) {
+      visit(i);
       end = e;
     }
   }
-  return last;
 }
 
 /** Pure ACKs repeating the previous ACK number from the same side while the other side sent data (RFC 5681 section 2). */

@@ -100,11 +100,6 @@ export class TcpEndpoint {
     this.ttlBuf[this.ttlCount++] = ttl;
   }
 
-  /** The distinct TTLs seen (a new array). */
-  get ttls(): number[] {
-    return this.ttlBuf.slice(0, this.ttlCount);
-  }
-
   /** Writes the distinct TTLs into `out` from `at`; returns the end. */
   writeTtls(out: number[], at: number): number {
     for (let i = 0; i < this.ttlCount; i++) out[at++] = this.ttlBuf[i];

@@ -4,22 +4,14 @@
  * capture of millions of packets has a flows document larger than the longest string V8 makes.
  */
 import type { Writable } from "node:stream";
-
-/** Flush once this much is pending (a few MiB: few writes, bounded memory). */
-const CHUNK = 4 << 20;
+import { pieceWriter } from "./write-lines.js";
 
 export async function writeJsonDocument(doc: Record<string, unknown>, out: Writable): Promise<void> {
-  let pending = "";
-  const put = async (s: string) => {
-    pending += s;
-    if (pending.length < CHUNK) return;
-    const text = pending;
-    pending = "";
-    if (!out.write(text)) await new Promise<void>((r) => out.once("drain", r));
-  };
+  const w = pieceWriter(out);
+  const put = w.put;
   const indent = (s: string, pad: string) => s.split("\n").join(`\n${pad}`);
   const keys = Object.keys(doc).filter((k) => doc[k] !== undefined);
-  if (keys.length === 0) return put("{}\n").then(() => void out.write(pending));
+  if (keys.length === 0) return put("{}\n").then(w.end);
   await put("{\n");
   for (const [i, k] of keys.entries()) {
     const v = doc[k];
@@ -35,5 +27,5 @@ export async function writeJsonDocument(doc: Record<string, unknown>, out: Writa
     await put(i < keys.length - 1 ? ",\n" : "\n");
   }
   await put("}\n");
-  if (pending && !out.write(pending)) await new Promise<void>((r) => out.once("drain", r));
+  await w.end();
 }
