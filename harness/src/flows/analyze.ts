@@ -11,13 +11,15 @@ export async function analyzeCapture(
   opts: AnalyzeOptions = {},
   sink: TcpSink | null = null,
   datagramSink: DatagramSink | null = null,
+  afterChunk?: () => Promise<void> | void,
 ): Promise<FlowSummary> {
   const list = Array.isArray(sources) ? sources : [sources];
   // With a sink, each TCP record goes to it as its connection ends and summary.tcp stays empty;
-  // likewise the datagram flows and summary.datagrams.
+  // likewise the datagram flows and summary.datagrams. `afterChunk` is awaited after each chunk
+  // of a capture (a sink that writes its records out holds the reading there until they drain).
   const a = new FlowAnalyzer(opts, sink, datagramSink);
   for (let i = 0; i < list.length; i++) {
-    const { info, problems } = await readCapture(list[i], (p) => a.packet(p), { capture: i });
+    const { info, problems } = await readCapture(list[i], (p) => a.packet(p), { capture: i, afterChunk });
     a.noteCapture(info);
     for (const p of problems) a.problem(p);
   }

@@ -1,5 +1,5 @@
 /** Plain-text rendering of a FlowSummary, with Zeek-like columns (for `backside flows`). */
-import type { FlowSummary } from "./types.js";
+import type { CaptureInfo, DatagramConnection, FlowSummary, TcpConnection, TlsInfo } from "./types.js";
 
 function pad(rows: string[][]): string[] {
   const widths: number[] = [];
@@ -23,78 +23,114 @@ function append(out: string[], lines: readonly string[]): void {
   for (const l of lines) out.push(l);
 }
 
+/**
+ * The connection table's columns and the width each is padded to: fixed, so that a row can be
+ * written as its connection ends (`backside flows` streams them) and still line up with the
+ * header. A longer value (an IPv6 address, a long history) pushes the rest of its row along.
+ */
+const CONN_COLUMNS: [string, number][] = [
+  ["uid", 8],
+  ["ts", 17],
+  ["orig_h", 15],
+  ["orig_p", 6],
+  ["resp_h", 15],
+  ["resp_p", 6],
+  ["proto", 5],
+  ["duration", 8],
+  ["conn_state", 10],
+  ["history", 10],
+  ["orig_pkts", 9],
+  ["resp_pkts", 9],
+  ["orig_bytes", 10],
+  ["resp_bytes", 10],
+  ["notes", 0],
+];
+
+function fixedRow(cells: readonly string[]): string {
+  return cells
+    .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(CONN_COLUMNS[i][1])))
+    .join("  ")
+    .trimEnd();
+}
+
+/** The connection table's header line. */
+export function connectionHeader(): string {
+  return fixedRow(CONN_COLUMNS.map(([name]) => name));
+}
+
+/** A TCP connection's line of the connection table. */
+export function tcpLine(c: TcpConnection): string {
+  const notes: string[] = [];
+  if (c.syns.length > 1)
+    notes.push(`SYN x${c.syns.length} gaps ${c.synGaps.map((g) => g.toFixed(2)).join("/")}s`);
+  if (c.handshakeRtt !== null) notes.push(`rtt ${(c.handshakeRtt * 1000).toFixed(2)}ms`);
+  if (c.responseDelay !== null) notes.push(`resp after ${c.responseDelay.toFixed(3)}s`);
+  if (c.closedBy) notes.push(`closed by ${c.closedBy.by} ${c.closedBy.how}`);
+  if (c.tls?.lastAlert) notes.push(`tls alert ${c.tls.lastAlert}`);
+  if (c.icmpErrors.length) notes.push(`icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}`);
+  return fixedRow([...commonCells(c, "tcp"), notes.join("; ")]);
+}
+
+/** A UDP, ICMP or other datagram flow's line of the connection table. */
+export function datagramLine(c: DatagramConnection): string {
+  const notes = c.icmpErrors.length ? `icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}` : "";
+  return fixedRow([...commonCells(c, c.id.proto), notes]);
+}
+
+function commonCells(c: TcpConnection | DatagramConnection, proto: string): string[] {
+  return [
+    c.uid,
+    t(c.start),
+    c.id.origH,
+    String(c.id.origP),
+    c.id.respH,
+    String(c.id.respP),
+    proto,
+    c.duration.toFixed(3),
+    c.connState,
+    c.history || "-",
+    String(c.origPkts),
+    String(c.respPkts),
+    String(c.origBytes),
+    String(c.respBytes),
+  ];
+}
+
+/** A capture's line: its file, format, link types and packets. */
+export function captureLine(c: CaptureInfo): string {
+  return `# capture ${c.path}: ${c.format}, link types ${c.linkTypes.join(",") || "-"}, ${c.packets} packets${c.truncated ? " (truncated)" : ""}`;
+}
+
+/** A TLS connection's line of the tls section. */
+export function tlsLine(x: TlsInfo): string {
+  const alerts = x.alerts
+    .map((a) => `${a.dir}:${a.descriptionName ?? "encrypted"}${a.level === 2 ? "(fatal)" : ""}`)
+    .join(", ");
+  return `${x.uid} sni=${x.serverName ?? "-"} handshake=${x.handshake.map((h) => `${h.dir === "orig" ? "C" : "S"}:${h.typeName}`).join(",") || "-"} alerts=${alerts || "-"} established=${x.established ? "T" : "F"}`;
+}
+
 /** The same text as lines, for a writer that sends a big capture's text in pieces. */
 export function flowSummaryLines(s: FlowSummary): string[] {
   const out: string[] = [];
-  for (const c of s.captures)
-    out.push(
-      `# capture ${c.path}: ${c.format}, link types ${c.linkTypes.join(",") || "-"}, ${c.packets} packets${c.truncated ? " (truncated)" : ""}`,
-    );
-  const conns = [
-    [
-      "uid",
-      "ts",
-      "orig_h",
-      "orig_p",
-      "resp_h",
-      "resp_p",
-      "proto",
-      "duration",
-      "conn_state",
-      "history",
-      "orig_pkts",
-      "resp_pkts",
-      "orig_bytes",
-      "resp_bytes",
-      "notes",
-    ],
-    ...s.tcp.map((c) => {
-      const notes: string[] = [];
-      if (c.syns.length > 1)
-        notes.push(`SYN x${c.syns.length} gaps ${c.synGaps.map((g) => g.toFixed(2)).join("/")}s`);
-      if (c.handshakeRtt !== null) notes.push(`rtt ${(c.handshakeRtt * 1000).toFixed(2)}ms`);
-      if (c.responseDelay !== null) notes.push(`resp after ${c.responseDelay.toFixed(3)}s`);
-      if (c.closedBy) notes.push(`closed by ${c.closedBy.by} ${c.closedBy.how}`);
-      if (c.tls?.lastAlert) notes.push(`tls alert ${c.tls.lastAlert}`);
-      if (c.icmpErrors.length) notes.push(`icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}`);
-      return [
-        c.uid,
-        t(c.start),
-        c.id.origH,
-        String(c.id.origP),
-        c.id.respH,
-        String(c.id.respP),
-        "tcp",
-        c.duration.toFixed(3),
-        c.connState,
-        c.history || "-",
-        String(c.origPkts),
-        String(c.respPkts),
-        String(c.origBytes),
-        String(c.respBytes),
-        notes.join("; "),
-      ];
-    }),
-    ...s.datagrams.map((c) => [
-      c.uid,
-      t(c.start),
-      c.id.origH,
-      String(c.id.origP),
-      c.id.respH,
-      String(c.id.respP),
-      c.id.proto,
-      c.duration.toFixed(3),
-      c.connState,
-      c.history || "-",
-      String(c.origPkts),
-      String(c.respPkts),
-      String(c.origBytes),
-      String(c.respBytes),
-      c.icmpErrors.length ? `icmp ${c.icmpErrors.map((i) => `#${i}`).join(",")}` : "",
-    ]),
-  ];
-  out.push("", "## connections");
-  append(out, pad(conns));
+  for (const c of s.captures) out.push(captureLine(c));
+  out.push("", "## connections", connectionHeader());
+  for (const c of s.tcp) out.push(tcpLine(c));
+  for (const c of s.datagrams) out.push(datagramLine(c));
+  append(out, sectionLines(s));
+  if (s.tls.length) {
+    out.push("", "## tls");
+    for (const x of s.tls) out.push(tlsLine(x));
+  }
+  append(out, problemLines(s.problems));
+  return out;
+}
+
+/**
+ * The sections between the connection table and the TLS one: DNS, ICMP errors, unanswered ARP
+ * (a streaming writer keeps the TLS lines aside as connections end and copies them in after).
+ */
+export function sectionLines(s: Pick<FlowSummary, "dns" | "icmp" | "arp">): string[] {
+  const out: string[] = [];
   if (s.dns.length) {
     out.push("", "## dns");
     append(
@@ -137,20 +173,15 @@ export function flowSummaryLines(s: FlowSummary): string[] {
         `who-has ${a.targetIp} tell ${a.senderIp} (${a.senderMac}) x${a.requests.length}, first ${t(a.requests[0].ts)}`,
       );
   }
-  if (s.tls.length) {
-    out.push("", "## tls");
-    for (const x of s.tls) {
-      const alerts = x.alerts
-        .map((a) => `${a.dir}:${a.descriptionName ?? "encrypted"}${a.level === 2 ? "(fatal)" : ""}`)
-        .join(", ");
-      out.push(
-        `${x.uid} sni=${x.serverName ?? "-"} handshake=${x.handshake.map((h) => `${h.dir === "orig" ? "C" : "S"}:${h.typeName}`).join(",") || "-"} alerts=${alerts || "-"} established=${x.established ? "T" : "F"}`,
-      );
-    }
-  }
-  if (s.problems.length) {
+  return out;
+}
+
+/** The last section: the problems the analysis met, if any. */
+export function problemLines(problems: FlowSummary["problems"]): string[] {
+  const out: string[] = [];
+  if (problems.length) {
     out.push("", "## problems");
-    for (const p of s.problems)
+    for (const p of problems)
       out.push(
         `${p.kind} capture ${p.capture}${p.packet !== null ? ` pkt ${p.packet}` : ""}${p.offset !== null ? ` offset ${p.offset}` : ""}: ${p.message}`,
       );

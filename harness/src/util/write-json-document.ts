@@ -4,28 +4,43 @@
  * capture of millions of packets has a flows document larger than the longest string V8 makes.
  */
 import type { Writable } from "node:stream";
-import { pieceWriter } from "./write-lines.js";
+import { pieceWriter, type PieceWriter } from "./write-lines.js";
+
+const indent = (s: string, pad: string) => s.split("\n").join(`\n${pad}`);
+
+/** One element of a top-level list, as `JSON.stringify(doc, null, 2)` indents it (no comma, no newline). */
+export function jsonListItem(x: unknown): string {
+  return `    ${indent(JSON.stringify(x ?? null, null, 2), "    ")}`;
+}
+
+/**
+ * A document's members from `key` on, as they follow earlier ones (`first`: none did), up to its
+ * closing brace: for a writer that wrote the first members itself.
+ */
+export async function writeJsonMembers(
+  w: PieceWriter,
+  doc: Record<string, unknown>,
+  first: boolean,
+): Promise<void> {
+  const keys = Object.keys(doc).filter((k) => doc[k] !== undefined);
+  for (const [i, k] of keys.entries()) {
+    const v = doc[k];
+    await w.put(`${i === 0 && first ? "" : ",\n"}  ${JSON.stringify(k)}: `);
+    if (Array.isArray(v) && v.length > 0) {
+      await w.put("[\n");
+      for (const [j, x] of v.entries()) await w.put(`${jsonListItem(x)}${j < v.length - 1 ? "," : ""}\n`);
+      await w.put("  ]");
+    } else await w.put(indent(JSON.stringify(v, null, 2), "  "));
+  }
+  await w.put("\n}\n");
+}
 
 export async function writeJsonDocument(doc: Record<string, unknown>, out: Writable): Promise<void> {
   const w = pieceWriter(out);
-  const put = w.put;
-  const indent = (s: string, pad: string) => s.split("\n").join(`\n${pad}`);
-  const keys = Object.keys(doc).filter((k) => doc[k] !== undefined);
-  if (keys.length === 0) return put("{}\n").then(w.end);
-  await put("{\n");
-  for (const [i, k] of keys.entries()) {
-    const v = doc[k];
-    await put(`  ${JSON.stringify(k)}: `);
-    if (Array.isArray(v) && v.length > 0) {
-      await put("[\n");
-      for (const [j, x] of v.entries())
-        await put(
-          `    ${indent(JSON.stringify(x ?? null, null, 2), "    ")}${j < v.length - 1 ? "," : ""}\n`,
-        );
-      await put("  ]");
-    } else await put(indent(JSON.stringify(v, null, 2), "  "));
-    await put(i < keys.length - 1 ? ",\n" : "\n");
+  if (Object.keys(doc).every((k) => doc[k] === undefined)) await w.put("{}\n");
+  else {
+    await w.put("{\n");
+    await writeJsonMembers(w, doc, true);
   }
-  await put("}\n");
   await w.end();
 }
