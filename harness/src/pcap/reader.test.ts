@@ -187,3 +187,31 @@ describe("pcapng", () => {
     expect(problems[0].offset).toBe(b.length - (32 + frame(1).length + ((4 - (frame(1).length % 4)) % 4)));
   });
 });
+
+describe("a file read in chunks of one reused buffer", () => {
+  it("gives every packet whole, at any chunk size, records cut at every boundary", async () => {
+    const f = path.join(dir, "chunks.pcap");
+    const records = Array.from({ length: 400 }, (_, i) => ({
+      ts: 1700000000 + i / 100,
+      data: tcpFrame({
+        src: "10.0.0.1",
+        dst: "10.0.0.2",
+        sport: 1000 + i,
+        dport: 80,
+        flags: "PA",
+        payload: Buffer.alloc(i % 300, i & 255),
+      }),
+    }));
+    writePcap(f, records);
+    for (const chunkSize of [7, 97, 1000, 1 << 20]) {
+      const pkts: RawPacket[] = [];
+      const r = await readCapture(f, (p) => pkts.push({ ...p, data: Buffer.from(p.data) }), { chunkSize });
+      expect(r.problems, `chunk ${chunkSize}`).toEqual([]);
+      expect(
+        pkts.map((p) => p.data.toString("hex")),
+        `chunk ${chunkSize}`,
+      ).toEqual(records.map((x) => Buffer.from(x.data).toString("hex")));
+      expect(pkts.map((p) => p.ts)).toEqual(records.map((x) => x.ts));
+    }
+  });
+});

@@ -3,8 +3,7 @@
  * chunks to the format parser. Memory stays at one chunk plus one partial record, whatever the
  * file size. A capture cut mid-record keeps every packet before the cut and reports where.
  */
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { BacksideError } from "../errors.js";
 import { ClassicPcapParser, PCAP_MAGICS } from "./classic-parser.js";
 import { PcapngParser, PCAPNG_SHB } from "./pcapng-parser.js";
@@ -17,6 +16,11 @@ export interface ReadOptions {
   capture?: number;
   /** Chunk size for file reads. Default 1 MiB. */
   chunkSize?: number;
+  /**
+   * Awaited after each chunk's packets: a caller that writes what the packets produce holds the
+   * reading until its output drains (backpressure), so nothing piles up in memory.
+   */
+  afterChunk?: () => Promise<void> | void;
 }
 
 export interface ReadResult {
@@ -64,7 +68,27 @@ async function openSource(
       hint: "check the path",
     });
   }
-  return { name: source, stream: createReadStream(source, { highWaterMark: chunkSize }) };
+  return { name: source, stream: fileChunks(source, chunkSize) };
+}
+
+/**
+ * A file's bytes in chunks read into one buffer, used again for every chunk: a chunk's packets
+ * are handed out (and copied by whoever keeps them) before the next read. A stream's new buffer
+ * per chunk would leave the whole file behind as garbage for the collector to find.
+ */
+async function* fileChunks(path: string, chunkSize: number): AsyncIterable<Buffer> {
+  const fh = await open(path, "r");
+  const buf = Buffer.allocUnsafe(chunkSize);
+  try {
+    // Bounded by the file: each read takes at least one byte or ends the loop.
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
@@ -81,6 +105,7 @@ export async function readCapture(
   for (;;) {
     const step = await it.next();
     if (step.done) return step.value;
+    await opts.afterChunk?.();
   }
 }
 
