@@ -561,6 +561,23 @@ cases_tcp() {
     wget -nv -O /dev/null -T 8 -t 1 http://near.rt.test/
 }
 
+# A route that sends the servers' addresses the wrong way: a /29 on the client's own link, where no
+# router answers for it, so the client asks ARP for an address outside its subnet and no SYN leaves.
+cases_route() {
+  nft_rules
+  inC ip route add 10.199.2.8/29 dev c0
+  run_case net-wrong-route-onlink-curl net.wrong-route www.rt.test:80 curl "a /29 route puts the server on the client's own link: ARP for an address off its subnet, no reply" -- \
+    "${CURL[@]}" http://www.rt.test/
+  inC ip neigh flush dev c0
+  run_case net-wrong-route-onlink-python net.wrong-route app.rt.test:9000 python "the server's address routed on-link out of the client's interface: ARP unanswered, no SYN" -- \
+    "${PY[@]}" http://app.rt.test:9000/
+  inC ip neigh flush dev c0
+  run_case net-wrong-route-onlink-wget net.wrong-route files.rt.test:8000 wget "an on-link route for the server: the client's ARP for it goes unanswered" -- \
+    wget -nv -O /dev/null -T 8 -t 1 http://files.rt.test:8000/
+  inC ip route del 10.199.2.8/29 dev c0
+  inC ip neigh flush dev c0
+}
+
 cases_backend() {
   nft_rules
   run_case backend-timeout-curl backend.timeout app.rt.test:9000 curl "the server accepts and reads the request, never answers; curl -m 3 gives up" -- "${CURL[@]}" http://app.rt.test:9000/
@@ -793,6 +810,7 @@ cases_healthy
 cases_loopback
 cases_dns
 cases_tcp
+cases_route
 cases_backend
 cases_tls
 cases_loss
