@@ -56,8 +56,12 @@ export class TcpEndpoint {
   pkts = 0;
   ipBytes = 0;
   payloadBytes = 0;
-  /** The distinct TTLs seen, in the order first seen: ttlBuf[0, ttlCount). */
-  private readonly ttlBuf: number[] = [];
+  /**
+   * The distinct TTLs seen, in the order first seen: ttlBuf[0, ttlCount). Room for two from the
+   * start: an empty array's first element gets room for seventeen (about 130 bytes more, times two
+   * endpoints, times every connection open at once).
+   */
+  private readonly ttlBuf: number[] = [0, 0];
   private ttlCount = 0;
 
   constructor(public isOrig: boolean) {}
@@ -112,7 +116,8 @@ export class TcpEndpoint {
  * character codes in a reused array: a string grown letter by letter is a new string per letter.
  */
 export class History {
-  private readonly codes: number[] = [];
+  /** Room for a usual history from the start (see ttlBuf); it grows past that as arrays do. */
+  private readonly codes: number[] = new Array<number>(12).fill(0);
   private count = 0;
 
   get text(): string {

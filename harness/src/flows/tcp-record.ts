@@ -20,7 +20,7 @@ import {
   type TcpSegmentRef,
   type TlsInfo,
 } from "./types.js";
-import { CLOSE, RST_STRIDE, SYN_STRIDE, type TcpSession } from "./tcp-session.js";
+import { CLOSE, RST_STRIDE, SIDE, SYN_STRIDE, type TcpSession } from "./tcp-session.js";
 import type { TlsState } from "./tls-state.js";
 
 /** Event codes in the packed event array (code, ts, packet number per event, in packet order). */
@@ -360,15 +360,23 @@ export function tcpRecord(
     );
     if (a) put(EV.HANDSHAKE_ACK, a.ts, a.n);
   }
-  const [foN, frN] = s.firstDataN;
-  const [foTs, frTs] = s.firstDataTs;
+  const sd = s.sides;
+  const foN = sd[SIDE.FIRST_DATA_N];
+  const frN = sd[SIDE.FIRST_DATA_N + 1];
+  const foTs = sd[SIDE.FIRST_DATA_TS];
+  const frTs = sd[SIDE.FIRST_DATA_TS + 1];
   if (foN >= 0) put(EV.DATA_ORIG, foTs, foN);
   if (frN >= 0) put(EV.DATA_RESP, frTs, frN);
-  const [oc, rc] = s.closeHow;
+  const oc = sd[SIDE.CLOSE_HOW];
+  const rc = sd[SIDE.CLOSE_HOW + 1];
   if (oc !== CLOSE.NONE)
-    put(oc === CLOSE.FIN ? EV.CLOSE_ORIG_FIN : EV.CLOSE_ORIG_RST, s.closeTs[0], s.closeN[0]);
+    put(oc === CLOSE.FIN ? EV.CLOSE_ORIG_FIN : EV.CLOSE_ORIG_RST, sd[SIDE.CLOSE_TS], sd[SIDE.CLOSE_N]);
   if (rc !== CLOSE.NONE)
-    put(rc === CLOSE.FIN ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST, s.closeTs[1], s.closeN[1]);
+    put(
+      rc === CLOSE.FIN ? EV.CLOSE_RESP_FIN : EV.CLOSE_RESP_RST,
+      sd[SIDE.CLOSE_TS + 1],
+      sd[SIDE.CLOSE_N + 1],
+    );
   for (let o = 0; o < s.rstCount * RST_STRIDE; o += RST_STRIDE)
     put(s.rsts[o + 2] === 1 ? EV.RST_RESP : EV.RST_ORIG, s.rsts[o], s.rsts[o + 1]);
   const ttlStart = k;

@@ -27,7 +27,10 @@ export interface TcpPacketIn {
 /** Numbers per kept SYN-flagged packet (ts, packet number, from the responder, ACK set) and per RST (ts, n, from the responder). */
 export const SYN_STRIDE = 4;
 export const RST_STRIDE = 3;
-/** How a side closed (closeHow): not yet, FIN, RST. */
+/** Where each per-side value starts in TcpSession.sides (orig at the offset, resp after it). */
+export const SIDE = { FIRST_DATA_N: 0, FIRST_DATA_TS: 2, CLOSE_HOW: 4, CLOSE_N: 6, CLOSE_TS: 8 } as const;
+
+/** How a side closed (sides[SIDE.CLOSE_HOW + side]): not yet, FIN, RST. */
 export const CLOSE = { NONE: 0, FIN: 1, RST: 2 } as const;
 
 /**
@@ -48,19 +51,21 @@ export class TcpSession {
   start = 0;
   last = 0;
   packets = 0;
-  /** Every packet with SYN set (both sides), for the SYN/SYN-ACK schedules: syns[0, synCount * SYN_STRIDE). */
-  readonly syns: number[] = [];
+  /**
+   * Every packet with SYN set (both sides), for the SYN/SYN-ACK schedules: syns[0, synCount *
+   * SYN_STRIDE), with room for a SYN and its SYN-ACK from the start (see TcpEndpoint.ttlBuf).
+   */
+  readonly syns: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   synCount = 0;
   /** Every RST: rsts[0, rstCount * RST_STRIDE). */
   readonly rsts: number[] = [];
   rstCount = 0;
-  /** First payload per side (index 0 orig, 1 resp): packet number and time, -1 when none. */
-  readonly firstDataN = [-1, -1];
-  readonly firstDataTs = [0, 0];
-  /** First close per side (index 0 orig, 1 resp): how (CLOSE), packet number and time. */
-  readonly closeHow: number[] = [CLOSE.NONE, CLOSE.NONE];
-  readonly closeN = [0, 0];
-  readonly closeTs = [0, 0];
+  /**
+   * Per side (SIDE's offsets, + 0 orig, + 1 resp): the first payload's packet number (-1 when none)
+   * and time, and the first close's how (CLOSE), packet number and time. One array, not five of
+   * two: each array costs its own header and elements object, times every connection open at once.
+   */
+  readonly sides: number[] = [-1, -1, 0, 0, CLOSE.NONE, CLOSE.NONE, 0, 0, 0, 0];
   /** Per-packet evidence: first and last segments, compact (see SegmentLog). */
   readonly log: SegmentLog;
   private readonly maxSegments: number;
@@ -84,8 +89,8 @@ export class TcpSession {
     this.last = ts;
     this.packets = 0;
     this.synCount = this.rstCount = 0;
-    this.firstDataN[0] = this.firstDataN[1] = -1;
-    this.closeHow[0] = this.closeHow[1] = CLOSE.NONE;
+    this.sides[SIDE.FIRST_DATA_N] = this.sides[SIDE.FIRST_DATA_N + 1] = -1;
+    this.sides[SIDE.CLOSE_HOW] = this.sides[SIDE.CLOSE_HOW + 1] = CLOSE.NONE;
     this.log.reset();
     this.flips = 0;
     this.attemptStart = null;
@@ -112,11 +117,12 @@ export class TcpSession {
     this.log.flipDirs();
     for (let i = 0; i < this.rstCount; i++) this.rsts[i * RST_STRIDE + 2] ^= 1;
     for (let i = 0; i < this.synCount; i++) this.syns[i * SYN_STRIDE + 2] ^= 1;
-    swap(this.firstDataN);
-    swap(this.firstDataTs);
-    swap(this.closeHow);
-    swap(this.closeN);
-    swap(this.closeTs);
+    const d = this.sides;
+    for (let o = 0; o < d.length; o += 2) {
+      const t = d[o];
+      d[o] = d[o + 1];
+      d[o + 1] = t;
+    }
   }
 
   /** Time of the SYN that started an attempt (for Zeek's AttemptTimer), or null. */
@@ -411,9 +417,9 @@ export class TcpSession {
       this.syns[o + 2] = side;
       this.syns[o + 3] = f & TcpFlags.ACK ? 1 : 0;
     }
-    if (p.len > 0 && !(f & TcpFlags.RST) && this.firstDataN[side] < 0) {
-      this.firstDataN[side] = r.n;
-      this.firstDataTs[side] = r.ts;
+    if (p.len > 0 && !(f & TcpFlags.RST) && this.sides[SIDE.FIRST_DATA_N + side] < 0) {
+      this.sides[SIDE.FIRST_DATA_N + side] = r.n;
+      this.sides[SIDE.FIRST_DATA_TS + side] = r.ts;
     }
     if (f & TcpFlags.RST) {
       const o = this.rstCount++ * RST_STRIDE;
@@ -437,10 +443,10 @@ export class TcpSession {
   }
 
   private closeOnce(side: number, how: number, r: PacketRef): void {
-    if (this.closeHow[side] !== CLOSE.NONE) return;
-    this.closeHow[side] = how;
-    this.closeN[side] = r.n;
-    this.closeTs[side] = r.ts;
+    if (this.sides[SIDE.CLOSE_HOW + side] !== CLOSE.NONE) return;
+    this.sides[SIDE.CLOSE_HOW + side] = how;
+    this.sides[SIDE.CLOSE_N + side] = r.n;
+    this.sides[SIDE.CLOSE_TS + side] = r.ts;
   }
 
   /** conn_state as scripts/base/protocols/conn/main.zeek computes it. */
@@ -469,10 +475,4 @@ export class TcpSession {
     if (os === EP.ESTABLISHED && rs === EP.ESTABLISHED) return "S1";
     return "OTH";
   }
-}
-
-function swap(a: number[]): void {
-  const t = a[0];
-  a[0] = a[1];
-  a[1] = t;
 }
