@@ -29,6 +29,24 @@ describe("Spool", () => {
     expect(Buffer.concat(out.parts).toString("utf8")).toBe(lines.join(""));
   });
 
+  it("no usable temporary folder is one ENVIRONMENT error naming it (exit 4)", () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = "/nonexistent-backside-tmp";
+    try {
+      expect(() => new Spool()).toThrow(
+        expect.objectContaining({
+          code: "ENVIRONMENT",
+          message: expect.stringMatching(
+            /^cannot use a temporary file in \/nonexistent-backside-tmp: ENOENT/,
+          ),
+        }),
+      );
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it("an empty spool writes nothing", async () => {
     const out = new Sink();
     await new Spool().copyTo(out);

@@ -9,6 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { once } from "node:events";
+import { BacksideError } from "../errors.js";
+
+/** A temporary file that cannot be made or written: the one line says where, and what to do. */
+function tmpProblem(e: unknown): BacksideError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new BacksideError("ENVIRONMENT", `cannot use a temporary file in ${tmpdir()}: ${why}`, {
+    cause: e,
+    hint: "set TMPDIR to a writable folder with room for the output",
+  });
+}
 
 /** Text gathered before a write to the file (few writes, bounded memory). */
 const PIECE = 1 << 20;
@@ -21,11 +31,15 @@ export class Spool {
   count = 0;
 
   constructor() {
-    const dir = mkdtempSync(join(tmpdir(), "backside-spool-"));
-    const file = join(dir, "spool");
-    this.fd = openSync(file, "w+", 0o600);
-    unlinkSync(file);
-    rmdirSync(dir);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "backside-spool-"));
+      const file = join(dir, "spool");
+      this.fd = openSync(file, "w+", 0o600);
+      unlinkSync(file);
+      rmdirSync(dir);
+    } catch (e) {
+      throw tmpProblem(e);
+    }
   }
 
   add(text: string): void {
@@ -38,8 +52,12 @@ export class Spool {
     const b = Buffer.from(this.pending, "utf8");
     this.pending = "";
     let at = 0;
-    // Bounded: each call writes at least one byte or throws.
-    while (at < b.length) at += writeSync(this.fd, b, at, b.length - at, this.bytes + at);
+    try {
+      // Bounded: each call writes at least one byte or throws.
+      while (at < b.length) at += writeSync(this.fd, b, at, b.length - at, this.bytes + at);
+    } catch (e) {
+      throw tmpProblem(e);
+    }
     this.bytes += b.length;
   }
 

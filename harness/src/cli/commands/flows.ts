@@ -4,7 +4,8 @@
  * transactions, ICMP errors joined to their flows, TLS alerts, unanswered ARP, and problems.
  * A capture taken on the sending host (every wrong checksum left for the NIC) is read as with -C,
  * and says so on stderr.
- * Exit codes: 0 read (problems are reported, not fatal), 2 usage, 3 not a capture / not found.
+ * Exit codes: 0 read (problems are reported, not fatal), 2 usage, 3 not a capture / not found,
+ * 4 no usable temporary folder (TMPDIR).
  */
 import { BacksideError } from "../../errors.js";
 import { checksumCensus, isSendingHostCapture } from "../../flows/checksum-offload.js";
@@ -39,7 +40,7 @@ export const options = {
 export const help = helpText(
   "usage: backside flows --pcap FILE [--pcap FILE...] [--format text|json] [-C] [--zeek-attempts]",
   options,
-  "Exit codes: 0 done (problems in the capture are listed, not fatal), 2 usage, 3 unreadable capture.",
+  "Exit codes: 0 done (problems in the capture are listed, not fatal), 2 usage, 3 unreadable capture, 4 no usable TMPDIR.",
 );
 
 export async function run(argv: string[]): Promise<number> {
