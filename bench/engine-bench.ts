@@ -1,7 +1,7 @@
 /**
  * The engine at capture scale, end to end, beside the tools people compare it with:
  *
- *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed,healthy] [--keep]
+ *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed,healthy,dns] [--keep]
  *
  * For each shape and size it writes one capture, then runs on the same file, one after another:
  *   - `backside diagnose --pcap F --format json` (the compiled CLI, as a user runs it),

@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeCapture } from "./analyze.js";
-import type { DatagramConnection, TcpConnection } from "./types.js";
+import type { DatagramConnection, DnsTransaction, TcpConnection } from "./types.js";
 
 const ENGINE = resolve(import.meta.dirname, "../engine/fixtures/runs");
 const CORPUS = resolve(import.meta.dirname, "../../../test/real-tools/corpus");
@@ -69,6 +69,21 @@ describe("analyzeCapture with a TCP sink", () => {
       expect(tcp.sort(byUid).map(plain)).toEqual(kept.tcp.map(plain));
       expect(streamed.icmp.map((e) => e.flowUid)).toEqual(kept.icmp.map((e) => e.flowUid));
       expect(streamed.dns).toEqual(kept.dns);
+    },
+  );
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("/", f.lastIndexOf("/") - 1) + 1), f]))(
+    "%s: a DNS sink gets the summary's transactions, each once, numbered in the summary's order",
+    async (_name, file) => {
+      const kept = await analyzeCapture(file, { ignoreChecksums: true });
+      const got: DnsTransaction[] = [];
+      const streamed = await analyzeCapture(file, { ignoreChecksums: true }, null, null, (t, seq) => {
+        expect(got[seq], `transaction ${seq} twice`).toBeUndefined();
+        got[seq] = t;
+      });
+      expect(streamed.dns).toEqual([]);
+      expect(got.length).toBe(kept.dns.length);
+      expect(got).toEqual(kept.dns);
+      expect(streamed.icmp).toEqual(kept.icmp);
     },
   );
 });
