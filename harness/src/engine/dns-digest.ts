@@ -74,6 +74,8 @@ export class DnsDigest {
   private readonly truncated: Kept[] = [];
   /** ICMP errors by the datagram they quote, the first of each, over the errors read so far. */
   private readonly byQuote = new Map<string, IcmpError>();
+  /** The port pairs those errors quote, either way round: most transactions need no key made. */
+  private readonly quotedPorts = new Set<number>();
   private icmpRead = 0;
   /** The latest start of an answered TCP transaction, by question (a truncated answer's retry). */
   private readonly tcpAnsweredAt = new Map<string, number>();
@@ -94,7 +96,8 @@ export class DnsDigest {
       this.truncated.push({ t, seq, time, icmp: NO_ICMP });
       return;
     }
-    const k: Kept = { t, seq, time, icmp: this.byQuote.size ? dnsIcmp(t, this.byQuote) : NO_ICMP };
+    const quoted = this.quotedPorts.has(portPair(t.clientPort, t.serverPort));
+    const k: Kept = { t, seq, time, icmp: quoted ? dnsIcmp(t, this.byQuote) : NO_ICMP };
     const result = k.icmp.closed ? "late" : dnsResult(t);
     const key = kindKey(t, result, k.icmp.quoting !== undefined);
     const kind = this.kinds.get(key);
@@ -192,8 +195,14 @@ export class DnsDigest {
       if (!q) continue;
       const k = quoteKey(q.src, q.srcPort, q.dst, q.dstPort);
       if (!this.byQuote.has(k)) this.byQuote.set(k, icmp[this.icmpRead]);
+      this.quotedPorts.add(portPair(q.srcPort, q.dstPort));
     }
   }
+}
+
+/** Two ports as one number, the same either way round. */
+function portPair(a: number, b: number): number {
+  return a < b ? a * 65536 + b : b * 65536 + a;
 }
 
 /** What a transaction's fact says but for its time, query count and evidence. */
