@@ -50,6 +50,7 @@ export interface CaptureFacts {
   firstTs: number | null;
   lastTs: number | null;
   truncated: boolean;
+  /** The DNS facts a rule can pick, a few of each kind in capture order (dns-digest.ts); `all` sums the kind. */
   dns: DnsFact[];
   conns: ConnFact[];
   arp: ArpFact[];
