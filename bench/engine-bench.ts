@@ -1,7 +1,7 @@
 /**
  * The engine at capture scale, end to end, beside the tools people compare it with:
  *
- *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed,healthy] [--keep]
+ *   npx tsx bench/engine-bench.ts [--sizes 1000000,4000000] [--shapes short,long,mixed,healthy,dns] [--keep]
  *
  * For each shape and size it writes one capture, then runs on the same file, one after another:
  *   - `backside diagnose --pcap F --format json` (the compiled CLI, as a user runs it),
@@ -14,7 +14,10 @@
  *   long   a few hundred connections of 10,000 packets each (one per 10,000 packets);
  *   healthy short connections, every one served (125,000 per million packets);
  *   mixed  every kind of connection the causes produce (healthy, silent drops, refusals, ICMP
- *          rejects, TLS alerts, DNS answers and NXDOMAIN, unanswered queries and ARP).
+ *          rejects, TLS alerts, DNS answers and NXDOMAIN, unanswered queries and ARP);
+ *   dns    a resolver-heavy gateway: 400 names asked of two resolvers, mostly answered, some
+ *          NXDOMAIN and SERVFAIL, some never answered (retried), some answered after the gateway
+ *          gave up (its ICMP port unreachable follows), and a little TCP to a backend.
  * Ends with how growing the file from the smallest to the largest size grew time and memory.
  */
 import { spawnSync } from "node:child_process";
@@ -176,6 +179,97 @@ function writeMixed(file: string, packets: number): number {
   return w.count;
 }
 
+/** The dns shape: see the header. Two packets per transaction in the common case. */
+function writeDns(file: string, packets: number): number {
+  const w = new PcapWriter(file);
+  let t = 1_700_000_000;
+  const gw = "10.60.0.2";
+  const resolvers = ["10.60.1.53", "10.60.1.54"];
+  // Frames due later, per delay (each queue is in time order since `t` only grows).
+  const later = new Map<number, { ts: number; frame: Uint8Array }[]>();
+  const due = (delay: number, frame: Uint8Array) => {
+    let q = later.get(delay);
+    if (!q) later.set(delay, (q = []));
+    q.push({ ts: t + delay, frame });
+  };
+  // Written in time order: the frames due by then first.
+  const put = (ts: number, frame: Uint8Array) => {
+    for (;;) {
+      let best: { ts: number; frame: Uint8Array }[] | null = null;
+      for (const q of later.values())
+        if (q.length && q[0].ts <= ts && (!best || q[0].ts < best[0].ts)) best = q;
+      if (!best) break;
+      const f = best.shift()!;
+      w.write(f.ts, f.frame);
+    }
+    w.write(ts, frame);
+  };
+  const udp = (src: string, dst: string, sport: number, dport: number, payload: Uint8Array) =>
+    udpFrame({ src, dst, sport, dport, payload });
+  for (let i = 0; w.count < packets; i++) {
+    t += 0.0005;
+    const name = `svc${i % 400}.corp.example`;
+    const resolver = resolvers[i % 2];
+    const cport = 10_000 + ((i * 7919) % 50_000);
+    const id = (i * 40503) & 0xffff;
+    // A caching resolver: one address per name and family, its TTL counting down.
+    const ttl = 300 - ((i >> 4) % 300);
+    const q = dnsMessage({ id, questions: [{ name, type: i % 5 === 0 ? 28 : 1 }] });
+    const query = udp(gw, resolver, cport, 53, q);
+    const answer = (rcode: number) =>
+      udp(
+        resolver,
+        gw,
+        53,
+        cport,
+        dnsMessage({
+          id,
+          response: true,
+          ra: true,
+          rcode,
+          questions: [{ name, type: i % 5 === 0 ? 28 : 1 }],
+          answers:
+            rcode === 0
+              ? [
+                  i % 5 === 0
+                    ? { name, type: 28, ttl, data: `fd00::${(i % 400).toString(16)}` }
+                    : { name, type: 1, ttl, data: `10.70.${(i % 400) >> 8}.${(i % 400) & 0xff}` },
+                ]
+              : [],
+        }),
+      );
+    const kind = i % 100;
+    put(t, query);
+    if (kind < 84) put((t += 0.0002), answer(0));
+    else if (kind < 90) put((t += 0.0003), answer(3));
+    else if (kind < 93) put((t += 0.002), answer(2));
+    else if (kind < 96) {
+      // Never answered: the same query again after 1 s and 3 s.
+      due(1, query);
+      due(3, query);
+    } else if (kind < 98) {
+      // Answered after the gateway gave up: its socket is closed, so ICMP port unreachable.
+      const late = answer(0);
+      due(6, late);
+      due(6.0001, icmpErrorFrame({ src: gw, dst: resolver, type: 3, code: 3, quoted: ipPacketOf(late) }));
+    } else {
+      // A little TCP: a connection to the backend the name led to.
+      put((t += 0.0002), answer(0));
+      const seg = segments(gw, `10.70.0.${i % 256}`, 30_000 + (i % 20_000), 443);
+      put((t += 0.0001), seg(true, "S", 100, 0));
+      put((t += 0.0001), seg(false, "SA", 900, 101));
+      put((t += 0.0001), seg(true, "A", 101, 901));
+      put((t += 0.0001), seg(true, "FA", 101, 901));
+      put((t += 0.0001), seg(false, "FA", 901, 102));
+      put((t += 0.0001), seg(true, "A", 102, 902));
+    }
+  }
+  const rest = [...later.values()].flat().sort((a, b) => a.ts - b.ts);
+  for (const f of rest) w.write(f.ts, f.frame);
+  w.close();
+  return w.count;
+}
+
 /**
  * The healthy shape: short connections that are all served (8 packets each, 125,000 per million
  * packets), so the rules that read every answered exchange see them all.
@@ -215,6 +309,7 @@ const SHAPES: Record<string, (file: string, packets: number) => number | null> =
   long: writeLong,
   mixed: writeMixed,
   healthy: writeHealthy,
+  dns: writeDns,
 };
 
 interface Row {

@@ -6,53 +6,30 @@
  * not DNS or management traffic.
  */
 import { isIP } from "node:net";
-import type { DnsTransaction, FlowSummary, IcmpError } from "../flows/types.js";
-import { cutNameMatches, nameMatches, normName, type BackendTarget } from "./backend-target.js";
+import type { FlowSummary, IcmpError } from "../flows/types.js";
+import { nameMatches, type BackendTarget } from "./backend-target.js";
 import { ConnFact } from "./conn-fact.js";
 import type { ConnTable } from "./conn-table.js";
+import type { DnsFact } from "./dns-fact.js";
+import type { DnsDigest } from "./dns-digest.js";
 import { refsEvidence } from "./evidence-refs.js";
 import { timeCover } from "./time-cover.js";
 import type { Evidence } from "./types.js";
 
 export { ConnFact };
 export type { ConnTable };
+export type { DnsAll, DnsFact, DnsResult } from "./dns-fact.js";
 export { isoOf, refsEvidence } from "./evidence-refs.js";
 
 /**
  * One capture point as read: its summary without TCP records (they were reduced to table rows as
- * each connection ended, conn-table.ts), and that table in the order the connections started.
+ * each connection ended, conn-table.ts), and that table in the order the connections started; its
+ * DNS transactions likewise folded into a digest as each ended (dns-digest.ts).
  */
 export interface PointRead {
   summary: FlowSummary;
   tcp: ConnTable;
-}
-
-/**
- * `late`: an answer the client no longer waited for; its host answered it with ICMP port
- * unreachable (the resolver's socket was closed), so for the client it was no answer.
- */
-export type DnsResult =
-  "address" | "nxdomain" | "servfail" | "refused" | "nodata" | "unanswered" | "late" | "other";
-
-export interface DnsFact {
-  point: number;
-  source: string;
-  name: string;
-  qtype: string;
-  /** The address the query left from (the gateway's, for its own lookups). */
-  client: string;
-  server: string;
-  result: DnsResult;
-  rcode: number | null;
-  addresses: string[];
-  ttl?: number;
-  time: number;
-  queries: number;
-  icmp?: IcmpError;
-  /** For `late`: seconds from the first query to the answer. */
-  lateBy?: number;
-  forBackend: boolean;
-  ev: Evidence;
+  dns: DnsDigest;
 }
 
 export interface ArpFact {
@@ -73,6 +50,7 @@ export interface CaptureFacts {
   firstTs: number | null;
   lastTs: number | null;
   truncated: boolean;
+  /** The DNS facts a rule can pick, a few of each kind in capture order (dns-digest.ts); `all` sums the kind. */
   dns: DnsFact[];
   conns: ConnFact[];
   arp: ArpFact[];
@@ -103,238 +81,6 @@ function timeRange(caps: { firstTs: number | null; lastTs: number | null }[]) {
     if (c.lastTs !== null && (lastTs === null || c.lastTs > lastTs)) lastTs = c.lastTs;
   }
   return { firstTs, lastTs };
-}
-
-const quoteKey = (a: string, ap: number, b: string, bp: number) => `${a}|${ap}|${b}|${bp}`;
-
-function dnsResult(t: DnsTransaction): DnsResult {
-  if (t.rcode === null) return "unanswered";
-  if (t.rcode === 3) return "nxdomain";
-  if (t.rcode === 2) return "servfail";
-  if (t.rcode === 5) return "refused";
-  if (t.rcode !== 0) return "other";
-  // Answer records the capture cut off: the name resolved, to what the capture cannot say.
-  return t.answersCut || t.answers.some((a) => a.section === "answer" && (a.type === 1 || a.type === 28))
-    ? "address"
-    : "nodata";
-}
-
-/**
- * One DNS transaction as the rules read it. One class for all of them, the statement and its
- * evidence written only when read: a capture can hold a great many transactions, a diagnosis shows
- * few.
- */
-class DnsTransactionFact implements DnsFact {
-  readonly point: number;
-  readonly source: string;
-  readonly name: string;
-  readonly qtype: string;
-  readonly client: string;
-  readonly server: string;
-  readonly result: DnsResult;
-  readonly rcode: number | null;
-  readonly addresses: string[];
-  readonly ttl: number | undefined;
-  readonly time: number;
-  readonly queries: number;
-  readonly icmp: IcmpError | undefined;
-  readonly lateBy: number | undefined;
-  readonly forBackend: boolean;
-  readonly #t: DnsTransaction;
-  readonly #closed: IcmpError | undefined;
-  #ev: Evidence | null = null;
-
-  readonly #retry: ConnFact | undefined;
-
-  constructor(
-    t: DnsTransaction,
-    point: number,
-    source: string,
-    icmpByQuote: Map<string, IcmpError>,
-    matches: (name: string) => boolean,
-    retry: TruncatedRetry = null,
-    host?: string,
-  ) {
-    const closed = closedSocketIcmp(t, icmpByQuote);
-    this.#retry = retry === "answered" || retry === null ? undefined : retry;
-    this.#t = t;
-    this.#closed = closed;
-    this.point = point;
-    this.source = source;
-    // A question the snap length cut is the backend's when its labels begin the backend's name.
-    const cutForBackend = t.queryCut === true && host !== undefined && cutNameMatches(t.query ?? "", host);
-    this.name = cutForBackend ? normName(host) : (t.query ?? "");
-    this.qtype = t.qtypeName ?? (t.qtype === null ? "?" : String(t.qtype));
-    this.client = t.client;
-    this.server = t.server;
-    this.result = closed ? "late" : (truncatedResult(t, retry) ?? dnsResult(t));
-    this.rcode = t.rcode;
-    const addresses: string[] = [];
-    let ttl: number | undefined;
-    for (const a of t.answers) {
-      if (a.section !== "answer") continue;
-      if (a.type === 1 || a.type === 28) addresses.push(a.data);
-      ttl = ttl === undefined ? a.ttl : Math.min(ttl, a.ttl);
-    }
-    this.addresses = addresses;
-    this.time = t.queries[0]?.ts ?? t.response?.ts ?? 0;
-    this.queries = t.queries.length + (this.#retry?.syns ?? 0);
-    this.forBackend = cutForBackend || (!t.queryCut && matches(this.name));
-    this.ttl = ttl;
-    this.icmp =
-      icmpByQuote.get(quoteKey(t.client, t.clientPort, t.server, t.serverPort)) ?? this.#retry?.icmp;
-    this.lateBy = closed && t.response ? t.response.ts - (t.queries[0]?.ts ?? t.response.ts) : undefined;
-  }
-
-  get ev(): Evidence {
-    if (this.#ev) return this.#ev;
-    const t = this.#t;
-    const icmp = this.icmp;
-    const refs = [
-      ...t.queries,
-      ...(t.response ? [t.response] : []),
-      ...(icmp ? [icmp.ref] : []),
-      ...(this.#closed ? [this.#closed.ref] : []),
-      ...(this.#retry ? this.#retry.refs : []),
-    ];
-    return (this.#ev = refsEvidence(this.source, refs, this.said()));
-  }
-
-  private said(): string {
-    const t = this.#t;
-    const { qtype, name, icmp } = this;
-    if (this.#closed)
-      return `${t.server} answered ${qtype} ${name} ${this.lateBy!.toFixed(1)} s after the query, when ${t.client} no longer waited (it answered with ICMP port unreachable)`;
-    if (this.#retry)
-      return `${t.server} answered ${qtype} ${name} truncated (TC), and the query again over TCP got no answer: the connection to ${t.server}:${t.serverPort} ${RETRY_SAID[this.#retry.outcome] ?? "carried no answer"}`;
-    if (this.result === "unanswered")
-      return `${t.queries.length} ${qtype} quer${t.queries.length === 1 ? "y" : "ies"} for ${name} to ${t.server} got no answer${icmp ? ` (ICMP type ${icmp.type} code ${icmp.code} from ${icmp.sender})` : ""}`;
-    const cut = t.queryCut ? " (its question cut short by the capture's snap length)" : "";
-    if (this.result === "address")
-      return `${t.server} answered ${qtype} ${name}${cut} with ${this.addresses.join(", ")}`;
-    return `${t.server} answered ${qtype} ${name}${cut} with rcode ${t.rcode} (${t.rcodeName ?? "?"})${this.result === "nodata" ? ", no address records" : ""}${aliasSaid(t)}`;
-  }
-}
-
-/**
- * What followed a truncated UDP answer (TC, RFC 1035 section 4.2.1; RFC 7766): the same question
- * answered over TCP, the client's TCP connection to the server's port that carried no answer, or
- * nothing (the client took the addresses that fit, or the capture missed the rest).
- */
-type TruncatedRetry = "answered" | ConnFact | null;
-
-const RETRY_SAID: Partial<Record<ConnFact["outcome"], string>> = {
-  unanswered: "got no SYN-ACK",
-  refused: "was refused (RST)",
-  icmp: "was rejected with ICMP",
-  "no-response": "got no answer",
-  closed: "was closed without an answer",
-  reset: "was reset",
-  idle: "carried no query",
-};
-
-/** A truncated answer says nothing final: the TCP retry's fate does, or the addresses that fit. */
-function truncatedResult(t: DnsTransaction, retry: TruncatedRetry): DnsResult | null {
-  if (t.proto !== "udp" || !t.truncated || !t.response) return null;
-  if (retry === "answered") return "other";
-  if (retry !== null) return "unanswered";
-  return dnsResult(t) === "address" ? "address" : "other";
-}
-
-/** Seconds after a truncated answer within which the client's TCP connection is its retry. */
-const TCP_RETRY_WINDOW = 5;
-
-function truncatedRetry(
-  t: DnsTransaction,
-  all: readonly DnsTransaction[],
-  tcp: Iterable<ConnFact>,
-): TruncatedRetry {
-  const at = t.response?.ts;
-  if (t.proto !== "udp" || !t.truncated || at === undefined) return null;
-  const same = (u: DnsTransaction) =>
-    u.proto === "tcp" &&
-    u.client === t.client &&
-    u.server === t.server &&
-    u.query === t.query &&
-    u.qtype === t.qtype;
-  if (all.some((u) => same(u) && u.response && (u.queries[0]?.ts ?? u.response.ts) >= at)) return "answered";
-  for (const c of tcp)
-    if (
-      c.client === t.client &&
-      c.address === t.server &&
-      c.port === t.serverPort &&
-      c.start >= at &&
-      c.start - at < TCP_RETRY_WINDOW &&
-      c.outcome !== "ok"
-    )
-      return c;
-  return null;
-}
-
-/**
- * The CNAME chain of a failed answer (RFC 1034 section 3.6.2): the name asked for is an alias,
- * and what does not exist or has no address is the name it leads to.
- */
-function aliasSaid(t: DnsTransaction): string {
-  const chain = t.answers.filter((a) => a.section === "answer" && a.type === 5).map((a) => a.data);
-  if (chain.length === 0) return "";
-  const what = t.rcode === 3 ? "which does not exist" : "which has no address record";
-  return `: ${t.query} is an alias (CNAME) of ${chain.join(" -> ")}, ${what}`;
-}
-
-function dnsFacts(
-  s: FlowSummary,
-  point: number,
-  source: string,
-  backend: BackendTarget,
-  search: string[],
-  tcp: Iterable<ConnFact> = [],
-): DnsFact[] {
-  // ICMP errors by the datagram they quote, so each query finds its own in one look-up.
-  const icmpByQuote = new Map<string, IcmpError>();
-  for (const e of s.icmp)
-    if (e.quote && !icmpByQuote.has(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort)))
-      icmpByQuote.set(quoteKey(e.quote.src, e.quote.srcPort, e.quote.dst, e.quote.dstPort), e);
-  const matches = (name: string) => nameMatches(name, backend.host, search);
-  const out: DnsFact[] = [];
-  for (const t of s.dns)
-    if (t.query !== null && t.qtype !== 12 && !isMulticast(t.server))
-      out.push(
-        new DnsTransactionFact(
-          t,
-          point,
-          source,
-          icmpByQuote,
-          matches,
-          truncatedRetry(t, s.dns, tcp),
-          backend.host,
-        ),
-      );
-  return out;
-}
-
-/**
- * A query to a multicast group is mDNS or LLMNR (RFC 6762, RFC 4795): the host asking its link,
- * where silence is the normal answer, never a name server the gateway was given.
- */
-function isMulticast(a: string): boolean {
-  if (isIP(a) === 6) return a.toLowerCase().startsWith("ff");
-  const first = Number(a.split(".")[0]);
-  return first >= 224 && first <= 239;
-}
-
-/**
- * The client's own ICMP port unreachable for the answer (RFC 1122 section 4.1.3.1): nobody
- * listened on the query's port any more, the resolver had timed out. Only right after the answer,
- * so an unrelated later error on a reused port does not count.
- */
-function closedSocketIcmp(t: DnsTransaction, byQuote: Map<string, IcmpError>): IcmpError | undefined {
-  if (t.proto !== "udp" || !t.response) return undefined;
-  const e = byQuote.get(quoteKey(t.server, t.serverPort, t.client, t.clientPort));
-  const portUnreachable = e && (e.v6 ? e.type === 1 && e.code === 4 : e.type === 3 && e.code === 3);
-  if (!e || !portUnreachable || e.sender !== t.client) return undefined;
-  const after = e.ref.ts - t.response.ts;
-  return after >= 0 && after < 1 ? e : undefined;
 }
 
 /**
@@ -449,7 +195,8 @@ function fallbacks(first: ConnFact[], others: ConnFact[][]): ConnFact[] {
 
 /** The point's DNS facts and the TCP connections that are the backend's. */
 function pickBackend(p: PointRead, point: number, source: string, backend: BackendTarget, search: string[]) {
-  const dns = dnsFacts(p.summary, point, source, backend, search, p.tcp);
+  const matches = (name: string) => nameMatches(name, backend.host, search);
+  const dns = p.dns.facts({ point, source }, matches, backend.host, p.tcp, p.summary.icmp);
   const resolved = new Set(dns.filter((d) => d.forBackend).flatMap((d) => d.addresses));
   // An answer whose records the capture cut named addresses it cannot show: any connection may be to one.
   const cutAnswer = dns.some((d) => d.forBackend && d.result === "address" && d.addresses.length === 0);

@@ -171,13 +171,10 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
 
   const backend = findBackend(input.target, report, l.log);
   const search = report?.dns?.searchDomains ?? [];
-  const isAddr = (a: { type: number }) => a.type === 1 || a.type === 28;
   // Addresses DNS gave for the backend's name at any point apply to every point.
   const addAnsweredAddresses = () => {
     for (const { read } of l.summaries)
-      for (const t of read.summary.dns)
-        if (t.query && nameMatches(t.query, backend.host, search))
-          for (const a of t.answers) if (isAddr(a)) backend.addresses.add(a.data);
+      read.dns.answeredAddresses((name) => nameMatches(name, backend.host, search), backend.addresses);
   };
   const readCaptures = () =>
     l.summaries.map(({ source, read }, i) => captureFacts(read, i, source, backend, search));
@@ -196,9 +193,8 @@ export async function diagnose(input: DiagnoseInput): Promise<Diagnosis> {
     // Nothing named the backend's host either: the name a DNS answer in the captures gave one of
     // its addresses for (all of that name's answers then count, the older ones too).
     const seen = backend.addresses.size ? backend.addresses : new Set(addressesAt().flatMap((at) => [...at]));
-    const name = l.summaries
-      .flatMap(({ read }) => read.summary.dns)
-      .find((t) => t.query && t.answers.some((a) => isAddr(a) && seen.has(a.data)))?.query;
+    let name: string | undefined;
+    for (const { read } of l.summaries) if (name === undefined) name = read.dns.nameAnswering(seen);
     if (name) {
       backend.host = name;
       backend.from = "capture";

@@ -64,11 +64,15 @@ function nameFailure(f: Facts, out: Finding[]): void {
   }
   const silent = dns.filter((d) => d.result === "unanswered" || d.result === "late");
   const late = silent.filter((d) => d.lateBy !== undefined);
+  // The facts kept stand for all of their kind (DnsAll): the counts and sums are the kinds'.
+  const lateKinds = new Set(late.map((d) => d.all));
   // Each capture point sees the same answers: count them at the point that saw the most.
   const perPoint = new Map<number, number>();
-  for (const d of late) perPoint.set(d.point, (perPoint.get(d.point) ?? 0) + 1);
+  for (const d of late)
+    if (lateKinds.delete(d.all)) perPoint.set(d.point, (perPoint.get(d.point) ?? 0) + d.all.facts);
   if (silent.length === 0) return;
-  const queries = silent.reduce((a, d) => a + d.queries, 0);
+  let queries = 0;
+  for (const all of new Set(silent.map((d) => d.all))) queries += all.queries;
   const icmp = silent.find((d) => d.icmp)?.icmp;
   out.push(
     finding(
@@ -85,7 +89,7 @@ function nameFailure(f: Facts, out: Finding[]): void {
               late: {
                 answers: Math.max(...perPoint.values()),
                 // Reduced, not spread: a capture may hold more late answers than a call takes arguments.
-                after: late.reduce((m, d) => Math.min(m, d.lateBy!), Infinity),
+                after: late.reduce((m, d) => Math.min(m, d.all.lateBy ?? d.lateBy!), Infinity),
               },
             }
           : {}),

@@ -28,6 +28,7 @@ import {
   type AnalyzeOptions,
   type CaptureInfo,
   type DatagramConnection,
+  type DnsTransaction,
   type FlowSummary,
   type IcmpError,
   type PacketRef,
@@ -88,6 +89,12 @@ export type TcpSink = (c: TcpConnection, icmp: readonly IcmpError[]) => void;
 /** The same for UDP, ICMP and other datagram flows: the summary then keeps none of them. */
 export type DatagramSink = (c: DatagramConnection) => void;
 
+/**
+ * The same for DNS transactions (dns-tracker.ts): each once it can change no more, with its place
+ * in the order transactions began and the ICMP errors seen so far. The summary then keeps none.
+ */
+export type DnsSink = (t: DnsTransaction, seq: number, icmp: readonly IcmpError[]) => void;
+
 interface DgEntry {
   s: DatagramSession;
   uid: string;
@@ -122,7 +129,7 @@ export class FlowAnalyzer {
     ttl: 0,
     badChecksum: false,
   };
-  private dns = new DnsTracker();
+  private readonly dns: DnsTracker;
   private arp = new ArpTracker();
   private icmp: IcmpError[] = [];
   private problems: Problem[] = [];
@@ -137,7 +144,9 @@ export class FlowAnalyzer {
     opts: AnalyzeOptions = {},
     private readonly sink: TcpSink | null = null,
     private readonly dgSink: DatagramSink | null = null,
+    dnsSink: DnsSink | null = null,
   ) {
+    this.dns = new DnsTracker(dnsSink && ((t, seq) => dnsSink(t, seq, this.icmp)));
     this.opts = {
       ignoreChecksums: opts.ignoreChecksums ?? false,
       maxSegmentsPerConn: opts.maxSegmentsPerConn ?? 2000,
@@ -557,7 +566,7 @@ export class FlowAnalyzer {
         this.endDatagram(e);
         this.dgOpen.delete(k);
       }
-    this.dns.expire(0, 0, capture);
+    this.dns.end();
     this.now = -Infinity;
   }
 
@@ -572,6 +581,7 @@ export class FlowAnalyzer {
     for (const e of this.dgOpen.values()) this.endDatagram(e);
     this.tcpOpen.clear();
     this.dgOpen.clear();
+    this.dns.end();
     const tcp = this.tcpRecs as TcpConnection[];
     const datagrams = this.dgRecs as DatagramConnection[];
     // Streamed records were joined while open; only the summary's are left to join.

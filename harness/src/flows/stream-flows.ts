@@ -59,7 +59,7 @@ async function streamJson(
     if (c.tls) spools.tls.add(item(spools.tls.count, c.tls));
   };
   const onDatagram = (c: DatagramConnection) => spools.datagrams.add(item(spools.datagrams.count, c));
-  const s = await analyzeCapture(sources, opts, onTcp, onDatagram, w.drained);
+  const s = await analyzeCapture(sources, opts, { tcp: onTcp, datagrams: onDatagram, afterChunk: w.drained });
   w.add(tcp === 0 ? "]" : "\n  ]");
   for (const [key, spool] of Object.entries(spools)) {
     w.add(`,\n  ${JSON.stringify(key)}: ${spool.count === 0 ? "[]" : "["}`);
@@ -85,7 +85,7 @@ async function streamText(
     if (c.tls) tls.add(tlsLine(c.tls) + "\n");
   };
   const onDatagram = (c: DatagramConnection) => w.add(datagramLine(c) + "\n");
-  const s = await analyzeCapture(sources, opts, onTcp, onDatagram, w.drained);
+  const s = await analyzeCapture(sources, opts, { tcp: onTcp, datagrams: onDatagram, afterChunk: w.drained });
   for (const l of sectionLines(s)) await w.put(l + "\n");
   if (tls.count > 0) {
     await w.put("\n## tls\n");

@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeCapture } from "./analyze.js";
-import type { DatagramConnection, TcpConnection } from "./types.js";
+import type { DatagramConnection, DnsTransaction, TcpConnection } from "./types.js";
 
 const ENGINE = resolve(import.meta.dirname, "../engine/fixtures/runs");
 const CORPUS = resolve(import.meta.dirname, "../../../test/real-tools/corpus");
@@ -33,7 +33,7 @@ describe("analyzeCapture with a TCP sink", () => {
     async (_name, file) => {
       const kept = await analyzeCapture(file, { ignoreChecksums: true });
       const got: TcpConnection[] = [];
-      const streamed = await analyzeCapture(file, { ignoreChecksums: true }, (c) => got.push(c));
+      const streamed = await analyzeCapture(file, { ignoreChecksums: true }, { tcp: (c) => got.push(c) });
       expect(streamed.tcp).toEqual([]);
       got.sort(byUid);
       expect(got.map(plain)).toEqual(kept.tcp.map(plain));
@@ -46,8 +46,10 @@ describe("analyzeCapture with a TCP sink", () => {
     async (_name, file) => {
       const kept = await analyzeCapture(file, { ignoreChecksums: true });
       const got: { uid: string }[] = [];
-      await analyzeCapture(file, { ignoreChecksums: true, sinkBorrows: true }, (c) =>
-        got.push(plain(c) as { uid: string }),
+      await analyzeCapture(
+        file,
+        { ignoreChecksums: true, sinkBorrows: true },
+        { tcp: (c) => got.push(plain(c) as { uid: string }) },
       );
       expect(got.sort(byUid)).toEqual(kept.tcp.map(plain));
     },
@@ -61,14 +63,34 @@ describe("analyzeCapture with a TCP sink", () => {
       const streamed = await analyzeCapture(
         file,
         { ignoreChecksums: true },
-        (c) => tcp.push(c),
-        (c) => dg.push(c),
+        { tcp: (c) => tcp.push(c), datagrams: (c) => dg.push(c) },
       );
       expect(streamed.datagrams).toEqual([]);
       expect(dg.sort(byUid).map(plain)).toEqual(kept.datagrams.map(plain));
       expect(tcp.sort(byUid).map(plain)).toEqual(kept.tcp.map(plain));
       expect(streamed.icmp.map((e) => e.flowUid)).toEqual(kept.icmp.map((e) => e.flowUid));
       expect(streamed.dns).toEqual(kept.dns);
+    },
+  );
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("/", f.lastIndexOf("/") - 1) + 1), f]))(
+    "%s: a DNS sink gets the summary's transactions, each once, numbered in the summary's order",
+    async (_name, file) => {
+      const kept = await analyzeCapture(file, { ignoreChecksums: true });
+      const got: DnsTransaction[] = [];
+      const streamed = await analyzeCapture(
+        file,
+        { ignoreChecksums: true },
+        {
+          dns: (t, seq) => {
+            expect(got[seq], `transaction ${seq} twice`).toBeUndefined();
+            got[seq] = t;
+          },
+        },
+      );
+      expect(streamed.dns).toEqual([]);
+      expect(got.length).toBe(kept.dns.length);
+      expect(got).toEqual(kept.dns);
+      expect(streamed.icmp).toEqual(kept.icmp);
     },
   );
 });
