@@ -75,7 +75,11 @@ describe("a stand-in reset in place", () => {
         expect(before.queries.some((q) => q.name.startsWith("api.backside.test"))).toBe(true);
         expect(before.backendEvents).toContain("request");
 
+        // The programs alone, no network reset: the gateway's in the hand-over, the others in
+        // what their nodes' reset execs would run.
         const handed = await request().handOver(topo);
+        for (const [name, wait] of Object.entries(handed.waits))
+          await topo.node(name as keyof typeof handed.waits).execOk(["timeout", "20", ...wait]);
         await handed.done();
         const after = await programState(topo);
         expect(after.pids).toEqual(before.pids);

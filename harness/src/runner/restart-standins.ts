@@ -1,8 +1,9 @@
 /**
  * Resets the stand-in programs of a reused topology in place with the next scenario's
  * configurations: each node's stand-in host (standins/control/standin-host.ts) gets
- * `POST /reset` with the configuration, stops the program, removes what it wrote and starts a
- * new one in a new worker thread of the same process, and answers once it is ready. A new
+ * `POST /reset` with the configuration (curl in the node, on loopback), stops the program,
+ * removes what it wrote and starts a new one in a new worker thread of the same process, and
+ * answers once it is ready. A new
  * worker has nothing of the old one: no DNS cache, no pooled connection, no log line, no failure
  * record; and no Node process is started, which is what a restart cost on a loaded machine.
  */
@@ -12,13 +13,15 @@ import type { NodeName } from "../topology/plan.js";
 import type { StartedTopology } from "../topology/started-topology.js";
 import { BacksideError } from "../errors.js";
 
-// One exec a node (each costs tenths of a second on a loaded machine): the configuration from
-// stdin, the answer's status on the last line. The host stops the old program within 5 s and
-// gives the new one 30 s to be ready.
-const RESET = [
+// The stand-in host stops the old program within 5 s and gives the new one 30 s to be ready;
+// the answer's body goes to stderr, where a failed exec's message takes it from.
+const resetCommand = (config: unknown) => [
   "curl",
   "-s",
   "-S",
+  "--fail-with-body",
+  "-o",
+  "/dev/stderr",
   "--max-time",
   "40",
   "-X",
@@ -26,25 +29,29 @@ const RESET = [
   "-H",
   "content-type: application/json",
   "--data-binary",
-  "@-",
-  "-w",
-  "\n%{http_code}",
+  JSON.stringify(config),
   `http://127.0.0.1:${HOST_PORT}/reset`,
 ];
 
-/** The program reset with its configuration; its readiness probe is handed back to be rerun. */
+/**
+ * Programs that only answer (the DNS stand-in, the backend) are reset inside their node's
+ * network reset exec: once the gateway's program is reset, nothing sends them anything, so the
+ * order within the node is all that matters, and each reset costs no exec of its own. A program
+ * that sends on its own (the gateway) is reset before any network reset begins.
+ */
+const ANSWERS_ONLY: ReadonlySet<NodeName> = new Set(["dns", "backend"]);
+
+const configOf = (topo: StartedTopology, opts: NodeOptions) =>
+  opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
+
+/** The program reset by an exec of its own (each costs tenths of a second on a loaded machine). */
 async function resetProgram(topo: StartedTopology, name: NodeName, opts: NodeOptions) {
-  const node = topo.node(name);
-  const config = opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
-  const r = await node.exec(RESET, { stdin: JSON.stringify(config), timeoutMs: 50_000 });
-  const cut = r.stdout.lastIndexOf("\n");
-  const status = Number(r.stdout.slice(cut + 1)) || 0;
-  if (r.exitCode !== 0 || status < 200 || status > 299)
+  const r = await topo.node(name).exec(resetCommand(configOf(topo, opts)), { timeoutMs: 50_000 });
+  if (r.exitCode !== 0)
     throw new BacksideError(
       "RUNTIME",
-      `${name}: reset in place failed: ${r.stderr.trim() || `${status}: ${r.stdout.slice(0, Math.max(cut, 0)).slice(0, 200)}`}`,
+      `${name}: reset in place failed (curl exit ${r.exitCode}): ${r.stderr.trim().slice(0, 300)}`,
     );
-  return { node, probe: opts.ready?.cmd ?? ["true"] };
 }
 
 async function cutLogs(topo: StartedTopology, name: NodeName): Promise<void> {
@@ -57,23 +64,33 @@ function withPrograms(nodes: Partial<Record<NodeName, NodeOptions>>): [NodeName,
 }
 
 export interface HandedOver {
-  /** Per node, its new program's readiness probe (resetNetwork's `before`), run once more. */
+  /**
+   * Per node, what its network reset exec runs before it reads the node's state (resetNetwork's
+   * `before`): the reset of a program that only answers, or the readiness probe of one reset
+   * already.
+   */
   waits: Partial<Record<NodeName, string[]>>;
-  /** Each node's output cut at its reset line. */
+  /** Each node's output cut at its reset line, once every `waits` command has run. */
   done(): Promise<void>;
 }
 
 /**
- * Every program reset before the network's reset begins, so no old program sends anything once
- * it does; the new ones are ready when this resolves.
+ * The gateway's program reset before the network's reset begins, so no old program sends
+ * anything once it does; the programs that only answer left to their nodes' reset execs.
  */
 export async function handOverStandins(
   topo: StartedTopology,
   nodes: Partial<Record<NodeName, NodeOptions>>,
 ): Promise<HandedOver> {
-  const over = await Promise.all(withPrograms(nodes).map(([n, o]) => resetProgram(topo, n, o)));
+  const programs = withPrograms(nodes);
+  await Promise.all(programs.filter(([n]) => !ANSWERS_ONLY.has(n)).map(([n, o]) => resetProgram(topo, n, o)));
   return {
-    waits: Object.fromEntries(over.map((h) => [h.node.name, h.probe])),
-    done: async () => void (await Promise.all(over.map((h) => cutLogs(topo, h.node.name)))),
+    waits: Object.fromEntries(
+      programs.map(([n, o]) => [
+        n,
+        ANSWERS_ONLY.has(n) ? resetCommand(configOf(topo, o)) : (o.ready?.cmd ?? ["true"]),
+      ]),
+    ),
+    done: async () => void (await Promise.all(programs.map(([n]) => cutLogs(topo, n)))),
   };
 }

@@ -44,7 +44,8 @@ export interface NetworkResetOptions {
   keepTables: readonly string[];
   /**
    * A command per node run after its reset and before its state is read, in the same exec and
-   * bounded by `timeout 20` (a new program's readiness: so the reset runs while it starts).
+   * bounded by `timeout 20` (the reset of the node's program, or its readiness probe: one exec
+   * a node for both).
    */
   before?: Partial<Record<NodeName, string[]>>;
 }

@@ -3,14 +3,18 @@
  * the container's process (the host, the bundle on the main thread) runs the program in a worker
  * thread of the same bundle and, on `POST /reset` to 127.0.0.1:9001 with the next configuration
  * as its body, stops that worker, removes what the program wrote (the folders in env
- * `BACKSIDE_STATE_DIRS`), prints `entry: reset: <role> restarted (n)` (where the harness cuts the
- * node's output) and starts a new worker, which reads the configuration from
- * /run/backside/<role>.json. It answers once the new program is ready, so the caller needs no
- * poll. A new worker is a new V8 isolate with its own event loop: nothing of the old program
- * survives (no cache, timer, pooled connection, log buffer or failure record; the old worker's
- * sockets are closed when it ends), and no new Node process is started, which is what a restart
- * cost on a loaded machine. SIGTERM/SIGINT stop the program and end the process; a program that
- * ends by itself ends the process with its exit code, as a program run directly would.
+ * `BACKSIDE_STATE_DIRS`), writes the configuration to /run/backside/<role>.json (which the
+ * program reads first), prints `entry: reset: <role> restarted (n, in process)` (where the
+ * harness cuts the node's output) and starts the program in a new worker. It answers once the
+ * new program is ready, so the caller needs no poll.
+ *
+ * A new worker is a new V8 isolate with its own event loop: nothing of the old program survives
+ * (no cache, timer, pooled connection, log buffer or failure record; the old worker's sockets
+ * close with it). Loading the bundle is most of a program's start on a loaded machine (a second
+ * or more), so the next worker is loaded ahead, while the current program serves, and waits
+ * with nothing started until a reset hands it the configuration. SIGTERM/SIGINT stop the
+ * program and end the process; a program that ends by itself ends the process with its exit
+ * code, as a program run directly would.
  */
 import { rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -24,7 +28,7 @@ import { resetConfigFile } from "./load-config.js";
 export const HOST_PORT = 9001;
 /** How long a program may take to stop before its worker is terminated. */
 const STOP_MS = 5_000;
-/** How long a new program may take to be ready. */
+/** How long a program may take to be ready once started (its bundle loading included). */
 const READY_MS = 30_000;
 
 type Stop = () => Promise<void>;
@@ -35,7 +39,7 @@ type Stop = () => Promise<void>;
  */
 export function runStandin(url: string, role: string, start: () => Promise<Stop>): void {
   if (isMainThread) void host(url, role);
-  else void program(role, start);
+  else parentPort?.once("message", (m) => m === "start" && void program(role, start));
 }
 
 /** A bad configuration exits 3 with the field named; anything else unexpected exits 70. */
@@ -61,24 +65,30 @@ async function program(role: string, start: () => Promise<Stop>): Promise<void> 
 interface Running {
   worker: Worker;
   exited: Promise<number>;
+  ended: boolean;
   /** Both of the worker's output streams read to their end. */
   drained: Promise<void>;
 }
 
-function startWorker(url: string): Running {
+/** A worker with the bundle loading: it starts nothing until it is sent "start". */
+function loadWorker(url: string): Running {
   const worker = new Worker(new URL(url), { stdout: true, stderr: true });
   worker.stdout.pipe(process.stdout, { end: false });
   worker.stderr.pipe(process.stderr, { end: false });
-  const ended = (s: NodeJS.ReadableStream) => once(s, "end").then(() => undefined);
-  return {
+  const drain = (s: NodeJS.ReadableStream) => once(s, "end").then(() => undefined);
+  const r: Running = {
     worker,
+    ended: false,
     exited: new Promise((resolve) => worker.once("exit", resolve)),
-    drained: Promise.all([ended(worker.stdout), ended(worker.stderr)]).then(() => undefined),
+    drained: Promise.all([drain(worker.stdout), drain(worker.stderr)]).then(() => undefined),
   };
+  void r.exited.then(() => (r.ended = true));
+  return r;
 }
 
-/** Resolves once the program is ready; rejects with its exit code's story if it ends first. */
-async function ready(r: Running): Promise<void> {
+/** Starts the program in `r` and resolves once it is ready; rejects if it ends first. */
+async function begin(r: Running): Promise<void> {
+  r.worker.postMessage("start");
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -109,13 +119,15 @@ async function stopWorker(r: Running): Promise<number> {
 }
 
 async function host(url: string, role: string): Promise<void> {
-  let current = startWorker(url);
+  let current = loadWorker(url);
+  let next: Running | undefined;
   let resetting = false;
   let restarts = 0;
   const exitWith = (code: number) => process.exit(code);
   const stop = (signal: NodeJS.Signals) => {
     resetting = true;
     process.stderr.write(`${role}: ${signal}, stopping\n`);
+    void next?.worker.terminate();
     stopWorker(current).then(
       () => exitWith(0),
       () => exitWith(1),
@@ -128,16 +140,26 @@ async function host(url: string, role: string): Promise<void> {
     void r.exited.then((code) => {
       if (!resetting && r === current) exitWith(code);
     });
+  /** Starts `current`; a program that cannot start ends the process with its code. */
+  const serve = async () => {
+    try {
+      await begin(current);
+    } catch (e) {
+      void current.worker.terminate();
+      const code = (await current.exited) || 70;
+      // After the answer to the reset that asked for it, if any: the container ends.
+      setTimeout(() => exitWith(code), 200);
+      throw e;
+    }
+    watch(current);
+    next = loadWorker(url);
+  };
   try {
-    await ready(current);
+    await serve();
   } catch (e) {
     process.stderr.write(`${role}: ${oneLine(e)}\n`);
-    void current.worker.terminate();
-    exitWith((await current.exited) || 70);
     return;
   }
-  watch(current);
-  let chain: Promise<unknown> = Promise.resolve();
   const reset = async (config: unknown) => {
     resetting = true;
     await stopWorker(current);
@@ -148,20 +170,13 @@ async function host(url: string, role: string): Promise<void> {
     writeFileSync(file, JSON.stringify(config ?? {}));
     restarts++;
     process.stdout.write(`entry: reset: ${role} restarted (${restarts}, in process)\n`);
-    current = startWorker(url);
-    try {
-      await ready(current);
-    } catch (e) {
-      // No program left to serve: the container ends, as when a restarted program fails.
-      void current.worker.terminate();
-      const code = (await current.exited) || 70;
-      setTimeout(() => exitWith(code), 200).unref();
-      throw e;
-    }
+    current = next && !next.ended ? next : loadWorker(url);
+    next = undefined;
+    await serve();
     resetting = false;
-    watch(current);
     return { role, restarts };
   };
+  let chain: Promise<unknown> = Promise.resolve();
   await startControlServer({
     port: HOST_PORT,
     routes: [
@@ -170,9 +185,9 @@ async function host(url: string, role: string): Promise<void> {
         path: "/reset",
         // One reset at a time: a second request waits for the first.
         handler: async ({ body }) => {
-          const next = chain.then(() => reset(body));
-          chain = next.catch(() => undefined);
-          return { body: await next };
+          const done = chain.then(() => reset(body));
+          chain = done.catch(() => undefined);
+          return { body: await done };
         },
       },
     ],
