@@ -44,13 +44,20 @@ const ANSWERS_ONLY: ReadonlySet<NodeName> = new Set(["dns", "backend"]);
 const configOf = (topo: StartedTopology, opts: NodeOptions) =>
   opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
 
+// The old program's TCP sockets the kernel still holds once it ended (a FIN it retransmits to a
+// backend a fault still drops) destroyed at once, not in the node's network reset, which runs
+// alongside the firewall's: one that got through once the fault tables were gone would leave
+// neighbour entries behind on the way, and the check would throw the topology away.
+const THEN_DESTROY_SOCKETS = '"$@" && ss -K -t -a exclude listening >/dev/null';
+
 /** The program reset by an exec of its own (each costs tenths of a second on a loaded machine). */
 async function resetProgram(topo: StartedTopology, name: NodeName, opts: NodeOptions) {
-  const r = await topo.node(name).exec(resetCommand(configOf(topo, opts)), { timeoutMs: 50_000 });
+  const cmd = ["/bin/sh", "-c", THEN_DESTROY_SOCKETS, "reset", ...resetCommand(configOf(topo, opts))];
+  const r = await topo.node(name).exec(cmd, { timeoutMs: 50_000 });
   if (r.exitCode !== 0)
     throw new BacksideError(
       "RUNTIME",
-      `${name}: reset in place failed (curl exit ${r.exitCode}): ${r.stderr.trim().slice(0, 300)}`,
+      `${name}: reset in place failed (exit ${r.exitCode}): ${r.stderr.trim().slice(0, 300)}`,
     );
 }
 

@@ -3,6 +3,7 @@
  * On abort (Ctrl-C) running scenarios collect what they have and tear down; the rest are listed
  * as not run, and the summary says the run was interrupted.
  */
+import { join } from "node:path";
 import type Docker from "dockerode";
 import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { Reporter } from "../reporters/reporter.js";
@@ -113,6 +114,7 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         docker: o.docker,
         registry: o.registry,
         pooled: true,
+        bundleDir: join(o.reportDir, p.id),
       });
       requests.set(index, r);
     }
@@ -136,8 +138,13 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         total: planned.length,
       });
       const request = pool ? requestFor(index) : undefined;
-      // While this one runs, the one after it gets its topology (reset or new) in the background.
-      if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
+      // While this one runs, the next ones, one per worker, get their topologies in the
+      // background: warming only the one after it would start it a fraction of a run ahead,
+      // since another worker takes it as soon as its own steps are over. Past the next one, only
+      // a reset topology (never a new one) is made ready ahead.
+      if (pool)
+        for (let k = next; k < Math.min(planned.length, next + o.parallel); k++)
+          pool.warm(planned[k].id, requestFor(k), k > next);
       let stepsOver!: () => void;
       const over = new Promise<void>((r) => (stepsOver = r));
       const run = runScenario({

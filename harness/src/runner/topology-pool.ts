@@ -23,6 +23,12 @@ export interface PoolRequest {
    * network's reset runs while they start.
    */
   handOver(topo: StartedTopology): Promise<HandedOver>;
+  /**
+   * A topology warmed for the run is ready (checked clean, or new with its state read): what the
+   * run would do first may start now, while other runs drive their faults. A failure here is
+   * the run's to meet again, never the warm's.
+   */
+  ready?(topo: StartedTopology): Promise<void>;
 }
 
 export interface Prepared {
@@ -52,7 +58,7 @@ export class TopologyPool {
   private readonly pristine = new Map<StartedTopology, { shape: string; state: TopologyState }>();
   private readonly warming = new Map<string, Promise<Prepared>>();
   /** Warms that found no room, oldest first: started as soon as a topology comes back. */
-  private readonly pending = new Map<string, PoolRequest>();
+  private readonly pending = new Map<string, { req: PoolRequest; reuseOnly: boolean }>();
   private alive = 0;
   private closed = false;
 
@@ -65,30 +71,36 @@ export class TopologyPool {
   /**
    * Starts making a topology ready for run `id` now when there is room, else as soon as a
    * topology is given back (so the reset runs while other runs drive their faults, not while
-   * this one waits); take() picks it up.
+   * this one waits); take() picks it up. `reuseOnly`: never a new topology, only a reset one
+   * (a run further ahead: new topologies for it would crowd the machine while the first runs
+   * come up, and one is brought up when it is taken if none came back by then).
    */
-  warm(id: string, req: PoolRequest): void {
+  warm(id: string, req: PoolRequest, reuseOnly = false): void {
     if (this.closed || this.o.signal?.aborted || this.warming.has(id)) return;
-    if (!this.fits(req)) {
-      this.pending.set(id, req);
+    if (!this.fits(req, reuseOnly)) {
+      this.pending.set(id, { req, reuseOnly });
       return;
     }
     this.pending.delete(id);
-    const p = this.prepare(req);
+    const p = this.prepare(req).then(async (prepared) => {
+      await req.ready?.(prepared.topo).catch(() => undefined);
+      return prepared;
+    });
     // A warm that fails is retried by take(); until then nobody waits on it.
     p.catch(() => undefined);
     this.warming.set(id, p);
   }
 
-  private fits(req: PoolRequest): boolean {
-    return (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) || this.alive < this.max;
+  private fits(req: PoolRequest, reuseOnly: boolean): boolean {
+    if (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) return true;
+    return !reuseOnly && this.alive < this.max;
   }
 
   /** The oldest pending warm that fits now, started. */
   private warmPending(): void {
-    for (const [id, req] of this.pending)
-      if (this.fits(req)) {
-        this.warm(id, req);
+    for (const [id, { req, reuseOnly }] of this.pending)
+      if (this.fits(req, reuseOnly)) {
+        this.warm(id, req, reuseOnly);
         return;
       }
   }
