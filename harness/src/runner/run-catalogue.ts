@@ -138,13 +138,8 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         total: planned.length,
       });
       const request = pool ? requestFor(index) : undefined;
-      // While this one runs, the next ones, one per worker, get their topologies in the
-      // background: warming only the one after it would start it a fraction of a run ahead,
-      // since another worker takes it as soon as its own steps are over. Past the next one, only
-      // a reset topology (never a new one) is made ready ahead.
-      if (pool)
-        for (let k = next; k < Math.min(planned.length, next + o.parallel); k++)
-          pool.warm(planned[k].id, requestFor(k), k > next);
+      // While this one runs, the one after it gets its topology (reset or new) in the background.
+      if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
       let stepsOver!: () => void;
       const over = new Promise<void>((r) => (stepsOver = r));
       const run = runScenario({

@@ -56,20 +56,6 @@ describe("TopologyPool", () => {
     await pool.close();
   });
 
-  it("a warm that may only reuse brings up no topology, even with room; its run gets a new one when it takes it", async () => {
-    const { made, request } = fakes();
-    const pool = new TopologyPool({ max: 3 });
-    pool.warm("b", request(), true);
-    expect(made).toHaveLength(0);
-    const a = await pool.take("a", request());
-    // Of no shape, so never reused: what comes back is stopped and the warm still waits.
-    await pool.give(a.topo, true);
-    expect(made).toHaveLength(1);
-    await pool.take("b", request());
-    expect(made).toHaveLength(2);
-    await pool.close();
-  });
-
   it("never holds more than max: a warm past it waits until a topology is given back", async () => {
     const { made, request } = fakes();
     const pool = new TopologyPool({ max: 1 });

@@ -58,7 +58,7 @@ export class TopologyPool {
   private readonly pristine = new Map<StartedTopology, { shape: string; state: TopologyState }>();
   private readonly warming = new Map<string, Promise<Prepared>>();
   /** Warms that found no room, oldest first: started as soon as a topology comes back. */
-  private readonly pending = new Map<string, { req: PoolRequest; reuseOnly: boolean }>();
+  private readonly pending = new Map<string, PoolRequest>();
   private alive = 0;
   private closed = false;
 
@@ -71,14 +71,12 @@ export class TopologyPool {
   /**
    * Starts making a topology ready for run `id` now when there is room, else as soon as a
    * topology is given back (so the reset runs while other runs drive their faults, not while
-   * this one waits); take() picks it up. `reuseOnly`: never a new topology, only a reset one
-   * (a run further ahead: new topologies for it would crowd the machine while the first runs
-   * come up, and one is brought up when it is taken if none came back by then).
+   * this one waits); take() picks it up.
    */
-  warm(id: string, req: PoolRequest, reuseOnly = false): void {
+  warm(id: string, req: PoolRequest): void {
     if (this.closed || this.o.signal?.aborted || this.warming.has(id)) return;
-    if (!this.fits(req, reuseOnly)) {
-      this.pending.set(id, { req, reuseOnly });
+    if (!this.fits(req)) {
+      this.pending.set(id, req);
       return;
     }
     this.pending.delete(id);
@@ -91,16 +89,15 @@ export class TopologyPool {
     this.warming.set(id, p);
   }
 
-  private fits(req: PoolRequest, reuseOnly: boolean): boolean {
-    if (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) return true;
-    return !reuseOnly && this.alive < this.max;
+  private fits(req: PoolRequest): boolean {
+    return (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) || this.alive < this.max;
   }
 
   /** The oldest pending warm that fits now, started. */
   private warmPending(): void {
-    for (const [id, { req, reuseOnly }] of this.pending)
-      if (this.fits(req, reuseOnly)) {
-        this.warm(id, req, reuseOnly);
+    for (const [id, req] of this.pending)
+      if (this.fits(req)) {
+        this.warm(id, req);
         return;
       }
   }
