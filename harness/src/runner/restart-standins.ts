@@ -3,9 +3,9 @@
  * configurations: each node's stand-in host (standins/control/standin-host.ts) gets
  * `POST /reset` with the configuration (curl in the node, on loopback), stops the program,
  * removes what it wrote and starts a new one in a new worker thread of the same process, and
- * answers once it is ready. A new
- * worker has nothing of the old one: no DNS cache, no pooled connection, no log line, no failure
- * record; and no Node process is started, which is what a restart cost on a loaded machine.
+ * answers once it is ready. A new worker has nothing of the old one: no DNS cache, no pooled
+ * connection, no log line, no failure record; and no Node process is started, which is what a
+ * restart cost on a loaded machine.
  */
 import { HOST_PORT } from "../standins/control/standin-host.js";
 import { resolvePlanValue, type NodeOptions } from "../topology/topology.js";
@@ -33,21 +33,17 @@ const resetCommand = (config: unknown) => [
   `http://127.0.0.1:${HOST_PORT}/reset`,
 ];
 
-/**
- * Programs that only answer (the DNS stand-in, the backend) are reset inside their node's
- * network reset exec: once the gateway's program is reset, nothing sends them anything, so the
- * order within the node is all that matters, and each reset costs no exec of its own. A program
- * that sends on its own (the gateway) is reset before any network reset begins.
- */
-const ANSWERS_ONLY: ReadonlySet<NodeName> = new Set(["dns", "backend"]);
-
 const configOf = (topo: StartedTopology, opts: NodeOptions) =>
   opts.config === undefined ? {} : resolvePlanValue(opts.config, topo.plan);
 
-// The old program's TCP sockets the kernel still holds once it ended (a FIN it retransmits to a
-// backend a fault still drops) destroyed at once, not in the node's network reset, which runs
-// alongside the firewall's: one that got through once the fault tables were gone would leave
-// neighbour entries behind on the way, and the check would throw the topology away.
+// Every program is reset before any node's network reset begins, the gateway's and the ones
+// that only answer alike: ending a program sends on its own (the backend's overloaded listener,
+// closed, answers the connections in its queue with RSTs and stops retransmitting SYN-ACKs), and
+// a packet crossing a node already flushed leaves neighbour entries the check throws the
+// topology away for (measured: a reset inside the node's network exec, after its flush, failed
+// the check after backend-overloaded on most catalogue runs). The sockets the kernel still
+// holds for the old program (a FIN it retransmits towards a fault that still drops it) are
+// destroyed in the same exec, before the firewall's fault tables go.
 const THEN_DESTROY_SOCKETS = '"$@" && ss -K -t -a exclude listening >/dev/null';
 
 /** The program reset by an exec of its own (each costs tenths of a second on a loaded machine). */
@@ -71,33 +67,24 @@ function withPrograms(nodes: Partial<Record<NodeName, NodeOptions>>): [NodeName,
 }
 
 export interface HandedOver {
-  /**
-   * Per node, what its network reset exec runs before it reads the node's state (resetNetwork's
-   * `before`): the reset of a program that only answers, or the readiness probe of one reset
-   * already.
-   */
+  /** Per node, its new program's readiness probe (resetNetwork's `before`), run once more. */
   waits: Partial<Record<NodeName, string[]>>;
-  /** Each node's output cut at its reset line, once every `waits` command has run. */
+  /** Each node's output cut at its reset line. */
   done(): Promise<void>;
 }
 
 /**
- * The gateway's program reset before the network's reset begins, so no old program sends
- * anything once it does; the programs that only answer left to their nodes' reset execs.
+ * Every program reset before the network's reset begins, so no old program sends anything once
+ * it does; the new ones are ready when this resolves.
  */
 export async function handOverStandins(
   topo: StartedTopology,
   nodes: Partial<Record<NodeName, NodeOptions>>,
 ): Promise<HandedOver> {
   const programs = withPrograms(nodes);
-  await Promise.all(programs.filter(([n]) => !ANSWERS_ONLY.has(n)).map(([n, o]) => resetProgram(topo, n, o)));
+  await Promise.all(programs.map(([n, o]) => resetProgram(topo, n, o)));
   return {
-    waits: Object.fromEntries(
-      programs.map(([n, o]) => [
-        n,
-        ANSWERS_ONLY.has(n) ? resetCommand(configOf(topo, o)) : (o.ready?.cmd ?? ["true"]),
-      ]),
-    ),
+    waits: Object.fromEntries(programs.map(([n, o]) => [n, o.ready?.cmd ?? ["true"]])),
     done: async () => void (await Promise.all(programs.map(([n]) => cutLogs(topo, n)))),
   };
 }

@@ -44,8 +44,7 @@ export interface NetworkResetOptions {
   keepTables: readonly string[];
   /**
    * A command per node run after its reset and before its state is read, in the same exec and
-   * bounded by `timeout 20` (the reset of the node's program, or its readiness probe: one exec
-   * a node for both).
+   * bounded by `timeout 20` (the node's new program's readiness probe).
    */
   before?: Partial<Record<NodeName, string[]>>;
 }
