@@ -3,6 +3,7 @@
  * On abort (Ctrl-C) running scenarios collect what they have and tear down; the rest are listed
  * as not run, and the summary says the run was interrupted.
  */
+import { join } from "node:path";
 import type Docker from "dockerode";
 import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { Reporter } from "../reporters/reporter.js";
@@ -113,6 +114,7 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         docker: o.docker,
         registry: o.registry,
         pooled: true,
+        bundleDir: join(o.reportDir, p.id),
       });
       requests.set(index, r);
     }

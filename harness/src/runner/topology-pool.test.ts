@@ -37,6 +37,25 @@ describe("TopologyPool", () => {
     await pool.close();
   });
 
+  it("tells a warmed topology's request it is ready before the run gets it, and a failure there is not the warm's", async () => {
+    const { made, request } = fakes();
+    const pool = new TopologyPool({ max: 2 });
+    const readied: StartedTopology[] = [];
+    const warmed = { ...request(), ready: async (t: StartedTopology) => void readied.push(t) };
+    pool.warm("b", warmed);
+    const got = await pool.take("b", warmed);
+    expect(readied).toEqual([got.topo]);
+    const failing = { ...request(), ready: () => Promise.reject(new Error("no capture")) };
+    pool.warm("c", failing);
+    expect((await pool.take("c", failing)).topo).toBeDefined();
+    // A run that took its topology without a warm does what ready() would have itself.
+    const taken = { ...request(), ready: async (t: StartedTopology) => void readied.push(t) };
+    await pool.take("d", taken);
+    expect(readied).toHaveLength(1);
+    expect(made).toHaveLength(3);
+    await pool.close();
+  });
+
   it("never holds more than max: a warm past it waits until a topology is given back", async () => {
     const { made, request } = fakes();
     const pool = new TopologyPool({ max: 1 });

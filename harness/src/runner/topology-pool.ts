@@ -23,6 +23,12 @@ export interface PoolRequest {
    * network's reset runs while they start.
    */
   handOver(topo: StartedTopology): Promise<HandedOver>;
+  /**
+   * A topology warmed for the run is ready (checked clean, or new with its state read): what the
+   * run would do first may start now, while other runs drive their faults. A failure here is
+   * the run's to meet again, never the warm's.
+   */
+  ready?(topo: StartedTopology): Promise<void>;
 }
 
 export interface Prepared {
@@ -74,7 +80,10 @@ export class TopologyPool {
       return;
     }
     this.pending.delete(id);
-    const p = this.prepare(req);
+    const p = this.prepare(req).then(async (prepared) => {
+      await req.ready?.(prepared.topo).catch(() => undefined);
+      return prepared;
+    });
     // A warm that fails is retried by take(); until then nobody waits on it.
     p.catch(() => undefined);
     this.warming.set(id, p);

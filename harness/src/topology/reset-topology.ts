@@ -44,7 +44,7 @@ export interface NetworkResetOptions {
   keepTables: readonly string[];
   /**
    * A command per node run after its reset and before its state is read, in the same exec and
-   * bounded by `timeout 20` (a new program's readiness: so the reset runs while it starts).
+   * bounded by `timeout 20` (the node's new program's readiness probe).
    */
   before?: Partial<Record<NodeName, string[]>>;
 }
