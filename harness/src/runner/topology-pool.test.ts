@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { StartedTopology } from "../topology/started-topology.js";
+import { BacksideError } from "../errors.js";
 import { TopologyPool, type PoolRequest } from "./topology-pool.js";
 
 function fakes() {
@@ -124,6 +125,34 @@ describe("TopologyPool", () => {
     const got = await pool.take("z", flaky);
     expect(got.topo.slot).toBe(0);
     expect(made).toHaveLength(1);
+    await pool.close();
+  });
+
+  it("a reset that fails brings up a new topology and says so in its steps, not only in a note", async () => {
+    const { made, request } = fakes();
+    const shaped = (): PoolRequest => {
+      const r = request();
+      const create = r.create.bind(r);
+      return {
+        ...r,
+        shape: "s",
+        // No node: the state read at bring-up is empty, and the reset fails before the network's.
+        create: async () => Object.assign(await create(), { nodes: () => [] }),
+        handOver: () =>
+          Promise.reject(new BacksideError("RUNTIME", "dns: reset in place failed (exit 23): curl: (23)")),
+      };
+    };
+    const pool = new TopologyPool();
+    const a = await pool.take("a", shaped());
+    await pool.give(a.topo, true);
+    const b = await pool.take("b", shaped());
+    expect(b.reused).toBe(false);
+    expect(made.map((m) => m.stopped)).toEqual([true, false]);
+    expect(b.steps.resetFailed).toBeGreaterThanOrEqual(0);
+    expect(b.steps.start).toBe(1);
+    expect(b.notes.join("\n")).toMatch(
+      /reset of topology .* failed, bringing up a new one: dns: reset in place failed \(exit 23\)/,
+    );
     await pool.close();
   });
 });

@@ -34,7 +34,11 @@ export interface PoolRequest {
 export interface Prepared {
   topo: StartedTopology;
   reused: boolean;
-  /** Milliseconds: a new topology's bring-up phases, or a reset's. */
+  /**
+   * Milliseconds: a new topology's bring-up phases, or a reset's. A new one brought up because
+   * a reset failed has `resetFailed` too (the time the failed reset took), so the catalogue's
+   * figures show a pool that falls back, not only the run's steps log.
+   */
   steps: Record<string, number>;
   notes: string[];
 }
@@ -153,21 +157,25 @@ export class TopologyPool {
 
   private async prepare(req: PoolRequest): Promise<Prepared> {
     const notes: string[] = [];
+    const failed: Record<string, number> = {};
     const i = req.shape === undefined ? -1 : this.idle.findIndex((k) => k.shape === req.shape);
     if (i >= 0) {
       const [kept] = this.idle.splice(i, 1);
+      const t0 = Date.now();
       try {
         return await this.reset(kept, req, notes);
       } catch (e) {
         notes.push(`reset of topology ${kept.topo.runId} failed, bringing up a new one: ${oneLine(e)}`);
         await this.stop(kept.topo).catch(() => undefined);
+        failed.resetFailed = Date.now() - t0;
       }
     } else if (this.alive >= this.max) {
       // Room for a topology of another shape: the oldest idle one goes.
       const old = this.idle.shift();
       if (old) await this.stop(old.topo).catch(() => undefined);
     }
-    return this.create(req, notes);
+    const made = await this.create(req, notes);
+    return { ...made, steps: { ...failed, ...made.steps } };
   }
 
   private async create(req: PoolRequest, notes: string[]): Promise<Prepared> {
