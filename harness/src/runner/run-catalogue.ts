@@ -138,8 +138,15 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         total: planned.length,
       });
       const request = pool ? requestFor(index) : undefined;
-      // While this one runs, the one after it gets its topology (reset or new) in the background.
+      // While this one runs, the one after it gets its topology (reset or new) in the background,
+      // and the few after that get one reset as soon as a topology is given back.
       if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
+      if (pool) {
+        const later: [string, ScenarioTopology][] = [];
+        for (let i = next + 1; i < Math.min(planned.length, next + 1 + o.parallel); i++)
+          later.push([planned[i].id, requestFor(i)]);
+        pool.upcoming(later);
+      }
       let stepsOver!: () => void;
       const over = new Promise<void>((r) => (stepsOver = r));
       const run = runScenario({

@@ -63,6 +63,8 @@ export class TopologyPool {
   private readonly warming = new Map<string, Promise<Prepared>>();
   /** Warms that found no room, oldest first: started as soon as a topology comes back. */
   private readonly pending = new Map<string, PoolRequest>();
+  /** The runs coming after the next one, in order (upcoming()), none taken yet. */
+  private later: [string, PoolRequest][] = [];
   private alive = 0;
   private closed = false;
 
@@ -93,6 +95,23 @@ export class TopologyPool {
     this.warming.set(id, p);
   }
 
+  /**
+   * The runs coming after the ones already warmed, in order: a topology given back (or idle now)
+   * is reset at once for the first of them of its shape, instead of when the run before that one
+   * starts (a topology sat idle for seconds between the two while the reset was then waited
+   * for). No new topology is brought up for them: only idle ones are reset ahead.
+   */
+  upcoming(runs: [string, PoolRequest][]): void {
+    this.later = runs;
+    this.warmLater();
+  }
+
+  private warmLater(): void {
+    for (const [id, req] of this.later)
+      if (!this.warming.has(id) && req.shape !== undefined && this.idle.some((k) => k.shape === req.shape))
+        this.warm(id, req);
+  }
+
   private fits(req: PoolRequest): boolean {
     return (req.shape !== undefined && this.idle.some((k) => k.shape === req.shape)) || this.alive < this.max;
   }
@@ -109,6 +128,7 @@ export class TopologyPool {
   /** The topology for run `id`: the one warmed for it, else one made ready now. */
   async take(id: string, req: PoolRequest): Promise<Prepared> {
     this.pending.delete(id);
+    this.later = this.later.filter(([l]) => l !== id);
     const warmed = this.warming.get(id);
     this.warming.delete(id);
     if (warmed) {
@@ -127,6 +147,7 @@ export class TopologyPool {
     if (reusable && p && !this.closed && !this.o.signal?.aborted) {
       this.idle.push({ topo, shape: p.shape, pristine: p.state });
       this.warmPending();
+      this.warmLater();
       return;
     }
     await this.stop(topo);
@@ -137,6 +158,7 @@ export class TopologyPool {
   async close(): Promise<void> {
     this.closed = true;
     this.pending.clear();
+    this.later = [];
     const warming = [...this.warming.values()];
     this.warming.clear();
     const warmed = await Promise.allSettled(warming);
@@ -211,14 +233,17 @@ export class TopologyPool {
     lap("programs");
     // The network reset reads each node's state in the same exec, after its new program is
     // ready (handed.waits); the check compares it.
-    const { undone, state } = await resetNetwork(kept.topo, {
+    const { undone, state, timings } = await resetNetwork(kept.topo, {
       keepTables: keptTables(kept.pristine.firewall?.nft ?? ""),
       before: handed.waits,
     });
+    lap("network");
+    Object.assign(steps, timings);
+    steps.network -= timings.captures + timings.links;
     await handed.done();
+    lap("logs");
     notes.push(...undone.map((u) => `reset: ${u}`));
     await checkClean(kept.topo, kept.pristine, state);
-    lap("network");
     this.pristine.set(kept.topo, { shape: kept.shape, state: kept.pristine });
     return { topo: kept.topo, reused: true, steps, notes };
   }
