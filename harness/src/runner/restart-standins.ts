@@ -43,19 +43,7 @@ const configOf = (topo: StartedTopology, opts: NodeOptions) =>
 // the check after backend-overloaded on most catalogue runs). The sockets the kernel still
 // holds for the old program (a FIN it retransmits towards a fault that still drops it) are
 // destroyed in the same exec, before the firewall's fault tables go.
-const DESTROY_SOCKETS = "ss -K -t -a exclude listening >/dev/null";
-const THEN_DESTROY_SOCKETS = `"$@" && ${DESTROY_SOCKETS}`;
-
-/**
- * A node without a program destroys its sockets in the same round, for the same reason: a
- * socket destroyed during the network reset answers with a RST that crosses nodes already
- * flushed (the client's requests through a fault: a neighbour entry left on the firewall or the
- * client, and a new topology brought up, on a few catalogue runs in three).
- */
-async function destroySockets(topo: StartedTopology, name: NodeName) {
-  const node = topo.node(name);
-  if (node.plan.capAdd.includes("NET_ADMIN")) await node.execOk(["/bin/sh", "-c", DESTROY_SOCKETS]);
-}
+const THEN_DESTROY_SOCKETS = '"$@" && ss -K -t -a exclude listening >/dev/null';
 
 /** The program reset by an exec of its own (each costs tenths of a second on a loaded machine). */
 async function resetProgram(topo: StartedTopology, name: NodeName, opts: NodeOptions) {
@@ -93,11 +81,7 @@ export async function handOverStandins(
   nodes: Partial<Record<NodeName, NodeOptions>>,
 ): Promise<HandedOver> {
   const programs = withPrograms(nodes);
-  const quiet = topo.nodes().filter((n) => !programs.some(([p]) => p === n.name));
-  await Promise.all([
-    ...programs.map(([n, o]) => resetProgram(topo, n, o)),
-    ...quiet.map((n) => destroySockets(topo, n.name)),
-  ]);
+  await Promise.all(programs.map(([n, o]) => resetProgram(topo, n, o)));
   return {
     waits: Object.fromEntries(programs.map(([n, o]) => [n, o.ready?.cmd ?? ["true"]])),
     done: async () => void (await Promise.all(programs.map(([n]) => cutLogs(topo, n)))),

@@ -26,6 +26,31 @@ function fakes() {
   return { made, request };
 }
 
+/** Topologies of one shape with no node (their state reads empty), reset by `handOver`. */
+function shapedFakes(handOver: PoolRequest["handOver"]) {
+  const { made, request } = fakes();
+  const handedOver: StartedTopology[] = [];
+  const shaped = (): PoolRequest => {
+    const r = request();
+    const create = r.create.bind(r);
+    return {
+      ...r,
+      shape: "s",
+      create: async () =>
+        Object.assign(await create(), {
+          nodes: () => [],
+          stopTracked: async () => undefined,
+          restoreLinks: async () => [],
+        }),
+      handOver: (t) => {
+        handedOver.push(t);
+        return handOver(t);
+      },
+    };
+  };
+  return { made, shaped, handedOver };
+}
+
 describe("TopologyPool", () => {
   it("hands a run the topology warmed for it, made once", async () => {
     const { made, request } = fakes();
@@ -129,19 +154,9 @@ describe("TopologyPool", () => {
   });
 
   it("a reset that fails brings up a new topology and says so in its steps, not only in a note", async () => {
-    const { made, request } = fakes();
-    const shaped = (): PoolRequest => {
-      const r = request();
-      const create = r.create.bind(r);
-      return {
-        ...r,
-        shape: "s",
-        // No node: the state read at bring-up is empty, and the reset fails before the network's.
-        create: async () => Object.assign(await create(), { nodes: () => [] }),
-        handOver: () =>
-          Promise.reject(new BacksideError("RUNTIME", "dns: reset in place failed (exit 23): curl: (23)")),
-      };
-    };
+    const { made, shaped } = shapedFakes(() =>
+      Promise.reject(new BacksideError("RUNTIME", "dns: reset in place failed (exit 23): curl: (23)")),
+    );
     const pool = new TopologyPool();
     const a = await pool.take("a", shaped());
     await pool.give(a.topo, true);
@@ -153,6 +168,34 @@ describe("TopologyPool", () => {
     expect(b.notes.join("\n")).toMatch(
       /reset of topology .* failed, bringing up a new one: dns: reset in place failed \(exit 23\)/,
     );
+    await pool.close();
+  });
+
+  it("resets a topology given back at once for the first later run of its shape, and brings up none for them", async () => {
+    const { made, shaped, handedOver } = shapedFakes(async () => ({
+      waits: {},
+      done: async () => undefined,
+    }));
+    const pool = new TopologyPool({ max: 5 });
+    const [a, b] = [await pool.take("a", shaped()), await pool.take("b", shaped())];
+    const [c, d, e] = [shaped(), shaped(), { ...shaped(), shape: undefined }];
+    pool.upcoming([
+      ["e", e],
+      ["c", c],
+      ["d", d],
+    ]);
+    expect(made).toHaveLength(2);
+    await pool.give(a.topo, true);
+    // e has no shape (never reset), so a's topology goes to c, the first that fits.
+    expect(handedOver).toEqual([a.topo]);
+    const gotC = await pool.take("c", c);
+    expect(gotC).toMatchObject({ topo: a.topo, reused: true });
+    await pool.give(b.topo, true);
+    expect((await pool.take("d", d)).topo).toBe(b.topo);
+    // A run taken is never warmed again, even when it was listed.
+    await pool.give(gotC.topo, true);
+    expect(handedOver).toHaveLength(2);
+    expect(made).toHaveLength(2);
     await pool.close();
   });
 });
