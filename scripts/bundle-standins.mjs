@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Bundles each stand-in program (harness/src/standins/<role>/main.ts) into one ESM file,
-// images/<role>/build/<role>.mjs, which the role image copies to /opt/backside/<role>.mjs, and
-// beside it the stand-in host that runs it (build/standin-host.mjs, control/host-main.ts).
+// images/<role>/build/<role>.mjs, which the role image copies to /opt/backside/<role>.mjs.
 //
 //   node scripts/bundle-standins.mjs [ROLE...]     (default: gateway dns backend)
 //
@@ -21,24 +20,11 @@ const banner = [
   "const require = __backsideCreateRequire(import.meta.url);",
 ].join("\n");
 
-/** The stand-in host's own bundle, beside each role's program (control/host-main.ts). */
-export const HOST_BUNDLE = "standin-host.mjs";
-
-/**
- * Bundles one role's program and, beside it, the stand-in host that runs it in worker threads;
- * resolves to the program's output path or rejects with a one-line Error.
- */
+/** Bundles one role; resolves to the output path or rejects with a one-line Error. */
 export async function bundleRole(role) {
   const entry = join(root, "harness/src/standins", role, "main.ts");
   if (!existsSync(entry)) throw new Error(`${role}: ${relative(root, entry)} does not exist yet`);
-  const dir = join(root, "images", role, "build");
-  const outfile = join(dir, `${role}.mjs`);
-  await bundleFile(role, entry, outfile);
-  await bundleFile(role, join(root, "harness/src/standins/control/host-main.ts"), join(dir, HOST_BUNDLE));
-  return outfile;
-}
-
-async function bundleFile(role, entry, outfile) {
+  const outfile = join(root, "images", role, "build", `${role}.mjs`);
   mkdirSync(dirname(outfile), { recursive: true });
   let result;
   try {
@@ -70,6 +56,7 @@ async function bundleFile(role, entry, outfile) {
     writeFileSync(tmp, code);
     renameSync(tmp, outfile);
   }
+  return outfile;
 }
 
 async function main(argv) {

@@ -8,9 +8,8 @@
 #    with one line naming it. Unset = Docker's routes are left alone (the client, which has no
 #    NET_ADMIN). Deleting Docker's default route is what keeps a node from reaching the host.
 # 2. Program. With arguments, they are exec'd (a one-off command after the routes). Otherwise
-#    `node /opt/backside/standin-host.mjs /opt/backside/$BACKSIDE_ROLE.mjs` when the image has
-#    that program (each Dockerfile sets BACKSIDE_ROLE), else `sleep infinity` (firewall, client:
-#    driven through `docker exec`).
+#    `node /opt/backside/$BACKSIDE_ROLE.mjs` when the image has that program (each Dockerfile sets
+#    BACKSIDE_ROLE), else `sleep infinity` (firewall, client: driven through `docker exec`).
 # 3. Reset in place. The program runs under the stand-in host
 #    (harness/src/standins/control/standin-host.ts), in the same process: `POST /reset` to
 #    127.0.0.1:9001 stops the program, removes what it wrote (the folders in
@@ -60,11 +59,7 @@ if [ "$#" -gt 0 ]; then
 fi
 set +f
 program="/opt/backside/${BACKSIDE_ROLE:-}.mjs"
-host=/opt/backside/standin-host.mjs
 if [ -n "${BACKSIDE_ROLE:-}" ] && [ -f "$program" ]; then
-  # The host's own small bundle runs the program in worker threads; without it the program's
-  # bundle hosts itself (and loads once more on the main thread).
-  if [ -f "$host" ]; then exec node "$host" "$program"; fi
   exec node "$program"
 fi
 exec sleep infinity

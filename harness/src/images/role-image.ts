@@ -11,8 +11,8 @@ import type { Planned } from "./plan-types.js";
 /**
  * Plans a role image: bundles its stand-in program first (the bundle is an input), then hashes
  * exactly the files that go into the build context: images/<role>/Dockerfile, the shared
- * images/common/entry.sh (as `entry.sh`), and images/<role>/build/<role>.mjs and the stand-in
- * host beside it (build/standin-host.mjs) when the role has a program, together with the base image's id, so a new base rebuilds every role.
+ * images/common/entry.sh (as `entry.sh`), and images/<role>/build/<role>.mjs when the role has a
+ * program, together with the base image's id, so a new base rebuilds every role.
  */
 export async function planRole(root: string, role: RoleImage, baseId: string): Promise<Planned> {
   if (role.program) await bundle(root, role.name);
@@ -25,14 +25,6 @@ export async function planRole(root: string, role: RoleImage, baseId: string): P
     if (!existsSync(program))
       throw new BacksideError("INTERNAL", `bundle for ${role.name} is missing after bundling: ${program}`);
     files.push({ path: `build/${role.name}.mjs`, content: readFileSync(program) });
-    // The stand-in host that runs the program (standins/control/host-main.ts), bundled with it.
-    const host = join(root, "images", role.name, "build", "standin-host.mjs");
-    if (!existsSync(host))
-      throw new BacksideError(
-        "INTERNAL",
-        `stand-in host for ${role.name} is missing after bundling: ${host}`,
-      );
-    files.push({ path: "build/standin-host.mjs", content: readFileSync(host) });
   }
   const base = imageRef("base");
   const hash = inputHash([

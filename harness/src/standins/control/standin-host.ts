@@ -8,11 +8,6 @@
  * harness cuts the node's output) and starts the program in a new worker. It answers once the
  * new program is ready, so the caller needs no poll.
  *
- * The images run the host from its own bundle (/opt/backside/standin-host.mjs, host-main.ts)
- * with the program's bundle as its argument: the program's bundle run directly hosts itself the
- * same way, but loads on the main thread too, which doubled a new topology's readiness under
- * load (its ~900 KB loaded twice, one after the other, before the program could start).
- *
  * A new worker is a new V8 isolate with its own event loop: nothing of the old program survives
  * (no cache, timer, pooled connection, log buffer or failure record; the old worker's sockets
  * close with it). Loading the bundle is most of a program's start on a loaded machine (a second
@@ -43,7 +38,7 @@ type Stop = () => Promise<void>;
  * (`start` brings it up and returns how to stop it). `url` is the bundle's own import.meta.url.
  */
 export function runStandin(url: string, role: string, start: () => Promise<Stop>): void {
-  if (isMainThread) void hostStandin(url, role);
+  if (isMainThread) void host(url, role);
   else parentPort?.once("message", (m) => m === "start" && void program(role, start));
 }
 
@@ -123,11 +118,7 @@ async function stopWorker(r: Running): Promise<number> {
   return code;
 }
 
-/**
- * The host itself: runs the program bundle at `url` in worker threads. The images start it
- * from its own small bundle (host-main.ts), so the main thread does not load the program too.
- */
-export async function hostStandin(url: string, role: string): Promise<void> {
+async function host(url: string, role: string): Promise<void> {
   let current = loadWorker(url);
   let next: Running | undefined;
   let resetting = false;
