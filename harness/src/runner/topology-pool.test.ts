@@ -198,4 +198,42 @@ describe("TopologyPool", () => {
     expect(made).toHaveLength(2);
     await pool.close();
   });
+
+  it("a reset that leaves only traffic's leftovers is reset once more and checked again; a changed structure is not", async () => {
+    const clean = "## addresses\n10.100.1.254/24\n## neighbours\n## nft\ntable inet backside_base {\n}";
+    const states: string[] = [];
+    const node = {
+      name: "firewall",
+      plan: { capAdd: [], routes: [], segments: [] },
+      execOk: async () => ({ stdout: states.shift() ?? clean }),
+    };
+    const { made, shaped } = shapedFakes(async () => ({ waits: {}, done: async () => undefined }));
+    const withNode = (): PoolRequest => {
+      const r = shaped();
+      const create = r.create.bind(r);
+      return {
+        ...r,
+        create: async () => Object.assign(await create(), { nodes: () => [node], node: () => node }),
+      };
+    };
+    const pool = new TopologyPool();
+    const a = await pool.take("a", withNode());
+    await pool.give(a.topo, true);
+    states.push(
+      clean.replace("## neighbours", "## neighbours\n10.100.43.53 dev eth1 lladdr 02:42:0a:64:2b:35 STALE"),
+    );
+    const b = await pool.take("b", withNode());
+    expect(b).toMatchObject({ topo: a.topo, reused: true });
+    expect(b.steps.again).toBeGreaterThanOrEqual(0);
+    expect(b.notes.join("\n")).toMatch(
+      /left by traffic after the first pass, reset again: firewall: neighbours left: 1/,
+    );
+    await pool.give(b.topo, true);
+    states.push(clean.replace("backside_base {", "backside_faults {"));
+    const c = await pool.take("c", withNode());
+    expect(c.reused).toBe(false);
+    expect(c.notes.join("\n")).toMatch(/failed, bringing up a new one: .*nft differ from bring-up/);
+    expect(made).toHaveLength(2);
+    await pool.close();
+  });
 });
