@@ -10,11 +10,11 @@
 # 2. Program. With arguments, they are exec'd (a one-off command after the routes). Otherwise
 #    `node /opt/backside/$BACKSIDE_ROLE.mjs` when the image has that program (each Dockerfile sets
 #    BACKSIDE_ROLE), else `sleep infinity` (firewall, client: driven through `docker exec`).
-# 3. Restart in place. SIGHUP to the container (reaching this script through docker-init) stops
-#    the program with SIGTERM, removes what it wrote (the folders in BACKSIDE_STATE_DIRS), prints
-#    `entry: reset: ...` (where a reused topology cuts the node's output) and starts a new one,
-#    which reads the configuration a reset left in /run/backside/<role>.json. The new pid is in
-#    /run/backside/program.pid. SIGTERM/SIGINT are passed on and end the container as before.
+# 3. Reset in place. The program runs under the stand-in host
+#    (harness/src/standins/control/standin-host.ts), in the same process: `POST /reset` to
+#    127.0.0.1:9001 stops the program, removes what it wrote (the folders in
+#    BACKSIDE_STATE_DIRS), prints `entry: reset: ...` (where a reused topology cuts the node's
+#    output) and starts it again with the configuration it was sent. SIGTERM/SIGINT end it.
 set -eu
 set -f # route entries are split on spaces below; never glob them
 
@@ -59,38 +59,7 @@ if [ "$#" -gt 0 ]; then
 fi
 set +f
 program="/opt/backside/${BACKSIDE_ROLE:-}.mjs"
-# Runs the program until it ends by itself or by SIGTERM/SIGINT; restarts it on SIGHUP.
-run_program() {
-  mkdir -p /run/backside
-  child=
-  restart=0
-  stop=
-  trap 'restart=1; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null || :' HUP
-  trap 'stop=TERM; [ -z "$child" ] || kill -TERM "$child" 2>/dev/null || :' TERM
-  trap 'stop=INT; [ -z "$child" ] || kill -INT "$child" 2>/dev/null || :' INT
-  restarts=0
-  # Bounded: a reused topology restarts once per scenario; far fewer than this in any run.
-  while [ "$restarts" -le 100000 ]; do
-    restart=0
-    node "$1" &
-    child=$!
-    echo "$child" >/run/backside/program.pid
-    rc=0
-    # A trapped signal ends `wait` early: wait again until the program is really gone.
-    while :; do
-      if wait "$child"; then rc=0; else rc=$?; fi
-      kill -0 "$child" 2>/dev/null || break
-    done
-    child=
-    if [ "$restart" != 1 ] || [ -n "$stop" ]; then exit "$rc"; fi
-    for dir in ${BACKSIDE_STATE_DIRS:-}; do rm -rf "$dir"; done
-    restarts=$((restarts + 1))
-    echo "entry: reset: ${BACKSIDE_ROLE} restarted ($restarts)"
-  done
-  fail "restarted $restarts times; giving up"
-}
-
 if [ -n "${BACKSIDE_ROLE:-}" ] && [ -f "$program" ]; then
-  run_program "$program"
+  exec node "$program"
 fi
 exec sleep infinity

@@ -1,15 +1,18 @@
 /**
  * How many scenarios run at once when `--parallel` is not given: from the machine's cores and
  * the memory it has free. A scenario spends most of its time waiting on its fault (timeouts,
- * retransmissions), so two topologies share a core well; each takes about 70 MiB in its five
- * containers (measured with `docker stats` on a running topology), about 30 MiB more for the
- * nodes' exec agents (topology/exec-channel.ts: 6 MiB of its own each, the node binary's pages
- * shared), plus tcpdump and the harness's share, so 256 MiB each leaves room.
+ * retransmissions), so two topologies share a core well. A topology takes up to about 250 MiB in
+ * its five containers, exec agents included (`docker stats` sampled three times during `run
+ * --all` at 4 in parallel: 158-252 MiB each, nine alive; each program about 65 MiB, running in a
+ * worker thread with the next one loaded beside it, standins/control/standin-host.ts), and the
+ * pool keeps up to 2 x parallel + 1 alive (one running, one collecting or idle, one warming per
+ * worker): 2.25 a scenario at 4 in parallel, about 570 MiB, plus tcpdump and the harness's
+ * share: 640 MiB each.
  */
 import { availableParallelism, freemem } from "node:os";
 
 export const TOPOLOGIES_PER_CORE = 2;
-export const TOPOLOGY_BYTES = 256 * 2 ** 20;
+export const TOPOLOGY_BYTES = 640 * 2 ** 20;
 export const MAX_PARALLEL = 16;
 
 export interface Machine {

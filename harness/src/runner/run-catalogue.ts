@@ -3,6 +3,7 @@
  * On abort (Ctrl-C) running scenarios collect what they have and tear down; the rest are listed
  * as not run, and the summary says the run was interrupted.
  */
+import { join } from "node:path";
 import type Docker from "dockerode";
 import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { Reporter } from "../reporters/reporter.js";
@@ -113,6 +114,7 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         docker: o.docker,
         registry: o.registry,
         pooled: true,
+        bundleDir: join(o.reportDir, p.id),
       });
       requests.set(index, r);
     }
@@ -136,8 +138,15 @@ export async function runCatalogue(o: RunCatalogueOptions): Promise<RunSummary> 
         total: planned.length,
       });
       const request = pool ? requestFor(index) : undefined;
-      // While this one runs, the one after it gets its topology (reset or new) in the background.
+      // While this one runs, the one after it gets its topology (reset or new) in the background,
+      // and the few after that get one reset as soon as a topology is given back.
       if (pool && next < planned.length) pool.warm(planned[next].id, requestFor(next));
+      if (pool) {
+        const later: [string, ScenarioTopology][] = [];
+        for (let i = next + 1; i < Math.min(planned.length, next + 1 + o.parallel); i++)
+          later.push([planned[i].id, requestFor(i)]);
+        pool.upcoming(later);
+      }
       let stepsOver!: () => void;
       const over = new Promise<void>((r) => (stepsOver = r));
       const run = runScenario({

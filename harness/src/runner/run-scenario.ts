@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import type { GatewayKind, Scenario } from "../scenarios/schema.js";
 import type { StartedTopology } from "../topology/started-topology.js";
-import { startCapture, type StartedCapture } from "../capture/index.js";
+import type { StartedCapture } from "../capture/index.js";
 import type { TestPki } from "../tls/index.js";
 import type { CleanupRegistry } from "../util/cleanup-registry.js";
 import { BacksideError, isBacksideError, oneLine } from "../errors.js";
@@ -26,6 +26,7 @@ import type { Diagnoser } from "./diagnoser.js";
 import { diagnosisJson } from "../engine/diagnosis-json.js";
 import type { SlotPicker } from "./slot-picker.js";
 import { keepTopology } from "./keep-topology.js";
+import { startScenarioCaptures } from "./scenario-captures.js";
 
 export interface RunScenarioOptions {
   scenario: Scenario;
@@ -135,23 +136,12 @@ export async function runScenario(o: RunScenarioOptions): Promise<ScenarioRunRes
       log(`topology up in slot ${topo.slot}${reused ? " (reused: reset and checked clean)" : ""}`);
       const ctx: StepContext = { topo, scenario: s, gateway, pki, signal: o.signal, requests, log };
       for (const change of s.topology) log(await applyTopologyChange(topo, change));
-      const started = await Promise.allSettled(
-        s.capture.map((p) =>
-          startCapture(topo!.node(p.node), {
-            segment: p.segment,
-            name: `${p.node}-${p.segment}`,
-            outDir: bundleDir,
-            maxSeconds: s.timeoutSeconds + 120,
-            maxBytes: 50_000_000,
-            // A reset removes the captures' folder (and checks it is gone), teardown the node.
-            removeFiles: false,
-          }),
-        ),
-      );
-      for (const r of started) if (r.status === "fulfilled") captures.push(r.value);
-      const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      if (failed) throw failed.reason;
-      log(`captures started: ${captures.map((c) => c.name).join(", ")}`);
+      // Started while the topology was made ready when the scenario changes none of it.
+      const ahead = await request.startedCaptures(topo);
+      const started = ahead ?? (await startScenarioCaptures(topo, s, bundleDir));
+      captures.push(...started.started);
+      if (started.failed) throw started.failed;
+      log(`captures started${ahead ? " ahead" : ""}: ${captures.map((c) => c.name).join(", ")}`);
       stepLap("captures");
       await setFaults(ctx, s.firewall.faults);
       // After the faults: a gateway that resolves on its own clock meets them as a request would.

@@ -1,6 +1,7 @@
 /**
  * How a scenario run gets its topology: a new one in a free slot, or, through a TopologyPool, a
- * reused one with the stand-ins restarted in place for this scenario. Made before the run starts
+ * reused one with the stand-ins reset in place for this scenario; a topology warmed for the run
+ * gets the run's captures started as soon as it is ready. Made before the run starts
  * so the pool can warm it in the background; the test PKI (when the scenario needs one) is made
  * once here and disposed by the run.
  */
@@ -18,6 +19,7 @@ import { resolveHost } from "./resolve-address.js";
 import { handOverStandins, type HandedOver } from "./restart-standins.js";
 import type { SlotPicker } from "./slot-picker.js";
 import type { PoolRequest } from "./topology-pool.js";
+import { startScenarioCaptures, type ScenarioCaptures } from "./scenario-captures.js";
 
 const needsPki = (s: Scenario) => s.gateway.backend.scheme === "https" || s.backend.mode.startsWith("tls-");
 
@@ -29,7 +31,12 @@ export interface ScenarioTopologyOptions {
   registry?: CleanupRegistry;
   /** For a pool: labelled and named for no one scenario, since it will serve several. */
   pooled?: boolean;
+  /** The run's bundle folder: with it, a warmed topology gets the run's captures started ahead. */
+  bundleDir?: string;
 }
+
+/** How long captures started ahead may run before the run's steps (added to their bound). */
+const AHEAD_SECONDS = 300;
 
 /** Same shape: the same images and node options, configurations aside (a restart sets those). */
 export function topologyShape(
@@ -46,6 +53,7 @@ export class ScenarioTopology implements PoolRequest {
   readonly runId = newRunId();
   readonly shape: string | undefined;
   private pkiMade: Promise<TestPki | undefined> | undefined;
+  private ahead: { topo: StartedTopology; captures: Promise<ScenarioCaptures> } | undefined;
 
   constructor(private readonly o: ScenarioTopologyOptions) {
     // The slot changes only addresses inside the configurations, never the shape.
@@ -102,6 +110,25 @@ export class ScenarioTopology implements PoolRequest {
       topo,
       scenarioNodes(this.o.scenario, topo.slot, await this.pki(), this.o.gateway),
     );
+  }
+
+  /**
+   * A warmed topology is ready: the run's captures started now, unless the scenario changes the
+   * topology first (its captures must see the changed links) or no bundle folder was given.
+   */
+  async ready(topo: StartedTopology): Promise<void> {
+    const { scenario: s, bundleDir } = this.o;
+    if (s.topology.length || !bundleDir) return;
+    const captures = startScenarioCaptures(topo, s, bundleDir, AHEAD_SECONDS);
+    this.ahead = { topo, captures };
+    await captures;
+  }
+
+  /** The captures started ahead on `topo`, if any: the run's from then on. */
+  async startedCaptures(topo: StartedTopology): Promise<ScenarioCaptures | undefined> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    return ahead?.topo === topo ? ahead.captures : undefined;
   }
 
   async dispose(): Promise<void> {

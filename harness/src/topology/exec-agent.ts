@@ -5,7 +5,9 @@
  * container's environment and user, stdin closed when none is given), and writes one JSON line a
  * command on stdout, `{id, code, out, err}` (output as base64). `{kill: id}` kills a command's
  * process group (a timed-out exec, which Docker cannot kill). Stdin's end ends it and its
- * commands. Commands run side by side.
+ * commands. Commands run side by side. One difference from docker exec stays: a command's
+ * stdin, stdout and stderr are sockets (Node makes its child pipes with socketpair), not pipes,
+ * so opening /dev/stdout or /dev/stderr fails (ENXIO); commands write to fd 1 and 2 (`>&2`).
  *
  * A string, not a function's source: a transpiler may add helpers to a function's text.
  */

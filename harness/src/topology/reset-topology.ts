@@ -44,21 +44,26 @@ export interface NetworkResetOptions {
   keepTables: readonly string[];
   /**
    * A command per node run after its reset and before its state is read, in the same exec and
-   * bounded by `timeout 20` (a new program's readiness: so the reset runs while it starts).
+   * bounded by `timeout 20` (the node's new program's readiness probe).
    */
   before?: Partial<Record<NodeName, string[]>>;
 }
 
-/**
- * Returns what it had to undo (re-plugged segments), for the steps log, and each node's state
- * read right after its reset in the same exec (topology-state.ts), for the check.
- */
-export async function resetNetwork(
-  topo: StartedTopology,
-  o: NetworkResetOptions,
-): Promise<{ undone: string[]; state: TopologyState }> {
+export interface NetworkReset {
+  /** What it had to undo (re-plugged segments), for the steps log. */
+  undone: string[];
+  /** Each node's state read right after its reset in the same exec, for the check. */
+  state: TopologyState;
+  /** Milliseconds: the captures stopped, the links restored (the nodes' execs are the rest). */
+  timings: { captures: number; links: number };
+}
+
+export async function resetNetwork(topo: StartedTopology, o: NetworkResetOptions): Promise<NetworkReset> {
+  const t0 = Date.now();
   await topo.stopTracked();
+  const t1 = Date.now();
   const undone = await topo.restoreLinks();
+  const timings = { captures: t1 - t0, links: Date.now() - t1 };
   const nodes = topo.nodes();
   const out = await Promise.all(
     nodes.map((n) => {
@@ -72,5 +77,6 @@ export async function resetNetwork(
       });
     }),
   );
-  return { undone, state: Object.fromEntries(nodes.map((n, i) => [n.name, parseNodeState(out[i].stdout)])) };
+  const state = Object.fromEntries(nodes.map((n, i) => [n.name, parseNodeState(out[i].stdout)]));
+  return { undone, state, timings };
 }

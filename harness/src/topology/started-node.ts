@@ -145,7 +145,7 @@ export class StartedNode {
   }
 
   /**
-   * Cuts the node's output at the last line its entry script printed on a restart in place
+   * Cuts the node's output at the last line its stand-in host printed on a reset in place
    * (`entry: reset: ...`), so logs() holds only what the new program wrote. Both streams are
    * cut at the same instant (Docker's timestamp of that line). False when there is no such line.
    */

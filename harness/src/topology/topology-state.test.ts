@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseNodeState, stateLeaks } from "./topology-state.js";
+import { onlyTrafficLeft, parseNodeState, stateLeaks } from "./topology-state.js";
 import { keptTables } from "./reset-topology.js";
 import { dockerSince } from "./started-node.js";
 
@@ -41,6 +41,19 @@ describe("topology state", () => {
     expect(leaks).toHaveLength(2);
     expect(leaks[0]).toMatch(/^firewall: nft differ from bring-up \(\+ table inet backside_faults \{\)/);
     expect(leaks[1]).toMatch(/^firewall: neighbours left: 1 \(10\.100\.2\.10/);
+  });
+
+  it("only traffic left: neighbour, conntrack entries and sockets, never a changed structure", () => {
+    const pristine = { firewall: parseNodeState(text()) };
+    const neighbour = "10.100.43.53 dev eth1 lladdr 02:42:0a:64:2b:35 STALE";
+    const traffic = { firewall: parseNodeState(text({ neighbours: neighbour, conntrack: "tcp 6 ..." })) };
+    expect(onlyTrafficLeft(pristine, traffic)).toBe(true);
+    const rule = { firewall: parseNodeState(text({ neighbours: neighbour, nft: "table inet x {\n}" })) };
+    expect(onlyTrafficLeft(pristine, rule)).toBe(false);
+    const process = {
+      firewall: parseNodeState(text({ processes: "docker-init\nentry.sh\nsleep\ntcpdump" })),
+    };
+    expect(onlyTrafficLeft(pristine, process)).toBe(false);
   });
 
   it("the firewall keeps the tables it came up with", () => {

@@ -80,6 +80,14 @@ export function stateLeaks(pristine: TopologyState, now: TopologyState): string[
   return out;
 }
 
+/** True when the structure reads as at bring-up: whatever differs is what traffic leaves. */
+export function onlyTrafficLeft(pristine: TopologyState, now: TopologyState): boolean {
+  return (Object.entries(now) as [NodeName, NodeState][]).every(([node, state]) => {
+    const was = pristine[node];
+    return !was || STRUCTURE.every((k) => state[k] === was[k]);
+  });
+}
+
 function diffLine(was: string, now: string): string {
   const before = new Set(was.split("\n"));
   const after = new Set(now.split("\n"));

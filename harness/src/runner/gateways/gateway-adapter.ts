@@ -40,7 +40,7 @@ export interface GatewayAdapter {
   /** Copies the gateway's logs (and error report, where it has one) into the bundle. */
   collect(node: StartedNode, bundleDir: string): Promise<GatewayArtifacts>;
   /**
-   * Its program restarts in place with a new configuration (images/common/entry.sh's SIGHUP), so
+   * Its program resets in place with a new configuration (standins/control/standin-host.ts), so
    * a topology can be reset for the next scenario instead of brought up again.
    */
   restartsInPlace?: boolean;

@@ -1,34 +1,20 @@
 /**
  * Entry of the gateway container (bundled to /opt/backside/gateway.mjs): read the start
- * configuration, start, and stop cleanly on SIGTERM/SIGINT. A bad config exits 3 with the
- * field named; anything else unexpected exits 70.
+ * configuration, start, and stop cleanly when asked. Runs under the stand-in host
+ * (control/standin-host.ts), which resets it in place for a reused topology. A bad config exits
+ * 3 with the field named; anything else unexpected exits 70.
  */
-import { isBacksideError, oneLine } from "../../errors.js";
+import { runStandin } from "../control/standin-host.js";
 import { loadGatewayConfig } from "./config.js";
 import { startGateway } from "./gateway.js";
 
-async function main(): Promise<void> {
+runStandin(import.meta.url, "gateway", async () => {
   const gw = await startGateway(loadGatewayConfig());
   process.stderr.write(
     `gateway ${gw.config().service.name}: front ${gw.frontUrl}, mgmt ${gw.mgmtUrl ?? "off"}\n`,
   );
-  let stopping = false;
-  const stop = (sig: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`gateway: ${sig}, stopping\n`);
-    // Bounded: exit even if a socket refuses to close.
-    setTimeout(() => process.exit(0), 5000).unref();
-    gw.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+  return async () => {
+    process.stderr.write("gateway: stopping\n");
+    await gw.stop();
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`gateway: ${oneLine(e)}\n`);
-  process.exit(isBacksideError(e) ? e.exitCode : 70);
 });
