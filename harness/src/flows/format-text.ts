@@ -1,16 +1,12 @@
 /** Plain-text rendering of a FlowSummary, with Zeek-like columns (for `backside flows`). */
-import type { CaptureInfo, DatagramConnection, FlowSummary, TcpConnection, TlsInfo } from "./types.js";
-
-function pad(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
-      .join("  ")
-      .trimEnd(),
-  );
-}
+import type {
+  CaptureInfo,
+  DatagramConnection,
+  DnsTransaction,
+  FlowSummary,
+  TcpConnection,
+  TlsInfo,
+} from "./types.js";
 
 const t = (x: number) => x.toFixed(6);
 
@@ -46,9 +42,9 @@ const CONN_COLUMNS: [string, number][] = [
   ["notes", 0],
 ];
 
-function fixedRow(cells: readonly string[]): string {
+function fixedRow(cells: readonly string[], columns: [string, number][] = CONN_COLUMNS): string {
   return cells
-    .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(CONN_COLUMNS[i][1])))
+    .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(columns[i][1])))
     .join("  ")
     .trimEnd();
 }
@@ -125,36 +121,71 @@ export function flowSummaryLines(s: FlowSummary): string[] {
   return out;
 }
 
+/** The DNS table's columns and their fixed widths (as CONN_COLUMNS: a streamed row lines up too). */
+const DNS_COLUMNS: [string, number][] = [
+  ["client", 21],
+  ["server", 21],
+  ["id", 5],
+  ["query", 24],
+  ["qtype", 5],
+  ["tries", 5],
+  ["rcode", 13],
+  ["rejected", 8],
+  ["rtt", 8],
+  ["answers", 0],
+];
+
+/** The DNS section's heading lines (a blank line, the heading, the column names). */
+export function dnsHeading(): string[] {
+  return [
+    "",
+    "## dns",
+    fixedRow(
+      DNS_COLUMNS.map(([name]) => name),
+      DNS_COLUMNS,
+    ),
+  ];
+}
+
+/** A DNS transaction's line of the DNS table. */
+export function dnsLine(d: DnsTransaction): string {
+  return fixedRow(
+    [
+      `${d.client}:${d.clientPort}`,
+      `${d.server}:${d.serverPort}`,
+      String(d.id),
+      d.query ?? "-",
+      d.qtypeName ?? "-",
+      String(d.queries.length),
+      d.rcodeName ?? "(no response)",
+      d.rejected ? "T" : "F",
+      d.rtt === null ? "-" : `${(d.rtt * 1000).toFixed(1)}ms`,
+      d.answers
+        .filter((a) => a.section === "answer")
+        .map((a) => `${a.data} ttl=${a.ttl}`)
+        .join(", ") || "-",
+    ],
+    DNS_COLUMNS,
+  );
+}
+
 /**
  * The sections between the connection table and the TLS one: DNS, ICMP errors, unanswered ARP
- * (a streaming writer keeps the TLS lines aside as connections end and copies them in after).
+ * (a streaming writer keeps the DNS and TLS lines aside as they end and copies them in).
  */
 export function sectionLines(s: Pick<FlowSummary, "dns" | "icmp" | "arp">): string[] {
   const out: string[] = [];
   if (s.dns.length) {
-    out.push("", "## dns");
-    append(
-      out,
-      pad([
-        ["client", "server", "id", "query", "qtype", "tries", "rcode", "rejected", "rtt", "answers"],
-        ...s.dns.map((d) => [
-          `${d.client}:${d.clientPort}`,
-          `${d.server}:${d.serverPort}`,
-          String(d.id),
-          d.query ?? "-",
-          d.qtypeName ?? "-",
-          String(d.queries.length),
-          d.rcodeName ?? "(no response)",
-          d.rejected ? "T" : "F",
-          d.rtt === null ? "-" : `${(d.rtt * 1000).toFixed(1)}ms`,
-          d.answers
-            .filter((a) => a.section === "answer")
-            .map((a) => `${a.data} ttl=${a.ttl}`)
-            .join(", ") || "-",
-        ]),
-      ]),
-    );
+    append(out, dnsHeading());
+    for (const d of s.dns) out.push(dnsLine(d));
   }
+  append(out, icmpArpLines(s));
+  return out;
+}
+
+/** The ICMP errors and unanswered ARP sections. */
+export function icmpArpLines(s: Pick<FlowSummary, "icmp" | "arp">): string[] {
+  const out: string[] = [];
   if (s.icmp.length) {
     out.push("", "## icmp errors");
     for (const e of s.icmp) {

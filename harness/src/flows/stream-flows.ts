@@ -2,9 +2,9 @@
  * `backside flows` written as the analysis goes: each connection's record leaves as its
  * connection ends (the order of Zeek's conn.log), so memory follows the flows open at once, not
  * the capture. What a stream cannot place yet waits in a spool on disk (util/spool.ts): in JSON
- * the datagram flows and TLS records (their lists follow the TCP list), in text the TLS lines.
- * What is known only at the end comes last: the captures (packets, truncation), DNS
- * transactions, ICMP errors, unanswered ARP and problems.
+ * the datagram flows, TLS records and DNS transactions (their lists follow the TCP list), in text
+ * the DNS and TLS lines. What is known only at the end comes last: the captures (packets,
+ * truncation), ICMP errors, unanswered ARP and problems.
  */
 import type { Writable } from "node:stream";
 import type { CaptureSource } from "../pcap/reader.js";
@@ -16,12 +16,20 @@ import {
   captureLine,
   connectionHeader,
   datagramLine,
+  dnsHeading,
+  dnsLine,
+  icmpArpLines,
   problemLines,
-  sectionLines,
   tcpLine,
   tlsLine,
 } from "./format-text.js";
-import type { AnalyzeOptions, DatagramConnection, FlowSummary, TcpConnection } from "./types.js";
+import type {
+  AnalyzeOptions,
+  DatagramConnection,
+  DnsTransaction,
+  FlowSummary,
+  TcpConnection,
+} from "./types.js";
 
 export async function streamFlows(
   sources: CaptureSource[],
@@ -31,17 +39,16 @@ export async function streamFlows(
   out: Writable,
 ): Promise<void> {
   const w = pieceWriter(out);
-  const spools = { datagrams: new Spool(), tls: new Spool() };
+  const spools = { datagrams: new Spool(), tls: new Spool(), dns: new Spool() };
   try {
     if (format === "json") await streamJson(sources, opts, schema, w, spools, out);
-    else await streamText(sources, opts, w, spools.tls, out);
+    else await streamText(sources, opts, w, spools, out);
   } finally {
-    spools.datagrams.close();
-    spools.tls.close();
+    for (const spool of Object.values(spools)) spool.close();
   }
 }
 
-type Spools = { datagrams: Spool; tls: Spool };
+type Spools = { datagrams: Spool; tls: Spool; dns: Spool };
 
 async function streamJson(
   sources: CaptureSource[],
@@ -59,7 +66,13 @@ async function streamJson(
     if (c.tls) spools.tls.add(item(spools.tls.count, c.tls));
   };
   const onDatagram = (c: DatagramConnection) => spools.datagrams.add(item(spools.datagrams.count, c));
-  const s = await analyzeCapture(sources, opts, { tcp: onTcp, datagrams: onDatagram, afterChunk: w.drained });
+  const onDns = (t: DnsTransaction) => spools.dns.add(item(spools.dns.count, t));
+  const s = await analyzeCapture(sources, opts, {
+    tcp: onTcp,
+    datagrams: onDatagram,
+    dns: onDns,
+    afterChunk: w.drained,
+  });
   w.add(tcp === 0 ? "]" : "\n  ]");
   for (const [key, spool] of Object.entries(spools)) {
     w.add(`,\n  ${JSON.stringify(key)}: ${spool.count === 0 ? "[]" : "["}`);
@@ -76,7 +89,7 @@ async function streamText(
   sources: CaptureSource[],
   opts: AnalyzeOptions,
   w: PieceWriter,
-  tls: Spool,
+  { tls, dns }: Spools,
   out: Writable,
 ): Promise<void> {
   w.add(`## connections\n${connectionHeader()}\n`);
@@ -85,8 +98,19 @@ async function streamText(
     if (c.tls) tls.add(tlsLine(c.tls) + "\n");
   };
   const onDatagram = (c: DatagramConnection) => w.add(datagramLine(c) + "\n");
-  const s = await analyzeCapture(sources, opts, { tcp: onTcp, datagrams: onDatagram, afterChunk: w.drained });
-  for (const l of sectionLines(s)) await w.put(l + "\n");
+  const onDns = (t: DnsTransaction) => dns.add(dnsLine(t) + "\n");
+  const s = await analyzeCapture(sources, opts, {
+    tcp: onTcp,
+    datagrams: onDatagram,
+    dns: onDns,
+    afterChunk: w.drained,
+  });
+  if (dns.count > 0) {
+    for (const l of dnsHeading()) await w.put(l + "\n");
+    await w.end();
+    await dns.copyTo(out);
+  }
+  for (const l of icmpArpLines(s)) await w.put(l + "\n");
   if (tls.count > 0) {
     await w.put("\n## tls\n");
     await w.end();
@@ -103,7 +127,6 @@ function tail(s: FlowSummary): Record<string, unknown> {
   return {
     captures: s.captures,
     packets: s.packets,
-    dns: s.dns,
     icmp: s.icmp,
     arp: s.arp,
     problems: s.problems,
