@@ -39,16 +39,26 @@ export async function streamFlows(
   out: Writable,
 ): Promise<void> {
   const w = pieceWriter(out);
-  const spools = { datagrams: new Spool(), tls: new Spool(), dns: new Spool() };
+  // Text writes datagram flows in the connection table as they end: no spool for them.
+  const spools: Spools =
+    format === "json"
+      ? { datagrams: new Spool(), tls: new Spool(), dns: new Spool() }
+      : { tls: new Spool(), dns: new Spool() };
   try {
     if (format === "json") await streamJson(sources, opts, schema, w, spools, out);
     else await streamText(sources, opts, w, spools, out);
   } finally {
-    for (const spool of Object.values(spools)) spool.close();
+    for (const spool of Object.values(spools)) spool?.close();
   }
 }
 
-type Spools = { datagrams: Spool; tls: Spool; dns: Spool };
+type Spools = { datagrams?: Spool; tls: Spool; dns: Spool };
+
+/** What was written so far, then the spool's text after it. */
+async function pour(w: PieceWriter, spool: Spool, out: Writable): Promise<void> {
+  await w.end();
+  await spool.copyTo(out);
+}
 
 async function streamJson(
   sources: CaptureSource[],
@@ -65,7 +75,8 @@ async function streamJson(
     w.add(item(tcp++, c));
     if (c.tls) spools.tls.add(item(spools.tls.count, c.tls));
   };
-  const onDatagram = (c: DatagramConnection) => spools.datagrams.add(item(spools.datagrams.count, c));
+  const dg = spools.datagrams!;
+  const onDatagram = (c: DatagramConnection) => dg.add(item(dg.count, c));
   const onDns = (t: DnsTransaction) => spools.dns.add(item(spools.dns.count, t));
   const s = await analyzeCapture(sources, opts, {
     tcp: onTcp,
@@ -74,11 +85,14 @@ async function streamJson(
     afterChunk: w.drained,
   });
   w.add(tcp === 0 ? "]" : "\n  ]");
-  for (const [key, spool] of Object.entries(spools)) {
+  for (const [key, spool] of [
+    ["datagrams", dg],
+    ["tls", spools.tls],
+    ["dns", spools.dns],
+  ] as const) {
     w.add(`,\n  ${JSON.stringify(key)}: ${spool.count === 0 ? "[]" : "["}`);
     if (spool.count === 0) continue;
-    await w.end();
-    await spool.copyTo(out);
+    await pour(w, spool, out);
     w.add("\n  ]");
   }
   await writeJsonMembers(w, tail(s), false);
@@ -107,14 +121,12 @@ async function streamText(
   });
   if (dns.count > 0) {
     for (const l of dnsHeading()) await w.put(l + "\n");
-    await w.end();
-    await dns.copyTo(out);
+    await pour(w, dns, out);
   }
   for (const l of icmpArpLines(s)) await w.put(l + "\n");
   if (tls.count > 0) {
     await w.put("\n## tls\n");
-    await w.end();
-    await tls.copyTo(out);
+    await pour(w, tls, out);
   }
   for (const l of problemLines(s.problems)) await w.put(l + "\n");
   await w.put("\n");
