@@ -189,7 +189,7 @@ export class DnsTransactionFact implements DnsFact {
  * answered over TCP, the client's TCP connection to the server's port that carried no answer, or
  * nothing (the client took the addresses that fit, or the capture missed the rest).
  */
-export type TruncatedRetry = "answered" | ConnFact | null;
+type TruncatedRetry = "answered" | ConnFact | null;
 
 const RETRY_SAID: Partial<Record<ConnFact["outcome"], string>> = {
   unanswered: "got no SYN-ACK",
@@ -273,7 +273,7 @@ export function isMulticast(a: string): boolean {
  * listened on the query's port any more, the resolver had timed out. Only right after the answer,
  * so an unrelated later error on a reused port does not count.
  */
-export function closedSocketIcmp(
+function closedSocketIcmp(
   t: DnsTransaction,
   byQuote: ReadonlyMap<string, IcmpError>,
 ): IcmpError | undefined {
